@@ -1,0 +1,54 @@
+//! The one error type of the library: every failure names the file, the place in it,
+//! what is wrong and how to fix it, so the CLI can print it once for a person.
+
+use std::path::{Path, PathBuf};
+
+/// Everything that can stop an analysis.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file could not be opened or read.
+    #[error("{path}: cannot read the file: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// An input is readable but its content is wrong.
+    #[error("{path}: {place}: {problem}\n  fix: {fix}")]
+    Input {
+        path: PathBuf,
+        /// Where in the file: `feature 12 (code 01001)`, `line 7`, `the whole file`.
+        place: String,
+        problem: String,
+        fix: String,
+    },
+    /// A coordinate transformation failed.
+    #[error("cannot project coordinates to {crs}: {message}\n  fix: check that PROJ and its proj.db are installed (PROJ_DATA may point at them)")]
+    Projection { crs: String, message: String },
+    /// An output could not be written; nothing was left half-written.
+    #[error("{path}: cannot write the outputs: {message}\n  fix: {fix}")]
+    Output {
+        path: PathBuf,
+        message: String,
+        fix: String,
+    },
+}
+
+impl Error {
+    /// An input error at `place` in `path`.
+    pub fn input(
+        path: &Path,
+        place: impl Into<String>,
+        problem: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> Self {
+        Error::Input {
+            path: path.to_path_buf(),
+            place: place.into(),
+            problem: problem.into(),
+            fix: fix.into(),
+        }
+    }
+}
+
+/// The library's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

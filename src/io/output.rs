@@ -1,0 +1,197 @@
+//! Writing the outputs: GeoJSON layers (RFC 7946), CSV tables and `summary.json`, all
+//! into a temporary directory renamed into place at the end, so that a failed run
+//! leaves no half-written file and the previous outputs intact.
+
+use crate::analysis::Analysis;
+use crate::cover::dissolve;
+use crate::error::{Error, Result};
+use crate::inputs::{Inputs, Perimeters};
+use crate::model::Unit;
+use crate::projection::to_wgs84;
+use crate::summary::Summary;
+use geo::{MultiPolygon, Orient, Polygon};
+use rayon::prelude::*;
+use serde_json::{json, Map, Value};
+use std::fs;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// Writes every output of one analysis into `dir`, replacing a previous output
+/// directory but never any other existing directory.
+pub fn write_outputs(dir: &Path, inputs: &Inputs, analysis: &Analysis, summary: &Summary) -> Result<()> {
+    let fail = |message: String| Error::Output {
+        path: dir.to_path_buf(),
+        message,
+        fix: "check that the directory's parent exists and is writable".into(),
+    };
+    if dir.exists() && !is_replaceable(dir) {
+        return Err(Error::Output {
+            path: dir.to_path_buf(),
+            message: "the directory exists and holds files that are not outputs of cpts".into(),
+            fix: "choose a new or empty --out directory".into(),
+        });
+    }
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent).map_err(|e| fail(e.to_string()))?;
+    let staging = tempfile::Builder::new()
+        .prefix(".cpts-out-")
+        .tempdir_in(&parent)
+        .map_err(|e| fail(e.to_string()))?;
+    write_all(staging.path(), inputs, analysis, summary).map_err(|e| fail(e.to_string()))?;
+    let staged = staging.keep();
+    if dir.exists() {
+        let retired = parent.join(format!(".cpts-old-{}", std::process::id()));
+        fs::rename(dir, &retired).map_err(|e| fail(e.to_string()))?;
+        fs::rename(&staged, dir).map_err(|e| fail(e.to_string()))?;
+        fs::remove_dir_all(&retired).map_err(|e| fail(e.to_string()))?;
+    } else {
+        fs::rename(&staged, dir).map_err(|e| fail(e.to_string()))?;
+    }
+    Ok(())
+}
+
+/// Outputs of an earlier run (it has a `summary.json`) or an empty directory.
+fn is_replaceable(dir: &Path) -> bool {
+    dir.join("summary.json").is_file() || fs::read_dir(dir).map(|mut d| d.next().is_none()).unwrap_or(false)
+}
+
+fn write_all(dir: &Path, inputs: &Inputs, analysis: &Analysis, summary: &Summary) -> std::io::Result<()> {
+    let mut text = serde_json::to_string_pretty(summary).map_err(std::io::Error::other)?;
+    text.push('\n');
+    fs::write(dir.join("summary.json"), text)?;
+    write_layer(&dir.join("communes.geojson"), &commune_features(inputs, analysis))?;
+    write_layer(&dir.join("cpts.geojson"), &cpts_features(inputs, summary))?;
+    write_layer(&dir.join("white_zones.geojson"), &white_zone_features(inputs, analysis).map_err(std::io::Error::other)?)?;
+    write_layer(&dir.join("overlaps.geojson"), &overlap_features(inputs, analysis, summary).map_err(std::io::Error::other)?)?;
+    crate::io::tables::write_tables(dir, summary)
+}
+
+/// Codes of `units` joined with commas, for attribute tables.
+fn codes(units: &[Unit], indices: &[usize]) -> String {
+    indices.iter().map(|&i| units[i].code.as_str()).collect::<Vec<_>>().join(",")
+}
+
+fn commune_features(inputs: &Inputs, analysis: &Analysis) -> Vec<Value> {
+    let sliver_m2 = analysis.options.sliver_km2 * 1e6;
+    inputs
+        .units
+        .par_iter()
+        .zip(&analysis.covers)
+        .zip(&analysis.white.unit_population)
+        .map(|((u, c), white)| {
+            let cpts: Vec<&str> = c
+                .pieces
+                .iter()
+                .filter(|p| p.area >= sliver_m2 || p.area >= 0.5 * c.area)
+                .map(|p| inputs.cpts[p.cpts].id.as_str())
+                .collect();
+            feature(
+                json!({
+                    "code": u.code, "nom": u.nom, "commune": u.commune, "departement": u.departement,
+                    "region": u.region, "population": u.population, "covered_share": c.covered_share(),
+                    "covered_population": u.population * c.covered_share(), "white_zone_population": white,
+                    "cpts": cpts.join(","),
+                }),
+                multipolygon(&u.geometry),
+            )
+        })
+        .collect()
+}
+
+fn cpts_features(inputs: &Inputs, summary: &Summary) -> Vec<Value> {
+    summary
+        .cpts
+        .par_iter()
+        .enumerate()
+        .map(|(k, row)| {
+            let shape = match &inputs.perimeters {
+                Perimeters::Polygons(shapes) => shapes[k].clone(),
+                Perimeters::Membership(lists) => dissolve(lists[k].iter().map(|&i| &inputs.units[i].geometry)),
+            };
+            feature(serde_json::to_value(row).unwrap_or(Value::Null), multipolygon(&shape))
+        })
+        .collect()
+}
+
+fn white_zone_features(inputs: &Inputs, analysis: &Analysis) -> crate::error::Result<Vec<Value>> {
+    analysis
+        .white
+        .zones
+        .par_iter()
+        .enumerate()
+        .map(|(n, z)| {
+            let mut departements: Vec<&str> = z.communes.iter().map(|&i| inputs.units[i].departement.as_str()).collect();
+            departements.sort_unstable();
+            departements.dedup();
+            let shape = to_wgs84(z.zone, &MultiPolygon::new(vec![z.shape.clone()]))?;
+            Ok(feature(
+                json!({
+                    "id": format!("ZB-{:04}", n + 1), "area_km2": z.area_m2 / 1e6, "population": z.population,
+                    "departements": departements.join(","), "commune_count": z.communes.len(),
+                    "communes": codes(&inputs.units, &z.communes),
+                }),
+                multipolygon(&shape),
+            ))
+        })
+        .collect()
+}
+
+fn overlap_features(inputs: &Inputs, analysis: &Analysis, summary: &Summary) -> crate::error::Result<Vec<Value>> {
+    analysis
+        .overlaps
+        .par_iter()
+        .map(|o| {
+            Ok(feature(
+                json!({
+                    "cpts_a": summary.cpts[o.a].id, "cpts_b": summary.cpts[o.b].id,
+                    "area_km2": o.area_m2 / 1e6, "population": o.population,
+                    "communes": codes(&inputs.units, &o.communes),
+                }),
+                multipolygon(&to_wgs84(o.zone, &o.shape)?),
+            ))
+        })
+        .collect()
+}
+
+fn feature(properties: Value, geometry: Value) -> Value {
+    let mut f = Map::new();
+    f.insert("type".into(), "Feature".into());
+    f.insert("properties".into(), properties);
+    f.insert("geometry".into(), geometry);
+    Value::Object(f)
+}
+
+/// RFC 7946 geometry: exterior rings counter-clockwise, 6 decimals (about 10 cm).
+fn multipolygon(shape: &MultiPolygon<f64>) -> Value {
+    let shape = shape.orient(geo::orient::Direction::Default);
+    let polygons: Vec<Value> = shape.0.iter().filter_map(polygon_rings).collect();
+    json!({ "type": "MultiPolygon", "coordinates": polygons })
+}
+
+fn polygon_rings(polygon: &Polygon<f64>) -> Option<Value> {
+    let round = |v: f64| (v * 1e6).round() / 1e6;
+    let ring = |line: &geo::LineString<f64>| -> Option<Value> {
+        let mut points: Vec<[f64; 2]> = line.0.iter().map(|c| [round(c.x), round(c.y)]).collect();
+        points.dedup();
+        (points.len() >= 4).then(|| json!(points))
+    };
+    let exterior = ring(polygon.exterior())?;
+    Some(Value::Array(std::iter::once(exterior).chain(polygon.interiors().iter().filter_map(ring)).collect()))
+}
+
+/// A FeatureCollection, one feature per line.
+fn write_layer(path: &Path, features: &[Value]) -> std::io::Result<()> {
+    let mut out = BufWriter::new(fs::File::create(path)?);
+    out.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")?;
+    for (i, f) in features.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b",\n")?;
+        }
+        serde_json::to_writer(&mut out, f)?;
+    }
+    out.write_all(b"\n]}\n")?;
+    out.flush()
+}

@@ -1,0 +1,210 @@
+//! Polygon mode: each unit is intersected with the few CPTS perimeters an R-tree of
+//! their parts' envelopes names, never with a union of all of them.
+
+use crate::cover::{dissolve, union_area, OverlapPiece, Piece, UnitCover};
+use crate::model::Status;
+use geo::{Area, BooleanOps, BoundingRect, MultiPolygon, Orient, Polygon};
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{RTree, AABB};
+
+/// Envelope of one polygon of one CPTS: (CPTS index, polygon index).
+type PartEnvelope = GeomWithData<Rectangle<[f64; 2]>, (usize, usize)>;
+
+/// Perimeters of one zone, projected, indexed by the envelopes of their polygons.
+pub struct PerimeterIndex<'a> {
+    shapes: &'a [Option<MultiPolygon<f64>>],
+    tree: RTree<PartEnvelope>,
+}
+
+impl<'a> PerimeterIndex<'a> {
+    /// Indexes the perimeters present (`Some`) in `shapes`.
+    pub fn new(shapes: &'a [Option<MultiPolygon<f64>>]) -> Self {
+        let parts = shapes
+            .iter()
+            .enumerate()
+            .filter_map(|(k, s)| s.as_ref().map(|s| (k, s)))
+            .flat_map(|(k, s)| s.0.iter().enumerate().map(move |(p, poly)| (k, p, poly)))
+            .filter_map(|(k, p, poly)| {
+                let r = poly.bounding_rect()?;
+                Some(PartEnvelope::new(
+                    Rectangle::from_corners(r.min().into(), r.max().into()),
+                    (k, p),
+                ))
+            })
+            .collect();
+        PerimeterIndex {
+            shapes,
+            tree: RTree::bulk_load(parts),
+        }
+    }
+
+    /// The polygons of each CPTS whose envelope meets `shape`'s, grouped by CPTS index.
+    fn candidates(&self, shape: &MultiPolygon<f64>) -> Vec<(usize, Vec<&'a Polygon<f64>>)> {
+        let Some(r) = shape.bounding_rect() else {
+            return vec![];
+        };
+        let envelope = AABB::from_corners(r.min().into(), r.max().into());
+        let mut hits: Vec<(usize, usize)> = self
+            .tree
+            .locate_in_envelope_intersecting(&envelope)
+            .map(|e| e.data)
+            .collect();
+        hits.sort_unstable();
+        let mut grouped: Vec<(usize, Vec<&Polygon<f64>>)> = Vec::new();
+        for (k, p) in hits {
+            let poly = &self.shapes[k].as_ref().expect("indexed perimeters are present").0[p];
+            match grouped.last_mut() {
+                Some((last, polys)) if *last == k => polys.push(poly),
+                _ => grouped.push((k, vec![poly])),
+            }
+        }
+        grouped
+    }
+}
+
+/// Uncovered share of a unit below which the remainder is not computed.
+const HAIRLINE_SHARE: f64 = 1e-6;
+
+/// Overlays one projected unit with the perimeters: `statuses[k]` is CPTS k's status and
+/// `counted[s]` whether status s counts as covered.
+pub fn overlay_unit(
+    unit: &MultiPolygon<f64>,
+    index: &PerimeterIndex,
+    statuses: &[Status],
+    counted: [bool; 3],
+) -> UnitCover {
+    let area = unit.unsigned_area();
+    let mut shapes: Vec<(usize, MultiPolygon<f64>)> = Vec::new();
+    for (k, polys) in index.candidates(unit) {
+        // The polygons of one CPTS are disjoint, so their pieces are too.
+        let piece: Vec<Polygon<f64>> = polys.iter().flat_map(|p| unit.intersection(*p).0).collect();
+        let piece = MultiPolygon::new(piece).orient(geo::orient::Direction::Default);
+        if piece.unsigned_area() > 0.0 {
+            shapes.push((k, piece));
+        }
+    }
+    let of_status = |keep: &dyn Fn(Status) -> bool| -> Vec<&MultiPolygon<f64>> {
+        shapes.iter().filter(|(k, _)| keep(statuses[*k])).map(|(_, s)| s).collect()
+    };
+    let status_area = Status::ALL.map(|s| union_area(&of_status(&|t| t == s)));
+    let counted_shapes = of_status(&|t| counted[t.index()]);
+    let (covered_area, uncovered) = match counted_shapes.as_slice() {
+        [] => (0.0, unit.clone()),
+        shapes => {
+            let covered = dissolve(shapes.iter().copied());
+            let covered_area = covered.unsigned_area();
+            // A remainder under a millionth of the unit is the hairline left where the
+            // perimeter follows the commune's border: not territory.
+            let uncovered = if covered_area < area * (1.0 - HAIRLINE_SHARE) {
+                unit.difference(&covered).orient(geo::orient::Direction::Default)
+            } else {
+                MultiPolygon::new(vec![])
+            };
+            (covered_area, uncovered)
+        }
+    };
+    UnitCover {
+        area,
+        status_area,
+        covered_area,
+        pieces: shapes.iter().map(|(k, s)| Piece { cpts: *k, area: s.unsigned_area() }).collect(),
+        uncovered,
+        overlaps: overlap_pieces(&shapes),
+    }
+}
+
+/// Pairwise intersections of the CPTS pieces of one unit.
+fn overlap_pieces(shapes: &[(usize, MultiPolygon<f64>)]) -> Vec<OverlapPiece> {
+    let mut out = Vec::new();
+    for (i, (a, sa)) in shapes.iter().enumerate() {
+        for (b, sb) in &shapes[i + 1..] {
+            let shape = sa.intersection(sb).orient(geo::orient::Direction::Default);
+            let area = shape.unsigned_area();
+            if area > 0.0 {
+                out.push(OverlapPiece { a: *a, b: *b, area, shape });
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{polygon, Rect};
+
+    fn square(x0: f64, y0: f64, side: f64) -> MultiPolygon<f64> {
+        Rect::new((x0, y0), (x0 + side, y0 + side)).to_polygon().into()
+    }
+
+    fn cover(unit: &MultiPolygon<f64>, perimeters: Vec<MultiPolygon<f64>>, statuses: &[Status]) -> UnitCover {
+        let shapes: Vec<Option<MultiPolygon<f64>>> = perimeters.into_iter().map(Some).collect();
+        let index = PerimeterIndex::new(&shapes);
+        overlay_unit(unit, &index, statuses, [true; 3])
+    }
+
+    #[test]
+    fn a_commune_half_inside_a_cpts_is_half_covered() {
+        // Commune 0..100 × 0..100; CPTS 50..150 × 0..100 covers its right half.
+        let unit = square(0., 0., 100.);
+        let cpts = Rect::new((50., 0.), (150., 100.)).to_polygon().into();
+        let c = cover(&unit, vec![cpts], &[Status::Projet]);
+        assert!((c.area - 10_000.0).abs() < 1e-9);
+        assert!((c.covered_share() - 0.5).abs() < 1e-12);
+        assert!((c.status_share(Status::Projet) - 0.5).abs() < 1e-12);
+        assert_eq!(c.status_share(Status::SignataireAci), 0.0);
+        assert!((c.uncovered.unsigned_area() - 5_000.0).abs() < 1e-6);
+        assert!(c.overlaps.is_empty());
+    }
+
+    #[test]
+    fn two_cpts_overlapping_on_a_known_square_count_it_once() {
+        // A: 0..60 × 0..100, B: 40..100 × 0..100 → overlap 40..60 × 0..100 = 2 000 m².
+        let unit = square(0., 0., 100.);
+        let a = Rect::new((0., 0.), (60., 100.)).to_polygon().into();
+        let b = Rect::new((40., 0.), (100., 100.)).to_polygon().into();
+        let c = cover(&unit, vec![a, b], &[Status::SignataireAci, Status::PreProjet]);
+        assert!((c.covered_share() - 1.0).abs() < 1e-12);
+        assert!(c.uncovered.0.is_empty());
+        assert_eq!(c.overlaps.len(), 1);
+        assert!((c.overlaps[0].area - 2_000.0).abs() < 1e-6);
+        assert!((c.status_share(Status::SignataireAci) - 0.6).abs() < 1e-12);
+        assert!((c.status_share(Status::PreProjet) - 0.6).abs() < 1e-12);
+        let piece_total: f64 = c.pieces.iter().map(|p| p.area).sum();
+        assert!((piece_total - 12_000.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn a_hole_in_a_cpts_leaves_the_commune_uncovered_there() {
+        // CPTS: 0..100 square with a 20 × 20 hole at 40..60; the hole is 4 % of the commune.
+        let unit = square(0., 0., 100.);
+        let cpts: MultiPolygon<f64> = polygon!(
+            exterior: [(x: 0., y: 0.), (x: 100., y: 0.), (x: 100., y: 100.), (x: 0., y: 100.)],
+            interiors: [[(x: 40., y: 40.), (x: 40., y: 60.), (x: 60., y: 60.), (x: 60., y: 40.)]],
+        )
+        .into();
+        let c = cover(&unit, vec![cpts], &[Status::Projet]);
+        assert!((c.covered_share() - 0.96).abs() < 1e-12);
+        assert!((c.uncovered.unsigned_area() - 400.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn a_commune_with_an_island_is_covered_by_area_not_by_part_count() {
+        // Mainland 100 × 100 inside the CPTS; island 10 × 10 outside it: 10 000 / 10 100.
+        let unit = MultiPolygon::new(vec![square(0., 0., 100.).0[0].clone(), square(200., 0., 10.).0[0].clone()]);
+        let c = cover(&unit, vec![square(-10., -10., 120.)], &[Status::Projet]);
+        assert!((c.covered_share() - 10_000.0 / 10_100.0).abs() < 1e-12);
+        assert!((c.uncovered.unsigned_area() - 100.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn statuses_not_counted_leave_the_commune_uncovered() {
+        let unit = square(0., 0., 100.);
+        let shapes = vec![Some(square(0., 0., 100.))];
+        let index = PerimeterIndex::new(&shapes);
+        let c = overlay_unit(&unit, &index, &[Status::PreProjet], [true, true, false]);
+        assert_eq!(c.covered_share(), 0.0);
+        assert!((c.status_share(Status::PreProjet) - 1.0).abs() < 1e-12);
+        assert!((c.uncovered.unsigned_area() - 10_000.0).abs() < 1e-9);
+    }
+}

@@ -1,0 +1,172 @@
+//! `summary.json`: the figures of one analysis in a stable, documented schema
+//! (see README, "summary.json"). Lists are sorted by code or id.
+
+use crate::analysis::Analysis;
+use crate::funding::Tariff;
+use crate::inputs::{Inputs, Perimeters};
+use crate::model::{Status, Tier};
+use crate::repair::Repairs;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Version of the schema below; it moves whenever its shape changes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Every national figure of one analysis.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub schema_version: u32,
+    /// `polygon` or `membership`.
+    pub mode: &'static str,
+    /// Statuses whose CPTS count as covering in `covered_population` and the white zones.
+    pub statuses_counted: Vec<Status>,
+    /// `communes`, or `arrondissements` when they stand in for Paris, Lyon and Marseille.
+    pub population_level: &'static str,
+    pub sliver_km2: f64,
+    pub unit_count: usize,
+    pub total_population: f64,
+    pub covered_population: f64,
+    pub coverage_rate: f64,
+    pub by_status: Vec<StatusRow>,
+    pub white_zone_population: f64,
+    pub white_zone_count: usize,
+    pub white_zone_area_km2: f64,
+    pub sliver_count: usize,
+    pub sliver_population: f64,
+    pub overlap_count: usize,
+    pub overlap_population: f64,
+    pub overlap_area_km2: f64,
+    #[serde(flatten)]
+    pub repairs: Repairs,
+    pub cpts: Vec<CptsRow>,
+    pub by_departement: Vec<DepartementRow>,
+    pub by_region: Vec<RegionRow>,
+}
+
+/// Coverage by the CPTS of one status alone.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusRow {
+    pub statut: Status,
+    pub covered_population: f64,
+    pub coverage_rate: f64,
+}
+
+/// One CPTS with its population, size tier and maximum ACI funding.
+#[derive(Debug, Clone, Serialize)]
+pub struct CptsRow {
+    pub id: String,
+    pub nom: String,
+    pub statut: Status,
+    pub population: f64,
+    pub tier: u8,
+    pub funding_max_eur: u32,
+}
+
+/// Population figures of a territory.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Totals {
+    pub population: f64,
+    pub covered_population: f64,
+    pub coverage_rate: f64,
+    pub white_zone_population: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DepartementRow {
+    pub departement: String,
+    #[serde(flatten)]
+    pub totals: Totals,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RegionRow {
+    pub region: String,
+    #[serde(flatten)]
+    pub totals: Totals,
+}
+
+fn rate(part: f64, whole: f64) -> f64 {
+    if whole > 0.0 {
+        part / whole
+    } else {
+        0.0
+    }
+}
+
+impl Summary {
+    /// Gathers the figures of `analysis` on `inputs`, funding from `tariff`.
+    pub fn new(inputs: &Inputs, analysis: &Analysis, tariff: &Tariff) -> Summary {
+        let units = &inputs.units;
+        let covered: Vec<f64> = units.iter().zip(&analysis.covers).map(|(u, c)| u.population * c.covered_share()).collect();
+        let total_population: f64 = units.iter().map(|u| u.population).sum();
+        let covered_population: f64 = covered.iter().sum();
+        let by_status = Status::ALL
+            .map(|s| {
+                let people: f64 = units.iter().zip(&analysis.covers).map(|(u, c)| u.population * c.status_share(s)).sum();
+                StatusRow { statut: s, covered_population: people, coverage_rate: rate(people, total_population) }
+            })
+            .to_vec();
+        let group = |key: &dyn Fn(usize) -> String| -> BTreeMap<String, Totals> {
+            let mut groups: BTreeMap<String, Totals> = BTreeMap::new();
+            for (i, u) in units.iter().enumerate() {
+                let t = groups.entry(key(i)).or_default();
+                t.population += u.population;
+                t.covered_population += covered[i];
+                t.white_zone_population += analysis.white.unit_population[i];
+            }
+            for t in groups.values_mut() {
+                t.coverage_rate = rate(t.covered_population, t.population);
+            }
+            groups
+        };
+        let white = &analysis.white;
+        Summary {
+            schema_version: SCHEMA_VERSION,
+            mode: match inputs.perimeters {
+                Perimeters::Polygons(_) => "polygon",
+                Perimeters::Membership(_) => "membership",
+            },
+            statuses_counted: analysis.options.statuses.clone(),
+            population_level: if inputs.arrondissements { "arrondissements" } else { "communes" },
+            sliver_km2: analysis.options.sliver_km2,
+            unit_count: units.len(),
+            total_population,
+            covered_population,
+            coverage_rate: rate(covered_population, total_population),
+            by_status,
+            white_zone_population: white.zones.iter().map(|z| z.population).sum(),
+            white_zone_count: white.zones.len(),
+            white_zone_area_km2: white.zones.iter().map(|z| z.area_m2).sum::<f64>() / 1e6,
+            sliver_count: white.sliver_count,
+            sliver_population: white.sliver_population,
+            overlap_count: analysis.overlaps.len(),
+            overlap_population: analysis.overlaps.iter().map(|o| o.population).sum(),
+            overlap_area_km2: analysis.overlaps.iter().map(|o| o.area_m2).sum::<f64>() / 1e6,
+            repairs: inputs.repairs,
+            cpts: inputs
+                .cpts
+                .iter()
+                .zip(&analysis.cpts_population)
+                .map(|(c, &population)| {
+                    let tier = Tier::from_population(population);
+                    CptsRow {
+                        id: c.id.clone(),
+                        nom: c.nom.clone(),
+                        statut: c.statut,
+                        population,
+                        tier: tier.number(),
+                        funding_max_eur: tariff.maximum(tier),
+                    }
+                })
+                .collect(),
+            by_departement: group(&|i| units[i].departement.clone())
+                .into_iter()
+                .map(|(departement, totals)| DepartementRow { departement, totals })
+                .collect(),
+            by_region: group(&|i| units[i].region.clone())
+                .into_iter()
+                .map(|(region, totals)| RegionRow { region, totals })
+                .collect(),
+        }
+    }
+}

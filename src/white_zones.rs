@@ -1,0 +1,133 @@
+//! White zones: the territory in no counted CPTS, dissolved into connected parts
+//! (the polygons of the union: two parts touching at a single point stay two).
+
+use crate::cover::{dissolve, UnitCover};
+use crate::model::Unit;
+use crate::projection::Zone;
+use geo::{Area, BoundingRect, InteriorPoint, Intersects, MultiPolygon, Polygon};
+use rayon::prelude::*;
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{RTree, AABB};
+use std::collections::BTreeMap;
+
+/// One connected part of the uncovered territory.
+#[derive(Debug, Clone)]
+pub struct WhiteZone {
+    pub zone: Zone,
+    /// Projected polygon of the part.
+    pub shape: Polygon<f64>,
+    pub area_m2: f64,
+    /// `Σ pop(c) × area(c ∩ part) / area(c)`.
+    pub population: f64,
+    /// Units at least half inside the part, by index, increasing.
+    pub communes: Vec<usize>,
+}
+
+/// White zones and what the sliver tolerance set apart.
+#[derive(Debug, Clone, Default)]
+pub struct WhiteZones {
+    /// Parts at least as large as the sliver tolerance, largest population first.
+    pub zones: Vec<WhiteZone>,
+    /// Parts smaller than the tolerance: digitising noise, not white zones.
+    pub sliver_count: usize,
+    /// Uncovered population outside the white zones: in slivers and hairline remainders.
+    pub sliver_population: f64,
+    /// For each unit, its population in white zones (slivers excluded).
+    pub unit_population: Vec<f64>,
+}
+
+/// Dissolves the uncovered pieces of every unit, zone by zone, and measures each part.
+/// Parts smaller than `sliver_m2` are counted as slivers.
+pub fn white_zones(units: &[Unit], zones: &[Zone], covers: &[UnitCover], sliver_m2: f64) -> WhiteZones {
+    let mut groups: BTreeMap<(Zone, &str), Vec<usize>> = BTreeMap::new();
+    for (i, c) in covers.iter().enumerate() {
+        if !c.uncovered.0.is_empty() {
+            groups.entry((zones[i], units[i].departement.as_str())).or_default().push(i);
+        }
+    }
+    // Dissolve département by département, then each zone from those results.
+    let per_departement: Vec<(Zone, MultiPolygon<f64>)> = groups
+        .par_iter()
+        .map(|((zone, _), members)| (*zone, dissolve(members.iter().map(|&i| &covers[i].uncovered))))
+        .collect();
+    let mut out = WhiteZones { unit_population: vec![0.0; units.len()], ..Default::default() };
+    for zone in Zone::ALL {
+        let pieces: Vec<&MultiPolygon<f64>> =
+            per_departement.iter().filter(|(z, _)| *z == zone).map(|(_, s)| s).collect();
+        if pieces.is_empty() {
+            continue;
+        }
+        let parts = dissolve(pieces).0;
+        let members: Vec<usize> = groups.iter().filter(|((z, _), _)| *z == zone).flat_map(|(_, m)| m.iter().copied()).collect();
+        assign(units, covers, zone, parts, &members, sliver_m2, &mut out);
+    }
+    let uncovered: f64 = units.iter().zip(covers).map(|(u, c)| u.population * (1.0 - c.covered_share())).sum();
+    out.sliver_population = uncovered - out.unit_population.iter().sum::<f64>();
+    out.zones.sort_by(|a, b| b.population.total_cmp(&a.population).then(b.area_m2.total_cmp(&a.area_m2)));
+    out
+}
+
+type PartEnvelope = GeomWithData<Rectangle<[f64; 2]>, usize>;
+
+/// Puts each uncovered polygon of each unit in the part that contains it.
+fn assign(
+    units: &[Unit],
+    covers: &[UnitCover],
+    zone: Zone,
+    parts: Vec<Polygon<f64>>,
+    members: &[usize],
+    sliver_m2: f64,
+    out: &mut WhiteZones,
+) {
+    let tree: RTree<PartEnvelope> = RTree::bulk_load(
+        parts
+            .iter()
+            .enumerate()
+            .filter_map(|(p, poly)| {
+                let r = poly.bounding_rect()?;
+                Some(PartEnvelope::new(Rectangle::from_corners(r.min().into(), r.max().into()), p))
+            })
+            .collect(),
+    );
+    let locate = |q: &Polygon<f64>| -> Option<usize> {
+        let point = q.interior_point()?;
+        let here = AABB::from_point([point.x(), point.y()]);
+        let mut found: Vec<usize> = tree.locate_in_envelope_intersecting(&here).map(|e| e.data).collect();
+        found.sort_unstable();
+        found.into_iter().find(|&p| parts[p].intersects(&point))
+    };
+    // (part, unit, area of the unit in the part), in unit order.
+    let placed: Vec<Vec<(Option<usize>, f64)>> = members
+        .par_iter()
+        .map(|&i| covers[i].uncovered.0.iter().map(|q| (locate(q), q.unsigned_area())).collect())
+        .collect();
+    let areas: Vec<f64> = parts.iter().map(|p| p.unsigned_area()).collect();
+    let mut population = vec![0.0; parts.len()];
+    let mut shares: Vec<BTreeMap<usize, f64>> = vec![BTreeMap::new(); parts.len()];
+    for (&i, pieces) in members.iter().zip(&placed) {
+        for &(part, area) in pieces {
+            let people = units[i].population * area / covers[i].area;
+            match part {
+                Some(p) if areas[p] >= sliver_m2 => {
+                    population[p] += people;
+                    out.unit_population[i] += people;
+                    *shares[p].entry(i).or_default() += area / covers[i].area;
+                }
+                _ => {}
+            }
+        }
+    }
+    for (p, shape) in parts.into_iter().enumerate() {
+        if areas[p] < sliver_m2 {
+            out.sliver_count += 1;
+            continue;
+        }
+        out.zones.push(WhiteZone {
+            zone,
+            shape,
+            area_m2: areas[p],
+            population: population[p],
+            communes: shares[p].iter().filter(|(_, s)| **s >= 0.5).map(|(i, _)| *i).collect(),
+        });
+    }
+}
