@@ -3,6 +3,7 @@
 
 use crate::cover::UnitCover;
 use crate::error::Result;
+use crate::grid::Grid;
 use crate::inputs::{Inputs, Perimeters};
 use crate::membership::{cover_unit, listing_cpts};
 use crate::model::Status;
@@ -10,7 +11,7 @@ use crate::overlaps::{overlaps, Overlap};
 use crate::overlay::{overlay_unit, PerimeterIndex};
 use crate::projection::{to_projected, Zone};
 use crate::white_zones::{white_zones, WhiteZones};
-use geo::{BoundingRect, MultiPolygon};
+use geo::{BoundingRect, MultiPolygon, Rect};
 use rayon::prelude::*;
 
 /// Choices that change the figures.
@@ -24,7 +25,10 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { statuses: Status::ALL.to_vec(), sliver_km2: 0.01 }
+        Options {
+            statuses: Status::ALL.to_vec(),
+            sliver_km2: 0.01,
+        }
     }
 }
 
@@ -63,43 +67,61 @@ pub fn analyse(inputs: &Inputs, options: &Options, progress: &dyn Progress) -> R
     let statuses: Vec<Status> = inputs.cpts.iter().map(|c| c.statut).collect();
     let counted = options.counted();
     progress.stage("projecting the communes");
-    let zones: Vec<Zone> = units.iter().map(|u| Zone::of_departement(&u.departement)).collect();
+    let zones: Vec<Zone> = units
+        .iter()
+        .map(|u| Zone::of_departement(&u.departement))
+        .collect();
     let projected: Vec<MultiPolygon<f64>> = units
         .par_iter()
         .zip(&zones)
         .map(|(u, z)| to_projected(*z, &u.geometry))
         .collect::<Result<_>>()?;
-    let mut covers: Vec<UnitCover> = match &inputs.perimeters {
+    let perimeters = match &inputs.perimeters {
         Perimeters::Polygons(shapes) => {
             progress.stage("projecting the perimeters");
-            let perimeter_zones: Vec<Option<Zone>> =
-                shapes.iter().map(|s| s.bounding_rect().map(Zone::of_lonlat)).collect();
-            let by_zone = Zone::ALL
-                .into_par_iter()
-                .map(|zone| {
-                    shapes
-                        .par_iter()
-                        .zip(&perimeter_zones)
-                        .map(|(s, z)| match z {
-                            Some(z) if *z == zone => to_projected(zone, s).map(Some),
-                            _ => Ok(None),
-                        })
-                        .collect::<Result<Vec<_>>>()
-                })
-                .collect::<Result<Vec<_>>>()?;
-            let indexes: Vec<PerimeterIndex> = by_zone.iter().map(|s| PerimeterIndex::new(s)).collect();
+            Some(project_perimeters(shapes)?)
+        }
+        Perimeters::Membership(_) => None,
+    };
+    let grids: Vec<Grid> = Zone::ALL
+        .iter()
+        .map(|zone| {
+            let of_units = projected
+                .iter()
+                .zip(&zones)
+                .filter(|(_, z)| *z == zone)
+                .map(|(s, _)| s);
+            let of_perimeters = perimeters
+                .iter()
+                .flat_map(|p| p[zone.index()].iter().flatten());
+            Grid::covering(extent(of_units.chain(of_perimeters)))
+        })
+        .collect();
+    let mut covers: Vec<UnitCover> = match &perimeters {
+        Some(by_zone) => {
+            let indexes: Vec<PerimeterIndex> =
+                by_zone.iter().map(|s| PerimeterIndex::new(s)).collect();
             progress.stage("overlaying communes and perimeters");
             projected
                 .par_iter()
                 .zip(&zones)
                 .map(|(unit, zone)| {
-                    let index = &indexes[Zone::ALL.iter().position(|z| z == zone).unwrap_or(0)];
-                    overlay_unit(unit, index, &statuses, counted)
+                    overlay_unit(
+                        &grids[zone.index()],
+                        unit,
+                        &indexes[zone.index()],
+                        &statuses,
+                        counted,
+                    )
                 })
                 .collect()
         }
-        Perimeters::Membership(lists) => {
+        None => {
             progress.stage("matching the membership lists");
+            let lists: &[Vec<usize>] = match &inputs.perimeters {
+                Perimeters::Membership(lists) => lists,
+                Perimeters::Polygons(_) => &[], // not reached: polygon mode has perimeters
+            };
             let by_unit = listing_cpts(units.len(), lists);
             projected
                 .par_iter()
@@ -110,12 +132,13 @@ pub fn analyse(inputs: &Inputs, options: &Options, progress: &dyn Progress) -> R
     };
     drop(projected);
     progress.stage("dissolving the white zones");
-    let polygon_mode = matches!(inputs.perimeters, Perimeters::Polygons(_));
+    let polygon_mode = perimeters.is_some();
     let sliver_m2 = options.sliver_km2 * 1e6;
     // Membership mode makes no overlay debris: every part is made of whole units.
-    let white = white_zones(units, &zones, &covers, if polygon_mode { sliver_m2 } else { 0.0 });
+    let min_area = if polygon_mode { sliver_m2 } else { 0.0 };
+    let white = white_zones(units, &zones, &grids, &covers, min_area);
     progress.stage("collecting the overlaps");
-    let overlaps = overlaps(units, &zones, &covers, if polygon_mode { sliver_m2 } else { 0.0 });
+    let overlaps = overlaps(units, &zones, &grids, &covers, min_area);
     let mut cpts_population = vec![0.0; inputs.cpts.len()];
     for (u, c) in units.iter().zip(&mut covers) {
         for piece in &c.pieces {
@@ -124,5 +147,47 @@ pub fn analyse(inputs: &Inputs, options: &Options, progress: &dyn Progress) -> R
         c.uncovered = MultiPolygon::new(vec![]);
         c.overlaps.clear();
     }
-    Ok(Analysis { options: options.clone(), zones, covers, cpts_population, white, overlaps })
+    Ok(Analysis {
+        options: options.clone(),
+        zones,
+        covers,
+        cpts_population,
+        white,
+        overlaps,
+    })
+}
+
+/// Projects each perimeter into the zone where it lies: for each zone of [`Zone::ALL`],
+/// one slot per CPTS, `None` for the CPTS of other zones.
+fn project_perimeters(shapes: &[MultiPolygon<f64>]) -> Result<Vec<Vec<Option<MultiPolygon<f64>>>>> {
+    let zone_of: Vec<Option<Zone>> = shapes
+        .iter()
+        .map(|s| s.bounding_rect().map(Zone::of_lonlat))
+        .collect();
+    Zone::ALL
+        .into_par_iter()
+        .map(|zone| {
+            shapes
+                .par_iter()
+                .zip(&zone_of)
+                .map(|(s, z)| match z {
+                    Some(z) if *z == zone => to_projected(zone, s).map(Some),
+                    _ => Ok(None),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Bounding box of shapes (a unit square when there is none).
+fn extent<'a>(shapes: impl Iterator<Item = &'a MultiPolygon<f64>>) -> Rect<f64> {
+    shapes
+        .filter_map(|s| s.bounding_rect())
+        .reduce(|a, b| {
+            Rect::new(
+                (a.min().x.min(b.min().x), a.min().y.min(b.min().y)),
+                (a.max().x.max(b.max().x), a.max().y.max(b.max().y)),
+            )
+        })
+        .unwrap_or_else(|| Rect::new((0.0, 0.0), (1.0, 1.0)))
 }

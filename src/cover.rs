@@ -2,8 +2,9 @@
 //! uncovered, and where two CPTS overlap on it. Polygon mode computes it by overlay
 //! ([`crate::overlay`]), membership mode from the lists ([`crate::membership`]).
 
+use crate::grid::Grid;
 use crate::model::Status;
-use geo::{unary_union, Area, MultiPolygon, Orient};
+use geo::{Area, MultiPolygon};
 
 /// The share of one CPTS in one unit.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,16 +63,10 @@ fn share(part: f64, whole: f64) -> f64 {
 }
 
 /// Area of the union of shapes that may overlap, measured once.
-pub fn union_area(shapes: &[&MultiPolygon<f64>]) -> f64 {
+pub fn union_area(grid: &Grid, shapes: &[&MultiPolygon<f64>]) -> f64 {
     match shapes {
         [] => 0.0,
         [one] => one.unsigned_area(),
-        many => dissolve(many.iter().copied()).unsigned_area(),
+        many => grid.union(many.iter().copied()).unsigned_area(),
     }
-}
-
-/// Union of shapes, re-oriented (exterior rings counter-clockwise) so that the result can
-/// feed another boolean operation.
-pub fn dissolve<'a>(shapes: impl IntoIterator<Item = &'a MultiPolygon<f64>>) -> MultiPolygon<f64> {
-    unary_union(shapes).orient(geo::orient::Direction::Default)
 }

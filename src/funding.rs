@@ -34,17 +34,30 @@ impl Tariff {
 
     /// Reads a tariff table: `line;mission;t1;t2;t3;t4;in_maximum`, `#` comments allowed.
     pub fn parse(path: &Path, text: &str) -> Result<Tariff> {
-        let body: String = text.lines().filter(|l| !l.starts_with('#')).map(|l| format!("{l}\n")).collect();
-        let mut reader = csv::ReaderBuilder::new().delimiter(b';').from_reader(body.as_bytes());
+        let body: String = text
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(b';')
+            .from_reader(body.as_bytes());
         let mut lines = Vec::new();
         for (n, record) in reader.records().enumerate() {
             let bad = |problem: String| {
-                Error::input(path, format!("row {}", n + 1), problem, "write line;mission;t1;t2;t3;t4;in_maximum (yes/no), amounts in whole euros")
+                Error::input(
+                    path,
+                    format!("row {}", n + 1),
+                    problem,
+                    "write line;mission;t1;t2;t3;t4;in_maximum (yes/no), amounts in whole euros",
+                )
             };
             let record = record.map_err(|e| bad(e.to_string()))?;
             let amount = |i: usize| -> Result<u32> {
                 let raw = record.get(i).unwrap_or("");
-                raw.trim().parse().map_err(|_| bad(format!("`{raw}` is not an amount in euros")))
+                raw.trim()
+                    .parse()
+                    .map_err(|_| bad(format!("`{raw}` is not an amount in euros")))
             };
             lines.push(TariffLine {
                 line: record.get(0).unwrap_or("").to_string(),
@@ -53,7 +66,9 @@ impl Tariff {
                 in_maximum: match record.get(6).map(str::trim) {
                     Some("yes") => true,
                     Some("no") => false,
-                    other => return Err(bad(format!("in_maximum is {other:?}, yes or no expected"))),
+                    other => {
+                        return Err(bad(format!("in_maximum is {other:?}, yes or no expected")))
+                    }
                 },
             });
         }
@@ -63,7 +78,11 @@ impl Tariff {
     /// Maximum annual funding of a CPTS of `tier`, euros.
     pub fn maximum(&self, tier: Tier) -> u32 {
         let t = tier.number() as usize - 1;
-        self.lines.iter().filter(|l| l.in_maximum).map(|l| l.amounts[t]).sum()
+        self.lines
+            .iter()
+            .filter(|l| l.in_maximum)
+            .map(|l| l.amounts[t])
+            .sum()
     }
 }
 
@@ -81,7 +100,11 @@ mod tests {
 
     #[test]
     fn a_malformed_amount_is_named() {
-        let err = Tariff::parse(Path::new("t.csv"), "line;mission;t1;t2;t3;t4;in_maximum\na;b;1;2;x;4;yes\n").unwrap_err();
+        let err = Tariff::parse(
+            Path::new("t.csv"),
+            "line;mission;t1;t2;t3;t4;in_maximum\na;b;1;2;x;4;yes\n",
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("`x` is not an amount"), "{err}");
     }
 }

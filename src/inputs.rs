@@ -49,16 +49,24 @@ impl Inputs {
             units = merge_arrondissements(path, units, &mut repairs)?;
         }
         units.sort_by(|a, b| a.code.cmp(&b.code));
-        repairs.repaired_geometries += repair_geometries(units.par_iter_mut().map(|u| &mut u.geometry));
+        repairs.repaired_geometries +=
+            repair_geometries(units.par_iter_mut().map(|u| &mut u.geometry));
         let (cpts, perimeters) = match read_perimeters(&options.perimeters, &mut repairs)? {
             PerimeterFile::Polygons(mut layer) => {
                 layer.sort_by(|a, b| a.0.id.cmp(&b.0.id));
-                repairs.repaired_geometries += repair_geometries(layer.par_iter_mut().map(|(_, g)| g));
+                repairs.repaired_geometries +=
+                    repair_geometries(layer.par_iter_mut().map(|(_, g)| g));
                 let (cpts, shapes) = layer.into_iter().unzip();
                 (cpts, Perimeters::Polygons(shapes))
             }
             PerimeterFile::Membership { cpts, rows } => {
-                let lists = resolve_members(&options.perimeters, &units, cpts.len(), &rows, options.arrondissements.is_some())?;
+                let lists = resolve_members(
+                    &options.perimeters,
+                    &units,
+                    cpts.len(),
+                    &rows,
+                    options.arrondissements.is_some(),
+                )?;
                 let mut order: Vec<usize> = (0..cpts.len()).collect();
                 order.sort_by(|&a, &b| cpts[a].id.cmp(&cpts[b].id));
                 let cpts = order.iter().map(|&k| cpts[k].clone()).collect();
@@ -117,7 +125,10 @@ fn resolve_members(
         return Err(Error::input(
             path,
             format!("{} rows", arrondissements.len()),
-            format!("the table names arrondissements municipaux: {}", shorten(&arrondissements)),
+            format!(
+                "the table names arrondissements municipaux: {}",
+                shorten(&arrondissements)
+            ),
             "pass their populations and geometries with --arrondissements FILE",
         ));
     }
@@ -125,7 +136,10 @@ fn resolve_members(
         return Err(Error::input(
             path,
             format!("{} rows", unknown.len()),
-            format!("codes that are in no commune of the communes layer: {}", shorten(&unknown)),
+            format!(
+                "codes that are in no commune of the communes layer: {}",
+                shorten(&unknown)
+            ),
             "correct the codes, or give a communes layer of the same vintage (COG) and extent",
         ));
     }
@@ -138,7 +152,12 @@ fn resolve_members(
 
 fn shorten(items: &[String]) -> String {
     const SHOWN: usize = 20;
-    let mut text = items.iter().take(SHOWN).cloned().collect::<Vec<_>>().join(", ");
+    let mut text = items
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
     if items.len() > SHOWN {
         text.push_str(&format!(" and {} more", items.len() - SHOWN));
     }

@@ -23,6 +23,7 @@ pub mod analysis;
 pub mod cover;
 pub mod error;
 pub mod funding;
+pub mod grid;
 pub mod inputs;
 pub mod io;
 pub mod membership;

@@ -2,7 +2,9 @@
 
 use clap::{Args, Parser, Subcommand};
 use cpts_coverage::model::Status;
-use cpts_coverage::{analyse, write_outputs, CommuneFields, Inputs, LoadOptions, Options, Progress, Summary, Tariff};
+use cpts_coverage::{
+    analyse, write_outputs, CommuneFields, Inputs, LoadOptions, Options, Progress, Summary, Tariff,
+};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -85,7 +87,8 @@ struct FieldArgs {
 }
 
 fn parse_status(raw: &str) -> Result<Status, String> {
-    Status::parse(raw).ok_or_else(|| format!("unknown status {raw:?}: use signataire_aci, projet or pre_projet"))
+    Status::parse(raw)
+        .ok_or_else(|| format!("unknown status {raw:?}: use signataire_aci, projet or pre_projet"))
 }
 
 /// Stage display: a spinner on a terminal, timed lines with `-v`, nothing with `-q`.
@@ -118,23 +121,34 @@ fn main() -> ExitCode {
 fn run(args: &AnalyzeArgs) -> cpts_coverage::Result<()> {
     if let Some(n) = args.threads {
         // Fails only if a pool already exists, which cannot happen before this point.
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global();
     }
     let tariff = match &args.tariff {
         Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|source| cpts_coverage::Error::Read { path: path.clone(), source })?;
+            let text =
+                std::fs::read_to_string(path).map_err(|source| cpts_coverage::Error::Read {
+                    path: path.clone(),
+                    source,
+                })?;
             Tariff::parse(path, &text)?
         }
         None => Tariff::default_tariff(),
     };
     let show_bar = !args.quiet && !args.verbose && std::io::stderr().is_terminal();
     let stages = Stages {
-        bar: if show_bar { ProgressBar::new_spinner() } else { ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden()) },
+        bar: if show_bar {
+            ProgressBar::new_spinner()
+        } else {
+            ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden())
+        },
         verbose: args.verbose,
         start: Instant::now(),
     };
-    stages.bar.set_style(ProgressStyle::with_template("{spinner} {msg} ({elapsed})").expect("valid template"));
+    stages.bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} ({elapsed})").expect("valid template"),
+    );
     stages.bar.enable_steady_tick(Duration::from_millis(120));
     stages.stage("reading the inputs");
     let f = &args.fields;
@@ -150,7 +164,10 @@ fn run(args: &AnalyzeArgs) -> cpts_coverage::Result<()> {
             region: f.region_field.clone(),
         },
     })?;
-    let options = Options { statuses: args.statuses.clone(), sliver_km2: args.sliver_km2 };
+    let options = Options {
+        statuses: args.statuses.clone(),
+        sliver_km2: args.sliver_km2,
+    };
     let analysis = analyse(&inputs, &options, &stages)?;
     let summary = Summary::new(&inputs, &analysis, &tariff);
     stages.stage("writing the outputs");
@@ -167,20 +184,34 @@ fn run(args: &AnalyzeArgs) -> cpts_coverage::Result<()> {
 
 fn report(s: &Summary, args: &AnalyzeArgs) {
     if s.repairs.repaired_geometries > 0 {
-        eprintln!("repaired {} invalid geometries (self-intersections)", s.repairs.repaired_geometries);
+        eprintln!(
+            "repaired {} invalid geometries (self-intersections)",
+            s.repairs.repaired_geometries
+        );
     }
     if s.repairs.codes > 0 {
-        eprintln!("restored the leading zero of {} INSEE codes stored as numbers", s.repairs.codes);
+        eprintln!(
+            "restored the leading zero of {} INSEE codes stored as numbers",
+            s.repairs.codes
+        );
     }
     let counted: Vec<&str> = s.statuses_counted.iter().map(|s| s.as_str()).collect();
     println!(
         "{} mode, {} units, {} CPTS: {:.2} % of {:.0} inhabitants covered ({})",
-        s.mode, s.unit_count, s.cpts.len(), 100.0 * s.coverage_rate, s.total_population, counted.join(" + ")
+        s.mode,
+        s.unit_count,
+        s.cpts.len(),
+        100.0 * s.coverage_rate,
+        s.total_population,
+        counted.join(" + ")
     );
     println!(
         "white zones: {} ({:.0} inhabitants, {:.1} km²); slivers set apart: {}",
         s.white_zone_count, s.white_zone_population, s.white_zone_area_km2, s.sliver_count
     );
-    println!("overlaps: {} ({:.0} inhabitants)", s.overlap_count, s.overlap_population);
+    println!(
+        "overlaps: {} ({:.0} inhabitants)",
+        s.overlap_count, s.overlap_population
+    );
     println!("outputs in {}", args.out.display());
 }

@@ -29,7 +29,12 @@ pub fn cover_unit(
     let mut overlaps = Vec::new();
     for (i, &a) in listed_by.iter().enumerate() {
         for &b in &listed_by[i + 1..] {
-            overlaps.push(OverlapPiece { a, b, area, shape: unit.clone() });
+            overlaps.push(OverlapPiece {
+                a,
+                b,
+                area,
+                shape: unit.clone(),
+            });
         }
     }
     UnitCover {
@@ -37,7 +42,11 @@ pub fn cover_unit(
         status_area,
         covered_area: if covered { area } else { 0.0 },
         pieces: listed_by.iter().map(|&k| Piece { cpts: k, area }).collect(),
-        uncovered: if covered { MultiPolygon::new(vec![]) } else { unit.clone() },
+        uncovered: if covered {
+            MultiPolygon::new(vec![])
+        } else {
+            unit.clone()
+        },
         overlaps,
     }
 }
@@ -58,7 +67,10 @@ mod tests {
         assert_eq!(c.covered_share(), 1.0);
         assert_eq!(c.status_share(Status::PreProjet), 0.0);
         assert_eq!(c.overlaps.len(), 1);
-        assert_eq!((c.overlaps[0].a, c.overlaps[0].b, c.overlaps[0].area), (0, 1, 100.0));
+        assert_eq!(
+            (c.overlaps[0].a, c.overlaps[0].b, c.overlaps[0].area),
+            (0, 1, 100.0)
+        );
         assert!(c.uncovered.0.is_empty());
     }
 }

@@ -38,7 +38,10 @@ impl InseeCode {
         if well_formed(raw) {
             Some((InseeCode(raw.to_string()), CodeReading::AsIs))
         } else if raw.len() == 4 && raw.bytes().all(|b| b.is_ascii_digit()) {
-            Some((InseeCode(format!("0{raw}")), CodeReading::LeadingZeroRestored))
+            Some((
+                InseeCode(format!("0{raw}")),
+                CodeReading::LeadingZeroRestored,
+            ))
         } else {
             None
         }
@@ -84,7 +87,11 @@ impl Status {
     /// Reads a status code (`signataire_aci`, `projet`, `pre_projet`), ignoring case,
     /// surrounding blanks and the `pré-projet` spelling.
     pub fn parse(raw: &str) -> Option<Status> {
-        let folded = raw.trim().to_lowercase().replace(['é', 'É'], "e").replace('-', "_");
+        let folded = raw
+            .trim()
+            .to_lowercase()
+            .replace(['é', 'É'], "e")
+            .replace('-', "_");
         Status::ALL.into_iter().find(|s| s.as_str() == folded)
     }
 

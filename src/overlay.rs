@@ -1,9 +1,10 @@
 //! Polygon mode: each unit is intersected with the few CPTS perimeters an R-tree of
 //! their parts' envelopes names, never with a union of all of them.
 
-use crate::cover::{dissolve, union_area, OverlapPiece, Piece, UnitCover};
+use crate::cover::{union_area, OverlapPiece, Piece, UnitCover};
+use crate::grid::Grid;
 use crate::model::Status;
-use geo::{Area, BooleanOps, BoundingRect, MultiPolygon, Orient, Polygon};
+use geo::{Area, BoundingRect, MultiPolygon, Polygon};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
 
@@ -52,7 +53,10 @@ impl<'a> PerimeterIndex<'a> {
         hits.sort_unstable();
         let mut grouped: Vec<(usize, Vec<&Polygon<f64>>)> = Vec::new();
         for (k, p) in hits {
-            let poly = &self.shapes[k].as_ref().expect("indexed perimeters are present").0[p];
+            let poly = &self.shapes[k]
+                .as_ref()
+                .expect("indexed perimeters are present")
+                .0[p];
             match grouped.last_mut() {
                 Some((last, polys)) if *last == k => polys.push(poly),
                 _ => grouped.push((k, vec![poly])),
@@ -65,63 +69,84 @@ impl<'a> PerimeterIndex<'a> {
 /// Uncovered share of a unit below which the remainder is not computed.
 const HAIRLINE_SHARE: f64 = 1e-6;
 
-/// Overlays one projected unit with the perimeters: `statuses[k]` is CPTS k's status and
-/// `counted[s]` whether status s counts as covered.
+/// Overlays one projected unit with the perimeters, on the zone's `grid`: `statuses[k]`
+/// is CPTS k's status and `counted[s]` whether status s counts as covered.
 pub fn overlay_unit(
+    grid: &Grid,
     unit: &MultiPolygon<f64>,
     index: &PerimeterIndex,
     statuses: &[Status],
     counted: [bool; 3],
 ) -> UnitCover {
     let area = unit.unsigned_area();
+    let candidates = index.candidates(unit);
     let mut shapes: Vec<(usize, MultiPolygon<f64>)> = Vec::new();
-    for (k, polys) in index.candidates(unit) {
+    for (k, polys) in &candidates {
         // The polygons of one CPTS are disjoint, so their pieces are too.
-        let piece: Vec<Polygon<f64>> = polys.iter().flat_map(|p| unit.intersection(*p).0).collect();
-        let piece = MultiPolygon::new(piece).orient(geo::orient::Direction::Default);
+        let piece = MultiPolygon::new(
+            polys
+                .iter()
+                .flat_map(|p| grid.intersection(unit, p).0)
+                .collect(),
+        );
         if piece.unsigned_area() > 0.0 {
-            shapes.push((k, piece));
+            shapes.push((*k, piece));
         }
     }
     let of_status = |keep: &dyn Fn(Status) -> bool| -> Vec<&MultiPolygon<f64>> {
-        shapes.iter().filter(|(k, _)| keep(statuses[*k])).map(|(_, s)| s).collect()
+        shapes
+            .iter()
+            .filter(|(k, _)| keep(statuses[*k]))
+            .map(|(_, s)| s)
+            .collect()
     };
-    let status_area = Status::ALL.map(|s| union_area(&of_status(&|t| t == s)));
-    let counted_shapes = of_status(&|t| counted[t.index()]);
-    let (covered_area, uncovered) = match counted_shapes.as_slice() {
-        [] => (0.0, unit.clone()),
-        shapes => {
-            let covered = dissolve(shapes.iter().copied());
-            let covered_area = covered.unsigned_area();
-            // A remainder under a millionth of the unit is the hairline left where the
-            // perimeter follows the commune's border: not territory.
-            let uncovered = if covered_area < area * (1.0 - HAIRLINE_SHARE) {
-                unit.difference(&covered).orient(geo::orient::Direction::Default)
-            } else {
-                MultiPolygon::new(vec![])
-            };
-            (covered_area, uncovered)
-        }
+    let status_area = Status::ALL.map(|s| union_area(grid, &of_status(&|t| t == s)));
+    let covered_area = union_area(grid, &of_status(&|t| counted[t.index()]));
+    // A remainder under a millionth of the unit is the hairline left where the
+    // perimeter follows the commune's border: not territory. Otherwise the remainder
+    // is cut by the perimeters themselves, not by the pieces, whose borders along the
+    // unit's were snapped and would leave hairlines.
+    let uncovered = if covered_area == 0.0 {
+        unit.clone()
+    } else if covered_area < area * (1.0 - HAIRLINE_SHARE) {
+        let counted_polys = candidates
+            .iter()
+            .filter(|(k, _)| counted[statuses[*k].index()])
+            .flat_map(|(_, polys)| polys.iter().copied());
+        counted_polys.fold(unit.clone(), |rest, p| grid.difference(&rest, p))
+    } else {
+        MultiPolygon::new(vec![])
     };
     UnitCover {
         area,
         status_area,
         covered_area,
-        pieces: shapes.iter().map(|(k, s)| Piece { cpts: *k, area: s.unsigned_area() }).collect(),
+        pieces: shapes
+            .iter()
+            .map(|(k, s)| Piece {
+                cpts: *k,
+                area: s.unsigned_area(),
+            })
+            .collect(),
         uncovered,
-        overlaps: overlap_pieces(&shapes),
+        overlaps: overlap_pieces(grid, &shapes),
     }
 }
 
 /// Pairwise intersections of the CPTS pieces of one unit.
-fn overlap_pieces(shapes: &[(usize, MultiPolygon<f64>)]) -> Vec<OverlapPiece> {
+fn overlap_pieces(grid: &Grid, shapes: &[(usize, MultiPolygon<f64>)]) -> Vec<OverlapPiece> {
     let mut out = Vec::new();
     for (i, (a, sa)) in shapes.iter().enumerate() {
         for (b, sb) in &shapes[i + 1..] {
-            let shape = sa.intersection(sb).orient(geo::orient::Direction::Default);
+            let shape = grid.intersection_multi(sa, sb);
             let area = shape.unsigned_area();
             if area > 0.0 {
-                out.push(OverlapPiece { a: *a, b: *b, area, shape });
+                out.push(OverlapPiece {
+                    a: *a,
+                    b: *b,
+                    area,
+                    shape,
+                });
             }
         }
     }
@@ -133,14 +158,24 @@ mod tests {
     use super::*;
     use geo::{polygon, Rect};
 
-    fn square(x0: f64, y0: f64, side: f64) -> MultiPolygon<f64> {
-        Rect::new((x0, y0), (x0 + side, y0 + side)).to_polygon().into()
+    fn test_grid() -> Grid {
+        Grid::covering(Rect::new((-1000., -1000.), (1000., 1000.)))
     }
 
-    fn cover(unit: &MultiPolygon<f64>, perimeters: Vec<MultiPolygon<f64>>, statuses: &[Status]) -> UnitCover {
+    fn square(x0: f64, y0: f64, side: f64) -> MultiPolygon<f64> {
+        Rect::new((x0, y0), (x0 + side, y0 + side))
+            .to_polygon()
+            .into()
+    }
+
+    fn cover(
+        unit: &MultiPolygon<f64>,
+        perimeters: Vec<MultiPolygon<f64>>,
+        statuses: &[Status],
+    ) -> UnitCover {
         let shapes: Vec<Option<MultiPolygon<f64>>> = perimeters.into_iter().map(Some).collect();
         let index = PerimeterIndex::new(&shapes);
-        overlay_unit(unit, &index, statuses, [true; 3])
+        overlay_unit(&test_grid(), unit, &index, statuses, [true; 3])
     }
 
     #[test]
@@ -163,7 +198,11 @@ mod tests {
         let unit = square(0., 0., 100.);
         let a = Rect::new((0., 0.), (60., 100.)).to_polygon().into();
         let b = Rect::new((40., 0.), (100., 100.)).to_polygon().into();
-        let c = cover(&unit, vec![a, b], &[Status::SignataireAci, Status::PreProjet]);
+        let c = cover(
+            &unit,
+            vec![a, b],
+            &[Status::SignataireAci, Status::PreProjet],
+        );
         assert!((c.covered_share() - 1.0).abs() < 1e-12);
         assert!(c.uncovered.0.is_empty());
         assert_eq!(c.overlaps.len(), 1);
@@ -191,7 +230,10 @@ mod tests {
     #[test]
     fn a_commune_with_an_island_is_covered_by_area_not_by_part_count() {
         // Mainland 100 × 100 inside the CPTS; island 10 × 10 outside it: 10 000 / 10 100.
-        let unit = MultiPolygon::new(vec![square(0., 0., 100.).0[0].clone(), square(200., 0., 10.).0[0].clone()]);
+        let unit = MultiPolygon::new(vec![
+            square(0., 0., 100.).0[0].clone(),
+            square(200., 0., 10.).0[0].clone(),
+        ]);
         let c = cover(&unit, vec![square(-10., -10., 120.)], &[Status::Projet]);
         assert!((c.covered_share() - 10_000.0 / 10_100.0).abs() < 1e-12);
         assert!((c.uncovered.unsigned_area() - 100.0).abs() < 1e-6);
@@ -202,7 +244,13 @@ mod tests {
         let unit = square(0., 0., 100.);
         let shapes = vec![Some(square(0., 0., 100.))];
         let index = PerimeterIndex::new(&shapes);
-        let c = overlay_unit(&unit, &index, &[Status::PreProjet], [true, true, false]);
+        let c = overlay_unit(
+            &test_grid(),
+            &unit,
+            &index,
+            &[Status::PreProjet],
+            [true, true, false],
+        );
         assert_eq!(c.covered_share(), 0.0);
         assert!((c.status_share(Status::PreProjet) - 1.0).abs() < 1e-12);
         assert!((c.uncovered.unsigned_area() - 10_000.0).abs() < 1e-9);

@@ -5,6 +5,7 @@ use crate::error::{Error, Result};
 use geo::{Coord, MapCoords, MultiPolygon, Rect};
 use proj::Proj;
 use std::cell::RefCell;
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 /// A territory computed in one projected CRS.
@@ -31,6 +32,11 @@ impl Zone {
         Zone::Reunion,
         Zone::Mayotte,
     ];
+
+    /// Position of the zone in [`Zone::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
 
     /// The EPSG code areas are computed in.
     pub fn epsg(self) -> u32 {
@@ -77,35 +83,30 @@ thread_local! {
     static TRANSFORMS: RefCell<HashMap<(Zone, bool), Proj>> = RefCell::new(HashMap::new());
 }
 
-fn with_transform<T>(
-    zone: Zone,
-    inverse: bool,
-    f: impl FnOnce(&Proj) -> Result<T>,
-) -> Result<T> {
+fn with_transform<T>(zone: Zone, inverse: bool, f: impl FnOnce(&Proj) -> Result<T>) -> Result<T> {
     TRANSFORMS.with(|cell| {
         let mut map = cell.borrow_mut();
-        if !map.contains_key(&(zone, inverse)) {
-            let projected = format!("EPSG:{}", zone.epsg());
-            let (from, to) = if inverse {
-                (projected.as_str(), "EPSG:4326")
-            } else {
-                ("EPSG:4326", projected.as_str())
-            };
-            let proj = Proj::new_known_crs(from, to, None).map_err(|e| Error::Projection {
-                crs: projected.clone(),
-                message: e.to_string(),
-            })?;
-            map.insert((zone, inverse), proj);
-        }
-        f(&map[&(zone, inverse)])
+        let proj = match map.entry((zone, inverse)) {
+            Entry::Occupied(known) => known.into_mut(),
+            Entry::Vacant(slot) => {
+                let projected = format!("EPSG:{}", zone.epsg());
+                let (from, to) = if inverse {
+                    (projected.as_str(), "EPSG:4326")
+                } else {
+                    ("EPSG:4326", projected.as_str())
+                };
+                let proj = Proj::new_known_crs(from, to, None).map_err(|e| Error::Projection {
+                    crs: projected.clone(),
+                    message: e.to_string(),
+                })?;
+                slot.insert(proj)
+            }
+        };
+        f(proj)
     })
 }
 
-fn transform(
-    zone: Zone,
-    inverse: bool,
-    shape: &MultiPolygon<f64>,
-) -> Result<MultiPolygon<f64>> {
+fn transform(zone: Zone, inverse: bool, shape: &MultiPolygon<f64>) -> Result<MultiPolygon<f64>> {
     with_transform(zone, inverse, |proj| {
         shape.try_map_coords(|c: Coord<f64>| {
             proj.convert((c.x, c.y))
@@ -136,14 +137,22 @@ mod tests {
     #[test]
     fn lambert93_origin_point_lands_on_its_false_origin() {
         // Lambert-93: lon 3°E, lat 46.5°N maps to (700 000, 6 600 000) by definition.
-        let p: MultiPolygon<f64> = polygon![(x: 3.0, y: 46.5), (x: 3.001, y: 46.5), (x: 3.0, y: 46.501)].into();
+        let p: MultiPolygon<f64> =
+            polygon![(x: 3.0, y: 46.5), (x: 3.001, y: 46.5), (x: 3.0, y: 46.501)].into();
         let q = to_projected(Zone::Metropole, &p).unwrap();
         let o = q.0[0].exterior().0[0];
-        assert!((o.x - 700_000.0).abs() < 1e-3 && (o.y - 6_600_000.0).abs() < 1e-3, "{o:?}");
+        assert!(
+            (o.x - 700_000.0).abs() < 1e-3 && (o.y - 6_600_000.0).abs() < 1e-3,
+            "{o:?}"
+        );
         let back = to_wgs84(Zone::Metropole, &q).unwrap();
         assert!((back.0[0].exterior().0[1].x - 3.001).abs() < 1e-9);
         // A 0.001° × 0.001° triangle near 46.5°N: about 111 m × 76.5 m / 2.
-        assert!((q.unsigned_area() - 4_260.0).abs() < 60.0, "{}", q.unsigned_area());
+        assert!(
+            (q.unsigned_area() - 4_260.0).abs() < 60.0,
+            "{}",
+            q.unsigned_area()
+        );
     }
 
     #[test]

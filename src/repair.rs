@@ -15,7 +15,9 @@ pub struct Repairs {
 }
 
 /// Rebuilds every invalid geometry as a valid one covering the same area, and counts them.
-pub fn repair_geometries<'a>(shapes: impl IntoParallelIterator<Item = &'a mut MultiPolygon<f64>>) -> usize {
+pub fn repair_geometries<'a>(
+    shapes: impl IntoParallelIterator<Item = &'a mut MultiPolygon<f64>>,
+) -> usize {
     shapes
         .into_par_iter()
         .map(|shape| {

@@ -97,13 +97,25 @@ impl Summary {
     /// Gathers the figures of `analysis` on `inputs`, funding from `tariff`.
     pub fn new(inputs: &Inputs, analysis: &Analysis, tariff: &Tariff) -> Summary {
         let units = &inputs.units;
-        let covered: Vec<f64> = units.iter().zip(&analysis.covers).map(|(u, c)| u.population * c.covered_share()).collect();
+        let covered: Vec<f64> = units
+            .iter()
+            .zip(&analysis.covers)
+            .map(|(u, c)| u.population * c.covered_share())
+            .collect();
         let total_population: f64 = units.iter().map(|u| u.population).sum();
         let covered_population: f64 = covered.iter().sum();
         let by_status = Status::ALL
             .map(|s| {
-                let people: f64 = units.iter().zip(&analysis.covers).map(|(u, c)| u.population * c.status_share(s)).sum();
-                StatusRow { statut: s, covered_population: people, coverage_rate: rate(people, total_population) }
+                let people: f64 = units
+                    .iter()
+                    .zip(&analysis.covers)
+                    .map(|(u, c)| u.population * c.status_share(s))
+                    .sum();
+                StatusRow {
+                    statut: s,
+                    covered_population: people,
+                    coverage_rate: rate(people, total_population),
+                }
             })
             .to_vec();
         let group = |key: &dyn Fn(usize) -> String| -> BTreeMap<String, Totals> {
@@ -127,7 +139,11 @@ impl Summary {
                 Perimeters::Membership(_) => "membership",
             },
             statuses_counted: analysis.options.statuses.clone(),
-            population_level: if inputs.arrondissements { "arrondissements" } else { "communes" },
+            population_level: if inputs.arrondissements {
+                "arrondissements"
+            } else {
+                "communes"
+            },
             sliver_km2: analysis.options.sliver_km2,
             unit_count: units.len(),
             total_population,
@@ -161,7 +177,10 @@ impl Summary {
                 .collect(),
             by_departement: group(&|i| units[i].departement.clone())
                 .into_iter()
-                .map(|(departement, totals)| DepartementRow { departement, totals })
+                .map(|(departement, totals)| DepartementRow {
+                    departement,
+                    totals,
+                })
                 .collect(),
             by_region: group(&|i| units[i].region.clone())
                 .into_iter()

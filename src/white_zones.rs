@@ -1,7 +1,8 @@
 //! White zones: the territory in no counted CPTS, dissolved into connected parts
 //! (the polygons of the union: two parts touching at a single point stay two).
 
-use crate::cover::{dissolve, UnitCover};
+use crate::cover::UnitCover;
+use crate::grid::Grid;
 use crate::model::Unit;
 use crate::projection::Zone;
 use geo::{Area, BoundingRect, InteriorPoint, Intersects, MultiPolygon, Polygon};
@@ -38,32 +39,64 @@ pub struct WhiteZones {
 
 /// Dissolves the uncovered pieces of every unit, zone by zone, and measures each part.
 /// Parts smaller than `sliver_m2` are counted as slivers.
-pub fn white_zones(units: &[Unit], zones: &[Zone], covers: &[UnitCover], sliver_m2: f64) -> WhiteZones {
+pub fn white_zones(
+    units: &[Unit],
+    zones: &[Zone],
+    grids: &[Grid],
+    covers: &[UnitCover],
+    sliver_m2: f64,
+) -> WhiteZones {
     let mut groups: BTreeMap<(Zone, &str), Vec<usize>> = BTreeMap::new();
     for (i, c) in covers.iter().enumerate() {
         if !c.uncovered.0.is_empty() {
-            groups.entry((zones[i], units[i].departement.as_str())).or_default().push(i);
+            groups
+                .entry((zones[i], units[i].departement.as_str()))
+                .or_default()
+                .push(i);
         }
     }
     // Dissolve département by département, then each zone from those results.
     let per_departement: Vec<(Zone, MultiPolygon<f64>)> = groups
         .par_iter()
-        .map(|((zone, _), members)| (*zone, dissolve(members.iter().map(|&i| &covers[i].uncovered))))
+        .map(|((zone, _), members)| {
+            (
+                *zone,
+                grids[zone.index()].union(members.iter().map(|&i| &covers[i].uncovered)),
+            )
+        })
         .collect();
-    let mut out = WhiteZones { unit_population: vec![0.0; units.len()], ..Default::default() };
+    let mut out = WhiteZones {
+        unit_population: vec![0.0; units.len()],
+        ..Default::default()
+    };
     for zone in Zone::ALL {
-        let pieces: Vec<&MultiPolygon<f64>> =
-            per_departement.iter().filter(|(z, _)| *z == zone).map(|(_, s)| s).collect();
+        let pieces: Vec<&MultiPolygon<f64>> = per_departement
+            .iter()
+            .filter(|(z, _)| *z == zone)
+            .map(|(_, s)| s)
+            .collect();
         if pieces.is_empty() {
             continue;
         }
-        let parts = dissolve(pieces).0;
-        let members: Vec<usize> = groups.iter().filter(|((z, _), _)| *z == zone).flat_map(|(_, m)| m.iter().copied()).collect();
+        let parts = grids[zone.index()].union(pieces).0;
+        let members: Vec<usize> = groups
+            .iter()
+            .filter(|((z, _), _)| *z == zone)
+            .flat_map(|(_, m)| m.iter().copied())
+            .collect();
         assign(units, covers, zone, parts, &members, sliver_m2, &mut out);
     }
-    let uncovered: f64 = units.iter().zip(covers).map(|(u, c)| u.population * (1.0 - c.covered_share())).sum();
+    let uncovered: f64 = units
+        .iter()
+        .zip(covers)
+        .map(|(u, c)| u.population * (1.0 - c.covered_share()))
+        .sum();
     out.sliver_population = uncovered - out.unit_population.iter().sum::<f64>();
-    out.zones.sort_by(|a, b| b.population.total_cmp(&a.population).then(b.area_m2.total_cmp(&a.area_m2)));
+    out.zones.sort_by(|a, b| {
+        b.population
+            .total_cmp(&a.population)
+            .then(b.area_m2.total_cmp(&a.area_m2))
+    });
     out
 }
 
@@ -85,21 +118,34 @@ fn assign(
             .enumerate()
             .filter_map(|(p, poly)| {
                 let r = poly.bounding_rect()?;
-                Some(PartEnvelope::new(Rectangle::from_corners(r.min().into(), r.max().into()), p))
+                Some(PartEnvelope::new(
+                    Rectangle::from_corners(r.min().into(), r.max().into()),
+                    p,
+                ))
             })
             .collect(),
     );
     let locate = |q: &Polygon<f64>| -> Option<usize> {
         let point = q.interior_point()?;
         let here = AABB::from_point([point.x(), point.y()]);
-        let mut found: Vec<usize> = tree.locate_in_envelope_intersecting(&here).map(|e| e.data).collect();
+        let mut found: Vec<usize> = tree
+            .locate_in_envelope_intersecting(&here)
+            .map(|e| e.data)
+            .collect();
         found.sort_unstable();
         found.into_iter().find(|&p| parts[p].intersects(&point))
     };
     // (part, unit, area of the unit in the part), in unit order.
     let placed: Vec<Vec<(Option<usize>, f64)>> = members
         .par_iter()
-        .map(|&i| covers[i].uncovered.0.iter().map(|q| (locate(q), q.unsigned_area())).collect())
+        .map(|&i| {
+            covers[i]
+                .uncovered
+                .0
+                .iter()
+                .map(|q| (locate(q), q.unsigned_area()))
+                .collect()
+        })
         .collect();
     let areas: Vec<f64> = parts.iter().map(|p| p.unsigned_area()).collect();
     let mut population = vec![0.0; parts.len()];
@@ -127,7 +173,11 @@ fn assign(
             shape,
             area_m2: areas[p],
             population: population[p],
-            communes: shares[p].iter().filter(|(_, s)| **s >= 0.5).map(|(i, _)| *i).collect(),
+            communes: shares[p]
+                .iter()
+                .filter(|(_, s)| **s >= 0.5)
+                .map(|(i, _)| *i)
+                .collect(),
         });
     }
 }

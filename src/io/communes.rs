@@ -1,7 +1,9 @@
 //! Reading population units: communes, and the arrondissements municipaux of Paris,
 //! Lyon and Marseille that replace their city when supplied.
 
-use super::geojson_in::{has_property, polygons, property_names, read_features, text_property, RawFeature};
+use super::geojson_in::{
+    has_property, polygons, property_names, read_features, text_property, RawFeature,
+};
 use crate::error::{Error, Result};
 use crate::model::{CodeReading, InseeCode, Unit};
 use crate::repair::Repairs;
@@ -33,7 +35,11 @@ impl Default for CommuneFields {
 }
 
 /// Reads the communes layer. Codes must be unique; populations finite and non-negative.
-pub fn read_communes(path: &Path, fields: &CommuneFields, repairs: &mut Repairs) -> Result<Vec<Unit>> {
+pub fn read_communes(
+    path: &Path,
+    fields: &CommuneFields,
+    repairs: &mut Repairs,
+) -> Result<Vec<Unit>> {
     let features = read_features(path)?;
     let units: Vec<Unit> = features
         .par_iter()
@@ -71,7 +77,11 @@ pub fn read_communes(path: &Path, fields: &CommuneFields, repairs: &mut Repairs)
 /// Reads the arrondissements layer (`code`, `nom`, `population`, `commune`) and puts
 /// each arrondissement in place of its city in `communes`: département and region come
 /// from the city, which is removed, so that no population is counted twice.
-pub fn merge_arrondissements(path: &Path, communes: Vec<Unit>, repairs: &mut Repairs) -> Result<Vec<Unit>> {
+pub fn merge_arrondissements(
+    path: &Path,
+    communes: Vec<Unit>,
+    repairs: &mut Repairs,
+) -> Result<Vec<Unit>> {
     let features = read_features(path)?;
     let by_code: HashMap<&InseeCode, &Unit> = communes.iter().map(|u| (&u.code, u)).collect();
     let mut arrondissements = Vec::with_capacity(features.len());
@@ -81,9 +91,15 @@ pub fn merge_arrondissements(path: &Path, communes: Vec<Unit>, repairs: &mut Rep
             repairs.codes += 1;
         }
         let place = format!("feature {i} (code {code})");
-        let (city, _) = InseeCode::parse(&required_text(path, &place, f, "commune")?).ok_or_else(|| {
-            Error::input(path, &place, "the `commune` property is not an INSEE code", "give the city's code (75056, 69123, 13055)")
-        })?;
+        let (city, _) =
+            InseeCode::parse(&required_text(path, &place, f, "commune")?).ok_or_else(|| {
+                Error::input(
+                    path,
+                    &place,
+                    "the `commune` property is not an INSEE code",
+                    "give the city's code (75056, 69123, 13055)",
+                )
+            })?;
         let Some(parent) = by_code.get(&city) else {
             // A city outside the communes layer (a regional extract): not a unit here.
             continue;
@@ -101,7 +117,10 @@ pub fn merge_arrondissements(path: &Path, communes: Vec<Unit>, repairs: &mut Rep
     check_unique(path, &arrondissements)?;
     let cities: std::collections::HashSet<InseeCode> =
         arrondissements.iter().map(|a| a.commune.clone()).collect();
-    let mut units: Vec<Unit> = communes.into_iter().filter(|u| !cities.contains(&u.code)).collect();
+    let mut units: Vec<Unit> = communes
+        .into_iter()
+        .filter(|u| !cities.contains(&u.code))
+        .collect();
     units.extend(arrondissements);
     Ok(units)
 }
@@ -112,7 +131,10 @@ fn code_of(path: &Path, i: usize, f: &RawFeature, field: &str) -> Result<(InseeC
         Error::input(
             path,
             &place,
-            format!("no text property `{field}` holding the INSEE code (properties: {})", property_names(f)),
+            format!(
+                "no text property `{field}` holding the INSEE code (properties: {})",
+                property_names(f)
+            ),
             "name the code property with --code-field (IGN files: INSEE_COM)",
         )
     })?;
@@ -154,13 +176,19 @@ fn population_of(path: &Path, place: &str, f: &RawFeature, field: &str) -> Resul
         None if !has_property(f, field) => Err(Error::input(
             path,
             place,
-            format!("no population property `{field}` (properties: {})", property_names(f)),
+            format!(
+                "no population property `{field}` (properties: {})",
+                property_names(f)
+            ),
             "give every commune a population, or name the column with --population-field",
         )),
         None => Err(Error::input(
             path,
             place,
-            format!("the population `{field}` is {}, a number was expected", value.map(|v| v.to_string()).unwrap_or_default()),
+            format!(
+                "the population `{field}` is {}, a number was expected",
+                value.map(|v| v.to_string()).unwrap_or_default()
+            ),
             "store populations as numbers, not text",
         )),
     }

@@ -46,7 +46,10 @@ pub fn read_features(path: &Path) -> Result<Vec<RawFeature>> {
         return Err(Error::input(
             path,
             "the whole file",
-            format!("a GeoJSON FeatureCollection was expected, found type {:?}", collection.kind),
+            format!(
+                "a GeoJSON FeatureCollection was expected, found type {:?}",
+                collection.kind
+            ),
             "give a FeatureCollection of Polygon or MultiPolygon features",
         ));
     }
@@ -107,10 +110,18 @@ pub fn polygons(path: &Path, place: &str, feature: &RawFeature) -> Result<MultiP
             for position in ring {
                 let (x, y) = match position.as_slice() {
                     [x, y, ..] => (*x, *y),
-                    _ => return Err(fail("a position has fewer than 2 numbers".into(), "fix the coordinates")),
+                    _ => {
+                        return Err(fail(
+                            "a position has fewer than 2 numbers".into(),
+                            "fix the coordinates",
+                        ))
+                    }
                 };
                 if !x.is_finite() || !y.is_finite() {
-                    return Err(fail("a coordinate is not a finite number".into(), "fix the coordinates"));
+                    return Err(fail(
+                        "a coordinate is not a finite number".into(),
+                        "fix the coordinates",
+                    ));
                 }
                 coords.push(Coord { x, y });
             }
@@ -127,7 +138,10 @@ pub fn polygons(path: &Path, place: &str, feature: &RawFeature) -> Result<MultiP
         }
         other => {
             return Err(fail(
-                format!("the geometry is a {}, a Polygon or MultiPolygon was expected", other.type_name()),
+                format!(
+                    "the geometry is a {}, a Polygon or MultiPolygon was expected",
+                    other.type_name()
+                ),
                 "give polygons (communes and perimeters are areas)",
             ))
         }
@@ -145,7 +159,8 @@ pub fn polygons(path: &Path, place: &str, feature: &RawFeature) -> Result<MultiP
             "draw the feature's polygon or remove the feature",
         ));
     };
-    if bbox.min().x < -180.0 || bbox.max().x > 180.0 || bbox.min().y < -90.0 || bbox.max().y > 90.0 {
+    if bbox.min().x < -180.0 || bbox.max().x > 180.0 || bbox.min().y < -90.0 || bbox.max().y > 90.0
+    {
         return Err(fail(
             format!(
                 "coordinates ({:.0}, {:.0}) are not longitudes/latitudes: the file looks projected \

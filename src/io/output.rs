@@ -3,13 +3,12 @@
 //! leaves no half-written file and the previous outputs intact.
 
 use crate::analysis::Analysis;
-use crate::cover::dissolve;
 use crate::error::{Error, Result};
 use crate::inputs::{Inputs, Perimeters};
 use crate::model::Unit;
 use crate::projection::to_wgs84;
 use crate::summary::Summary;
-use geo::{MultiPolygon, Orient, Polygon};
+use geo::{unary_union, MultiPolygon, Orient, Polygon};
 use rayon::prelude::*;
 use serde_json::{json, Map, Value};
 use std::fs;
@@ -18,7 +17,12 @@ use std::path::{Path, PathBuf};
 
 /// Writes every output of one analysis into `dir`, replacing a previous output
 /// directory but never any other existing directory.
-pub fn write_outputs(dir: &Path, inputs: &Inputs, analysis: &Analysis, summary: &Summary) -> Result<()> {
+pub fn write_outputs(
+    dir: &Path,
+    inputs: &Inputs,
+    analysis: &Analysis,
+    summary: &Summary,
+) -> Result<()> {
     let fail = |message: String| Error::Output {
         path: dir.to_path_buf(),
         message,
@@ -55,23 +59,44 @@ pub fn write_outputs(dir: &Path, inputs: &Inputs, analysis: &Analysis, summary: 
 
 /// Outputs of an earlier run (it has a `summary.json`) or an empty directory.
 fn is_replaceable(dir: &Path) -> bool {
-    dir.join("summary.json").is_file() || fs::read_dir(dir).map(|mut d| d.next().is_none()).unwrap_or(false)
+    dir.join("summary.json").is_file()
+        || fs::read_dir(dir)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false)
 }
 
-fn write_all(dir: &Path, inputs: &Inputs, analysis: &Analysis, summary: &Summary) -> std::io::Result<()> {
+fn write_all(
+    dir: &Path,
+    inputs: &Inputs,
+    analysis: &Analysis,
+    summary: &Summary,
+) -> std::io::Result<()> {
     let mut text = serde_json::to_string_pretty(summary).map_err(std::io::Error::other)?;
     text.push('\n');
     fs::write(dir.join("summary.json"), text)?;
-    write_layer(&dir.join("communes.geojson"), &commune_features(inputs, analysis))?;
+    write_layer(
+        &dir.join("communes.geojson"),
+        &commune_features(inputs, analysis),
+    )?;
     write_layer(&dir.join("cpts.geojson"), &cpts_features(inputs, summary))?;
-    write_layer(&dir.join("white_zones.geojson"), &white_zone_features(inputs, analysis).map_err(std::io::Error::other)?)?;
-    write_layer(&dir.join("overlaps.geojson"), &overlap_features(inputs, analysis, summary).map_err(std::io::Error::other)?)?;
+    write_layer(
+        &dir.join("white_zones.geojson"),
+        &white_zone_features(inputs, analysis).map_err(std::io::Error::other)?,
+    )?;
+    write_layer(
+        &dir.join("overlaps.geojson"),
+        &overlap_features(inputs, analysis, summary).map_err(std::io::Error::other)?,
+    )?;
     crate::io::tables::write_tables(dir, summary)
 }
 
 /// Codes of `units` joined with commas, for attribute tables.
 fn codes(units: &[Unit], indices: &[usize]) -> String {
-    indices.iter().map(|&i| units[i].code.as_str()).collect::<Vec<_>>().join(",")
+    indices
+        .iter()
+        .map(|&i| units[i].code.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 fn commune_features(inputs: &Inputs, analysis: &Analysis) -> Vec<Value> {
@@ -109,9 +134,14 @@ fn cpts_features(inputs: &Inputs, summary: &Summary) -> Vec<Value> {
         .map(|(k, row)| {
             let shape = match &inputs.perimeters {
                 Perimeters::Polygons(shapes) => shapes[k].clone(),
-                Perimeters::Membership(lists) => dissolve(lists[k].iter().map(|&i| &inputs.units[i].geometry)),
+                Perimeters::Membership(lists) => {
+                    unary_union(lists[k].iter().map(|&i| &inputs.units[i].geometry))
+                }
             };
-            feature(serde_json::to_value(row).unwrap_or(Value::Null), multipolygon(&shape))
+            feature(
+                serde_json::to_value(row).unwrap_or(Value::Null),
+                multipolygon(&shape),
+            )
         })
         .collect()
 }
@@ -139,7 +169,11 @@ fn white_zone_features(inputs: &Inputs, analysis: &Analysis) -> crate::error::Re
         .collect()
 }
 
-fn overlap_features(inputs: &Inputs, analysis: &Analysis, summary: &Summary) -> crate::error::Result<Vec<Value>> {
+fn overlap_features(
+    inputs: &Inputs,
+    analysis: &Analysis,
+    summary: &Summary,
+) -> crate::error::Result<Vec<Value>> {
     analysis
         .overlaps
         .par_iter()
@@ -179,7 +213,11 @@ fn polygon_rings(polygon: &Polygon<f64>) -> Option<Value> {
         (points.len() >= 4).then(|| json!(points))
     };
     let exterior = ring(polygon.exterior())?;
-    Some(Value::Array(std::iter::once(exterior).chain(polygon.interiors().iter().filter_map(ring)).collect()))
+    Some(Value::Array(
+        std::iter::once(exterior)
+            .chain(polygon.interiors().iter().filter_map(ring))
+            .collect(),
+    ))
 }
 
 /// A FeatureCollection, one feature per line.

@@ -30,12 +30,19 @@ pub struct MemberRow {
 
 /// Reads a perimeter file; `.csv`/`.txt` (or text not starting with `{`) is a membership table.
 pub fn read_perimeters(path: &Path, repairs: &mut Repairs) -> Result<PerimeterFile> {
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_lowercase();
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_lowercase();
     let membership = match ext.as_str() {
         "csv" | "txt" | "tsv" => true,
         "geojson" | "json" => false,
         _ => {
-            let head = std::fs::read(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
+            let head = std::fs::read(path).map_err(|source| Error::Read {
+                path: path.to_path_buf(),
+                source,
+            })?;
             head.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{')
         }
     };
@@ -90,21 +97,39 @@ fn status_of(path: &Path, place: &str, raw: Option<String>) -> Result<Status> {
 const MEMBERSHIP_COLUMNS: [&str; 4] = ["cpts_id", "cpts_nom", "statut", "code_insee"];
 
 fn read_membership(path: &Path, repairs: &mut Repairs) -> Result<PerimeterFile> {
-    let text = std::fs::read(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
+    let text = std::fs::read(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let header = text.split(|b| *b == b'\n').next().unwrap_or_default();
     let count = |c: u8| header.iter().filter(|b| **b == c).count();
-    let delimiter = if count(b';') >= count(b',') { b';' } else { b',' };
-    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).from_reader(text.as_slice());
+    let delimiter = if count(b';') >= count(b',') {
+        b';'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .from_reader(text.as_slice());
     let headers = reader.headers().map_err(|e| csv_error(path, &e))?.clone();
     let column = |name: &str| {
-        headers.iter().position(|h| h.trim().trim_start_matches('\u{feff}') == name).ok_or_else(|| {
-            Error::input(
-                path,
-                "line 1",
-                format!("no column `{name}` (columns: {})", headers.iter().collect::<Vec<_>>().join(", ")),
-                format!("a membership table has the columns {}", MEMBERSHIP_COLUMNS.join(";")),
-            )
-        })
+        headers
+            .iter()
+            .position(|h| h.trim().trim_start_matches('\u{feff}') == name)
+            .ok_or_else(|| {
+                Error::input(
+                    path,
+                    "line 1",
+                    format!(
+                        "no column `{name}` (columns: {})",
+                        headers.iter().collect::<Vec<_>>().join(", ")
+                    ),
+                    format!(
+                        "a membership table has the columns {}",
+                        MEMBERSHIP_COLUMNS.join(";")
+                    ),
+                )
+            })
     };
     let [id_col, nom_col, statut_col, code_col] = [
         column(MEMBERSHIP_COLUMNS[0])?,
@@ -122,7 +147,12 @@ fn read_membership(path: &Path, repairs: &mut Repairs) -> Result<PerimeterFile> 
         let field = |c: usize| record.get(c).unwrap_or("").trim().to_string();
         let id = field(id_col);
         if id.is_empty() {
-            return Err(Error::input(path, &place, "the CPTS id is empty", "fill in cpts_id"));
+            return Err(Error::input(
+                path,
+                &place,
+                "the CPTS id is empty",
+                "fill in cpts_id",
+            ));
         }
         let this = Cpts {
             nom: field(nom_col),
@@ -153,15 +183,32 @@ fn read_membership(path: &Path, repairs: &mut Repairs) -> Result<PerimeterFile> 
         if reading == CodeReading::LeadingZeroRestored {
             repairs.codes += 1;
         }
-        rows.push(MemberRow { cpts: k, code, line });
+        rows.push(MemberRow {
+            cpts: k,
+            code,
+            line,
+        });
     }
     if cpts.is_empty() {
-        return Err(Error::input(path, "the whole file", "the table has no row", "list one commune per line"));
+        return Err(Error::input(
+            path,
+            "the whole file",
+            "the table has no row",
+            "list one commune per line",
+        ));
     }
     Ok(PerimeterFile::Membership { cpts, rows })
 }
 
 fn csv_error(path: &Path, e: &csv::Error) -> Error {
-    let place = e.position().map(|p| format!("line {}", p.line())).unwrap_or_else(|| "the whole file".into());
-    Error::input(path, place, format!("unreadable CSV: {e}"), "save the table as UTF-8 CSV separated by `;` or `,`")
+    let place = e
+        .position()
+        .map(|p| format!("line {}", p.line()))
+        .unwrap_or_else(|| "the whole file".into());
+    Error::input(
+        path,
+        place,
+        format!("unreadable CSV: {e}"),
+        "save the table as UTF-8 CSV separated by `;` or `,`",
+    )
 }

@@ -6,7 +6,14 @@ use std::path::Path;
 /// Writes the three tables of `summary` into `dir`.
 pub fn write_tables(dir: &Path, summary: &Summary) -> std::io::Result<()> {
     let mut cpts = writer(&dir.join("cpts.csv"))?;
-    cpts.write_record(["id", "nom", "statut", "population", "tier", "funding_max_eur"])?;
+    cpts.write_record([
+        "id",
+        "nom",
+        "statut",
+        "population",
+        "tier",
+        "funding_max_eur",
+    ])?;
     for c in &summary.cpts {
         cpts.write_record([
             c.id.clone(),
@@ -18,9 +25,15 @@ pub fn write_tables(dir: &Path, summary: &Summary) -> std::io::Result<()> {
         ])?;
     }
     cpts.flush()?;
-    let rows = summary.by_departement.iter().map(|r| (r.departement.as_str(), &r.totals));
+    let rows = summary
+        .by_departement
+        .iter()
+        .map(|r| (r.departement.as_str(), &r.totals));
     write_totals(&dir.join("by_departement.csv"), "departement", rows)?;
-    let rows = summary.by_region.iter().map(|r| (r.region.as_str(), &r.totals));
+    let rows = summary
+        .by_region
+        .iter()
+        .map(|r| (r.region.as_str(), &r.totals));
     write_totals(&dir.join("by_region.csv"), "region", rows)
 }
 
@@ -28,9 +41,19 @@ fn writer(path: &Path) -> std::io::Result<csv::Writer<std::fs::File>> {
     Ok(csv::WriterBuilder::new().delimiter(b';').from_path(path)?)
 }
 
-fn write_totals<'a>(path: &Path, key: &str, rows: impl Iterator<Item = (&'a str, &'a Totals)>) -> std::io::Result<()> {
+fn write_totals<'a>(
+    path: &Path,
+    key: &str,
+    rows: impl Iterator<Item = (&'a str, &'a Totals)>,
+) -> std::io::Result<()> {
     let mut out = writer(path)?;
-    out.write_record([key, "population", "covered_population", "coverage_rate", "white_zone_population"])?;
+    out.write_record([
+        key,
+        "population",
+        "covered_population",
+        "coverage_rate",
+        "white_zone_population",
+    ])?;
     for (code, t) in rows {
         out.write_record([
             code.to_string(),
