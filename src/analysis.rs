@@ -97,6 +97,24 @@ pub fn analyse(inputs: &Inputs, options: &Options, progress: &dyn Progress) -> R
             Grid::covering(extent(of_units.chain(of_perimeters)))
         })
         .collect();
+    // All geometry lives on its zone's grid, so that areas agree with the operations'.
+    let projected: Vec<MultiPolygon<f64>> = projected
+        .par_iter()
+        .zip(&zones)
+        .map(|(s, z)| grids[z.index()].snap(s))
+        .collect();
+    let perimeters: Option<Vec<Vec<Option<MultiPolygon<f64>>>>> = perimeters.map(|by_zone| {
+        by_zone
+            .into_iter()
+            .zip(&grids)
+            .map(|(shapes, grid)| {
+                shapes
+                    .into_iter()
+                    .map(|s| s.map(|s| grid.snap(&s)))
+                    .collect()
+            })
+            .collect()
+    });
     let mut covers: Vec<UnitCover> = match &perimeters {
         Some(by_zone) => {
             let indexes: Vec<PerimeterIndex> =

@@ -8,7 +8,7 @@
 //! Lambert-93 over France) keeps shared vertices identical, so pieces dissolve back
 //! together exactly. Rings are read with the non-zero fill rule.
 
-use geo::{Coord, LineString, MultiPolygon, Orient, Polygon, Rect};
+use geo::{Coord, LineString, MapCoords, MultiPolygon, Orient, Polygon, Rect};
 use i_overlay::core::fill_rule::FillRule;
 use i_overlay::core::overlay::ShapeType;
 use i_overlay::core::overlay_rule::OverlayRule;
@@ -42,11 +42,13 @@ pub struct Grid {
 
 impl Grid {
     /// A grid covering `extent` (with a margin), its step the power of two that keeps
-    /// every coordinate within 2²⁹ steps of the centre.
+    /// every coordinate within 2²⁹ steps of the centre. The centre is a whole number,
+    /// so that snapping a point already on the grid leaves it where it is.
     pub fn covering(extent: Rect<f64>) -> Grid {
         let c = extent.center();
-        let half = extent.width().max(extent.height()) * 0.55 + 1.0;
-        let bounds = [c.x - half, c.x + half, c.y - half, c.y + half];
+        let (cx, cy) = (c.x.round(), c.y.round());
+        let half = (extent.width().max(extent.height()) * 0.55 + 1.0).ceil();
+        let bounds = [cx - half, cx + half, cy - half, cy + half];
         Grid {
             bounds,
             scale: (2.0f64).powi(29 - half.log2().floor() as i32),
@@ -56,6 +58,18 @@ impl Grid {
     /// Size of one grid step, in the zone's units (metres).
     pub fn step(&self) -> f64 {
         1.0 / self.scale
+    }
+
+    /// Moves every vertex onto the grid, as the boolean operations do: a shape the
+    /// operations leave whole then keeps exactly its area.
+    pub fn snap(&self, shape: &MultiPolygon<f64>) -> MultiPolygon<f64> {
+        let [min_x, max_x, min_y, max_y] = self.bounds;
+        let (ox, oy) = (min_x + (max_x - min_x) * 0.5, min_y + (max_y - min_y) * 0.5);
+        let step = self.step();
+        shape.map_coords(|c| Coord {
+            x: ((c.x - ox) * self.scale) as i32 as f64 * step + ox,
+            y: ((c.y - oy) * self.scale) as i32 as f64 * step + oy,
+        })
     }
 
     /// `a ∩ b`.
@@ -159,6 +173,18 @@ mod tests {
         assert!(
             (merged.unsigned_area() - (left.unsigned_area() + right.unsigned_area())).abs() < 1e-6
         );
+    }
+
+    #[test]
+    fn a_snapped_shape_passes_through_an_intersection_unchanged() {
+        let grid = Grid::covering(Rect::new(
+            (690_000.0, 6_590_000.0),
+            (710_000.0, 6_610_000.0),
+        ));
+        let unit = grid.snap(&square(700_000.123_456, 6_600_000.654_321, 1234.567));
+        assert_eq!(grid.snap(&unit), unit);
+        let whole = grid.intersection(&unit, &unit.0[0]);
+        assert_eq!(whole.unsigned_area(), unit.unsigned_area());
     }
 
     #[test]

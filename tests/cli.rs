@@ -1,0 +1,489 @@
+//! The `cpts` binary as a planner runs it: outputs on success, and on bad input an
+//! error naming the file, the feature and the fix, exit status 2 and nothing written.
+
+mod common;
+
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn cpts(args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_cpts"))
+        .args(args)
+        .output()
+        .unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn square(x: f64, y: f64) -> Value {
+    json!({"type": "Polygon", "coordinates": [[[x, y], [x + 0.01, y], [x + 0.01, y + 0.01], [x, y + 0.01], [x, y]]]})
+}
+
+fn feature(properties: Value, geometry: Value) -> Value {
+    json!({"type": "Feature", "properties": properties, "geometry": geometry})
+}
+
+fn collection(features: Vec<Value>) -> String {
+    json!({"type": "FeatureCollection", "features": features}).to_string()
+}
+
+fn good_communes() -> Vec<Value> {
+    vec![
+        feature(
+            json!({"code": "03001", "nom": "Un", "population": 100, "departement": "03", "region": "84"}),
+            square(3.0, 46.5),
+        ),
+        feature(
+            json!({"code": "03002", "nom": "Deux", "population": 50, "departement": "03", "region": "84"}),
+            square(3.01, 46.5),
+        ),
+    ]
+}
+
+fn good_perimeters() -> String {
+    collection(vec![feature(
+        json!({"id": "P1", "nom": "CPTS Un", "statut": "signataire_aci"}),
+        square(3.0, 46.5),
+    )])
+}
+
+/// A work directory with `communes.geojson` and `perimeters` written into it.
+struct Case {
+    dir: tempfile::TempDir,
+}
+
+impl Case {
+    fn new(communes: &str, perimeters: (&str, &str)) -> Case {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("communes.geojson"), communes).unwrap();
+        std::fs::write(dir.path().join(perimeters.0), perimeters.1).unwrap();
+        Case { dir }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn analyze(&self, perimeters: &str, extra: &[&str]) -> Run {
+        let (c, p, o) = (
+            self.path("communes.geojson"),
+            self.path(perimeters),
+            self.path("out"),
+        );
+        let mut args = vec![
+            "analyze",
+            "--communes",
+            c.to_str().unwrap(),
+            "--perimeters",
+            p.to_str().unwrap(),
+            "--out",
+            o.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        cpts(&args)
+    }
+
+    /// Runs with bad input: exit 2, every `expected` fragment in the message, no output.
+    fn fails_with(&self, perimeters: &str, expected: &[&str]) {
+        let run = self.analyze(perimeters, &[]);
+        assert_eq!(run.code, 2, "stderr: {}", run.stderr);
+        for fragment in expected {
+            assert!(
+                run.stderr.contains(fragment),
+                "{fragment:?} not in:\n{}",
+                run.stderr
+            );
+        }
+        assert!(
+            !self.path("out").exists(),
+            "outputs were written despite the error"
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(self.dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().starts_with(".cpts"))
+            .collect();
+        assert!(leftovers.is_empty(), "temporary files left behind");
+    }
+}
+
+fn communes_with(first: Value) -> String {
+    let mut features = good_communes();
+    features[0] = first;
+    collection(features)
+}
+
+#[test]
+fn a_good_run_writes_every_output_and_prints_the_headline() {
+    let case = Case::new(
+        &collection(good_communes()),
+        ("cpts.geojson", &good_perimeters()),
+    );
+    let run = case.analyze("cpts.geojson", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("66.67 % of 150 inhabitants covered"),
+        "{}",
+        run.stdout
+    );
+    for name in [
+        "summary.json",
+        "communes.geojson",
+        "cpts.geojson",
+        "white_zones.geojson",
+        "overlaps.geojson",
+        "cpts.csv",
+        "by_departement.csv",
+        "by_region.csv",
+    ] {
+        assert!(case.path("out").join(name).is_file(), "{name} missing");
+    }
+    let s = common::read_json(&case.path("out/summary.json"));
+    assert_eq!(s["schema_version"], 1);
+    assert_eq!(s["white_zone_count"], 1);
+    let cpts_csv = std::fs::read_to_string(case.path("out/cpts.csv")).unwrap();
+    assert_eq!(cpts_csv, "id;nom;statut;population;tier;funding_max_eur\nP1;CPTS Un;signataire_aci;100.00;1;287500\n");
+    // A second run replaces the outputs of the first.
+    assert_eq!(case.analyze("cpts.geojson", &["-q"]).code, 0);
+}
+
+#[test]
+fn geojson_outputs_follow_rfc_7946() {
+    let case = Case::new(
+        &collection(good_communes()),
+        ("cpts.geojson", &good_perimeters()),
+    );
+    assert_eq!(case.analyze("cpts.geojson", &["-q"]).code, 0);
+    for name in ["communes.geojson", "cpts.geojson", "white_zones.geojson"] {
+        let layer = common::read_json(&case.path("out").join(name));
+        assert!(layer.get("crs").is_none(), "{name} has a crs member");
+        for f in layer["features"].as_array().unwrap() {
+            for polygon in f["geometry"]["coordinates"].as_array().unwrap() {
+                let ring: Vec<(f64, f64)> = polygon[0]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|p| (p[0].as_f64().unwrap(), p[1].as_f64().unwrap()))
+                    .collect();
+                // Shoelace: positive for counter-clockwise; longitude first (x ≈ 3, y ≈ 46.5).
+                let twice_area: f64 = ring
+                    .windows(2)
+                    .map(|w| w[0].0 * w[1].1 - w[1].0 * w[0].1)
+                    .sum();
+                assert!(twice_area > 0.0, "{name}: exterior ring is clockwise");
+                assert!(
+                    ring.iter()
+                        .all(|(x, y)| (2.9..3.1).contains(x) && (46.4..46.6).contains(y)),
+                    "{name}: {ring:?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn statuses_filter_counts_only_the_chosen_cpts() {
+    let case = Case::new(
+        &collection(good_communes()),
+        ("cpts.geojson", &good_perimeters()),
+    );
+    let run = case.analyze("cpts.geojson", &["--statuses", "projet,pre_projet"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let s = common::read_json(&case.path("out/summary.json"));
+    assert_eq!(s["covered_population"], 0.0);
+    assert_eq!(s["white_zone_population"], 150.0);
+    assert_eq!(s["by_status"][0]["covered_population"], 100.0);
+    let bad = case.analyze("cpts.geojson", &["--statuses", "signed"]);
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr.contains("unknown status \"signed\""),
+        "{}",
+        bad.stderr
+    );
+}
+
+#[test]
+fn missing_file() {
+    let case = Case::new(
+        &collection(good_communes()),
+        ("cpts.geojson", &good_perimeters()),
+    );
+    case.fails_with(
+        "nowhere.geojson",
+        &["nowhere.geojson", "cannot read the file"],
+    );
+}
+
+#[test]
+fn truncated_json() {
+    let text = collection(good_communes());
+    let case = Case::new(
+        &text[..text.len() / 2],
+        ("cpts.geojson", &good_perimeters()),
+    );
+    case.fails_with(
+        "cpts.geojson",
+        &["communes.geojson", "looks truncated", "fix:"],
+    );
+}
+
+#[test]
+fn missing_population() {
+    let f = feature(
+        json!({"code": "03001", "departement": "03", "region": "84"}),
+        square(3.0, 46.5),
+    );
+    let case = Case::new(&communes_with(f), ("cpts.geojson", &good_perimeters()));
+    case.fails_with(
+        "cpts.geojson",
+        &[
+            "feature 0 (code 03001)",
+            "no population property `population`",
+            "--population-field",
+        ],
+    );
+}
+
+#[test]
+fn population_of_the_wrong_type() {
+    let f = feature(
+        json!({"code": "03001", "population": "cent", "departement": "03", "region": "84"}),
+        square(3.0, 46.5),
+    );
+    let case = Case::new(&communes_with(f), ("cpts.geojson", &good_perimeters()));
+    case.fails_with(
+        "cpts.geojson",
+        &["feature 0 (code 03001)", "a number was expected"],
+    );
+}
+
+#[test]
+fn negative_population() {
+    let f = feature(
+        json!({"code": "03001", "population": -5, "departement": "03", "region": "84"}),
+        square(3.0, 46.5),
+    );
+    let case = Case::new(&communes_with(f), ("cpts.geojson", &good_perimeters()));
+    case.fails_with(
+        "cpts.geojson",
+        &["feature 0 (code 03001)", "-5", "zero or more"],
+    );
+}
+
+#[test]
+fn nan_coordinates() {
+    let text = collection(good_communes()).replacen("3.0,", "NaN,", 1);
+    let case = Case::new(&text, ("cpts.geojson", &good_perimeters()));
+    case.fails_with(
+        "cpts.geojson",
+        &["communes.geojson", "not valid GeoJSON", "line 1"],
+    );
+}
+
+#[test]
+fn projected_coordinates_read_as_wgs84() {
+    let lambert = json!({"type": "Polygon", "coordinates": [[[700000.0, 6600000.0], [701000.0, 6600000.0], [701000.0, 6601000.0], [700000.0, 6600000.0]]]});
+    let f = feature(
+        json!({"code": "03001", "population": 5, "departement": "03", "region": "84"}),
+        lambert,
+    );
+    let case = Case::new(&communes_with(f), ("cpts.geojson", &good_perimeters()));
+    case.fails_with(
+        "cpts.geojson",
+        &[
+            "feature 0 (code 03001)",
+            "looks projected",
+            "ogr2ogr -t_srs EPSG:4326",
+        ],
+    );
+}
+
+#[test]
+fn duplicate_commune_codes() {
+    let f = feature(
+        json!({"code": "03002", "population": 5, "departement": "03", "region": "84"}),
+        square(3.0, 46.5),
+    );
+    let case = Case::new(&communes_with(f), ("cpts.geojson", &good_perimeters()));
+    case.fails_with("cpts.geojson", &["features 0 and 1", "03002 appears twice"]);
+}
+
+#[test]
+fn null_and_empty_geometries() {
+    let null = json!({"type": "Feature", "properties": {"code": "03001", "population": 5, "departement": "03", "region": "84"}, "geometry": null});
+    let case = Case::new(&communes_with(null), ("cpts.geojson", &good_perimeters()));
+    case.fails_with(
+        "cpts.geojson",
+        &["feature 0 (code 03001)", "the geometry is null"],
+    );
+    let empty = feature(
+        json!({"code": "03001", "population": 5, "departement": "03", "region": "84"}),
+        json!({"type": "MultiPolygon", "coordinates": []}),
+    );
+    let case = Case::new(&communes_with(empty), ("cpts.geojson", &good_perimeters()));
+    case.fails_with(
+        "cpts.geojson",
+        &["feature 0 (code 03001)", "the geometry is empty"],
+    );
+}
+
+#[test]
+fn empty_layer() {
+    let case = Case::new(
+        &collection(good_communes()),
+        ("cpts.geojson", &collection(vec![])),
+    );
+    case.fails_with(
+        "cpts.geojson",
+        &["cpts.geojson", "the layer has no feature"],
+    );
+}
+
+#[test]
+fn unknown_status() {
+    let perimeters = collection(vec![feature(
+        json!({"id": "P1", "statut": "signed"}),
+        square(3.0, 46.5),
+    )]);
+    let case = Case::new(&collection(good_communes()), ("cpts.geojson", &perimeters));
+    case.fails_with(
+        "cpts.geojson",
+        &[
+            "feature 0 (id P1)",
+            "unknown status \"signed\"",
+            "signataire_aci, projet, pre_projet",
+        ],
+    );
+}
+
+#[test]
+fn duplicate_cpts_ids() {
+    let f = feature(json!({"id": "P1", "statut": "projet"}), square(3.0, 46.5));
+    let case = Case::new(
+        &collection(good_communes()),
+        ("cpts.geojson", &collection(vec![f.clone(), f])),
+    );
+    case.fails_with(
+        "cpts.geojson",
+        &["features 0 and 1", "CPTS id P1 appears twice"],
+    );
+}
+
+#[test]
+fn membership_row_naming_an_unknown_commune() {
+    let table =
+        "cpts_id;cpts_nom;statut;code_insee\nA;CPTS A;projet;03001\nA;CPTS A;projet;99999\n";
+    let case = Case::new(&collection(good_communes()), ("members.csv", table));
+    case.fails_with(
+        "members.csv",
+        &["99999 (line 3)", "in no commune of the communes layer"],
+    );
+}
+
+#[test]
+fn membership_rows_naming_arrondissements_need_their_layer() {
+    let table =
+        "cpts_id;cpts_nom;statut;code_insee\nA;CPTS A;projet;75101\nA;CPTS A;projet;75102\n";
+    let case = Case::new(&collection(good_communes()), ("members.csv", table));
+    case.fails_with(
+        "members.csv",
+        &["75101 (line 2), 75102 (line 3)", "--arrondissements FILE"],
+    );
+}
+
+#[test]
+fn codes_that_lost_their_leading_zero_are_restored_and_counted() {
+    let mut features = good_communes();
+    features[0]["properties"]["code"] = json!(3001);
+    let table = "cpts_id,cpts_nom,statut,code_insee\nA,CPTS A,projet,3001\n";
+    let case = Case::new(&collection(features), ("members.csv", table));
+    let run = case.analyze("members.csv", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("restored the leading zero of 2 INSEE codes"),
+        "{}",
+        run.stderr
+    );
+    let s = common::read_json(&case.path("out/summary.json"));
+    assert_eq!(s["repaired_codes"], 2);
+    assert_eq!(s["covered_population"], 100.0);
+}
+
+#[test]
+fn self_intersecting_polygons_are_repaired_and_counted() {
+    // A bow tie over commune 03001: two triangles of a quarter of the square each.
+    let bow_tie = json!({"type": "Polygon", "coordinates": [[[3.0, 46.5], [3.01, 46.51], [3.01, 46.5], [3.0, 46.51], [3.0, 46.5]]]});
+    let perimeters = collection(vec![feature(
+        json!({"id": "P1", "statut": "projet"}),
+        bow_tie,
+    )]);
+    let case = Case::new(&collection(good_communes()), ("cpts.geojson", &perimeters));
+    let run = case.analyze("cpts.geojson", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("repaired 1 invalid geometries"),
+        "{}",
+        run.stderr
+    );
+    let s = common::read_json(&case.path("out/summary.json"));
+    assert_eq!(s["repaired_geometries"], 1);
+    assert!(
+        (s["covered_population"].as_f64().unwrap() - 50.0).abs() < 0.01,
+        "{}",
+        s["covered_population"]
+    );
+}
+
+#[test]
+fn refuses_to_write_into_a_directory_of_other_files() {
+    let case = Case::new(
+        &collection(good_communes()),
+        ("cpts.geojson", &good_perimeters()),
+    );
+    std::fs::create_dir(case.path("out")).unwrap();
+    std::fs::write(case.path("out/notes.txt"), "keep me").unwrap();
+    let run = case.analyze("cpts.geojson", &[]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("not outputs of cpts") && run.stderr.contains("--out"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(case.path("out/notes.txt")).unwrap(),
+        "keep me"
+    );
+}
+
+#[test]
+fn help_names_every_option() {
+    let run = cpts(&["analyze", "--help"]);
+    for option in [
+        "--communes",
+        "--perimeters",
+        "--out",
+        "--arrondissements",
+        "--statuses",
+        "--sliver-km2",
+        "--threads",
+        "--tariff",
+        "--code-field",
+        "--population-field",
+        "--quiet",
+        "--verbose",
+    ] {
+        assert!(run.stdout.contains(option), "{option} missing from --help");
+    }
+    assert!(Path::new(env!("CARGO_BIN_EXE_cpts")).is_file());
+}

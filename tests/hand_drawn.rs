@@ -1,0 +1,208 @@
+//! Hand-drawn communes and perimeters near 3°E 46.5°N (the centre of Lambert-93),
+//! with answers worked out by hand. Rectangles are given in degrees; area ratios are
+//! kept by the projection to about 1e-5 over such small extents, so populations are
+//! checked to 0.05 inhabitant.
+
+mod common;
+
+use cpts_coverage::{analyse, Inputs, LoadOptions, Options, Summary, Tariff};
+use serde_json::{json, Value};
+use std::path::Path;
+
+/// A lon/lat rectangle as a GeoJSON ring, counter-clockwise.
+fn rect(w: f64, s: f64, e: f64, n: f64) -> Value {
+    json!([[w, s], [e, s], [e, n], [w, n], [w, s]])
+}
+
+fn collection(features: Vec<(Value, Value)>) -> String {
+    let features: Vec<Value> = features
+        .into_iter()
+        .map(|(properties, polygons)| json!({"type": "Feature", "properties": properties, "geometry": {"type": "MultiPolygon", "coordinates": polygons}}))
+        .collect();
+    json!({"type": "FeatureCollection", "features": features}).to_string()
+}
+
+fn commune(code: &str, population: f64, polygons: Value) -> (Value, Value) {
+    (
+        json!({"code": code, "nom": code, "population": population, "departement": "03", "region": "84"}),
+        polygons,
+    )
+}
+
+fn cpts(id: &str, statut: &str, polygons: Value) -> (Value, Value) {
+    (json!({"id": id, "nom": id, "statut": statut}), polygons)
+}
+
+fn summary_of(dir: &Path, communes: String, perimeters: String, perimeter_file: &str) -> Summary {
+    std::fs::write(dir.join("communes.geojson"), communes).unwrap();
+    std::fs::write(dir.join(perimeter_file), perimeters).unwrap();
+    let inputs = Inputs::load(&LoadOptions {
+        communes: dir.join("communes.geojson"),
+        perimeters: dir.join(perimeter_file),
+        ..Default::default()
+    })
+    .unwrap();
+    let analysis = analyse(&inputs, &Options::default(), &()).unwrap();
+    Summary::new(&inputs, &analysis, &Tariff::default_tariff())
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 0.05
+}
+
+#[test]
+fn hand_drawn_polygon_layer() {
+    let dir = tempfile::tempdir().unwrap();
+    let communes = collection(vec![
+        // C1, right half in P1: 500 covered, the left half a white zone of its own.
+        commune("03001", 1000.0, json!([[rect(3.00, 46.50, 3.01, 46.51)]])),
+        // C2 and C3 share an edge and lie in no CPTS: one white zone of 500.
+        commune("03002", 200.0, json!([[rect(3.01, 46.50, 3.02, 46.51)]])),
+        commune("03003", 300.0, json!([[rect(3.02, 46.50, 3.03, 46.51)]])),
+        // C4 touches C3 at a single corner: a white zone apart.
+        commune("03004", 50.0, json!([[rect(3.03, 46.51, 3.04, 46.52)]])),
+        // C5 in P2 and P3, which overlap on 3.004–3.006: a fifth of C5.
+        commune("03005", 1000.0, json!([[rect(3.00, 46.53, 3.01, 46.54)]])),
+        // C6 in P4 but for a strip 0.00001° wide (about 850 m²): a sliver.
+        commune("03006", 1000.0, json!([[rect(3.05, 46.50, 3.06, 46.51)]])),
+        // C7: mainland in P5, island of 4 % of the mainland's area outside it.
+        commune(
+            "03007",
+            1040.0,
+            json!([
+                [rect(3.10, 46.50, 3.11, 46.51)],
+                [rect(3.12, 46.50, 3.122, 46.502)]
+            ]),
+        ),
+        // C8 in P6 but for P6's hole, 4 % of C8.
+        commune("03008", 2500.0, json!([[rect(3.20, 46.50, 3.21, 46.51)]])),
+    ]);
+    let hole = json!([
+        [3.204, 46.504],
+        [3.204, 46.506],
+        [3.206, 46.506],
+        [3.206, 46.504],
+        [3.204, 46.504]
+    ]);
+    let perimeters = collection(vec![
+        cpts(
+            "P1",
+            "signataire_aci",
+            json!([[rect(3.005, 46.49, 3.01, 46.52)]]),
+        ),
+        cpts("P2", "projet", json!([[rect(2.99, 46.525, 3.006, 46.545)]])),
+        cpts(
+            "P3",
+            "pre_projet",
+            json!([[rect(3.004, 46.525, 3.02, 46.545)]]),
+        ),
+        cpts(
+            "P4",
+            "signataire_aci",
+            json!([[rect(3.05, 46.49, 3.05999, 46.52)]]),
+        ),
+        cpts(
+            "P5",
+            "signataire_aci",
+            json!([[rect(3.095, 46.495, 3.115, 46.515)]]),
+        ),
+        cpts(
+            "P6",
+            "projet",
+            json!([[rect(3.19, 46.49, 3.22, 46.52), hole]]),
+        ),
+    ]);
+    let s = summary_of(dir.path(), communes, perimeters, "cpts.geojson");
+    assert_eq!(s.total_population, 7090.0);
+    // 500 (C1) + 1000 (C5) + 999 (C6) + 1000 (C7) + 2400 (C8).
+    assert!(
+        close(s.covered_population, 5899.0),
+        "{}",
+        s.covered_population
+    );
+    let by_status: Vec<f64> = s.by_status.iter().map(|r| r.covered_population).collect();
+    assert!(
+        close(by_status[0], 2499.0) && close(by_status[1], 3000.0) && close(by_status[2], 600.0),
+        "{by_status:?}"
+    );
+    // C1's half, C2 + C3, C8's hole, C4, C7's island; C6's strip is a sliver.
+    assert_eq!(s.white_zone_count, 5);
+    assert_eq!(s.sliver_count, 1);
+    assert!(
+        close(s.white_zone_population, 1190.0),
+        "{}",
+        s.white_zone_population
+    );
+    assert!(close(s.sliver_population, 1.0), "{}", s.sliver_population);
+    assert_eq!(s.overlap_count, 1);
+    assert!(
+        close(s.overlap_population, 200.0),
+        "{}",
+        s.overlap_population
+    );
+    let populations: Vec<f64> = s.cpts.iter().map(|c| c.population).collect();
+    for (got, want) in populations
+        .iter()
+        .zip([500.0, 600.0, 600.0, 999.0, 1000.0, 2400.0])
+    {
+        assert!(close(*got, want), "{populations:?}");
+    }
+    assert!(s
+        .cpts
+        .iter()
+        .all(|c| c.tier == 1 && c.funding_max_eur == 287_500));
+}
+
+#[test]
+fn hand_drawn_white_zone_parts_keep_their_communes() {
+    let dir = tempfile::tempdir().unwrap();
+    let communes = collection(vec![
+        commune("03002", 200.0, json!([[rect(3.01, 46.50, 3.02, 46.51)]])),
+        commune("03003", 300.0, json!([[rect(3.02, 46.50, 3.03, 46.51)]])),
+    ]);
+    let perimeters = collection(vec![cpts(
+        "P9",
+        "projet",
+        json!([[rect(3.10, 46.50, 3.11, 46.51)]]),
+    )]);
+    std::fs::write(dir.path().join("communes.geojson"), communes).unwrap();
+    std::fs::write(dir.path().join("cpts.geojson"), perimeters).unwrap();
+    let inputs = Inputs::load(&LoadOptions {
+        communes: dir.path().join("communes.geojson"),
+        perimeters: dir.path().join("cpts.geojson"),
+        ..Default::default()
+    })
+    .unwrap();
+    let analysis = analyse(&inputs, &Options::default(), &()).unwrap();
+    // Two communes sharing an edge make one part, not two, and both belong to it.
+    assert_eq!(analysis.white.zones.len(), 1);
+    assert_eq!(analysis.white.zones[0].communes, vec![0, 1]);
+    assert_eq!(analysis.white.zones[0].population, 500.0);
+    assert_eq!(analysis.cpts_population, vec![0.0]);
+}
+
+#[test]
+fn hand_drawn_membership_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let communes = collection(vec![
+        commune("03001", 1000.0, json!([[rect(3.00, 46.50, 3.01, 46.51)]])),
+        commune("03002", 200.0, json!([[rect(3.01, 46.50, 3.02, 46.51)]])),
+        commune("03003", 300.0, json!([[rect(3.02, 46.50, 3.03, 46.51)]])),
+        commune("03004", 50.0, json!([[rect(3.03, 46.51, 3.04, 46.52)]])),
+    ]);
+    // 03001 in two CPTS (an overlap of 1 000 inhabitants); 03002 in one; 03003 and
+    // 03004 in none: two white zones, since they touch at a corner only.
+    let table = "cpts_id,cpts_nom,statut,code_insee\nA,CPTS A,signataire_aci,03001\nB,CPTS B,pre_projet,03001\nB,CPTS B,pre_projet,03002\n";
+    let s = summary_of(dir.path(), communes, table.into(), "members.csv");
+    assert_eq!(s.mode, "membership");
+    assert_eq!(s.covered_population, 1200.0);
+    assert_eq!(s.white_zone_count, 2);
+    assert_eq!(s.white_zone_population, 350.0);
+    assert_eq!((s.overlap_count, s.overlap_population), (1, 1000.0));
+    assert_eq!(
+        s.cpts.iter().map(|c| c.population).collect::<Vec<_>>(),
+        vec![1000.0, 1200.0]
+    );
+    assert_eq!(s.by_status[0].covered_population, 1000.0);
+    assert_eq!(s.by_status[2].covered_population, 1200.0);
+}

@@ -1,0 +1,92 @@
+//! The engine against the reference computation (../shared/peer/oracle_geopandas.py):
+//! on the shipped fixtures (the peer's figures are in fixtures/expected-*), and on the
+//! national world1 data set when ../shared/data is present.
+
+mod common;
+
+use common::*;
+use cpts_coverage::{analyse, write_outputs, Inputs, LoadOptions, Options, Summary, Tariff};
+use std::path::{Path, PathBuf};
+
+fn run(
+    communes: PathBuf,
+    perimeters: PathBuf,
+    arrondissements: Option<PathBuf>,
+) -> (tempfile::TempDir, serde_json::Value) {
+    let inputs = Inputs::load(&LoadOptions {
+        communes,
+        perimeters,
+        arrondissements,
+        ..Default::default()
+    })
+    .unwrap();
+    let analysis = analyse(&inputs, &Options::default(), &()).unwrap();
+    let summary = Summary::new(&inputs, &analysis, &Tariff::default_tariff());
+    let dir = tempfile::tempdir().unwrap();
+    write_outputs(&dir.path().join("out"), &inputs, &analysis, &summary).unwrap();
+    let json = read_json(&dir.path().join("out/summary.json"));
+    (dir, json)
+}
+
+fn agree(ours: &serde_json::Value, peer: &Path) {
+    let differences = peer_differences(ours, &read_json(peer));
+    assert!(
+        differences.is_empty(),
+        "{} differences with the peer:\n{}",
+        differences.len(),
+        differences.join("\n")
+    );
+}
+
+#[test]
+fn fixture_polygon_mode_agrees_with_the_peer() {
+    let f = root().join("fixtures");
+    let (dir, s) = run(
+        f.join("communes-22.geojson"),
+        f.join("cpts-22.geojson"),
+        None,
+    );
+    agree(&s, &f.join("expected-polygon/summary.json"));
+    check_invariants(&s);
+    check_overlap_pairs(
+        &read_json(&dir.path().join("out/overlaps.geojson")),
+        s["overlap_count"].as_u64().unwrap(),
+    );
+}
+
+#[test]
+fn fixture_membership_mode_agrees_with_the_peer() {
+    let f = root().join("fixtures");
+    let (dir, s) = run(f.join("communes-22.geojson"), f.join("cpts-22.csv"), None);
+    agree(&s, &f.join("expected-membership/summary.json"));
+    check_invariants(&s);
+    check_overlap_pairs(&read_json(&dir.path().join("out/overlaps.geojson")), 1);
+    // Saint-Gildas (22291, 269 inhabitants) is the one commune listed by two CPTS.
+    assert_eq!(s["overlap_population"], 269.0);
+}
+
+fn world1(perimeters: &str, expected: &str) {
+    let Some(data) = shared_data() else { return };
+    let (dir, s) = run(
+        data.join("france/communes.geojson"),
+        data.join("world1").join(perimeters),
+        Some(data.join("france/arrondissements.geojson")),
+    );
+    agree(&s, &data.join("world1").join(expected));
+    check_invariants(&s);
+    check_overlap_pairs(
+        &read_json(&dir.path().join("out/overlaps.geojson")),
+        s["overlap_count"].as_u64().unwrap(),
+    );
+    assert_eq!(s["population_level"], "arrondissements");
+}
+
+#[test]
+fn world1_polygon_mode_agrees_with_the_peer() {
+    world1("cpts.geojson", "expected-polygon/summary.json");
+}
+
+#[test]
+fn world1_membership_mode_agrees_with_the_peer() {
+    world1("cpts_communes.csv", "expected-membership/summary.json");
+}
