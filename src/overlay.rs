@@ -4,7 +4,7 @@
 use crate::cover::{union_area, OverlapPiece, Piece, UnitCover};
 use crate::grid::Grid;
 use crate::model::Status;
-use geo::{Area, BoundingRect, MultiPolygon, Polygon};
+use geo::{Area, BoundingRect, Coord, Intersects, Line, LineString, MultiPolygon, Polygon, Rect};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
 
@@ -80,24 +80,39 @@ pub fn overlay_unit(
 ) -> UnitCover {
     let area = unit.unsigned_area();
     let candidates = index.candidates(unit);
-    let mut shapes: Vec<(usize, MultiPolygon<f64>)> = Vec::new();
+    let bbox = unit.bounding_rect();
+    // (CPTS, piece, whether the piece is the whole unit)
+    let mut shapes: Vec<(usize, MultiPolygon<f64>, bool)> = Vec::new();
+    let mut crossing: Vec<(usize, Polygon<f64>)> = Vec::new();
     for (k, polys) in &candidates {
-        // The polygons of one CPTS are disjoint, so their pieces are too.
-        let piece = MultiPolygon::new(
-            polys
-                .iter()
-                .flat_map(|p| grid.intersection(unit, p).0)
-                .collect(),
-        );
+        let mut piece = Vec::new();
+        let mut whole = false;
+        for p in polys {
+            match bbox.map_or(Side::Crossing, |b| side(&b, p)) {
+                Side::Outside => {}
+                Side::Inside => {
+                    // The polygons of one CPTS are disjoint: this one holds the whole unit.
+                    piece = unit.0.clone();
+                    whole = true;
+                    break;
+                }
+                Side::Crossing => {
+                    let near = bbox.map_or_else(|| (*p).clone(), |b| near_part(&b, p));
+                    piece.extend(grid.intersection(unit, &near).0);
+                    crossing.push((*k, near));
+                }
+            }
+        }
+        let piece = MultiPolygon::new(piece);
         if piece.unsigned_area() > 0.0 {
-            shapes.push((*k, piece));
+            shapes.push((*k, piece, whole));
         }
     }
     let of_status = |keep: &dyn Fn(Status) -> bool| -> Vec<&MultiPolygon<f64>> {
         shapes
             .iter()
-            .filter(|(k, _)| keep(statuses[*k]))
-            .map(|(_, s)| s)
+            .filter(|(k, _, _)| keep(statuses[*k]))
+            .map(|(_, s, _)| s)
             .collect()
     };
     let status_area = Status::ALL.map(|s| union_area(grid, &of_status(&|t| t == s)));
@@ -109,10 +124,10 @@ pub fn overlay_unit(
     let uncovered = if covered_area == 0.0 {
         unit.clone()
     } else if covered_area < area * (1.0 - HAIRLINE_SHARE) {
-        let counted_polys = candidates
+        let counted_polys = crossing
             .iter()
             .filter(|(k, _)| counted[statuses[*k].index()])
-            .flat_map(|(_, polys)| polys.iter().copied());
+            .map(|(_, p)| p);
         counted_polys.fold(unit.clone(), |rest, p| grid.difference(&rest, p))
     } else {
         MultiPolygon::new(vec![])
@@ -123,7 +138,7 @@ pub fn overlay_unit(
         covered_area,
         pieces: shapes
             .iter()
-            .map(|(k, s)| Piece {
+            .map(|(k, s, _)| Piece {
                 cpts: *k,
                 area: s.unsigned_area(),
             })
@@ -133,12 +148,17 @@ pub fn overlay_unit(
     }
 }
 
-/// Pairwise intersections of the CPTS pieces of one unit.
-fn overlap_pieces(grid: &Grid, shapes: &[(usize, MultiPolygon<f64>)]) -> Vec<OverlapPiece> {
+/// Pairwise intersections of the CPTS pieces of one unit; a piece that is the whole
+/// unit needs no operation.
+fn overlap_pieces(grid: &Grid, shapes: &[(usize, MultiPolygon<f64>, bool)]) -> Vec<OverlapPiece> {
     let mut out = Vec::new();
-    for (i, (a, sa)) in shapes.iter().enumerate() {
-        for (b, sb) in &shapes[i + 1..] {
-            let shape = grid.intersection_multi(sa, sb);
+    for (i, (a, sa, whole_a)) in shapes.iter().enumerate() {
+        for (b, sb, whole_b) in &shapes[i + 1..] {
+            let shape = match (whole_a, whole_b) {
+                (true, _) => sb.clone(),
+                (_, true) => sa.clone(),
+                _ => grid.intersection_multi(sa, sb),
+            };
             let area = shape.unsigned_area();
             if area > 0.0 {
                 out.push(OverlapPiece {
@@ -153,10 +173,86 @@ fn overlap_pieces(grid: &Grid, shapes: &[(usize, MultiPolygon<f64>)]) -> Vec<Ove
     out
 }
 
+/// The polygon as seen from inside `bbox`: each run of consecutive vertices lying in the
+/// same open half-plane beside the box (left, right, below, above) is cut down to its
+/// first and last vertex. The path replaced and its chord both lie in that half-plane, so
+/// the winding number of every point of the box is kept, and no vertex is created: a
+/// perimeter of thousands of vertices shrinks to the few near the unit, and every
+/// vertex stays on the zone's grid.
+fn near_part(bbox: &Rect<f64>, polygon: &Polygon<f64>) -> Polygon<f64> {
+    let exterior =
+        near_ring(bbox, polygon.exterior()).unwrap_or_else(|| polygon.exterior().clone());
+    let interiors = polygon
+        .interiors()
+        .iter()
+        .filter_map(|r| near_ring(bbox, r))
+        .collect();
+    Polygon::new(exterior, interiors)
+}
+
+/// [`near_part`] for one ring; `None` when the whole ring lies in one half-plane beside
+/// the box (it then changes nothing inside it).
+fn near_ring(bbox: &Rect<f64>, ring: &LineString<f64>) -> Option<LineString<f64>> {
+    let (lo, hi) = (bbox.min(), bbox.max());
+    let side = |c: &Coord<f64>| match () {
+        _ if c.x < lo.x => 1,
+        _ if c.x > hi.x => 2,
+        _ if c.y < lo.y => 3,
+        _ if c.y > hi.y => 4,
+        _ => 0,
+    };
+    let points = &ring.0[..ring.0.len().saturating_sub(1)];
+    let n = points.len();
+    let sides: Vec<u8> = points.iter().map(side).collect();
+    let start = (0..n).find(|&i| sides[i] == 0 || sides[i] != sides[(i + n - 1) % n])?;
+    let mut kept = Vec::with_capacity(n.min(64));
+    for j in 0..n {
+        let i = (start + j) % n;
+        let s = sides[i];
+        let inner_of_run = s != 0 && s == sides[(i + n - 1) % n] && s == sides[(i + 1) % n];
+        if !inner_of_run {
+            kept.push(points[i]);
+        }
+    }
+    let mut line = LineString::new(kept);
+    line.close();
+    Some(line)
+}
+
+/// Where a unit's bounding box lies relative to one perimeter polygon.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Inside,
+    Outside,
+    /// An edge of the polygon meets the box: only a boolean operation can tell.
+    Crossing,
+}
+
+/// Decides without a boolean operation when no edge of `polygon` meets `bbox`: the box
+/// is then wholly inside or wholly outside. Most communes are one or the other.
+fn side(bbox: &Rect<f64>, polygon: &Polygon<f64>) -> Side {
+    let (lo, hi) = (bbox.min(), bbox.max());
+    let meets = |l: Line<f64>| {
+        let apart = l.start.x.max(l.end.x) < lo.x
+            || l.start.x.min(l.end.x) > hi.x
+            || l.start.y.max(l.end.y) < lo.y
+            || l.start.y.min(l.end.y) > hi.y;
+        !apart && l.intersects(bbox)
+    };
+    let mut rings = std::iter::once(polygon.exterior()).chain(polygon.interiors());
+    if rings.any(|r| r.lines().any(meets)) {
+        Side::Crossing
+    } else if polygon.intersects(&lo) {
+        Side::Inside
+    } else {
+        Side::Outside
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use geo::{polygon, Rect};
+    use geo::polygon;
 
     fn test_grid() -> Grid {
         Grid::covering(Rect::new((-1000., -1000.), (1000., 1000.)))
@@ -237,6 +333,34 @@ mod tests {
         let c = cover(&unit, vec![square(-10., -10., 120.)], &[Status::Projet]);
         assert!((c.covered_share() - 10_000.0 / 10_100.0).abs() < 1e-12);
         assert!((c.uncovered.unsigned_area() - 100.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn near_part_keeps_what_the_box_sees_and_drops_far_vertices() {
+        // A comb-shaped perimeter: far to the left, a zigzag of 50 teeth; the unit box
+        // 0..10 × 0..10 sits in its body (-100..20 × -5..15).
+        let mut ring = vec![
+            Coord { x: -100.0, y: -5.0 },
+            Coord { x: 20.0, y: -5.0 },
+            Coord { x: 20.0, y: 15.0 },
+        ];
+        for t in 0..50 {
+            let x = -50.0 - t as f64;
+            ring.push(Coord {
+                x,
+                y: if t % 2 == 0 { 15.0 } else { 30.0 },
+            });
+        }
+        ring.push(Coord { x: -100.0, y: 15.0 });
+        let perimeter = Polygon::new(LineString::new(ring), vec![]);
+        let bbox = Rect::new((0.0, 0.0), (10.0, 10.0));
+        let near = near_part(&bbox, &perimeter);
+        assert!(near.exterior().0.len() < 10, "{:?}", near.exterior());
+        let unit: MultiPolygon<f64> = Rect::new((0.0, 0.0), (10.0, 10.0)).to_polygon().into();
+        let grid = test_grid();
+        let full = grid.intersection(&unit, &perimeter).unsigned_area();
+        assert_eq!(grid.intersection(&unit, &near).unsigned_area(), full);
+        assert!((full - 100.0).abs() < 1e-9);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! Lyon and Marseille that replace their city when supplied.
 
 use super::geojson_in::{
-    has_property, polygons, property_names, read_features, text_property, RawFeature,
+    has_property, polygons, property_names, text_property, with_features, RawFeature,
 };
 use crate::error::{Error, Result};
 use crate::model::{CodeReading, InseeCode, Unit};
@@ -40,36 +40,37 @@ pub fn read_communes(
     fields: &CommuneFields,
     repairs: &mut Repairs,
 ) -> Result<Vec<Unit>> {
-    let features = read_features(path)?;
-    let units: Vec<Unit> = features
-        .par_iter()
-        .enumerate()
-        .map(|(i, f)| {
-            let code = code_of(path, i, f, &fields.code)?;
-            let place = format!("feature {i} (code {})", code.0);
-            let text = |field: &str| required_text(path, &place, f, field);
-            let departement = pad_numeric(text(&fields.departement)?);
-            let region = pad_numeric(text(&fields.region)?);
-            Ok(Unit {
-                nom: text_property(f, &fields.nom).unwrap_or_else(|| code.0.to_string()),
-                population: population_of(path, &place, f, &fields.population)?,
-                departement,
-                region,
-                commune: code.0.clone(),
-                geometry: polygons(path, &place, f)?,
-                code: code.0,
+    let units: Vec<Unit> = with_features(path, |features| {
+        features
+            .par_iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let code = code_of(path, i, f, &fields.code)?;
+                let place = format!("feature {i} (code {})", code.0);
+                let text = |field: &str| required_text(path, &place, f, field);
+                let departement = pad_numeric(text(&fields.departement)?);
+                let region = pad_numeric(text(&fields.region)?);
+                Ok(Unit {
+                    nom: text_property(f, &fields.nom).unwrap_or_else(|| code.0.to_string()),
+                    population: population_of(path, &place, f, &fields.population)?,
+                    departement,
+                    region,
+                    commune: code.0.clone(),
+                    geometry: polygons(path, &place, f)?,
+                    code: code.0,
+                })
+                .map(|u| (u, code.1))
             })
-            .map(|u| (u, code.1))
-        })
-        .collect::<Result<Vec<_>>>()?
-        .into_iter()
-        .map(|(u, reading)| {
-            if reading == CodeReading::LeadingZeroRestored {
-                repairs.codes += 1;
-            }
-            u
-        })
-        .collect();
+            .collect::<Result<Vec<_>>>()
+    })?
+    .into_iter()
+    .map(|(u, reading)| {
+        if reading == CodeReading::LeadingZeroRestored {
+            repairs.codes += 1;
+        }
+        u
+    })
+    .collect();
     check_unique(path, &units)?;
     Ok(units)
 }
@@ -82,38 +83,40 @@ pub fn merge_arrondissements(
     communes: Vec<Unit>,
     repairs: &mut Repairs,
 ) -> Result<Vec<Unit>> {
-    let features = read_features(path)?;
     let by_code: HashMap<&InseeCode, &Unit> = communes.iter().map(|u| (&u.code, u)).collect();
-    let mut arrondissements = Vec::with_capacity(features.len());
-    for (i, f) in features.iter().enumerate() {
-        let (code, reading) = code_of(path, i, f, "code")?;
-        if reading == CodeReading::LeadingZeroRestored {
-            repairs.codes += 1;
+    let arrondissements = with_features(path, |features| {
+        let mut arrondissements = Vec::with_capacity(features.len());
+        for (i, f) in features.iter().enumerate() {
+            let (code, reading) = code_of(path, i, f, "code")?;
+            if reading == CodeReading::LeadingZeroRestored {
+                repairs.codes += 1;
+            }
+            let place = format!("feature {i} (code {code})");
+            let (city, _) = InseeCode::parse(&required_text(path, &place, f, "commune")?)
+                .ok_or_else(|| {
+                    Error::input(
+                        path,
+                        &place,
+                        "the `commune` property is not an INSEE code",
+                        "give the city's code (75056, 69123, 13055)",
+                    )
+                })?;
+            let Some(parent) = by_code.get(&city) else {
+                // A city outside the communes layer (a regional extract): not a unit here.
+                continue;
+            };
+            arrondissements.push(Unit {
+                nom: text_property(f, "nom").unwrap_or_else(|| code.to_string()),
+                population: population_of(path, &place, f, "population")?,
+                departement: parent.departement.clone(),
+                region: parent.region.clone(),
+                commune: city,
+                geometry: polygons(path, &place, f)?,
+                code,
+            });
         }
-        let place = format!("feature {i} (code {code})");
-        let (city, _) =
-            InseeCode::parse(&required_text(path, &place, f, "commune")?).ok_or_else(|| {
-                Error::input(
-                    path,
-                    &place,
-                    "the `commune` property is not an INSEE code",
-                    "give the city's code (75056, 69123, 13055)",
-                )
-            })?;
-        let Some(parent) = by_code.get(&city) else {
-            // A city outside the communes layer (a regional extract): not a unit here.
-            continue;
-        };
-        arrondissements.push(Unit {
-            nom: text_property(f, "nom").unwrap_or_else(|| code.to_string()),
-            population: population_of(path, &place, f, "population")?,
-            departement: parent.departement.clone(),
-            region: parent.region.clone(),
-            commune: city,
-            geometry: polygons(path, &place, f)?,
-            code,
-        });
-    }
+        Ok(arrondissements)
+    })?;
     check_unique(path, &arrondissements)?;
     let cities: std::collections::HashSet<InseeCode> =
         arrondissements.iter().map(|a| a.commune.clone()).collect();

@@ -2,29 +2,36 @@
 
 use crate::error::{Error, Result};
 use geo::{BoundingRect, Coord, LineString, MultiPolygon, Orient, Polygon};
+use serde::de::{Error as _, IgnoredAny, SeqAccess, Visitor};
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::path::Path;
 
-/// One feature as read: its position in the file, its properties and its geometry.
+/// One feature as read: its properties, and its geometry still as JSON text (parsed
+/// later, in parallel, by [`polygons`]).
 #[derive(Debug, Deserialize)]
-pub struct RawFeature {
+pub struct RawFeature<'a> {
     #[serde(default)]
     pub properties: Option<Map<String, Value>>,
-    #[serde(default)]
-    pub geometry: Option<geojson::Geometry>,
+    #[serde(default, borrow)]
+    pub geometry: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
-struct RawCollection {
+struct RawCollection<'a> {
     #[serde(rename = "type")]
     kind: String,
-    #[serde(default)]
-    features: Vec<RawFeature>,
+    #[serde(default, borrow)]
+    features: Vec<RawFeature<'a>>,
 }
 
-/// Reads a GeoJSON `FeatureCollection`; fails on anything else, or on an empty one.
-pub fn read_features(path: &Path) -> Result<Vec<RawFeature>> {
+/// Reads a GeoJSON `FeatureCollection` and hands its features to `use_features`; fails on
+/// anything else, or on an empty collection.
+pub fn with_features<T>(
+    path: &Path,
+    use_features: impl FnOnce(&[RawFeature]) -> Result<T>,
+) -> Result<T> {
     let text = std::fs::read(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
         source,
@@ -61,7 +68,7 @@ pub fn read_features(path: &Path) -> Result<Vec<RawFeature>> {
             "check that the right file was given and that the export kept its features",
         ));
     }
-    Ok(collection.features)
+    use_features(&collection.features)
 }
 
 /// Reads a property as text: strings as they are, numbers written out.
@@ -91,57 +98,86 @@ pub fn property_names(feature: &RawFeature) -> String {
         .unwrap_or_default()
 }
 
+/// A GeoJSON geometry with its coordinates still as text.
+#[derive(Deserialize)]
+struct RawGeometry<'a> {
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default, borrow)]
+    coordinates: Option<&'a RawValue>,
+}
+
+/// A GeoJSON position: longitude and latitude; an altitude is ignored.
+struct Position(Coord<f64>);
+
+impl<'de> Deserialize<'de> for Position {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> Visitor<'de> for Visit {
+            type Value = Position;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a position [longitude, latitude]")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<Position, A::Error> {
+                let x: f64 = seq
+                    .next_element()?
+                    .ok_or_else(|| A::Error::invalid_length(0, &self))?;
+                let y: f64 = seq
+                    .next_element()?
+                    .ok_or_else(|| A::Error::invalid_length(1, &self))?;
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Position(Coord { x, y }))
+            }
+        }
+        deserializer.deserialize_seq(Visit)
+    }
+}
+
+fn polygon_of(rings: Vec<Vec<Position>>) -> Polygon<f64> {
+    let mut rings = rings
+        .into_iter()
+        .map(|ring| LineString::new(ring.into_iter().map(|p| p.0).collect()));
+    let exterior = rings.next().unwrap_or_else(|| LineString::new(vec![]));
+    Polygon::new(exterior, rings.collect())
+}
+
 /// The feature's geometry as a WGS84 multipolygon, exterior rings counter-clockwise.
 ///
 /// Null, empty and non-polygonal geometries, non-finite coordinates and coordinates
 /// outside longitude/latitude ranges (a projected file read as WGS84) are errors.
 pub fn polygons(path: &Path, place: &str, feature: &RawFeature) -> Result<MultiPolygon<f64>> {
     let fail = |problem: String, fix: &str| Error::input(path, place, problem, fix);
-    let geometry = feature.geometry.as_ref().ok_or_else(|| {
+    let null = || {
         fail(
             "the geometry is null".into(),
             "draw the feature's polygon or remove the feature",
         )
-    })?;
-    let rings_of = |rings: &Vec<Vec<Vec<f64>>>| -> Result<Polygon<f64>> {
-        let mut lines = Vec::with_capacity(rings.len());
-        for ring in rings {
-            let mut coords = Vec::with_capacity(ring.len());
-            for position in ring {
-                let (x, y) = match position.as_slice() {
-                    [x, y, ..] => (*x, *y),
-                    _ => {
-                        return Err(fail(
-                            "a position has fewer than 2 numbers".into(),
-                            "fix the coordinates",
-                        ))
-                    }
-                };
-                if !x.is_finite() || !y.is_finite() {
-                    return Err(fail(
-                        "a coordinate is not a finite number".into(),
-                        "fix the coordinates",
-                    ));
-                }
-                coords.push(Coord { x, y });
-            }
-            lines.push(LineString::new(coords));
-        }
-        let mut lines = lines.into_iter();
-        let exterior = lines.next().unwrap_or_else(|| LineString::new(vec![]));
-        Ok(Polygon::new(exterior, lines.collect()))
     };
-    let shape = match &geometry.value {
-        geojson::Value::Polygon(rings) => MultiPolygon::new(vec![rings_of(rings)?]),
-        geojson::Value::MultiPolygon(polys) => {
-            MultiPolygon::new(polys.iter().map(rings_of).collect::<Result<_>>()?)
+    let raw = feature
+        .geometry
+        .filter(|g| g.get() != "null")
+        .ok_or_else(null)?;
+    let malformed =
+        |e: serde_json::Error| fail(format!("malformed geometry: {e}"), "fix the coordinates");
+    let geometry: RawGeometry = serde_json::from_str(raw.get()).map_err(malformed)?;
+    let coordinates = geometry.coordinates.map(|c| c.get()).unwrap_or("[]");
+    let shape = match geometry.kind.as_str() {
+        "Polygon" => MultiPolygon::new(vec![polygon_of(
+            serde_json::from_str(coordinates).map_err(malformed)?,
+        )]),
+        "MultiPolygon" => {
+            let polygons: Vec<Vec<Vec<Position>>> =
+                serde_json::from_str(coordinates).map_err(malformed)?;
+            MultiPolygon::new(polygons.into_iter().map(polygon_of).collect())
         }
         other => {
             return Err(fail(
-                format!(
-                    "the geometry is a {}, a Polygon or MultiPolygon was expected",
-                    other.type_name()
-                ),
+                format!("the geometry is a {other}, a Polygon or MultiPolygon was expected"),
                 "give polygons (communes and perimeters are areas)",
             ))
         }
@@ -159,6 +195,16 @@ pub fn polygons(path: &Path, place: &str, feature: &RawFeature) -> Result<MultiP
             "draw the feature's polygon or remove the feature",
         ));
     };
+    if !(bbox.min().x.is_finite()
+        && bbox.max().x.is_finite()
+        && bbox.min().y.is_finite()
+        && bbox.max().y.is_finite())
+    {
+        return Err(fail(
+            "a coordinate is not a finite number".into(),
+            "fix the coordinates",
+        ));
+    }
     if bbox.min().x < -180.0 || bbox.max().x > 180.0 || bbox.min().y < -90.0 || bbox.max().y > 90.0
     {
         return Err(fail(

@@ -1,10 +1,11 @@
 //! Reading CPTS perimeters: a polygon layer (GeoJSON) or a membership table (CSV).
 
-use super::geojson_in::{polygons, property_names, read_features, text_property};
+use super::geojson_in::{polygons, property_names, text_property, with_features, RawFeature};
 use crate::error::{Error, Result};
 use crate::model::{CodeReading, Cpts, InseeCode, Status};
 use crate::repair::Repairs;
 use geo::MultiPolygon;
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -54,32 +55,44 @@ pub fn read_perimeters(path: &Path, repairs: &mut Repairs) -> Result<PerimeterFi
 }
 
 fn read_polygon_layer(path: &Path) -> Result<PerimeterFile> {
-    let features = read_features(path)?;
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    let mut out = Vec::with_capacity(features.len());
-    for (i, f) in features.iter().enumerate() {
-        let id = text_property(f, "id").ok_or_else(|| {
-            Error::input(
-                path,
-                format!("feature {i}"),
-                format!("no `id` property (properties: {})", property_names(f)),
-                "give each CPTS an `id` (and `nom`, `statut`)",
-            )
-        })?;
-        let place = format!("feature {i} (id {id})");
-        if let Some(first) = seen.insert(id.clone(), i) {
-            return Err(Error::input(
-                path,
-                format!("features {first} and {i}"),
-                format!("the CPTS id {id} appears twice"),
-                "give each CPTS one feature (a MultiPolygon for several parts) and a unique id",
-            ));
+    with_features(path, |features| {
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut cpts = Vec::with_capacity(features.len());
+        for (i, f) in features.iter().enumerate() {
+            let id = text_property(f, "id").ok_or_else(|| {
+                Error::input(
+                    path,
+                    format!("feature {i}"),
+                    format!("no `id` property (properties: {})", property_names(f)),
+                    "give each CPTS an `id` (and `nom`, `statut`)",
+                )
+            })?;
+            if let Some(first) = seen.insert(id.clone(), i) {
+                return Err(Error::input(
+                    path,
+                    format!("features {first} and {i}"),
+                    format!("the CPTS id {id} appears twice"),
+                    "give each CPTS one feature (a MultiPolygon for several parts) and a unique id",
+                ));
+            }
+            let statut = status_of(path, &place(i, &id), text_property(f, "statut"))?;
+            let nom = text_property(f, "nom").unwrap_or_else(|| id.clone());
+            cpts.push(Cpts { id, nom, statut });
         }
-        let statut = status_of(path, &place, text_property(f, "statut"))?;
-        let nom = text_property(f, "nom").unwrap_or_else(|| id.clone());
-        out.push((Cpts { id, nom, statut }, polygons(path, &place, f)?));
-    }
-    Ok(PerimeterFile::Polygons(out))
+        let shapes = features
+            .par_iter()
+            .zip(&cpts)
+            .enumerate()
+            .map(|(i, (f, c)): (usize, (&RawFeature, &Cpts))| polygons(path, &place(i, &c.id), f))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(PerimeterFile::Polygons(
+            cpts.into_iter().zip(shapes).collect(),
+        ))
+    })
+}
+
+fn place(i: usize, id: &str) -> String {
+    format!("feature {i} (id {id})")
 }
 
 fn status_of(path: &Path, place: &str, raw: Option<String>) -> Result<Status> {
