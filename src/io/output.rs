@@ -8,9 +8,12 @@ use crate::inputs::{Inputs, Perimeters};
 use crate::model::Unit;
 use crate::projection::to_wgs84;
 use crate::summary::Summary;
-use geo::{unary_union, MultiPolygon, Orient, Polygon};
+use geo::winding_order::{Winding, WindingOrder};
+use geo::{unary_union, LineString, MultiPolygon, Polygon};
 use rayon::prelude::*;
-use serde_json::{json, Map, Value};
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
+use serde_json::{json, Value};
 use std::fs;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -99,7 +102,7 @@ fn codes(units: &[Unit], indices: &[usize]) -> String {
         .join(",")
 }
 
-fn commune_features(inputs: &Inputs, analysis: &Analysis) -> Vec<Value> {
+fn commune_features(inputs: &Inputs, analysis: &Analysis) -> Vec<Vec<u8>> {
     let sliver_m2 = analysis.options.sliver_km2 * 1e6;
     inputs
         .units
@@ -120,13 +123,13 @@ fn commune_features(inputs: &Inputs, analysis: &Analysis) -> Vec<Value> {
                     "covered_population": u.population * c.covered_share(), "white_zone_population": white,
                     "cpts": cpts.join(","),
                 }),
-                multipolygon(&u.geometry),
+                &u.geometry,
             )
         })
         .collect()
 }
 
-fn cpts_features(inputs: &Inputs, summary: &Summary) -> Vec<Value> {
+fn cpts_features(inputs: &Inputs, summary: &Summary) -> Vec<Vec<u8>> {
     summary
         .cpts
         .par_iter()
@@ -138,15 +141,12 @@ fn cpts_features(inputs: &Inputs, summary: &Summary) -> Vec<Value> {
                     unary_union(lists[k].iter().map(|&i| &inputs.units[i].geometry))
                 }
             };
-            feature(
-                serde_json::to_value(row).unwrap_or(Value::Null),
-                multipolygon(&shape),
-            )
+            feature(serde_json::to_value(row).unwrap_or(Value::Null), &shape)
         })
         .collect()
 }
 
-fn white_zone_features(inputs: &Inputs, analysis: &Analysis) -> crate::error::Result<Vec<Value>> {
+fn white_zone_features(inputs: &Inputs, analysis: &Analysis) -> crate::error::Result<Vec<Vec<u8>>> {
     analysis
         .white
         .zones
@@ -163,7 +163,7 @@ fn white_zone_features(inputs: &Inputs, analysis: &Analysis) -> crate::error::Re
                     "departements": departements.join(","), "commune_count": z.communes.len(),
                     "communes": codes(&inputs.units, &z.communes),
                 }),
-                multipolygon(&shape),
+                &shape,
             ))
         })
         .collect()
@@ -173,7 +173,7 @@ fn overlap_features(
     inputs: &Inputs,
     analysis: &Analysis,
     summary: &Summary,
-) -> crate::error::Result<Vec<Value>> {
+) -> crate::error::Result<Vec<Vec<u8>>> {
     analysis
         .overlaps
         .par_iter()
@@ -184,51 +184,70 @@ fn overlap_features(
                     "area_km2": o.area_m2 / 1e6, "population": o.population,
                     "communes": codes(&inputs.units, &o.communes),
                 }),
-                multipolygon(&to_wgs84(o.zone, &o.shape)?),
+                &to_wgs84(o.zone, &o.shape)?,
             ))
         })
         .collect()
 }
 
-fn feature(properties: Value, geometry: Value) -> Value {
-    let mut f = Map::new();
-    f.insert("type".into(), "Feature".into());
-    f.insert("properties".into(), properties);
-    f.insert("geometry".into(), geometry);
-    Value::Object(f)
+/// One GeoJSON feature, serialised straight from the geometry (no JSON tree).
+#[derive(Serialize)]
+struct Feature<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    properties: Value,
+    geometry: Geometry<'a>,
 }
 
-/// RFC 7946 geometry: exterior rings counter-clockwise, 6 decimals (about 10 cm).
-fn multipolygon(shape: &MultiPolygon<f64>) -> Value {
-    let shape = shape.orient(geo::orient::Direction::Default);
-    let polygons: Vec<Value> = shape.0.iter().filter_map(polygon_rings).collect();
-    json!({ "type": "MultiPolygon", "coordinates": polygons })
+fn feature(properties: Value, geometry: &MultiPolygon<f64>) -> Vec<u8> {
+    let f = Feature {
+        kind: "Feature",
+        properties,
+        geometry: Geometry(geometry),
+    };
+    serde_json::to_vec(&f).expect("features serialise")
 }
 
-fn polygon_rings(polygon: &Polygon<f64>) -> Option<Value> {
+/// RFC 7946 MultiPolygon: exterior rings counter-clockwise, holes clockwise,
+/// 6 decimals (about 10 cm); rings that rounding collapses are left out.
+struct Geometry<'a>(&'a MultiPolygon<f64>);
+
+impl Serialize for Geometry<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let polygons: Vec<Vec<Vec<[f64; 2]>>> =
+            self.0 .0.iter().filter_map(rounded_rings).collect();
+        let mut map = serializer.serialize_map(Some(2))?;
+        map.serialize_entry("type", "MultiPolygon")?;
+        map.serialize_entry("coordinates", &polygons)?;
+        map.end()
+    }
+}
+
+fn rounded_rings(polygon: &Polygon<f64>) -> Option<Vec<Vec<[f64; 2]>>> {
     let round = |v: f64| (v * 1e6).round() / 1e6;
-    let ring = |line: &geo::LineString<f64>| -> Option<Value> {
+    let ring = |line: &LineString<f64>, exterior: bool| -> Option<Vec<[f64; 2]>> {
         let mut points: Vec<[f64; 2]> = line.0.iter().map(|c| [round(c.x), round(c.y)]).collect();
         points.dedup();
-        (points.len() >= 4).then(|| json!(points))
+        let ccw = line.winding_order() == Some(WindingOrder::CounterClockwise);
+        if ccw != exterior {
+            points.reverse();
+        }
+        (points.len() >= 4).then_some(points)
     };
-    let exterior = ring(polygon.exterior())?;
-    Some(Value::Array(
-        std::iter::once(exterior)
-            .chain(polygon.interiors().iter().filter_map(ring))
-            .collect(),
-    ))
+    let mut rings = vec![ring(polygon.exterior(), true)?];
+    rings.extend(polygon.interiors().iter().filter_map(|r| ring(r, false)));
+    Some(rings)
 }
 
 /// A FeatureCollection, one feature per line.
-fn write_layer(path: &Path, features: &[Value]) -> std::io::Result<()> {
+fn write_layer(path: &Path, features: &[Vec<u8>]) -> std::io::Result<()> {
     let mut out = BufWriter::new(fs::File::create(path)?);
     out.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")?;
     for (i, f) in features.iter().enumerate() {
         if i > 0 {
             out.write_all(b",\n")?;
         }
-        serde_json::to_writer(&mut out, f)?;
+        out.write_all(f)?;
     }
     out.write_all(b"\n]}\n")?;
     out.flush()
