@@ -487,3 +487,35 @@ fn help_names_every_option() {
     }
     assert!(Path::new(env!("CARGO_BIN_EXE_cpts")).is_file());
 }
+
+#[test]
+fn wrong_formats() {
+    // A CSV given as communes, and a single Feature instead of a FeatureCollection.
+    let case = Case::new(
+        "code;population\n03001;100\n",
+        ("cpts.geojson", &good_perimeters()),
+    );
+    case.fails_with(
+        "cpts.geojson",
+        &["communes.geojson", "not valid GeoJSON", "FeatureCollection"],
+    );
+    let single = good_communes().remove(0).to_string();
+    let case = Case::new(&single, ("cpts.geojson", &good_perimeters()));
+    case.fails_with(
+        "cpts.geojson",
+        &["a GeoJSON FeatureCollection was expected, found type \"Feature\""],
+    );
+    // A membership table without its code column.
+    let case = Case::new(
+        &collection(good_communes()),
+        ("members.csv", "cpts_id;cpts_nom;statut\nA;CPTS A;projet\n"),
+    );
+    case.fails_with(
+        "members.csv",
+        &[
+            "line 1",
+            "no column `code_insee`",
+            "cpts_id;cpts_nom;statut;code_insee",
+        ],
+    );
+}
