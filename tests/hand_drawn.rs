@@ -5,7 +5,7 @@
 
 mod common;
 
-use cpts_coverage::{analyse, Inputs, LoadOptions, Options, Summary, Tariff};
+use cpts_coverage::{analyse, Analysis, Inputs, LoadOptions, Options, Summary, Tariff};
 use serde_json::{json, Value};
 use std::path::Path;
 
@@ -33,7 +33,12 @@ fn cpts(id: &str, statut: &str, polygons: Value) -> (Value, Value) {
     (json!({"id": id, "nom": id, "statut": statut}), polygons)
 }
 
-fn summary_of(dir: &Path, communes: String, perimeters: String, perimeter_file: &str) -> Summary {
+fn analysed(
+    dir: &Path,
+    communes: String,
+    perimeters: String,
+    perimeter_file: &str,
+) -> (Inputs, Analysis) {
     std::fs::write(dir.join("communes.geojson"), communes).unwrap();
     std::fs::write(dir.join(perimeter_file), perimeters).unwrap();
     let inputs = Inputs::load(&LoadOptions {
@@ -43,7 +48,23 @@ fn summary_of(dir: &Path, communes: String, perimeters: String, perimeter_file: 
     })
     .unwrap();
     let analysis = analyse(&inputs, &Options::default(), &()).unwrap();
+    (inputs, analysis)
+}
+
+fn summary_of(dir: &Path, communes: String, perimeters: String, perimeter_file: &str) -> Summary {
+    let (inputs, analysis) = analysed(dir, communes, perimeters, perimeter_file);
     Summary::new(&inputs, &analysis, &Tariff::default_tariff())
+}
+
+/// Four communes in a row: 03001 to 03003 sharing edges, 03004 touching 03003 at a
+/// corner only.
+fn row_of_four() -> Vec<(Value, Value)> {
+    vec![
+        commune("03001", 1000.0, json!([[rect(3.00, 46.50, 3.01, 46.51)]])),
+        commune("03002", 200.0, json!([[rect(3.01, 46.50, 3.02, 46.51)]])),
+        commune("03003", 300.0, json!([[rect(3.02, 46.50, 3.03, 46.51)]])),
+        commune("03004", 50.0, json!([[rect(3.03, 46.51, 3.04, 46.52)]])),
+    ]
 }
 
 fn close(a: f64, b: f64) -> bool {
@@ -53,14 +74,11 @@ fn close(a: f64, b: f64) -> bool {
 #[test]
 fn hand_drawn_polygon_layer() {
     let dir = tempfile::tempdir().unwrap();
-    let communes = collection(vec![
-        // C1, right half in P1: 500 covered, the left half a white zone of its own.
-        commune("03001", 1000.0, json!([[rect(3.00, 46.50, 3.01, 46.51)]])),
-        // C2 and C3 share an edge and lie in no CPTS: one white zone of 500.
-        commune("03002", 200.0, json!([[rect(3.01, 46.50, 3.02, 46.51)]])),
-        commune("03003", 300.0, json!([[rect(3.02, 46.50, 3.03, 46.51)]])),
-        // C4 touches C3 at a single corner: a white zone apart.
-        commune("03004", 50.0, json!([[rect(3.03, 46.51, 3.04, 46.52)]])),
+    // C1 (03001), right half in P1: 500 covered, the left half a white zone of its own.
+    // C2 and C3 share an edge and lie in no CPTS: one white zone of 500.
+    // C4 touches C3 at a single corner: a white zone apart.
+    let mut communes = row_of_four();
+    communes.extend(vec![
         // C5 in P2 and P3, which overlap on 3.004–3.006: a fifth of C5.
         commune("03005", 1000.0, json!([[rect(3.00, 46.53, 3.01, 46.54)]])),
         // C6 in P4 but for a strip 0.00001° wide (about 850 m²): a sliver.
@@ -77,6 +95,7 @@ fn hand_drawn_polygon_layer() {
         // C8 in P6 but for P6's hole, 4 % of C8.
         commune("03008", 2500.0, json!([[rect(3.20, 46.50, 3.21, 46.51)]])),
     ]);
+    let communes = collection(communes);
     let hole = json!([
         [3.204, 46.504],
         [3.204, 46.506],
@@ -165,15 +184,7 @@ fn hand_drawn_white_zone_parts_keep_their_communes() {
         "projet",
         json!([[rect(3.10, 46.50, 3.11, 46.51)]]),
     )]);
-    std::fs::write(dir.path().join("communes.geojson"), communes).unwrap();
-    std::fs::write(dir.path().join("cpts.geojson"), perimeters).unwrap();
-    let inputs = Inputs::load(&LoadOptions {
-        communes: dir.path().join("communes.geojson"),
-        perimeters: dir.path().join("cpts.geojson"),
-        ..Default::default()
-    })
-    .unwrap();
-    let analysis = analyse(&inputs, &Options::default(), &()).unwrap();
+    let (_, analysis) = analysed(dir.path(), communes, perimeters, "cpts.geojson");
     // Two communes sharing an edge make one part, not two, and both belong to it.
     assert_eq!(analysis.white.zones.len(), 1);
     assert_eq!(analysis.white.zones[0].communes, vec![0, 1]);
@@ -184,12 +195,7 @@ fn hand_drawn_white_zone_parts_keep_their_communes() {
 #[test]
 fn hand_drawn_membership_table() {
     let dir = tempfile::tempdir().unwrap();
-    let communes = collection(vec![
-        commune("03001", 1000.0, json!([[rect(3.00, 46.50, 3.01, 46.51)]])),
-        commune("03002", 200.0, json!([[rect(3.01, 46.50, 3.02, 46.51)]])),
-        commune("03003", 300.0, json!([[rect(3.02, 46.50, 3.03, 46.51)]])),
-        commune("03004", 50.0, json!([[rect(3.03, 46.51, 3.04, 46.52)]])),
-    ]);
+    let communes = collection(row_of_four());
     // 03001 in two CPTS (an overlap of 1 000 inhabitants); 03002 in one; 03003 and
     // 03004 in none: two white zones, since they touch at a corner only.
     let table = "cpts_id,cpts_nom,statut,code_insee\nA,CPTS A,signataire_aci,03001\nB,CPTS B,pre_projet,03001\nB,CPTS B,pre_projet,03002\n";
