@@ -6,7 +6,7 @@ use crate::error::Result;
 use crate::grid::Grid;
 use crate::inputs::{Inputs, Perimeters};
 use crate::membership::{cover_unit, listing_cpts};
-use crate::model::Status;
+use crate::model::{Cpts, Perimeter, Status};
 use crate::overlaps::{overlaps, Overlap};
 use crate::overlay::{overlay_unit, PerimeterIndex};
 use crate::projection::{to_projected, Zone};
@@ -51,8 +51,6 @@ impl Progress for () {
 #[derive(Debug, Clone)]
 pub struct Analysis {
     pub options: Options,
-    /// The projected CRS of each unit.
-    pub zones: Vec<Zone>,
     /// Coverage of each unit (its uncovered geometry is dropped once dissolved).
     pub covers: Vec<UnitCover>,
     /// `pop(P) = Σ_c pop(c) × area(c ∩ P) / area(c)` for each CPTS.
@@ -67,19 +65,16 @@ pub fn analyse(inputs: &Inputs, options: &Options, progress: &dyn Progress) -> R
     let statuses: Vec<Status> = inputs.cpts.iter().map(|c| c.statut).collect();
     let counted = options.counted();
     progress.stage("projecting the communes");
-    let zones: Vec<Zone> = units
-        .iter()
-        .map(|u| Zone::of_departement(&u.departement))
-        .collect();
     let projected: Vec<MultiPolygon<f64>> = units
         .par_iter()
-        .zip(&zones)
-        .map(|(u, z)| to_projected(*z, &u.geometry))
+        .map(|u| {
+            to_projected(u.zone, &u.geometry).map_err(|e| e.about(|| format!("commune {}", u.code)))
+        })
         .collect::<Result<_>>()?;
     let perimeters = match &inputs.perimeters {
         Perimeters::Polygons(shapes) => {
             progress.stage("projecting the perimeters");
-            Some(project_perimeters(shapes)?)
+            Some(project_perimeters(&inputs.cpts, shapes)?)
         }
         Perimeters::Membership(_) => None,
     };
@@ -88,8 +83,8 @@ pub fn analyse(inputs: &Inputs, options: &Options, progress: &dyn Progress) -> R
         .map(|zone| {
             let of_units = projected
                 .iter()
-                .zip(&zones)
-                .filter(|(_, z)| *z == zone)
+                .zip(units)
+                .filter(|(_, u)| u.zone == *zone)
                 .map(|(s, _)| s);
             let of_perimeters = perimeters
                 .iter()
@@ -100,8 +95,8 @@ pub fn analyse(inputs: &Inputs, options: &Options, progress: &dyn Progress) -> R
     // All geometry lives on its zone's grid, so that areas agree with the operations'.
     let projected: Vec<MultiPolygon<f64>> = projected
         .par_iter()
-        .zip(&zones)
-        .map(|(s, z)| grids[z.index()].snap(s))
+        .zip(units)
+        .map(|(s, u)| grids[u.zone.index()].snap(s))
         .collect();
     let perimeters: Option<Vec<Vec<Option<MultiPolygon<f64>>>>> = perimeters.map(|by_zone| {
         by_zone
@@ -122,12 +117,12 @@ pub fn analyse(inputs: &Inputs, options: &Options, progress: &dyn Progress) -> R
             progress.stage("overlaying communes and perimeters");
             projected
                 .par_iter()
-                .zip(&zones)
-                .map(|(unit, zone)| {
+                .zip(units)
+                .map(|(unit, u)| {
                     overlay_unit(
-                        &grids[zone.index()],
+                        &grids[u.zone.index()],
                         unit,
-                        &indexes[zone.index()],
+                        &indexes[u.zone.index()],
                         &statuses,
                         counted,
                     )
@@ -154,9 +149,9 @@ pub fn analyse(inputs: &Inputs, options: &Options, progress: &dyn Progress) -> R
     let sliver_m2 = options.sliver_km2 * 1e6;
     // Membership mode makes no overlay debris: every part is made of whole units.
     let min_area = if polygon_mode { sliver_m2 } else { 0.0 };
-    let white = white_zones(units, &zones, &grids, &covers, min_area);
+    let white = white_zones(units, &grids, &covers, min_area);
     progress.stage("collecting the overlaps");
-    let overlaps = overlaps(units, &zones, &grids, &covers, min_area);
+    let overlaps = overlaps(units, &grids, &covers, min_area);
     let mut cpts_population = vec![0.0; inputs.cpts.len()];
     for (u, c) in units.iter().zip(&mut covers) {
         for piece in &c.pieces {
@@ -167,7 +162,6 @@ pub fn analyse(inputs: &Inputs, options: &Options, progress: &dyn Progress) -> R
     }
     Ok(Analysis {
         options: options.clone(),
-        zones,
         covers,
         cpts_population,
         white,
@@ -177,20 +171,21 @@ pub fn analyse(inputs: &Inputs, options: &Options, progress: &dyn Progress) -> R
 
 /// Projects each perimeter into the zone where it lies: for each zone of [`Zone::ALL`],
 /// one slot per CPTS, `None` for the CPTS of other zones.
-fn project_perimeters(shapes: &[MultiPolygon<f64>]) -> Result<Vec<Vec<Option<MultiPolygon<f64>>>>> {
-    let zone_of: Vec<Option<Zone>> = shapes
-        .iter()
-        .map(|s| s.bounding_rect().map(Zone::of_lonlat))
-        .collect();
+fn project_perimeters(
+    cpts: &[Cpts],
+    perimeters: &[Perimeter],
+) -> Result<Vec<Vec<Option<MultiPolygon<f64>>>>> {
     Zone::ALL
         .into_par_iter()
         .map(|zone| {
-            shapes
+            perimeters
                 .par_iter()
-                .zip(&zone_of)
-                .map(|(s, z)| match z {
-                    Some(z) if *z == zone => to_projected(zone, s).map(Some),
-                    _ => Ok(None),
+                .zip(cpts)
+                .map(|(p, c)| match p.zone == zone {
+                    true => to_projected(zone, &p.shape)
+                        .map(Some)
+                        .map_err(|e| e.about(|| format!("CPTS {}", c.id))),
+                    false => Ok(None),
                 })
                 .collect()
         })

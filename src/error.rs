@@ -22,8 +22,14 @@ pub enum Error {
         fix: String,
     },
     /// A coordinate transformation failed.
-    #[error("cannot project coordinates to {crs}: {message}\n  fix: check that PROJ and its proj.db are installed (PROJ_DATA may point at them)")]
-    Projection { crs: String, message: String },
+    #[error("{what}: cannot project coordinates to {crs}: {message}\n  fix: {fix}")]
+    Projection {
+        /// The shape: `commune 22001`, `CPTS CPTS-22-01`, `white zone`.
+        what: String,
+        crs: String,
+        message: String,
+        fix: String,
+    },
     /// An output could not be written; nothing was left half-written.
     #[error("{path}: cannot write the outputs: {message}\n  fix: {fix}")]
     Output {
@@ -46,6 +52,23 @@ impl Error {
             place: place.into(),
             problem: problem.into(),
             fix: fix.into(),
+        }
+    }
+}
+
+impl Error {
+    /// Names the shape a projection error is about (`commune 22001`).
+    pub fn about(self, shape: impl FnOnce() -> String) -> Self {
+        match self {
+            Error::Projection {
+                crs, message, fix, ..
+            } => Error::Projection {
+                what: shape(),
+                crs,
+                message,
+                fix,
+            },
+            other => other,
         }
     }
 }

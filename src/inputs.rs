@@ -3,9 +3,9 @@
 use crate::error::{Error, Result};
 use crate::io::communes::{merge_arrondissements, read_communes, CommuneFields};
 use crate::io::perimeters::{read_perimeters, MemberRow, PerimeterFile};
-use crate::model::{Cpts, InseeCode, Unit};
+use crate::model::{Cpts, InseeCode, Perimeter, Unit};
 use crate::repair::{repair_geometries, Repairs};
-use geo::MultiPolygon;
+use geo::{Area, MultiPolygon};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -23,8 +23,8 @@ pub struct LoadOptions {
 /// How the CPTS territories are given.
 #[derive(Debug, Clone)]
 pub enum Perimeters {
-    /// One WGS84 multipolygon per CPTS (same order as [`Inputs::cpts`]).
-    Polygons(Vec<MultiPolygon<f64>>),
+    /// One perimeter per CPTS (same order as [`Inputs::cpts`]).
+    Polygons(Vec<Perimeter>),
     /// For each CPTS, the indices of the units it lists, sorted and without repeats.
     Membership(Vec<Vec<usize>>),
 }
@@ -45,17 +45,26 @@ impl Inputs {
     pub fn load(options: &LoadOptions) -> Result<Inputs> {
         let mut repairs = Repairs::default();
         let mut units = read_communes(&options.communes, &options.fields, &mut repairs)?;
+        check_single_level(&options.communes, &units)?;
         if let Some(path) = &options.arrondissements {
             units = merge_arrondissements(path, units, &mut repairs)?;
         }
         units.sort_by(|a, b| a.code.cmp(&b.code));
         repairs.repaired_geometries +=
             repair_geometries(units.par_iter_mut().map(|u| &mut u.geometry));
+        check_area(
+            &options.communes,
+            units.iter().map(|u| (u.code.as_str(), &u.geometry)),
+        )?;
         let (cpts, perimeters) = match read_perimeters(&options.perimeters, &mut repairs)? {
             PerimeterFile::Polygons(mut layer) => {
                 layer.sort_by(|a, b| a.0.id.cmp(&b.0.id));
                 repairs.repaired_geometries +=
-                    repair_geometries(layer.par_iter_mut().map(|(_, g)| g));
+                    repair_geometries(layer.par_iter_mut().map(|(_, p)| &mut p.shape));
+                check_area(
+                    &options.perimeters,
+                    layer.iter().map(|(c, p)| (c.id.as_str(), &p.shape)),
+                )?;
                 let (cpts, shapes) = layer.into_iter().unzip();
                 (cpts, Perimeters::Polygons(shapes))
             }
@@ -84,14 +93,58 @@ impl Inputs {
     }
 }
 
-/// Is `code` an arrondissement municipal of Paris (75101–75120), Lyon (69381–69389)
-/// or Marseille (13201–13216)?
+/// The city of an arrondissement municipal: Paris (75101–75120), Lyon (69381–69389)
+/// or Marseille (13201–13216); `None` for any other code.
+pub fn city_of_arrondissement(code: &InseeCode) -> Option<&'static str> {
+    let n: u32 = code.as_str().parse().ok()?;
+    match n {
+        75101..=75120 => Some("75056"),
+        69381..=69389 => Some("69123"),
+        13201..=13216 => Some("13055"),
+        _ => None,
+    }
+}
+
+/// Is `code` an arrondissement municipal of Paris, Lyon or Marseille?
 pub fn is_arrondissement(code: &InseeCode) -> bool {
-    let n: u32 = match code.as_str().parse() {
-        Ok(n) => n,
-        Err(_) => return false,
-    };
-    (75101..=75120).contains(&n) || (69381..=69389).contains(&n) || (13201..=13216).contains(&n)
+    city_of_arrondissement(code).is_some()
+}
+
+/// Fails on the first shape without area (flat rings, or nothing left after repair).
+fn check_area<'a>(
+    path: &Path,
+    shapes: impl Iterator<Item = (&'a str, &'a MultiPolygon<f64>)>,
+) -> Result<()> {
+    for (name, shape) in shapes {
+        if shape.unsigned_area() == 0.0 {
+            return Err(Error::input(
+                path,
+                format!("feature {name}"),
+                "the geometry has no area (its rings are flat or cancel out)",
+                "draw the feature's polygon or remove the feature",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Fails when the communes layer holds a city and one of its arrondissements: the
+/// population would be counted twice.
+fn check_single_level(path: &Path, units: &[Unit]) -> Result<()> {
+    let codes: std::collections::HashSet<&str> = units.iter().map(|u| u.code.as_str()).collect();
+    match units.iter().find(|u| city_of_arrondissement(&u.code).is_some_and(|city| codes.contains(city))) {
+        Some(u) => Err(Error::input(
+            path,
+            format!("code {}", u.code),
+            format!(
+                "the layer holds both the arrondissement {} and its city {}: its population would be counted twice",
+                u.code,
+                city_of_arrondissement(&u.code).unwrap_or_default()
+            ),
+            "keep one level: the city in the communes layer, its arrondissements in --arrondissements",
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Matches each membership row to units: a unit's own code, or a city whose

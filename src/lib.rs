@@ -20,6 +20,7 @@
 //! ```
 
 pub mod analysis;
+pub mod check;
 pub mod cover;
 pub mod error;
 pub mod funding;

@@ -48,7 +48,7 @@ struct AnalyzeArgs {
     #[arg(long, value_delimiter = ',', default_value = "signataire_aci,projet,pre_projet", value_parser = parse_status)]
     statuses: Vec<Status>,
     /// Uncovered parts and overlaps smaller than this (km²) are slivers, not white zones.
-    #[arg(long, value_name = "KM2", default_value_t = 0.01)]
+    #[arg(long, value_name = "KM2", default_value_t = 0.01, value_parser = parse_sliver)]
     sliver_km2: f64,
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
@@ -84,6 +84,15 @@ struct FieldArgs {
     /// Region code property (IGN: INSEE_REG).
     #[arg(long, default_value = "region")]
     region_field: String,
+}
+
+fn parse_sliver(raw: &str) -> Result<f64, String> {
+    match raw.parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        _ => Err(format!(
+            "{raw:?} is not an area in km² (a finite number, zero or more)"
+        )),
+    }
 }
 
 fn parse_status(raw: &str) -> Result<Status, String> {

@@ -1,7 +1,8 @@
 //! Domain types: INSEE codes, CPTS statuses, size tiers, population units and CPTS.
 
+use crate::projection::Zone;
 use geo::MultiPolygon;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// An INSEE commune code: always a 5-character string (`01001`, `2A004`, `97411`).
@@ -60,7 +61,7 @@ impl fmt::Display for InseeCode {
 }
 
 /// The stage a CPTS has reached (SPEC.md, "Words").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Signed the ACI contract.
@@ -160,6 +161,15 @@ pub struct Unit {
     pub commune: InseeCode,
     /// WGS84 longitude/latitude, exterior rings counter-clockwise.
     pub geometry: MultiPolygon<f64>,
+    /// The zone whose projected CRS measures the unit.
+    pub zone: Zone,
+}
+
+/// A CPTS perimeter: WGS84 shape and the zone it lies in.
+#[derive(Debug, Clone)]
+pub struct Perimeter {
+    pub shape: MultiPolygon<f64>,
+    pub zone: Zone,
 }
 
 /// A CPTS as the perimeter file describes it.

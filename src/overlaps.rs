@@ -13,9 +13,8 @@ pub struct Overlap {
     /// CPTS indices, `a < b` (so ids in increasing order).
     pub a: usize,
     pub b: usize,
-    pub zone: Zone,
-    /// Projected geometry.
-    pub shape: MultiPolygon<f64>,
+    /// Projected geometry, by zone (a membership list may span two).
+    pub shapes: Vec<(Zone, MultiPolygon<f64>)>,
     pub area_m2: f64,
     /// `Σ pop(c) × area(c ∩ A ∩ B) / area(c)`.
     pub population: f64,
@@ -30,7 +29,6 @@ const TOUCH_M2: f64 = 1.0;
 /// below `min_area_m2` are dropped (slivers along shared borders).
 pub fn overlaps(
     units: &[Unit],
-    zones: &[Zone],
     grids: &[Grid],
     covers: &[UnitCover],
     min_area_m2: f64,
@@ -45,11 +43,21 @@ pub fn overlaps(
         .into_iter()
         .filter_map(|((a, b), pieces)| {
             let piece = |&(i, j): &(usize, usize)| &covers[i].overlaps[j];
-            // Measured on the dissolved shape: communes of generalised layers overlap each
-            // other a little, and their pieces must not count that twice.
-            let zone = zones[pieces[0].0];
-            let shape = grids[zone.index()].union(pieces.iter().map(|p| &piece(p).shape));
-            let area_m2 = shape.unsigned_area();
+            // Dissolved zone by zone, and measured on the result: communes of
+            // generalised layers overlap each other a little, and their pieces must not
+            // count that twice.
+            let mut by_zone: BTreeMap<Zone, Vec<&MultiPolygon<f64>>> = BTreeMap::new();
+            for p in &pieces {
+                by_zone
+                    .entry(units[p.0].zone)
+                    .or_default()
+                    .push(&piece(p).shape);
+            }
+            let shapes: Vec<(Zone, MultiPolygon<f64>)> = by_zone
+                .into_iter()
+                .map(|(zone, parts)| (zone, grids[zone.index()].union(parts)))
+                .collect();
+            let area_m2: f64 = shapes.iter().map(|(_, s)| s.unsigned_area()).sum();
             if area_m2 < min_area_m2 {
                 return None;
             }
@@ -66,8 +74,7 @@ pub fn overlaps(
             Some(Overlap {
                 a,
                 b,
-                zone,
-                shape,
+                shapes,
                 area_m2,
                 population,
                 communes,

@@ -49,31 +49,60 @@ impl Zone {
         }
     }
 
-    /// The zone of a département code (`971`…`976` overseas, anything else metropolitan).
-    pub fn of_departement(departement: &str) -> Zone {
+    /// The zone a département code implies: `971`…`976` overseas, two-character codes
+    /// metropolitan; `None` for the other overseas collectivities (975, 977, 978…),
+    /// which go by location.
+    pub fn of_departement(departement: &str) -> Option<Zone> {
         match departement {
-            "971" | "972" => Zone::Antilles,
-            "973" => Zone::Guyane,
-            "974" => Zone::Reunion,
-            "976" => Zone::Mayotte,
-            _ => Zone::Metropole,
+            "971" | "972" => Some(Zone::Antilles),
+            "973" => Some(Zone::Guyane),
+            "974" => Some(Zone::Reunion),
+            "976" => Some(Zone::Mayotte),
+            d if d.len() <= 2 => Some(Zone::Metropole),
+            _ => None,
         }
     }
 
-    /// The zone of a WGS84 shape, from where its bounding box lies.
-    pub fn of_lonlat(bbox: Rect<f64>) -> Zone {
-        let c = bbox.center();
-        let inside = |w: f64, s: f64, e: f64, n: f64| c.x >= w && c.x <= e && c.y >= s && c.y <= n;
-        if inside(-64.0, 13.5, -60.0, 19.0) {
-            Zone::Antilles
-        } else if inside(-55.5, 1.5, -50.5, 6.5) {
-            Zone::Guyane
-        } else if inside(54.5, -22.0, 56.5, -20.0) {
-            Zone::Reunion
-        } else if inside(44.5, -13.5, 45.8, -12.0) {
-            Zone::Mayotte
-        } else {
-            Zone::Metropole
+    /// Longitudes and latitudes (west, south, east, north) the zone's shapes lie within.
+    fn envelope(self) -> [f64; 4] {
+        match self {
+            Zone::Metropole => [-6.5, 41.0, 10.5, 51.6],
+            Zone::Antilles => [-63.5, 14.0, -60.5, 18.5],
+            Zone::Guyane => [-55.0, 1.5, -51.0, 6.5],
+            Zone::Reunion => [54.9, -21.6, 56.1, -20.6],
+            Zone::Mayotte => [44.8, -13.2, 45.5, -12.4],
+        }
+    }
+
+    /// The zone whose envelope holds the whole WGS84 box, if any.
+    pub fn of_lonlat(bbox: Rect<f64>) -> Option<Zone> {
+        let (lo, hi) = (bbox.min(), bbox.max());
+        Zone::ALL.into_iter().find(|z| {
+            let [w, s, e, n] = z.envelope();
+            lo.x >= w && hi.x <= e && lo.y >= s && hi.y <= n
+        })
+    }
+
+    /// Locates a shape, checking it against its département when one is known: fails
+    /// with the problem in words (outside every zone: a stray vertex or another CRS;
+    /// or away from its département).
+    pub fn locate(bbox: Rect<f64>, departement: Option<&str>) -> Result<Zone, String> {
+        let zone = Zone::of_lonlat(bbox).ok_or_else(|| {
+            format!(
+                "the shape spans ({:.3}, {:.3})–({:.3}, {:.3}), outside metropolitan France and the \
+                 overseas départements: a stray vertex, or coordinates of another CRS",
+                bbox.min().x,
+                bbox.min().y,
+                bbox.max().x,
+                bbox.max().y
+            )
+        })?;
+        match departement.and_then(Zone::of_departement) {
+            Some(expected) if expected != zone => Err(format!(
+                "the shape lies in {zone:?} but its département {} belongs to {expected:?}",
+                departement.unwrap_or_default()
+            )),
+            _ => Ok(zone),
         }
     }
 }
@@ -96,8 +125,10 @@ fn with_transform<T>(zone: Zone, inverse: bool, f: impl FnOnce(&Proj) -> Result<
                     ("EPSG:4326", projected.as_str())
                 };
                 let proj = Proj::new_known_crs(from, to, None).map_err(|e| Error::Projection {
+                    what: "PROJ".into(),
                     crs: projected.clone(),
                     message: e.to_string(),
+                    fix: "check that PROJ and its proj.db are installed (PROJ_DATA may point at them)".into(),
                 })?;
                 slot.insert(proj)
             }
@@ -112,14 +143,17 @@ fn transform(zone: Zone, inverse: bool, shape: &MultiPolygon<f64>) -> Result<Mul
             proj.convert((c.x, c.y))
                 .map(|(x, y)| Coord { x, y })
                 .map_err(|e| Error::Projection {
+                    what: "a shape".into(),
                     crs: format!("EPSG:{}", zone.epsg()),
                     message: format!("({}, {}): {e}", c.x, c.y),
+                    fix: "check the coordinates of the shape".into(),
                 })
         })
     })
 }
 
-/// WGS84 longitude/latitude to the zone's projected CRS (metres).
+/// WGS84 longitude/latitude to the zone's projected CRS (metres). An error speaks of
+/// "a shape": name it with [`Error::about`].
 pub fn to_projected(zone: Zone, shape: &MultiPolygon<f64>) -> Result<MultiPolygon<f64>> {
     transform(zone, false, shape)
 }
@@ -156,12 +190,21 @@ mod tests {
     }
 
     #[test]
-    fn overseas_zones_come_from_departement_and_location() {
-        assert_eq!(Zone::of_departement("974"), Zone::Reunion);
-        assert_eq!(Zone::of_departement("2A"), Zone::Metropole);
+    fn overseas_zones_come_from_location_checked_against_the_departement() {
         let reunion = Rect::new((55.2, -21.3), (55.8, -20.9));
-        assert_eq!(Zone::of_lonlat(reunion), Zone::Reunion);
         let paris = Rect::new((2.2, 48.8), (2.4, 48.9));
-        assert_eq!(Zone::of_lonlat(paris), Zone::Metropole);
+        assert_eq!(Zone::locate(reunion, Some("974")), Ok(Zone::Reunion));
+        assert_eq!(Zone::locate(paris, Some("2A")), Ok(Zone::Metropole));
+        assert_eq!(Zone::locate(paris, None), Ok(Zone::Metropole));
+        // Saint-Martin (978) is not in SPEC.md's list: it goes by location.
+        let saint_martin = Rect::new((-63.15, 18.0), (-62.95, 18.13));
+        assert_eq!(Zone::locate(saint_martin, Some("978")), Ok(Zone::Antilles));
+        assert!(Zone::locate(reunion, Some("22"))
+            .unwrap_err()
+            .contains("département 22"));
+        let stray = Rect::new((2.2, -89.99), (2.4, 48.9));
+        assert!(Zone::locate(stray, None)
+            .unwrap_err()
+            .contains("stray vertex"));
     }
 }

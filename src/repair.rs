@@ -1,11 +1,12 @@
 //! Repairs made without guessing, counted so that the summary can say what was changed.
 
-use geo::{MakeValid, MultiPolygon, Orient, Validation};
+use geo::orient::Direction;
+use geo::{unary_union, MakeValid, MultiPolygon, Orient, Polygon, Validation};
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What was repaired in the inputs.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Repairs {
     /// Invalid polygons (self-intersecting rings, holes outside their shell) rebuilt.
     pub repaired_geometries: usize,
@@ -14,7 +15,10 @@ pub struct Repairs {
     pub codes: usize,
 }
 
-/// Rebuilds every invalid geometry as a valid one covering the same area, and counts them.
+/// Rebuilds every invalid geometry as a valid one, and counts them. Each polygon is
+/// repaired alone (a ring crossing itself keeps the even-odd reading: a bow tie is two
+/// triangles), then the parts are merged with the non-zero rule, so that two
+/// overlapping parts of one feature keep the area they share.
 pub fn repair_geometries<'a>(
     shapes: impl IntoParallelIterator<Item = &'a mut MultiPolygon<f64>>,
 ) -> usize {
@@ -24,13 +28,17 @@ pub fn repair_geometries<'a>(
             if shape.is_valid() {
                 return 0;
             }
-            match shape.make_valid() {
-                Ok(fixed) if !fixed.0.is_empty() => {
-                    *shape = fixed.orient(geo::orient::Direction::Default);
-                    1
-                }
-                _ => 0,
-            }
+            let parts: Vec<Polygon<f64>> = shape
+                .0
+                .iter()
+                .flat_map(|p| match p.is_valid() {
+                    true => vec![p.clone()],
+                    false => p.make_valid().map(|m| m.0).unwrap_or_default(),
+                })
+                .collect();
+            let parts = MultiPolygon::new(parts).orient(Direction::Default);
+            *shape = unary_union(&parts.0).orient(Direction::Default);
+            1
         })
         .sum()
 }
@@ -51,5 +59,21 @@ mod tests {
         assert_eq!(repair_geometries(shapes.par_iter_mut()), 1);
         assert!((shapes[0].unsigned_area() - 2.0).abs() < 1e-12);
         assert_eq!(shapes[1], square);
+    }
+
+    #[test]
+    fn overlapping_parts_of_one_feature_keep_their_shared_area() {
+        // Two 2 × 2 squares overlapping on 1 × 2: the union is 3 × 2 = 6, not 4 (even-odd).
+        let parts = MultiPolygon::new(vec![
+            polygon![(x: 0., y: 0.), (x: 2., y: 0.), (x: 2., y: 2.), (x: 0., y: 2.)],
+            polygon![(x: 1., y: 0.), (x: 3., y: 0.), (x: 3., y: 2.), (x: 1., y: 2.)],
+        ]);
+        let mut shapes = vec![parts];
+        assert_eq!(repair_geometries(shapes.par_iter_mut()), 1);
+        assert!(
+            (shapes[0].unsigned_area() - 6.0).abs() < 1e-9,
+            "{}",
+            shapes[0].unsigned_area()
+        );
     }
 }

@@ -6,22 +6,22 @@ use crate::funding::Tariff;
 use crate::inputs::{Inputs, Perimeters};
 use crate::model::{Status, Tier};
 use crate::repair::Repairs;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Version of the schema below; it moves whenever its shape changes.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Every national figure of one analysis.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Summary {
     pub schema_version: u32,
     /// `polygon` or `membership`.
-    pub mode: &'static str,
+    pub mode: String,
     /// Statuses whose CPTS count as covering in `covered_population` and the white zones.
     pub statuses_counted: Vec<Status>,
     /// `communes`, or `arrondissements` when they stand in for Paris, Lyon and Marseille.
-    pub population_level: &'static str,
+    pub population_level: String,
     pub sliver_km2: f64,
     pub unit_count: usize,
     pub total_population: f64,
@@ -36,6 +36,8 @@ pub struct Summary {
     pub overlap_count: usize,
     pub overlap_population: f64,
     pub overlap_area_km2: f64,
+    /// Every overlapping pair, sorted by ids.
+    pub overlaps: Vec<OverlapRow>,
     #[serde(flatten)]
     pub repairs: Repairs,
     pub cpts: Vec<CptsRow>,
@@ -44,7 +46,7 @@ pub struct Summary {
 }
 
 /// Coverage by the CPTS of one status alone.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StatusRow {
     pub statut: Status,
     pub covered_population: f64,
@@ -52,7 +54,7 @@ pub struct StatusRow {
 }
 
 /// One CPTS with its population, size tier and maximum ACI funding.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CptsRow {
     pub id: String,
     pub nom: String,
@@ -62,8 +64,21 @@ pub struct CptsRow {
     pub funding_max_eur: u32,
 }
 
+/// Two CPTS on one territory.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OverlapRow {
+    pub cpts_a: String,
+    pub cpts_b: String,
+    pub area_km2: f64,
+    pub population: f64,
+    /// Départements of the communes touched.
+    pub departements: Vec<String>,
+    /// Communes touched (by at least 1 m²).
+    pub communes: Vec<String>,
+}
+
 /// Population figures of a territory.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Totals {
     pub population: f64,
     pub covered_population: f64,
@@ -71,14 +86,14 @@ pub struct Totals {
     pub white_zone_population: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DepartementRow {
     pub departement: String,
     #[serde(flatten)]
     pub totals: Totals,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RegionRow {
     pub region: String,
     #[serde(flatten)]
@@ -137,13 +152,15 @@ impl Summary {
             mode: match inputs.perimeters {
                 Perimeters::Polygons(_) => "polygon",
                 Perimeters::Membership(_) => "membership",
-            },
+            }
+            .into(),
             statuses_counted: analysis.options.statuses.clone(),
             population_level: if inputs.arrondissements {
                 "arrondissements"
             } else {
                 "communes"
-            },
+            }
+            .into(),
             sliver_km2: analysis.options.sliver_km2,
             unit_count: units.len(),
             total_population,
@@ -158,6 +175,32 @@ impl Summary {
             overlap_count: analysis.overlaps.len(),
             overlap_population: analysis.overlaps.iter().map(|o| o.population).sum(),
             overlap_area_km2: analysis.overlaps.iter().map(|o| o.area_m2).sum::<f64>() / 1e6,
+            overlaps: analysis
+                .overlaps
+                .iter()
+                .map(|o| {
+                    let mut departements: Vec<String> = o
+                        .communes
+                        .iter()
+                        .map(|&i| units[i].departement.clone())
+                        .collect();
+                    departements.dedup();
+                    departements.sort();
+                    departements.dedup();
+                    OverlapRow {
+                        cpts_a: inputs.cpts[o.a].id.clone(),
+                        cpts_b: inputs.cpts[o.b].id.clone(),
+                        area_km2: o.area_m2 / 1e6,
+                        population: o.population,
+                        departements,
+                        communes: o
+                            .communes
+                            .iter()
+                            .map(|&i| units[i].code.to_string())
+                            .collect(),
+                    }
+                })
+                .collect(),
             repairs: inputs.repairs,
             cpts: inputs
                 .cpts

@@ -9,7 +9,7 @@ use geo::{Area, BoundingRect, InteriorPoint, Intersects, MultiPolygon, Polygon};
 use rayon::prelude::*;
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One connected part of the uncovered territory.
 #[derive(Debug, Clone)]
@@ -20,8 +20,11 @@ pub struct WhiteZone {
     pub area_m2: f64,
     /// `Σ pop(c) × area(c ∩ part) / area(c)`.
     pub population: f64,
-    /// Units at least half inside the part, by index, increasing.
+    /// Units with some territory in the part that are at least half uncovered, by
+    /// index, increasing.
     pub communes: Vec<usize>,
+    /// Départements of every unit with territory in the part, sorted.
+    pub departements: Vec<String>,
 }
 
 /// White zones and what the sliver tolerance set apart.
@@ -41,7 +44,6 @@ pub struct WhiteZones {
 /// Parts smaller than `sliver_m2` are counted as slivers.
 pub fn white_zones(
     units: &[Unit],
-    zones: &[Zone],
     grids: &[Grid],
     covers: &[UnitCover],
     sliver_m2: f64,
@@ -50,7 +52,7 @@ pub fn white_zones(
     for (i, c) in covers.iter().enumerate() {
         if !c.uncovered.0.is_empty() {
             groups
-                .entry((zones[i], units[i].departement.as_str()))
+                .entry((units[i].zone, units[i].departement.as_str()))
                 .or_default()
                 .push(i);
         }
@@ -91,7 +93,8 @@ pub fn white_zones(
         .zip(covers)
         .map(|(u, c)| u.population * (1.0 - c.covered_share()))
         .sum();
-    out.sliver_population = uncovered - out.unit_population.iter().sum::<f64>();
+    // The two sums measure the same pieces in different order: never below zero.
+    out.sliver_population = (uncovered - out.unit_population.iter().sum::<f64>()).max(0.0);
     out.zones.sort_by(|a, b| {
         b.population
             .total_cmp(&a.population)
@@ -101,6 +104,9 @@ pub fn white_zones(
 }
 
 type PartEnvelope = GeomWithData<Rectangle<[f64; 2]>, usize>;
+
+/// Smallest piece of a unit that makes it count as part of a white zone, m².
+const TOUCH_M2: f64 = 1.0;
 
 /// Puts each uncovered polygon of each unit in the part that contains it.
 fn assign(
@@ -149,7 +155,7 @@ fn assign(
         .collect();
     let areas: Vec<f64> = parts.iter().map(|p| p.unsigned_area()).collect();
     let mut population = vec![0.0; parts.len()];
-    let mut shares: Vec<BTreeMap<usize, f64>> = vec![BTreeMap::new(); parts.len()];
+    let mut contributors: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); parts.len()];
     for (&i, pieces) in members.iter().zip(&placed) {
         for &(part, area) in pieces {
             let people = units[i].population * area / covers[i].area;
@@ -157,7 +163,9 @@ fn assign(
                 Some(p) if areas[p] >= sliver_m2 => {
                     population[p] += people;
                     out.unit_population[i] += people;
-                    *shares[p].entry(i).or_default() += area / covers[i].area;
+                    if area >= TOUCH_M2 {
+                        contributors[p].insert(i);
+                    }
                 }
                 _ => {}
             }
@@ -168,16 +176,21 @@ fn assign(
             out.sliver_count += 1;
             continue;
         }
+        let departements: BTreeSet<&String> = contributors[p]
+            .iter()
+            .map(|&i| &units[i].departement)
+            .collect();
         out.zones.push(WhiteZone {
             zone,
             shape,
             area_m2: areas[p],
             population: population[p],
-            communes: shares[p]
+            communes: contributors[p]
                 .iter()
-                .filter(|(_, s)| **s >= 0.5)
-                .map(|(i, _)| *i)
+                .copied()
+                .filter(|&i| covers[i].covered_share() <= 0.5)
                 .collect(),
+            departements: departements.into_iter().cloned().collect(),
         });
     }
 }

@@ -149,7 +149,7 @@ fn a_good_run_writes_every_output_and_prints_the_headline() {
         assert!(case.path("out").join(name).is_file(), "{name} missing");
     }
     let s = common::read_json(&case.path("out/summary.json"));
-    assert_eq!(s["schema_version"], 1);
+    assert_eq!(s["schema_version"], cpts_coverage::summary::SCHEMA_VERSION);
     assert_eq!(s["white_zone_count"], 1);
     let cpts_csv = std::fs::read_to_string(case.path("out/cpts.csv")).unwrap();
     assert_eq!(cpts_csv, "id;nom;statut;population;tier;funding_max_eur\nP1;CPTS Un;signataire_aci;100.00;1;287500\n");
@@ -456,7 +456,9 @@ fn refuses_to_write_into_a_directory_of_other_files() {
     let run = case.analyze("cpts.geojson", &[]);
     assert_eq!(run.code, 2);
     assert!(
-        run.stderr.contains("not outputs of cpts") && run.stderr.contains("--out"),
+        run.stderr
+            .contains("\"notes.txt\", which is not an output of cpts")
+            && run.stderr.contains("--out"),
         "{}",
         run.stderr
     );
@@ -518,4 +520,74 @@ fn wrong_formats() {
             "cpts_id;cpts_nom;statut;code_insee",
         ],
     );
+}
+
+#[test]
+fn a_geometry_without_area() {
+    // An out-and-back ring: four positions, no area.
+    let flat = json!({"type": "Polygon", "coordinates": [[[3.0, 46.5], [3.01, 46.5], [3.0, 46.5], [3.01, 46.5]]]});
+    let f = feature(
+        json!({"code": "03001", "population": 5, "departement": "03", "region": "84"}),
+        flat,
+    );
+    let case = Case::new(&communes_with(f), ("cpts.geojson", &good_perimeters()));
+    case.fails_with(
+        "cpts.geojson",
+        &["communes.geojson", "feature 03001", "no area"],
+    );
+}
+
+#[test]
+fn a_stray_vertex_or_a_wrong_departement() {
+    let stray = json!({"type": "Polygon", "coordinates": [[[3.0, 46.5], [3.01, 46.5], [3.01, -89.9], [3.0, 46.5]]]});
+    let f = feature(
+        json!({"code": "03001", "population": 5, "departement": "03", "region": "84"}),
+        stray,
+    );
+    let case = Case::new(&communes_with(f), ("cpts.geojson", &good_perimeters()));
+    case.fails_with("cpts.geojson", &["feature 0 (code 03001)", "stray vertex"]);
+    let f = feature(
+        json!({"code": "97401", "population": 5, "departement": "974", "region": "04"}),
+        square(3.0, 46.5),
+    );
+    let case = Case::new(&communes_with(f), ("cpts.geojson", &good_perimeters()));
+    case.fails_with(
+        "cpts.geojson",
+        &[
+            "feature 0 (code 97401)",
+            "département 974 belongs to Reunion",
+        ],
+    );
+}
+
+#[test]
+fn a_city_and_its_arrondissements_in_one_layer() {
+    let mut features = good_communes();
+    features.push(feature(
+        json!({"code": "75056", "population": 2_100_000, "departement": "75", "region": "11"}),
+        square(3.0, 46.52),
+    ));
+    features.push(feature(
+        json!({"code": "75101", "population": 16_000, "departement": "75", "region": "11"}),
+        square(3.01, 46.52),
+    ));
+    let case = Case::new(&collection(features), ("cpts.geojson", &good_perimeters()));
+    case.fails_with(
+        "cpts.geojson",
+        &["code 75101", "counted twice", "--arrondissements"],
+    );
+}
+
+#[test]
+fn the_sliver_tolerance_must_be_an_area() {
+    let case = Case::new(
+        &collection(good_communes()),
+        ("cpts.geojson", &good_perimeters()),
+    );
+    for bad in ["NaN", "-1", "inf", "lots"] {
+        let flag = format!("--sliver-km2={bad}");
+        let run = case.analyze("cpts.geojson", &[&flag]);
+        assert_eq!(run.code, 2, "{bad}");
+        assert!(run.stderr.contains("not an area in km²"), "{}", run.stderr);
+    }
 }

@@ -2,7 +2,7 @@
 //! Lyon and Marseille that replace their city when supplied.
 
 use super::geojson_in::{
-    has_property, polygons, property_names, text_property, with_features, RawFeature,
+    has_property, located, polygons, property_names, text_property, with_features, RawFeature,
 };
 use crate::error::{Error, Result};
 use crate::model::{CodeReading, InseeCode, Unit};
@@ -50,13 +50,16 @@ pub fn read_communes(
                 let text = |field: &str| required_text(path, &place, f, field);
                 let departement = pad_numeric(text(&fields.departement)?);
                 let region = pad_numeric(text(&fields.region)?);
+                let geometry = polygons(path, &place, f)?;
+                let zone = located(path, &place, &geometry, Some(&departement))?;
                 Ok(Unit {
                     nom: text_property(f, &fields.nom).unwrap_or_else(|| code.0.to_string()),
                     population: population_of(path, &place, f, &fields.population)?,
                     departement,
                     region,
                     commune: code.0.clone(),
-                    geometry: polygons(path, &place, f)?,
+                    geometry,
+                    zone,
                     code: code.0,
                 })
                 .map(|u| (u, code.1))
@@ -92,6 +95,14 @@ pub fn merge_arrondissements(
                 repairs.codes += 1;
             }
             let place = format!("feature {i} (code {code})");
+            if by_code.contains_key(&code) {
+                return Err(Error::input(
+                    path,
+                    &place,
+                    format!("{code} is also in the communes layer: its population would be counted twice"),
+                    "keep the arrondissements in one layer only",
+                ));
+            }
             let (city, _) = InseeCode::parse(&required_text(path, &place, f, "commune")?)
                 .ok_or_else(|| {
                     Error::input(
@@ -105,13 +116,16 @@ pub fn merge_arrondissements(
                 // A city outside the communes layer (a regional extract): not a unit here.
                 continue;
             };
+            let geometry = polygons(path, &place, f)?;
+            let zone = located(path, &place, &geometry, Some(&parent.departement))?;
             arrondissements.push(Unit {
                 nom: text_property(f, "nom").unwrap_or_else(|| code.to_string()),
                 population: population_of(path, &place, f, "population")?,
                 departement: parent.departement.clone(),
                 region: parent.region.clone(),
                 commune: city,
-                geometry: polygons(path, &place, f)?,
+                geometry,
+                zone,
                 code,
             });
         }

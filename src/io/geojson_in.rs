@@ -1,6 +1,7 @@
 //! Reading GeoJSON feature collections of polygons, with errors that name the feature.
 
 use crate::error::{Error, Result};
+use crate::projection::Zone;
 use geo::{BoundingRect, Coord, LineString, MultiPolygon, Orient, Polygon};
 use serde::de::{Error as _, IgnoredAny, SeqAccess, Visitor};
 use serde::Deserialize;
@@ -218,4 +219,24 @@ pub fn polygons(path: &Path, place: &str, feature: &RawFeature) -> Result<MultiP
         ));
     }
     Ok(shape.orient(geo::orient::Direction::Default))
+}
+
+/// The zone a feature's shape lies in, checked against its département.
+pub fn located(
+    path: &Path,
+    place: &str,
+    shape: &MultiPolygon<f64>,
+    departement: Option<&str>,
+) -> Result<Zone> {
+    let bbox = shape
+        .bounding_rect()
+        .expect("shapes read by `polygons` are not empty");
+    Zone::locate(bbox, departement).map_err(|problem| {
+        Error::input(
+            path,
+            place,
+            problem,
+            "remove the stray vertex, reproject the file to WGS84, or correct the département code",
+        )
+    })
 }

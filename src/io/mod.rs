@@ -1,5 +1,7 @@
 //! Readers of the inputs and writers of the outputs.
 
+pub mod atomic;
+pub mod check_report;
 pub mod communes;
 mod geojson_in;
 pub mod output;

@@ -1,10 +1,10 @@
-//! Writing the outputs: GeoJSON layers (RFC 7946), CSV tables and `summary.json`, all
-//! into a temporary directory renamed into place at the end, so that a failed run
-//! leaves no half-written file and the previous outputs intact.
+//! Writing the outputs of `analyze`: GeoJSON layers (RFC 7946), CSV tables and
+//! `summary.json`, all at once (see [`replace_dir`]).
 
 use crate::analysis::Analysis;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::inputs::{Inputs, Perimeters};
+use crate::io::atomic::replace_dir;
 use crate::model::Unit;
 use crate::projection::to_wgs84;
 use crate::summary::Summary;
@@ -16,7 +16,19 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use std::fs;
 use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+/// The files `analyze` writes.
+pub const OUTPUT_FILES: [&str; 8] = [
+    "summary.json",
+    "communes.geojson",
+    "cpts.geojson",
+    "white_zones.geojson",
+    "overlaps.geojson",
+    "cpts.csv",
+    "by_departement.csv",
+    "by_region.csv",
+];
 
 /// Writes every output of one analysis into `dir`, replacing a previous output
 /// directory but never any other existing directory.
@@ -26,46 +38,9 @@ pub fn write_outputs(
     analysis: &Analysis,
     summary: &Summary,
 ) -> Result<()> {
-    let fail = |message: String| Error::Output {
-        path: dir.to_path_buf(),
-        message,
-        fix: "check that the directory's parent exists and is writable".into(),
-    };
-    if dir.exists() && !is_replaceable(dir) {
-        return Err(Error::Output {
-            path: dir.to_path_buf(),
-            message: "the directory exists and holds files that are not outputs of cpts".into(),
-            fix: "choose a new or empty --out directory".into(),
-        });
-    }
-    let parent = match dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent).map_err(|e| fail(e.to_string()))?;
-    let staging = tempfile::Builder::new()
-        .prefix(".cpts-out-")
-        .tempdir_in(&parent)
-        .map_err(|e| fail(e.to_string()))?;
-    write_all(staging.path(), inputs, analysis, summary).map_err(|e| fail(e.to_string()))?;
-    let staged = staging.keep();
-    if dir.exists() {
-        let retired = parent.join(format!(".cpts-old-{}", std::process::id()));
-        fs::rename(dir, &retired).map_err(|e| fail(e.to_string()))?;
-        fs::rename(&staged, dir).map_err(|e| fail(e.to_string()))?;
-        fs::remove_dir_all(&retired).map_err(|e| fail(e.to_string()))?;
-    } else {
-        fs::rename(&staged, dir).map_err(|e| fail(e.to_string()))?;
-    }
-    Ok(())
-}
-
-/// Outputs of an earlier run (it has a `summary.json`) or an empty directory.
-fn is_replaceable(dir: &Path) -> bool {
-    dir.join("summary.json").is_file()
-        || fs::read_dir(dir)
-            .map(|mut d| d.next().is_none())
-            .unwrap_or(false)
+    replace_dir(dir, &OUTPUT_FILES, |staging| {
+        write_all(staging, inputs, analysis, summary)
+    })
 }
 
 fn write_all(
@@ -88,7 +63,7 @@ fn write_all(
     )?;
     write_layer(
         &dir.join("overlaps.geojson"),
-        &overlap_features(inputs, analysis, summary).map_err(std::io::Error::other)?,
+        &overlap_features(analysis, summary).map_err(std::io::Error::other)?,
     )?;
     crate::io::tables::write_tables(dir, summary)
 }
@@ -136,7 +111,7 @@ fn cpts_features(inputs: &Inputs, summary: &Summary) -> Vec<Vec<u8>> {
         .enumerate()
         .map(|(k, row)| {
             let shape = match &inputs.perimeters {
-                Perimeters::Polygons(shapes) => shapes[k].clone(),
+                Perimeters::Polygons(perimeters) => perimeters[k].shape.clone(),
                 Perimeters::Membership(lists) => {
                     unary_union(lists[k].iter().map(|&i| &inputs.units[i].geometry))
                 }
@@ -153,14 +128,12 @@ fn white_zone_features(inputs: &Inputs, analysis: &Analysis) -> crate::error::Re
         .par_iter()
         .enumerate()
         .map(|(n, z)| {
-            let mut departements: Vec<&str> = z.communes.iter().map(|&i| inputs.units[i].departement.as_str()).collect();
-            departements.sort_unstable();
-            departements.dedup();
-            let shape = to_wgs84(z.zone, &MultiPolygon::new(vec![z.shape.clone()]))?;
+            let shape = to_wgs84(z.zone, &MultiPolygon::new(vec![z.shape.clone()]))
+                .map_err(|e| e.about(|| format!("white zone {}", n + 1)))?;
             Ok(feature(
                 json!({
                     "id": format!("ZB-{:04}", n + 1), "area_km2": z.area_m2 / 1e6, "population": z.population,
-                    "departements": departements.join(","), "commune_count": z.communes.len(),
+                    "departements": z.departements.join(","), "commune_count": z.communes.len(),
                     "communes": codes(&inputs.units, &z.communes),
                 }),
                 &shape,
@@ -169,25 +142,32 @@ fn white_zone_features(inputs: &Inputs, analysis: &Analysis) -> crate::error::Re
         .collect()
 }
 
-fn overlap_features(
-    inputs: &Inputs,
-    analysis: &Analysis,
-    summary: &Summary,
-) -> crate::error::Result<Vec<Vec<u8>>> {
+fn overlap_features(analysis: &Analysis, summary: &Summary) -> crate::error::Result<Vec<Vec<u8>>> {
     analysis
         .overlaps
         .par_iter()
-        .map(|o| {
+        .zip(&summary.overlaps)
+        .map(|(o, row)| {
             Ok(feature(
                 json!({
-                    "cpts_a": summary.cpts[o.a].id, "cpts_b": summary.cpts[o.b].id,
-                    "area_km2": o.area_m2 / 1e6, "population": o.population,
-                    "communes": codes(&inputs.units, &o.communes),
+                    "cpts_a": row.cpts_a, "cpts_b": row.cpts_b, "area_km2": row.area_km2,
+                    "population": row.population, "departements": row.departements.join(","),
+                    "communes": row.communes.join(","),
                 }),
-                &to_wgs84(o.zone, &o.shape)?,
+                &overlap_shape(o)
+                    .map_err(|e| e.about(|| format!("overlap {} × {}", row.cpts_a, row.cpts_b)))?,
             ))
         })
         .collect()
+}
+
+/// The overlap's parts, each zone's brought back to WGS84.
+fn overlap_shape(o: &crate::overlaps::Overlap) -> crate::error::Result<MultiPolygon<f64>> {
+    let mut polygons = Vec::new();
+    for (zone, shape) in &o.shapes {
+        polygons.extend(to_wgs84(*zone, shape)?.0);
+    }
+    Ok(MultiPolygon::new(polygons))
 }
 
 /// One GeoJSON feature, serialised straight from the geometry (no JSON tree).

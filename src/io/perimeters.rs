@@ -1,10 +1,11 @@
 //! Reading CPTS perimeters: a polygon layer (GeoJSON) or a membership table (CSV).
 
-use super::geojson_in::{polygons, property_names, text_property, with_features, RawFeature};
+use super::geojson_in::{
+    located, polygons, property_names, text_property, with_features, RawFeature,
+};
 use crate::error::{Error, Result};
-use crate::model::{CodeReading, Cpts, InseeCode, Status};
+use crate::model::{CodeReading, Cpts, InseeCode, Perimeter, Status};
 use crate::repair::Repairs;
-use geo::MultiPolygon;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::Path;
@@ -13,7 +14,7 @@ use std::path::Path;
 #[derive(Debug, Clone)]
 pub enum PerimeterFile {
     /// One (multi)polygon per CPTS, WGS84.
-    Polygons(Vec<(Cpts, MultiPolygon<f64>)>),
+    Polygons(Vec<(Cpts, Perimeter)>),
     /// The CPTS, and for each row of the table the CPTS index, the code and the line.
     Membership {
         cpts: Vec<Cpts>,
@@ -83,7 +84,12 @@ fn read_polygon_layer(path: &Path) -> Result<PerimeterFile> {
             .par_iter()
             .zip(&cpts)
             .enumerate()
-            .map(|(i, (f, c)): (usize, (&RawFeature, &Cpts))| polygons(path, &place(i, &c.id), f))
+            .map(|(i, (f, c)): (usize, (&RawFeature, &Cpts))| {
+                let place = place(i, &c.id);
+                let shape = polygons(path, &place, f)?;
+                let zone = located(path, &place, &shape, None)?;
+                Ok(Perimeter { shape, zone })
+            })
             .collect::<Result<Vec<_>>>()?;
         Ok(PerimeterFile::Polygons(
             cpts.into_iter().zip(shapes).collect(),
@@ -116,11 +122,10 @@ fn read_membership(path: &Path, repairs: &mut Repairs) -> Result<PerimeterFile> 
     })?;
     let header = text.split(|b| *b == b'\n').next().unwrap_or_default();
     let count = |c: u8| header.iter().filter(|b| **b == c).count();
-    let delimiter = if count(b';') >= count(b',') {
-        b';'
-    } else {
-        b','
-    };
+    let delimiter = [b';', b',', b'\t']
+        .into_iter()
+        .max_by_key(|&d| (count(d), d == b';'))
+        .unwrap_or(b';');
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .from_reader(text.as_slice());
@@ -222,6 +227,6 @@ fn csv_error(path: &Path, e: &csv::Error) -> Error {
         path,
         place,
         format!("unreadable CSV: {e}"),
-        "save the table as UTF-8 CSV separated by `;` or `,`",
+        "save the table as UTF-8 CSV separated by `;`, `,` or tabs",
     )
 }

@@ -1,0 +1,335 @@
+//! `cpts check`: regression rules between a baseline summary and a current one, for CI.
+//!
+//! Each rule is evaluated nationally and for every département, so that a CI system
+//! shows which département broke which rule (see [`crate::io::check_report`]).
+
+use crate::error::{Error, Result};
+use crate::summary::{Summary, Totals, SCHEMA_VERSION};
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// The rules a change must keep; read from a TOML file, each overridable by a flag.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Rules {
+    /// Largest allowed drop of the national coverage rate (0.01 = one point).
+    pub max_coverage_drop: f64,
+    /// Largest allowed drop of a département's coverage rate.
+    pub max_departement_drop: f64,
+    /// Whether a pair of CPTS may overlap that did not in the baseline.
+    pub allow_new_overlaps: bool,
+    /// Largest relative change of the population, nationally and by département (0.01 = 1 %).
+    pub population_tolerance: f64,
+    /// CPTS ids whose size tier may change.
+    pub expected_tier_changes: Vec<String>,
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Rules {
+            max_coverage_drop: 0.0,
+            max_departement_drop: 0.0,
+            allow_new_overlaps: false,
+            population_tolerance: 0.01,
+            expected_tier_changes: Vec::new(),
+        }
+    }
+}
+
+impl Rules {
+    /// Reads rules from a TOML file; absent keys keep their defaults.
+    pub fn from_file(path: &Path) -> Result<Rules> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        toml::from_str(&text).map_err(|e| {
+            Error::input(
+                path,
+                "the rules",
+                e.message().to_string(),
+                "keys: max_coverage_drop, max_departement_drop, allow_new_overlaps, population_tolerance, expected_tier_changes",
+            )
+        })
+    }
+}
+
+/// Reads a `summary.json`, or the one in an output directory, refusing another schema version.
+pub fn read_summary(path: &Path) -> Result<Summary> {
+    let file: PathBuf = if path.is_dir() {
+        path.join("summary.json")
+    } else {
+        path.to_path_buf()
+    };
+    let text = std::fs::read(&file).map_err(|source| Error::Read {
+        path: file.clone(),
+        source,
+    })?;
+    let fix = "give a summary.json written by `cpts analyze` (or its output directory)";
+    let value: serde_json::Value = serde_json::from_slice(&text).map_err(|e| {
+        Error::input(
+            &file,
+            format!("line {}", e.line()),
+            format!("not JSON: {e}"),
+            fix,
+        )
+    })?;
+    match value.get("schema_version").and_then(|v| v.as_u64()) {
+        Some(v) if v == u64::from(SCHEMA_VERSION) => {}
+        Some(v) => {
+            return Err(Error::input(
+                &file,
+                "schema_version",
+                format!(
+                    "the summary has schema version {v}; this cpts reads version {SCHEMA_VERSION}"
+                ),
+                "run `cpts analyze` again on that summary's inputs with this version of cpts",
+            ))
+        }
+        None => {
+            return Err(Error::input(
+                &file,
+                "the whole file",
+                "no schema_version: not a cpts summary",
+                fix,
+            ))
+        }
+    }
+    serde_json::from_value(value).map_err(|e| {
+        Error::input(
+            &file,
+            "the whole file",
+            format!("unreadable summary: {e}"),
+            fix,
+        )
+    })
+}
+
+/// The verdict of one rule in one place.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// `coverage_drop`, `population`, `new_overlaps` or `tier_changes`.
+    pub rule: &'static str,
+    /// `national` or `departement 22`.
+    pub scope: String,
+    pub passed: bool,
+    /// What was compared, in words.
+    pub detail: String,
+}
+
+/// Every outcome of a check, national ones first, then by département.
+#[derive(Debug, Clone)]
+pub struct Check {
+    pub outcomes: Vec<Outcome>,
+}
+
+impl Check {
+    /// Whether every rule holds.
+    pub fn passed(&self) -> bool {
+        self.outcomes.iter().all(|o| o.passed)
+    }
+
+    /// The outcomes that failed.
+    pub fn failures(&self) -> impl Iterator<Item = &Outcome> {
+        self.outcomes.iter().filter(|o| !o.passed)
+    }
+}
+
+/// Evaluates `rules` between `baseline` and `current`; fails (unusable input) when the
+/// two summaries do not count the same statuses.
+pub fn check(
+    baseline: &Summary,
+    current: &Summary,
+    rules: &Rules,
+    current_path: &Path,
+) -> Result<Check> {
+    if baseline.statuses_counted != current.statuses_counted {
+        return Err(Error::input(
+            current_path,
+            "statuses_counted",
+            format!(
+                "the summaries count different statuses ({:?} against {:?} in the baseline)",
+                current.statuses_counted, baseline.statuses_counted
+            ),
+            "run both analyses with the same --statuses",
+        ));
+    }
+    let mut outcomes = Vec::new();
+    let national = |t: &Summary| Totals {
+        population: t.total_population,
+        covered_population: t.covered_population,
+        coverage_rate: t.coverage_rate,
+        white_zone_population: t.white_zone_population,
+    };
+    let (before, after) = (departements(baseline), departements(current));
+    let scopes: BTreeSet<&String> = before.keys().chain(after.keys()).copied().collect();
+    let new_pairs = new_overlaps(baseline, current);
+    outcomes.push(coverage_outcome(
+        "national",
+        Some(&national(baseline)),
+        Some(&national(current)),
+        rules.max_coverage_drop,
+    ));
+    outcomes.push(population_outcome(
+        "national",
+        Some(&national(baseline)),
+        Some(&national(current)),
+        rules.population_tolerance,
+    ));
+    outcomes.push(overlap_outcome(
+        "national",
+        &new_pairs,
+        rules.allow_new_overlaps,
+    ));
+    outcomes.push(tier_outcome(baseline, current, rules));
+    for d in scopes {
+        let scope = format!("departement {d}");
+        let (b, a) = (before.get(d).copied(), after.get(d).copied());
+        outcomes.push(coverage_outcome(&scope, b, a, rules.max_departement_drop));
+        outcomes.push(population_outcome(&scope, b, a, rules.population_tolerance));
+        let here: Vec<_> = new_pairs
+            .iter()
+            .filter(|p| p.2.contains(d))
+            .cloned()
+            .collect();
+        outcomes.push(overlap_outcome(&scope, &here, rules.allow_new_overlaps));
+    }
+    Ok(Check { outcomes })
+}
+
+fn departements(s: &Summary) -> BTreeMap<&String, &Totals> {
+    s.by_departement
+        .iter()
+        .map(|r| (&r.departement, &r.totals))
+        .collect()
+}
+
+fn percent(rate: f64) -> String {
+    format!("{:.2} %", 100.0 * rate)
+}
+
+fn coverage_outcome(
+    scope: &str,
+    before: Option<&Totals>,
+    after: Option<&Totals>,
+    max_drop: f64,
+) -> Outcome {
+    let (passed, detail) = match (before, after) {
+        (Some(b), Some(a)) => {
+            let drop = b.coverage_rate - a.coverage_rate;
+            (
+                drop <= max_drop + 1e-12,
+                format!(
+                    "coverage {} → {} ({:+.2} points; a drop of at most {:.2} allowed)",
+                    percent(b.coverage_rate),
+                    percent(a.coverage_rate),
+                    -100.0 * drop,
+                    100.0 * max_drop
+                ),
+            )
+        }
+        (Some(_), None) => (false, "absent from the current summary".to_string()),
+        (None, _) => (true, "new in the current summary".to_string()),
+    };
+    Outcome {
+        rule: "coverage_drop",
+        scope: scope.into(),
+        passed,
+        detail,
+    }
+}
+
+fn population_outcome(
+    scope: &str,
+    before: Option<&Totals>,
+    after: Option<&Totals>,
+    tolerance: f64,
+) -> Outcome {
+    let (passed, detail) = match (before, after) {
+        (Some(b), Some(a)) => {
+            let change = if b.population > 0.0 {
+                (a.population - b.population) / b.population
+            } else {
+                0.0
+            };
+            (
+                change.abs() <= tolerance + 1e-12,
+                format!(
+                    "population {:.0} → {:.0} ({:+.2} %; at most ±{:.2} % allowed)",
+                    b.population,
+                    a.population,
+                    100.0 * change,
+                    100.0 * tolerance
+                ),
+            )
+        }
+        (Some(_), None) => (false, "absent from the current summary".to_string()),
+        (None, _) => (true, "new in the current summary".to_string()),
+    };
+    Outcome {
+        rule: "population",
+        scope: scope.into(),
+        passed,
+        detail,
+    }
+}
+
+/// Pairs that overlap now and did not in the baseline, with their départements.
+fn new_overlaps(baseline: &Summary, current: &Summary) -> Vec<(String, String, Vec<String>)> {
+    let known: BTreeSet<(&String, &String)> = baseline
+        .overlaps
+        .iter()
+        .map(|o| (&o.cpts_a, &o.cpts_b))
+        .collect();
+    current
+        .overlaps
+        .iter()
+        .filter(|o| !known.contains(&(&o.cpts_a, &o.cpts_b)))
+        .map(|o| (o.cpts_a.clone(), o.cpts_b.clone(), o.departements.clone()))
+        .collect()
+}
+
+fn overlap_outcome(
+    scope: &str,
+    new_pairs: &[(String, String, Vec<String>)],
+    allowed: bool,
+) -> Outcome {
+    let detail = if new_pairs.is_empty() {
+        "no new overlap".to_string()
+    } else {
+        let pairs: Vec<String> = new_pairs
+            .iter()
+            .map(|(a, b, _)| format!("{a} × {b}"))
+            .collect();
+        format!("new overlaps: {}", pairs.join(", "))
+    };
+    Outcome {
+        rule: "new_overlaps",
+        scope: scope.into(),
+        passed: allowed || new_pairs.is_empty(),
+        detail,
+    }
+}
+
+fn tier_outcome(baseline: &Summary, current: &Summary, rules: &Rules) -> Outcome {
+    let before: BTreeMap<&String, u8> = baseline.cpts.iter().map(|c| (&c.id, c.tier)).collect();
+    let changed: Vec<String> = current
+        .cpts
+        .iter()
+        .filter_map(|c| before.get(&c.id).filter(|&&t| t != c.tier).map(|t| (c, t)))
+        .filter(|(c, _)| !rules.expected_tier_changes.contains(&c.id))
+        .map(|(c, t)| format!("{} taille {t} → {}", c.id, c.tier))
+        .collect();
+    let detail = if changed.is_empty() {
+        "no unexpected tier change".to_string()
+    } else {
+        format!("unexpected tier changes: {}", changed.join(", "))
+    };
+    Outcome {
+        rule: "tier_changes",
+        scope: "national".into(),
+        passed: changed.is_empty(),
+        detail,
+    }
+}
