@@ -13,13 +13,13 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Rules {
-    /// Largest allowed drop of the national coverage rate (0.01 = one point).
+    /// Largest allowed drop of the national coverage rate, in percentage points.
     pub max_coverage_drop: f64,
-    /// Largest allowed drop of a département's coverage rate.
+    /// Largest allowed drop of a département's coverage rate, in percentage points.
     pub max_departement_drop: f64,
     /// Whether a pair of CPTS may overlap that did not in the baseline.
     pub allow_new_overlaps: bool,
-    /// Largest relative change of the population, nationally and by département (0.01 = 1 %).
+    /// Largest change of the population, in percent, nationally and by département.
     pub population_tolerance: f64,
     /// CPTS ids whose size tier may change.
     pub expected_tier_changes: Vec<String>,
@@ -31,7 +31,7 @@ impl Default for Rules {
             max_coverage_drop: 0.0,
             max_departement_drop: 0.0,
             allow_new_overlaps: false,
-            population_tolerance: 0.01,
+            population_tolerance: 1.0,
             expected_tier_changes: Vec::new(),
         }
     }
@@ -217,15 +217,14 @@ fn coverage_outcome(
 ) -> Outcome {
     let (passed, detail) = match (before, after) {
         (Some(b), Some(a)) => {
-            let drop = b.coverage_rate - a.coverage_rate;
+            let drop = 100.0 * (b.coverage_rate - a.coverage_rate);
             (
-                drop <= max_drop + 1e-12,
+                drop <= max_drop + 1e-10,
                 format!(
-                    "coverage {} → {} ({:+.2} points; a drop of at most {:.2} allowed)",
+                    "coverage {} → {} ({:+.2} points; a drop of at most {max_drop:.2} allowed)",
                     percent(b.coverage_rate),
                     percent(a.coverage_rate),
-                    -100.0 * drop,
-                    100.0 * max_drop
+                    -drop,
                 ),
             )
         }
@@ -249,18 +248,15 @@ fn population_outcome(
     let (passed, detail) = match (before, after) {
         (Some(b), Some(a)) => {
             let change = if b.population > 0.0 {
-                (a.population - b.population) / b.population
+                100.0 * (a.population - b.population) / b.population
             } else {
                 0.0
             };
             (
-                change.abs() <= tolerance + 1e-12,
+                change.abs() <= tolerance + 1e-10,
                 format!(
-                    "population {:.0} → {:.0} ({:+.2} %; at most ±{:.2} % allowed)",
-                    b.population,
-                    a.population,
-                    100.0 * change,
-                    100.0 * tolerance
+                    "population {:.0} → {:.0} ({change:+.2} %; at most ±{tolerance:.2} % allowed)",
+                    b.population, a.population,
                 ),
             )
         }

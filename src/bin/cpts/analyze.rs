@@ -1,6 +1,6 @@
-//! `cpts`: the command line over the cpts-coverage library.
+//! `cpts analyze`: overlay communes with CPTS perimeters and write every output.
 
-use clap::{Args, Parser, Subcommand};
+use clap::Args;
 use cpts_coverage::model::Status;
 use cpts_coverage::{
     analyse, write_outputs, CommuneFields, Inputs, LoadOptions, Options, Progress, Summary, Tariff,
@@ -8,28 +8,11 @@ use cpts_coverage::{
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-/// Coverage of the population by CPTS: white zones, overlaps, size tiers, ACI funding.
-#[derive(Parser)]
-#[command(name = "cpts", version, about)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Overlay communes with CPTS perimeters and write coverage, white zones and overlaps.
-    ///
-    /// Example: cpts analyze --communes fixtures/communes-22.geojson
-    ///   --perimeters fixtures/cpts-22.geojson --out out/
-    Analyze(AnalyzeArgs),
-}
-
+/// Overlay communes with CPTS perimeters and write coverage, white zones and overlaps.
 #[derive(Args)]
-struct AnalyzeArgs {
+pub struct AnalyzeArgs {
     /// Communes: GeoJSON polygons (WGS84) with code, nom, population, departement, region.
     #[arg(long, value_name = "FILE")]
     communes: PathBuf,
@@ -116,18 +99,8 @@ impl Progress for Stages {
     }
 }
 
-fn main() -> ExitCode {
-    let Command::Analyze(args) = Cli::parse().command;
-    match run(&args) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(2)
-        }
-    }
-}
-
-fn run(args: &AnalyzeArgs) -> cpts_coverage::Result<()> {
+/// Runs `cpts analyze`.
+pub fn run(args: &AnalyzeArgs) -> cpts_coverage::Result<()> {
     if let Some(n) = args.threads {
         // Fails only if a pool already exists, which cannot happen before this point.
         let _ = rayon::ThreadPoolBuilder::new()

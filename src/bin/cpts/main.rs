@@ -1,0 +1,40 @@
+//! `cpts`: the command line over the cpts-coverage library, one module per subcommand.
+
+mod analyze;
+mod check;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Coverage of the population by CPTS: white zones, overlaps, size tiers, ACI funding.
+#[derive(Parser)]
+#[command(name = "cpts", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Overlay communes with CPTS perimeters and write coverage, white zones and overlaps.
+    ///
+    /// Example: cpts analyze --communes fixtures/communes-22.geojson
+    ///   --perimeters fixtures/cpts-22.geojson --out out/
+    Analyze(analyze::AnalyzeArgs),
+    /// Compare a summary with a baseline under regression rules (for CI): exit 0 when
+    /// every rule holds, 1 when one breaks, 2 on unusable input.
+    ///
+    /// Example: cpts check --baseline baseline/summary.json --current out/
+    Check(check::CheckArgs),
+}
+
+fn main() -> ExitCode {
+    let outcome = match Cli::parse().command {
+        Command::Analyze(args) => analyze::run(&args).map(|()| ExitCode::SUCCESS),
+        Command::Check(args) => check::run(&args),
+    };
+    outcome.unwrap_or_else(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(2)
+    })
+}
