@@ -48,6 +48,14 @@ impl UnitCover {
         share(self.covered_area, self.area)
     }
 
+    /// The CPTS said to hold the unit: those holding at least `min_m2` of it, or half of it.
+    pub fn holders(&self, min_m2: f64) -> impl Iterator<Item = usize> + '_ {
+        self.pieces
+            .iter()
+            .filter(move |p| p.area >= min_m2 || p.area >= 0.5 * self.area)
+            .map(|p| p.cpts)
+    }
+
     /// Covered share by CPTS of `status` alone.
     pub fn status_share(&self, status: Status) -> f64 {
         share(self.status_area[status.index()], self.area)

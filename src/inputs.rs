@@ -40,9 +40,20 @@ pub struct Inputs {
     pub arrondissements: bool,
 }
 
-impl Inputs {
-    /// Reads and checks every input; fails with the first problem found.
-    pub fn load(options: &LoadOptions) -> Result<Inputs> {
+/// The population units, read and checked once: several perimeter files can be
+/// analysed on them (see `cpts diff`).
+#[derive(Debug, Clone)]
+pub struct Territory {
+    /// Sorted by code.
+    pub units: Vec<Unit>,
+    pub repairs: Repairs,
+    /// Whether arrondissements stand in for Paris, Lyon and Marseille.
+    pub arrondissements: bool,
+}
+
+impl Territory {
+    /// Reads and checks the communes (and arrondissements) of `options`.
+    pub fn load(options: &LoadOptions) -> Result<Territory> {
         let mut repairs = Repairs::default();
         let mut units = read_communes(&options.communes, &options.fields, &mut repairs)?;
         check_single_level(&options.communes, &units)?;
@@ -56,26 +67,38 @@ impl Inputs {
             &options.communes,
             units.iter().map(|u| (u.code.as_str(), &u.geometry)),
         )?;
-        let (cpts, perimeters) = match read_perimeters(&options.perimeters, &mut repairs)? {
+        Ok(Territory {
+            units,
+            repairs,
+            arrondissements: options.arrondissements.is_some(),
+        })
+    }
+}
+
+impl Inputs {
+    /// Reads and checks every input; fails with the first problem found.
+    pub fn load(options: &LoadOptions) -> Result<Inputs> {
+        Inputs::with_perimeters(Territory::load(options)?, &options.perimeters)
+    }
+
+    /// Reads the perimeter file `path` and matches it to the units of `territory`.
+    pub fn with_perimeters(territory: Territory, path: &Path) -> Result<Inputs> {
+        let Territory {
+            units,
+            mut repairs,
+            arrondissements,
+        } = territory;
+        let (cpts, perimeters) = match read_perimeters(path, &mut repairs)? {
             PerimeterFile::Polygons(mut layer) => {
                 layer.sort_by(|a, b| a.0.id.cmp(&b.0.id));
                 repairs.repaired_geometries +=
                     repair_geometries(layer.par_iter_mut().map(|(_, p)| &mut p.shape));
-                check_area(
-                    &options.perimeters,
-                    layer.iter().map(|(c, p)| (c.id.as_str(), &p.shape)),
-                )?;
+                check_area(path, layer.iter().map(|(c, p)| (c.id.as_str(), &p.shape)))?;
                 let (cpts, shapes) = layer.into_iter().unzip();
                 (cpts, Perimeters::Polygons(shapes))
             }
             PerimeterFile::Membership { cpts, rows } => {
-                let lists = resolve_members(
-                    &options.perimeters,
-                    &units,
-                    cpts.len(),
-                    &rows,
-                    options.arrondissements.is_some(),
-                )?;
+                let lists = resolve_members(path, &units, cpts.len(), &rows, arrondissements)?;
                 let mut order: Vec<usize> = (0..cpts.len()).collect();
                 order.sort_by(|&a, &b| cpts[a].id.cmp(&cpts[b].id));
                 let cpts = order.iter().map(|&k| cpts[k].clone()).collect();
@@ -88,7 +111,7 @@ impl Inputs {
             cpts,
             perimeters,
             repairs,
-            arrondissements: options.arrondissements.is_some(),
+            arrondissements,
         })
     }
 }

@@ -22,6 +22,7 @@
 pub mod analysis;
 pub mod check;
 pub mod cover;
+pub mod diff;
 pub mod error;
 pub mod funding;
 pub mod grid;

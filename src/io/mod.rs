@@ -3,6 +3,7 @@
 pub mod atomic;
 pub mod check_report;
 pub mod communes;
+pub mod diff_report;
 mod geojson_in;
 pub mod output;
 pub mod perimeters;

@@ -85,12 +85,7 @@ fn commune_features(inputs: &Inputs, analysis: &Analysis) -> Vec<Vec<u8>> {
         .zip(&analysis.covers)
         .zip(&analysis.white.unit_population)
         .map(|((u, c), white)| {
-            let cpts: Vec<&str> = c
-                .pieces
-                .iter()
-                .filter(|p| p.area >= sliver_m2 || p.area >= 0.5 * c.area)
-                .map(|p| inputs.cpts[p.cpts].id.as_str())
-                .collect();
+            let cpts: Vec<&str> = c.holders(sliver_m2).map(|k| inputs.cpts[k].id.as_str()).collect();
             feature(
                 json!({
                     "code": u.code, "nom": u.nom, "commune": u.commune, "departement": u.departement,
@@ -179,7 +174,8 @@ struct Feature<'a> {
     geometry: Geometry<'a>,
 }
 
-fn feature(properties: Value, geometry: &MultiPolygon<f64>) -> Vec<u8> {
+/// One GeoJSON feature as bytes.
+pub(crate) fn feature(properties: Value, geometry: &MultiPolygon<f64>) -> Vec<u8> {
     let f = Feature {
         kind: "Feature",
         properties,
@@ -220,7 +216,7 @@ fn rounded_rings(polygon: &Polygon<f64>) -> Option<Vec<Vec<[f64; 2]>>> {
 }
 
 /// A FeatureCollection, one feature per line.
-fn write_layer(path: &Path, features: &[Vec<u8>]) -> std::io::Result<()> {
+pub(crate) fn write_layer(path: &Path, features: &[Vec<u8>]) -> std::io::Result<()> {
     let mut out = BufWriter::new(fs::File::create(path)?);
     out.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")?;
     for (i, f) in features.iter().enumerate() {

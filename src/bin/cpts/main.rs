@@ -2,6 +2,8 @@
 
 mod analyze;
 mod check;
+mod common;
+mod diff;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -26,12 +28,19 @@ enum Command {
     ///
     /// Example: cpts check --baseline baseline/summary.json --current out/
     Check(check::CheckArgs),
+    /// Compare two perimeter files on the same communes: communes newly covered or
+    /// uncovered, CPTS created, removed, grown or shrunk, coverage by département.
+    ///
+    /// Example: cpts diff --communes communes.geojson --before old.geojson
+    ///   --after new.geojson --out diff/
+    Diff(diff::DiffArgs),
 }
 
 fn main() -> ExitCode {
     let outcome = match Cli::parse().command {
         Command::Analyze(args) => analyze::run(&args).map(|()| ExitCode::SUCCESS),
         Command::Check(args) => check::run(&args),
+        Command::Diff(args) => diff::run(&args).map(|()| ExitCode::SUCCESS),
     };
     outcome.unwrap_or_else(|e| {
         eprintln!("error: {e}");

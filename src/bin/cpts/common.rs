@@ -1,0 +1,163 @@
+//! Arguments and displays shared by the subcommands that run an analysis.
+
+use clap::Args;
+use cpts_coverage::model::Status;
+use cpts_coverage::{CommuneFields, LoadOptions, Options, Progress, Tariff};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// The communes, and how to analyse them.
+#[derive(Args)]
+pub struct AnalysisArgs {
+    /// Communes: GeoJSON polygons (WGS84) with code, nom, population, departement, region.
+    #[arg(long, value_name = "FILE")]
+    pub communes: PathBuf,
+    /// Arrondissements municipaux of Paris, Lyon and Marseille (code, nom, population,
+    /// commune): they replace their city as population units.
+    #[arg(long, value_name = "FILE")]
+    pub arrondissements: Option<PathBuf>,
+    /// Statuses whose CPTS count as covering.
+    #[arg(long, value_delimiter = ',', default_value = "signataire_aci,projet,pre_projet", value_parser = parse_status)]
+    pub statuses: Vec<Status>,
+    /// Uncovered parts and overlaps smaller than this (km²) are slivers, not white zones.
+    #[arg(long, value_name = "KM2", default_value_t = 0.01, value_parser = parse_sliver)]
+    pub sliver_km2: f64,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// ACI tariff table replacing the shipped one (line;mission;t1;t2;t3;t4;in_maximum).
+    #[arg(long, value_name = "FILE")]
+    pub tariff: Option<PathBuf>,
+    #[command(flatten)]
+    pub fields: FieldArgs,
+}
+
+/// Property names of the communes layer.
+#[derive(Args)]
+pub struct FieldArgs {
+    /// INSEE code property (IGN: INSEE_COM).
+    #[arg(long, default_value = "code")]
+    code_field: String,
+    /// Name property (IGN: NOM).
+    #[arg(long, default_value = "nom")]
+    nom_field: String,
+    /// Population property (IGN: POPULATION).
+    #[arg(long, default_value = "population")]
+    population_field: String,
+    /// Département code property (IGN: INSEE_DEP).
+    #[arg(long, default_value = "departement")]
+    departement_field: String,
+    /// Region code property (IGN: INSEE_REG).
+    #[arg(long, default_value = "region")]
+    region_field: String,
+}
+
+impl AnalysisArgs {
+    /// Sizes the worker pool; call before any parallel work.
+    pub fn start_threads(&self) {
+        if let Some(n) = self.threads {
+            // Fails only if a pool already exists, which cannot happen before this point.
+            let _ = rayon::ThreadPoolBuilder::new()
+                .num_threads(n.max(1))
+                .build_global();
+        }
+    }
+
+    /// What to read, with `perimeters` as the perimeter file.
+    pub fn load_options(&self, perimeters: PathBuf) -> LoadOptions {
+        let f = &self.fields;
+        LoadOptions {
+            communes: self.communes.clone(),
+            perimeters,
+            arrondissements: self.arrondissements.clone(),
+            fields: CommuneFields {
+                code: f.code_field.clone(),
+                nom: f.nom_field.clone(),
+                population: f.population_field.clone(),
+                departement: f.departement_field.clone(),
+                region: f.region_field.clone(),
+            },
+        }
+    }
+
+    pub fn options(&self) -> Options {
+        Options {
+            statuses: self.statuses.clone(),
+            sliver_km2: self.sliver_km2,
+        }
+    }
+
+    /// The tariff given with `--tariff`, or the shipped one.
+    pub fn tariff(&self) -> cpts_coverage::Result<Tariff> {
+        match &self.tariff {
+            Some(path) => {
+                let text =
+                    std::fs::read_to_string(path).map_err(|source| cpts_coverage::Error::Read {
+                        path: path.clone(),
+                        source,
+                    })?;
+                Tariff::parse(path, &text)
+            }
+            None => Ok(Tariff::default_tariff()),
+        }
+    }
+}
+
+fn parse_sliver(raw: &str) -> Result<f64, String> {
+    match raw.parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        _ => Err(format!(
+            "{raw:?} is not an area in km² (a finite number, zero or more)"
+        )),
+    }
+}
+
+fn parse_status(raw: &str) -> Result<Status, String> {
+    Status::parse(raw)
+        .ok_or_else(|| format!("unknown status {raw:?}: use signataire_aci, projet or pre_projet"))
+}
+
+/// Stage display: a spinner on a terminal, timed lines with `-v`, nothing with `-q`.
+pub struct Stages {
+    bar: ProgressBar,
+    verbose: bool,
+    start: Instant,
+}
+
+impl Stages {
+    pub fn new(quiet: bool, verbose: bool) -> Stages {
+        let bar = if !quiet && !verbose && std::io::stderr().is_terminal() {
+            ProgressBar::new_spinner()
+        } else {
+            ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden())
+        };
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {msg} ({elapsed})").expect("valid template"),
+        );
+        bar.enable_steady_tick(Duration::from_millis(120));
+        Stages {
+            bar,
+            verbose,
+            start: Instant::now(),
+        }
+    }
+
+    /// Clears the spinner; with `-v`, prints the total time.
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
+        if self.verbose {
+            eprintln!("[{:6.2}s] done", self.start.elapsed().as_secs_f64());
+        }
+    }
+}
+
+impl Progress for Stages {
+    fn stage(&self, name: &str) {
+        if self.verbose {
+            eprintln!("[{:6.2}s] {name}", self.start.elapsed().as_secs_f64());
+        }
+        self.bar.set_message(name.to_string());
+    }
+}

@@ -1,0 +1,70 @@
+//! `cpts diff`: how coverage moved between two perimeter files on the same communes.
+
+use crate::common::{AnalysisArgs, Stages};
+use clap::Args;
+use cpts_coverage::diff::{diff, Side};
+use cpts_coverage::inputs::Territory;
+use cpts_coverage::io::diff_report::{markdown, write_diff};
+use cpts_coverage::{analyse, Inputs, Progress, Summary};
+use std::path::PathBuf;
+
+/// Compare two perimeter files on the same communes.
+#[derive(Args)]
+pub struct DiffArgs {
+    /// The perimeters before the change (polygon layer or membership table).
+    #[arg(long, value_name = "FILE")]
+    before: PathBuf,
+    /// The perimeters after the change.
+    #[arg(long, value_name = "FILE")]
+    after: PathBuf,
+    /// Output directory: diff.json, diff_communes.csv, diff_cpts.csv,
+    /// diff_departements.csv, diff.geojson (the changed communes), diff.md.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    #[command(flatten)]
+    analysis: AnalysisArgs,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    quiet: bool,
+    /// Print each stage with its duration.
+    #[arg(short, long, conflicts_with = "quiet")]
+    verbose: bool,
+}
+
+/// Runs `cpts diff`.
+pub fn run(args: &DiffArgs) -> cpts_coverage::Result<()> {
+    args.analysis.start_threads();
+    let tariff = args.analysis.tariff()?;
+    let options = args.analysis.options();
+    let stages = Stages::new(args.quiet, args.verbose);
+    stages.stage("reading the communes");
+    let territory = Territory::load(&args.analysis.load_options(args.before.clone()))?;
+    let side = |path: &PathBuf, territory: Territory| -> cpts_coverage::Result<_> {
+        let inputs = Inputs::with_perimeters(territory, path)?;
+        let analysis = analyse(&inputs, &options, &stages)?;
+        let summary = Summary::new(&inputs, &analysis, &tariff);
+        Ok((inputs, analysis, summary))
+    };
+    let before = side(&args.before, territory.clone())?;
+    let after = side(&args.after, territory)?;
+    let result = diff(
+        &Side {
+            inputs: &before.0,
+            analysis: &before.1,
+            summary: &before.2,
+        },
+        &Side {
+            inputs: &after.0,
+            analysis: &after.1,
+            summary: &after.2,
+        },
+    );
+    stages.stage("writing the outputs");
+    write_diff(&args.out, &result, &after.0)?;
+    stages.finish();
+    if !args.quiet {
+        print!("{}", markdown(&result));
+        println!("\noutputs in {}", args.out.display());
+    }
+    Ok(())
+}
