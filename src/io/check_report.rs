@@ -9,6 +9,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
+/// The files `check` writes.
+pub const CHECK_FILES: [&str; 2] = ["check.md", "check.junit.xml"];
+
 /// Writes `check.md` and `check.junit.xml` into `dir`.
 pub fn write_reports(
     dir: &Path,
@@ -17,10 +20,10 @@ pub fn write_reports(
     current: &Summary,
 ) -> Result<()> {
     write_file(
-        &dir.join("check.md"),
+        &dir.join(CHECK_FILES[0]),
         markdown(check, baseline, current).as_bytes(),
     )?;
-    write_file(&dir.join("check.junit.xml"), junit(check).as_bytes())
+    write_file(&dir.join(CHECK_FILES[1]), junit(check).as_bytes())
 }
 
 fn verdict(check: &Check) -> String {

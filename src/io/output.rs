@@ -5,6 +5,7 @@ use crate::analysis::Analysis;
 use crate::error::Result;
 use crate::inputs::{Inputs, Perimeters};
 use crate::io::atomic::replace_dir;
+use crate::io::check_report::CHECK_FILES;
 use crate::model::Unit;
 use crate::projection::to_wgs84;
 use crate::summary::Summary;
@@ -38,7 +39,9 @@ pub fn write_outputs(
     analysis: &Analysis,
     summary: &Summary,
 ) -> Result<()> {
-    replace_dir(dir, &OUTPUT_FILES, |staging| {
+    // `cpts check --report-dir` may have put its reports beside the outputs.
+    let replaceable = [&OUTPUT_FILES[..], &CHECK_FILES[..]].concat();
+    replace_dir(dir, &replaceable, |staging| {
         write_all(staging, inputs, analysis, summary)
     })
 }
