@@ -4,27 +4,9 @@
 
 mod common;
 
+use common::{cpts, Run};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn cpts(args: &[&Path]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_cpts"))
-        .args(args)
-        .output()
-        .unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
 
 fn p(s: &str) -> &Path {
     Path::new(s)

@@ -1,6 +1,6 @@
 //! `cpts analyze`: overlay communes with CPTS perimeters and write every output.
 
-use crate::common::{AnalysisArgs, Stages};
+use crate::common::{AnalysisArgs, Verbosity};
 use clap::Args;
 use cpts_coverage::{analyse, write_outputs, Inputs, Progress, Summary};
 use std::path::PathBuf;
@@ -17,19 +17,15 @@ pub struct AnalyzeArgs {
     out: PathBuf,
     #[command(flatten)]
     analysis: AnalysisArgs,
-    /// Print nothing but errors.
-    #[arg(short, long)]
-    quiet: bool,
-    /// Print each stage with its duration.
-    #[arg(short, long, conflicts_with = "quiet")]
-    verbose: bool,
+    #[command(flatten)]
+    verbosity: Verbosity,
 }
 
 /// Runs `cpts analyze`.
 pub fn run(args: &AnalyzeArgs) -> cpts_coverage::Result<()> {
     args.analysis.start_threads();
     let tariff = args.analysis.tariff()?;
-    let stages = Stages::new(args.quiet, args.verbose);
+    let stages = args.verbosity.stages();
     stages.stage("reading the inputs");
     let inputs = Inputs::load(&args.analysis.load_options(args.perimeters.clone()))?;
     let analysis = analyse(&inputs, &args.analysis.options(), &stages)?;
@@ -37,7 +33,7 @@ pub fn run(args: &AnalyzeArgs) -> cpts_coverage::Result<()> {
     stages.stage("writing the outputs");
     write_outputs(&args.out, &inputs, &analysis, &summary)?;
     stages.finish();
-    if !args.quiet {
+    if !args.verbosity.quiet {
         report(&summary, args);
     }
     Ok(())

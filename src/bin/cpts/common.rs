@@ -119,6 +119,24 @@ fn parse_status(raw: &str) -> Result<Status, String> {
         .ok_or_else(|| format!("unknown status {raw:?}: use signataire_aci, projet or pre_projet"))
 }
 
+/// How much to print.
+#[derive(Args)]
+pub struct Verbosity {
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Print each stage with its duration.
+    #[arg(short, long, conflicts_with = "quiet")]
+    pub verbose: bool,
+}
+
+impl Verbosity {
+    /// The stage display these options ask for.
+    pub fn stages(&self) -> Stages {
+        Stages::new(self.quiet, self.verbose)
+    }
+}
+
 /// Stage display: a spinner on a terminal, timed lines with `-v`, nothing with `-q`.
 pub struct Stages {
     bar: ProgressBar,
@@ -127,7 +145,7 @@ pub struct Stages {
 }
 
 impl Stages {
-    pub fn new(quiet: bool, verbose: bool) -> Stages {
+    fn new(quiet: bool, verbose: bool) -> Stages {
         let bar = if !quiet && !verbose && std::io::stderr().is_terminal() {
             ProgressBar::new_spinner()
         } else {

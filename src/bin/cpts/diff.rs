@@ -1,6 +1,6 @@
 //! `cpts diff`: how coverage moved between two perimeter files on the same communes.
 
-use crate::common::{AnalysisArgs, Stages};
+use crate::common::{AnalysisArgs, Verbosity};
 use clap::Args;
 use cpts_coverage::diff::{diff, Side};
 use cpts_coverage::inputs::Territory;
@@ -23,12 +23,8 @@ pub struct DiffArgs {
     out: PathBuf,
     #[command(flatten)]
     analysis: AnalysisArgs,
-    /// Print nothing but errors.
-    #[arg(short, long)]
-    quiet: bool,
-    /// Print each stage with its duration.
-    #[arg(short, long, conflicts_with = "quiet")]
-    verbose: bool,
+    #[command(flatten)]
+    verbosity: Verbosity,
 }
 
 /// Runs `cpts diff`.
@@ -36,7 +32,7 @@ pub fn run(args: &DiffArgs) -> cpts_coverage::Result<()> {
     args.analysis.start_threads();
     let tariff = args.analysis.tariff()?;
     let options = args.analysis.options();
-    let stages = Stages::new(args.quiet, args.verbose);
+    let stages = args.verbosity.stages();
     stages.stage("reading the communes");
     let territory = Territory::load(&args.analysis.load_options(args.before.clone()))?;
     let side = |path: &PathBuf, territory: Territory| -> cpts_coverage::Result<_> {
@@ -62,7 +58,7 @@ pub fn run(args: &DiffArgs) -> cpts_coverage::Result<()> {
     stages.stage("writing the outputs");
     write_diff(&args.out, &result, &after.0)?;
     stages.finish();
-    if !args.quiet {
+    if !args.verbosity.quiet {
         print!("{}", markdown(&result));
         println!("\noutputs in {}", args.out.display());
     }
