@@ -38,6 +38,24 @@ impl Default for Rules {
 }
 
 impl Rules {
+    /// Fails when a limit is negative or not a number; `source` names where it came from.
+    pub fn check_values(&self, source: &Path) -> Result<()> {
+        let limits = [
+            ("max_coverage_drop", self.max_coverage_drop),
+            ("max_departement_drop", self.max_departement_drop),
+            ("population_tolerance", self.population_tolerance),
+        ];
+        match limits.iter().find(|(_, v)| !(v.is_finite() && *v >= 0.0)) {
+            Some((name, v)) => Err(Error::input(
+                source,
+                *name,
+                format!("{v} is not a limit"),
+                "give a finite number, zero or more (points or percent)",
+            )),
+            None => Ok(()),
+        }
+    }
+
     /// Reads rules from a TOML file; absent keys keep their defaults.
     pub fn from_file(path: &Path) -> Result<Rules> {
         let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
@@ -144,7 +162,12 @@ pub fn check(
     rules: &Rules,
     current_path: &Path,
 ) -> Result<Check> {
-    if baseline.statuses_counted != current.statuses_counted {
+    let sorted = |s: &Summary| {
+        let mut v = s.statuses_counted.clone();
+        v.sort();
+        v
+    };
+    if sorted(baseline) != sorted(current) {
         return Err(Error::input(
             current_path,
             "statuses_counted",
@@ -164,7 +187,8 @@ pub fn check(
     };
     let (before, after) = (departements(baseline), departements(current));
     let scopes: BTreeSet<&String> = before.keys().chain(after.keys()).copied().collect();
-    let new_pairs = new_overlaps(baseline, current);
+    let new_pairs = new_overlaps(baseline, current, None);
+    let tier_changes = unexpected_tier_changes(baseline, current, rules);
     outcomes.push(coverage_outcome(
         "national",
         Some(&national(baseline)),
@@ -182,21 +206,30 @@ pub fn check(
         &new_pairs,
         rules.allow_new_overlaps,
     ));
-    outcomes.push(tier_outcome(baseline, current, rules));
+    outcomes.push(tier_outcome(
+        "national",
+        tier_changes.iter().map(|(line, _)| line),
+    ));
     for d in scopes {
         let scope = format!("departement {d}");
         let (b, a) = (before.get(d).copied(), after.get(d).copied());
         outcomes.push(coverage_outcome(&scope, b, a, rules.max_departement_drop));
         outcomes.push(population_outcome(&scope, b, a, rules.population_tolerance));
-        let here: Vec<_> = new_pairs
-            .iter()
-            .filter(|p| p.2.contains(d))
-            .cloned()
-            .collect();
+        let here = new_overlaps(baseline, current, Some(d));
         outcomes.push(overlap_outcome(&scope, &here, rules.allow_new_overlaps));
+        let tiers_here = tier_changes
+            .iter()
+            .filter(|(_, ds)| ds.contains(d))
+            .map(|(line, _)| line);
+        outcomes.push(tier_outcome(&scope, tiers_here));
     }
     Ok(Check { outcomes })
 }
+
+/// What a rule lets pass beyond its limit: below the precision the reports show
+/// (0.01 point, 0.01 %), so that re-runs on other machines (other PROJ or libm builds)
+/// are not told apart.
+const SLACK: f64 = 1e-6;
 
 fn departements(s: &Summary) -> BTreeMap<&String, &Totals> {
     s.by_departement
@@ -219,7 +252,7 @@ fn coverage_outcome(
         (Some(b), Some(a)) => {
             let drop = 100.0 * (b.coverage_rate - a.coverage_rate);
             (
-                drop <= max_drop + 1e-10,
+                drop <= max_drop + SLACK,
                 format!(
                     "coverage {} → {} ({:+.2} points; a drop of at most {max_drop:.2} allowed)",
                     percent(b.coverage_rate),
@@ -247,13 +280,13 @@ fn population_outcome(
 ) -> Outcome {
     let (passed, detail) = match (before, after) {
         (Some(b), Some(a)) => {
-            let change = if b.population > 0.0 {
-                100.0 * (a.population - b.population) / b.population
-            } else {
-                0.0
+            let change = match (b.population, a.population) {
+                (x, y) if x > 0.0 => 100.0 * (y - x) / x,
+                (_, y) if y > 0.0 => f64::INFINITY,
+                _ => 0.0,
             };
             (
-                change.abs() <= tolerance + 1e-10,
+                change.abs() <= tolerance + SLACK,
                 format!(
                     "population {:.0} → {:.0} ({change:+.2} %; at most ±{tolerance:.2} % allowed)",
                     b.population, a.population,
@@ -271,32 +304,36 @@ fn population_outcome(
     }
 }
 
-/// Pairs that overlap now and did not in the baseline, with their départements.
-fn new_overlaps(baseline: &Summary, current: &Summary) -> Vec<(String, String, Vec<String>)> {
+/// Pairs that overlap now (in `departement`, or anywhere) and did not there in the baseline.
+fn new_overlaps(
+    baseline: &Summary,
+    current: &Summary,
+    departement: Option<&String>,
+) -> Vec<(String, String)> {
+    let here =
+        |o: &&crate::summary::OverlapRow| departement.is_none_or(|d| o.departements.contains(d));
     let known: BTreeSet<(&String, &String)> = baseline
         .overlaps
         .iter()
+        .filter(here)
         .map(|o| (&o.cpts_a, &o.cpts_b))
         .collect();
     current
         .overlaps
         .iter()
+        .filter(here)
         .filter(|o| !known.contains(&(&o.cpts_a, &o.cpts_b)))
-        .map(|o| (o.cpts_a.clone(), o.cpts_b.clone(), o.departements.clone()))
+        .map(|o| (o.cpts_a.clone(), o.cpts_b.clone()))
         .collect()
 }
 
-fn overlap_outcome(
-    scope: &str,
-    new_pairs: &[(String, String, Vec<String>)],
-    allowed: bool,
-) -> Outcome {
+fn overlap_outcome(scope: &str, new_pairs: &[(String, String)], allowed: bool) -> Outcome {
     let detail = if new_pairs.is_empty() {
         "no new overlap".to_string()
     } else {
         let pairs: Vec<String> = new_pairs
             .iter()
-            .map(|(a, b, _)| format!("{a} × {b}"))
+            .map(|(a, b)| format!("{a} × {b}"))
             .collect();
         format!("new overlaps: {}", pairs.join(", "))
     };
@@ -308,24 +345,38 @@ fn overlap_outcome(
     }
 }
 
-fn tier_outcome(baseline: &Summary, current: &Summary, rules: &Rules) -> Outcome {
+/// Tier changes not listed as expected, in words, with the CPTS's départements.
+fn unexpected_tier_changes<'a>(
+    baseline: &Summary,
+    current: &'a Summary,
+    rules: &Rules,
+) -> Vec<(String, &'a [String])> {
     let before: BTreeMap<&String, u8> = baseline.cpts.iter().map(|c| (&c.id, c.tier)).collect();
-    let changed: Vec<String> = current
+    current
         .cpts
         .iter()
-        .filter_map(|c| before.get(&c.id).filter(|&&t| t != c.tier).map(|t| (c, t)))
-        .filter(|(c, _)| !rules.expected_tier_changes.contains(&c.id))
-        .map(|(c, t)| format!("{} taille {t} → {}", c.id, c.tier))
-        .collect();
-    let detail = if changed.is_empty() {
+        .filter(|c| !rules.expected_tier_changes.contains(&c.id))
+        .filter_map(|c| {
+            let t = before.get(&c.id).filter(|&&t| t != c.tier)?;
+            Some((
+                format!("{} taille {t} → {}", c.id, c.tier),
+                c.departements.as_slice(),
+            ))
+        })
+        .collect()
+}
+
+fn tier_outcome<'a>(scope: &str, changes: impl Iterator<Item = &'a String>) -> Outcome {
+    let changes: Vec<&str> = changes.map(String::as_str).collect();
+    let detail = if changes.is_empty() {
         "no unexpected tier change".to_string()
     } else {
-        format!("unexpected tier changes: {}", changed.join(", "))
+        format!("unexpected tier changes: {}", changes.join(", "))
     };
     Outcome {
         rule: "tier_changes",
-        scope: "national".into(),
-        passed: changed.is_empty(),
+        scope: scope.into(),
+        passed: changes.is_empty(),
         detail,
     }
 }

@@ -57,6 +57,19 @@ pub enum CptsChange {
     Relabelled,
 }
 
+impl CptsChange {
+    /// The change as the JSON and CSV outputs write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CptsChange::Created => "created",
+            CptsChange::Removed => "removed",
+            CptsChange::Grew => "grew",
+            CptsChange::Shrank => "shrank",
+            CptsChange::Relabelled => "relabelled",
+        }
+    }
+}
+
 /// A CPTS created, removed, or whose population, status or name changed.
 #[derive(Debug, Clone, Serialize)]
 pub struct CptsDiffRow {
@@ -181,6 +194,14 @@ fn commune_changes(before: &Side, after: &Side) -> Vec<CommuneRow> {
     rows
 }
 
+/// Whether a CPTS's population moved by more than half an inhabitant, or enough to
+/// change its tier or funding.
+fn moved(b: &CptsRow, a: &CptsRow) -> bool {
+    (a.population - b.population).abs() > 0.5
+        || a.tier != b.tier
+        || a.funding_max_eur != b.funding_max_eur
+}
+
 fn cpts_changes(before: &[CptsRow], after: &[CptsRow]) -> Vec<CptsDiffRow> {
     let mut ids: BTreeMap<&str, (Option<&CptsRow>, Option<&CptsRow>)> = BTreeMap::new();
     for c in before {
@@ -194,8 +215,10 @@ fn cpts_changes(before: &[CptsRow], after: &[CptsRow]) -> Vec<CptsDiffRow> {
             let change = match (b, a) {
                 (None, Some(_)) => CptsChange::Created,
                 (Some(_), None) => CptsChange::Removed,
-                (Some(b), Some(a)) if a.population > b.population + 0.5 => CptsChange::Grew,
-                (Some(b), Some(a)) if a.population < b.population - 0.5 => CptsChange::Shrank,
+                (Some(b), Some(a)) if moved(b, a) && a.population >= b.population => {
+                    CptsChange::Grew
+                }
+                (Some(b), Some(a)) if moved(b, a) => CptsChange::Shrank,
                 (Some(b), Some(a)) if a.statut != b.statut || a.nom != b.nom => {
                     CptsChange::Relabelled
                 }

@@ -62,6 +62,9 @@ pub struct CptsRow {
     pub population: f64,
     pub tier: u8,
     pub funding_max_eur: u32,
+    /// Départements of the communes it holds (at least the sliver tolerance or half of
+    /// the commune), sorted.
+    pub departements: Vec<String>,
 }
 
 /// Two CPTS on one territory.
@@ -98,6 +101,18 @@ pub struct RegionRow {
     pub region: String,
     #[serde(flatten)]
     pub totals: Totals,
+}
+
+/// For each CPTS, the départements of the units it holds.
+fn cpts_departements(inputs: &Inputs, analysis: &Analysis) -> Vec<Vec<String>> {
+    let mut sets = vec![std::collections::BTreeSet::new(); inputs.cpts.len()];
+    let sliver_m2 = analysis.options.sliver_km2 * 1e6;
+    for (u, c) in inputs.units.iter().zip(&analysis.covers) {
+        for k in c.holders(sliver_m2) {
+            sets[k].insert(u.departement.clone());
+        }
+    }
+    sets.into_iter().map(|s| s.into_iter().collect()).collect()
 }
 
 fn rate(part: f64, whole: f64) -> f64 {
@@ -206,7 +221,8 @@ impl Summary {
                 .cpts
                 .iter()
                 .zip(&analysis.cpts_population)
-                .map(|(c, &population)| {
+                .zip(cpts_departements(inputs, analysis))
+                .map(|((c, &population), departements)| {
                     let tier = Tier::from_population(population);
                     CptsRow {
                         id: c.id.clone(),
@@ -215,6 +231,7 @@ impl Summary {
                         population,
                         tier: tier.number(),
                         funding_max_eur: tariff.maximum(tier),
+                        departements,
                     }
                 })
                 .collect(),

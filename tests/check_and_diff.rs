@@ -318,6 +318,12 @@ fn diff_lists_the_communes_a_removed_cpts_held() {
     assert!(!expected.is_empty());
     assert_eq!(uncovered, expected);
     assert_eq!(report["newly_covered"], 0);
+    assert_eq!(
+        report["cpts"].as_array().unwrap().len(),
+        1,
+        "{}",
+        report["cpts"]
+    );
     assert_eq!(report["cpts"][0]["id"], victim);
     assert_eq!(report["cpts"][0]["change"], "removed");
     let geojson = common::read_json(&out.join("diff.geojson"));
@@ -330,4 +336,167 @@ fn diff_lists_the_communes_a_removed_cpts_held() {
         csv.lines().count(),
         1 + report["communes"].as_array().unwrap().len()
     );
+}
+
+#[test]
+fn diff_of_membership_tables_on_the_fixture() {
+    // Without CPTS-22-05's rows, its communes (by the table itself) become uncovered,
+    // and it is the one CPTS that changed.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let f = common::root().join("fixtures");
+    let table = std::fs::read_to_string(f.join("cpts-22.csv")).unwrap();
+    let victim = "CPTS-22-05";
+    let kept: Vec<&str> = table.lines().filter(|l| !l.starts_with(victim)).collect();
+    std::fs::write(d.join("after.csv"), kept.join("\n") + "\n").unwrap();
+    let expected: std::collections::BTreeSet<&str> = table
+        .lines()
+        .filter(|l| l.starts_with(victim))
+        .map(|l| l.rsplit(';').next().unwrap())
+        .collect();
+    let run = cpts(&[
+        p("diff"),
+        p("--communes"),
+        &f.join("communes-22.geojson"),
+        p("--before"),
+        &f.join("cpts-22.csv"),
+        p("--after"),
+        &d.join("after.csv"),
+        p("--out"),
+        &d.join("diff"),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains(&format!("| {victim} | removed |")),
+        "{}",
+        run.stdout
+    );
+    let report = common::read_json(&d.join("diff/diff.json"));
+    let uncovered: std::collections::BTreeSet<&str> = report["communes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["change"] == "newly_uncovered")
+        .map(|c| c["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(uncovered, expected);
+    assert_eq!(report["communes"].as_array().unwrap().len(), expected.len());
+    assert_eq!(report["cpts"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        report["funding_max_eur_before"].as_u64().unwrap()
+            - report["funding_max_eur_after"].as_u64().unwrap(),
+        382_500
+    );
+}
+
+#[test]
+fn tier_changes_are_named_by_departement_unless_expected() {
+    // Doubling the communes' populations moves CPTS-22-05 (29 939 inhabitants) to taille 2.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = Data::fixture();
+    data.analyze(&d.join("base"));
+    data.with_populations_scaled(d, 2.0)
+        .analyze(&d.join("doubled"));
+    let args = |extra: &[&str]| {
+        let mut a: Vec<PathBuf> = ["check", "--baseline"].iter().map(PathBuf::from).collect();
+        a.extend([
+            d.join("base"),
+            "--current".into(),
+            d.join("doubled"),
+            "--population-tolerance".into(),
+            "200".into(),
+        ]);
+        a.extend(["--report-dir".into(), d.to_path_buf()]);
+        a.extend(extra.iter().map(PathBuf::from));
+        a
+    };
+    let run = cpts(&args(&[]));
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("tier_changes  departement 22"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("CPTS-22-05 taille 1 → 2"),
+        "{}",
+        run.stdout
+    );
+    let expected = [
+        "--expect-tier-change",
+        "CPTS-22-01",
+        "--expect-tier-change",
+        "CPTS-22-02",
+    ];
+    let more = [
+        "--expect-tier-change",
+        "CPTS-22-03",
+        "--expect-tier-change",
+        "CPTS-22-04",
+        "--expect-tier-change",
+        "CPTS-22-05",
+    ];
+    let all: Vec<&str> = expected.iter().chain(more.iter()).copied().collect();
+    let run = cpts(&args(&all));
+    assert_eq!(run.code, 0, "{}", run.stdout);
+}
+
+#[test]
+fn check_statuses_in_any_order_and_limits_that_are_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = Data::fixture();
+    let run = cpts(&[
+        p("analyze"),
+        p("-q"),
+        p("--communes"),
+        &data.communes,
+        p("--perimeters"),
+        &data.perimeters,
+        p("--out"),
+        &d.join("a"),
+        p("--statuses"),
+        p("projet,signataire_aci"),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = cpts(&[
+        p("analyze"),
+        p("-q"),
+        p("--communes"),
+        &data.communes,
+        p("--perimeters"),
+        &data.perimeters,
+        p("--out"),
+        &d.join("b"),
+        p("--statuses"),
+        p("signataire_aci,projet"),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(check(&d.join("a"), &d.join("b"), d).code, 0);
+    data.analyze(&d.join("all"));
+    let run = check(&d.join("a"), &d.join("all"), d);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("count different statuses"),
+        "{}",
+        run.stderr
+    );
+    for bad in ["NaN", "-1"] {
+        let flag = format!("--population-tolerance={bad}");
+        let run = cpts(&[
+            p("check"),
+            p("--baseline"),
+            &d.join("a"),
+            p("--current"),
+            &d.join("b"),
+            p(&flag),
+        ]);
+        assert_eq!(run.code, 2, "{bad}");
+        assert!(
+            run.stderr.contains("population_tolerance") && run.stderr.contains("is not a limit"),
+            "{}",
+            run.stderr
+        );
+    }
 }

@@ -33,15 +33,26 @@ pub fn replace_dir(
         .tempdir_in(&parent)
         .map_err(|e| fail(e.to_string()))?;
     fill(staging.path()).map_err(|e| fail(e.to_string()))?;
-    let staged = staging.keep();
-    if dir.exists() {
-        let retired = parent.join(format!(".cpts-old-{}", std::process::id()));
-        fs::rename(dir, &retired).map_err(|e| fail(e.to_string()))?;
-        fs::rename(&staged, dir).map_err(|e| fail(e.to_string()))?;
-        fs::remove_dir_all(&retired).map_err(|e| fail(e.to_string()))?;
-    } else {
-        fs::rename(&staged, dir).map_err(|e| fail(e.to_string()))?;
+    if !dir.exists() {
+        let staged = staging.keep();
+        return fs::rename(&staged, dir).map_err(|e| {
+            let _ = fs::remove_dir_all(&staged);
+            fail(e.to_string())
+        });
     }
+    // The earlier outputs move aside into a directory of their own (removed when it
+    // goes out of scope), and come back if the new ones cannot take their place.
+    let retired = tempfile::Builder::new()
+        .prefix(".cpts-old-")
+        .tempdir_in(&parent)
+        .map_err(|e| fail(e.to_string()))?;
+    let old = retired.path().join("outputs");
+    fs::rename(dir, &old).map_err(|e| fail(e.to_string()))?;
+    if let Err(e) = fs::rename(staging.path(), dir) {
+        let _ = fs::rename(&old, dir);
+        return Err(fail(e.to_string()));
+    }
+    let _ = staging.keep();
     Ok(())
 }
 

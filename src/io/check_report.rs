@@ -4,6 +4,7 @@
 use crate::check::Check;
 use crate::error::Result;
 use crate::io::atomic::write_file;
+use crate::io::diff_report::cell;
 use crate::summary::Summary;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -193,7 +194,13 @@ pub fn markdown(check: &Check, b: &Summary, c: &Summary) -> String {
     if !failures.is_empty() {
         out.push_str("\n### Broken rules\n\n| rule | where | detail |\n|---|---|---|\n");
         for f in failures {
-            let _ = writeln!(out, "| `{}` | {} | {} |", f.rule, f.scope, f.detail);
+            let _ = writeln!(
+                out,
+                "| `{}` | {} | {} |",
+                f.rule,
+                cell(&f.scope),
+                cell(&f.detail)
+            );
         }
     }
     let moved = moved_departements(b, c);
@@ -252,7 +259,12 @@ pub fn junit(check: &Check) -> String {
     out
 }
 
+/// Text for XML: markup escaped, control characters XML forbids removed.
 fn escape(text: &str) -> String {
+    let text: String = text
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
+        .collect();
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

@@ -45,6 +45,11 @@ pub fn write_diff(dir: &Path, diff: &Diff, inputs: &Inputs) -> Result<()> {
     })
 }
 
+/// Text for a Markdown table cell: `|` escaped, line breaks removed.
+pub(crate) fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
 fn write_csv<T: Serialize>(path: &Path, rows: &[T]) -> std::io::Result<()> {
     let mut out = csv::WriterBuilder::new().delimiter(b';').from_path(path)?;
     for row in rows {
@@ -72,9 +77,9 @@ pub fn markdown(diff: &Diff) -> String {
         for c in &diff.cpts {
             let _ = writeln!(
                 out,
-                "| {} | {:?} | {} → {} | {} → {} | {} → {} |",
-                c.id,
-                c.change,
+                "| {} | {} | {} → {} | {} → {} | {} → {} |",
+                cell(&c.id),
+                c.change.as_str(),
                 opt(c.population_before.map(|p| format!("{p:.0}"))),
                 opt(c.population_after.map(|p| format!("{p:.0}"))),
                 opt(c.tier_before.map(|t| t.to_string())),

@@ -114,7 +114,9 @@ fn cpts_features(inputs: &Inputs, summary: &Summary) -> Vec<Vec<u8>> {
                     unary_union(lists[k].iter().map(|&i| &inputs.units[i].geometry))
                 }
             };
-            feature(serde_json::to_value(row).unwrap_or(Value::Null), &shape)
+            let mut properties = serde_json::to_value(row).unwrap_or(Value::Null);
+            properties["departements"] = row.departements.join(",").into();
+            feature(properties, &shape)
         })
         .collect()
 }

@@ -62,16 +62,21 @@ pub fn run(args: &CheckArgs) -> cpts_coverage::Result<ExitCode> {
     rules
         .expected_tier_changes
         .extend(args.expect_tier_change.iter().cloned());
+    let source = args
+        .rules
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("the command line"));
+    rules.check_values(&source)?;
     let baseline = read_summary(&args.baseline)?;
     let current = read_summary(&args.current)?;
     let outcome = check(&baseline, &current, &rules, &args.current)?;
-    write_reports(&args.report_dir, &outcome, &baseline, &current)?;
     let text = table(&outcome, &baseline, &current);
     if args.quiet {
         println!("{}", text.lines().next().unwrap_or_default());
     } else {
         print!("{text}");
     }
+    write_reports(&args.report_dir, &outcome, &baseline, &current)?;
     Ok(if outcome.passed() {
         ExitCode::SUCCESS
     } else {
