@@ -115,6 +115,12 @@ fn cpts_departements(inputs: &Inputs, analysis: &Analysis) -> Vec<Vec<String>> {
     sets.into_iter().map(|s| s.into_iter().collect()).collect()
 }
 
+/// A sum that is +0 when there is nothing to add (`Iterator::sum` gives -0 for floats,
+/// which would print as "-0").
+fn total(values: impl Iterator<Item = f64>) -> f64 {
+    values.fold(0.0, |a, b| a + b)
+}
+
 fn rate(part: f64, whole: f64) -> f64 {
     if whole > 0.0 {
         part / whole
@@ -132,15 +138,16 @@ impl Summary {
             .zip(&analysis.covers)
             .map(|(u, c)| u.population * c.covered_share())
             .collect();
-        let total_population: f64 = units.iter().map(|u| u.population).sum();
-        let covered_population: f64 = covered.iter().sum();
+        let total_population = total(units.iter().map(|u| u.population));
+        let covered_population = total(covered.iter().copied());
         let by_status = Status::ALL
             .map(|s| {
-                let people: f64 = units
-                    .iter()
-                    .zip(&analysis.covers)
-                    .map(|(u, c)| u.population * c.status_share(s))
-                    .sum();
+                let people = total(
+                    units
+                        .iter()
+                        .zip(&analysis.covers)
+                        .map(|(u, c)| u.population * c.status_share(s)),
+                );
                 StatusRow {
                     statut: s,
                     covered_population: people,
@@ -182,14 +189,14 @@ impl Summary {
             covered_population,
             coverage_rate: rate(covered_population, total_population),
             by_status,
-            white_zone_population: white.zones.iter().map(|z| z.population).sum(),
+            white_zone_population: total(white.zones.iter().map(|z| z.population)),
             white_zone_count: white.zones.len(),
-            white_zone_area_km2: white.zones.iter().map(|z| z.area_m2).sum::<f64>() / 1e6,
+            white_zone_area_km2: total(white.zones.iter().map(|z| z.area_m2)) / 1e6,
             sliver_count: white.sliver_count,
             sliver_population: white.sliver_population,
             overlap_count: analysis.overlaps.len(),
-            overlap_population: analysis.overlaps.iter().map(|o| o.population).sum(),
-            overlap_area_km2: analysis.overlaps.iter().map(|o| o.area_m2).sum::<f64>() / 1e6,
+            overlap_population: total(analysis.overlaps.iter().map(|o| o.population)),
+            overlap_area_km2: total(analysis.overlaps.iter().map(|o| o.area_m2)) / 1e6,
             overlaps: analysis
                 .overlaps
                 .iter()

@@ -132,6 +132,10 @@ fn a_good_run_writes_every_output_and_prints_the_headline() {
     }
     let s = common::read_json(&case.path("out/summary.json"));
     assert_eq!(s["schema_version"], cpts_coverage::summary::SCHEMA_VERSION);
+    // No overlap: zero, not "-0" (a float sum of nothing).
+    assert_eq!(s["overlap_count"], 0);
+    let text = std::fs::read_to_string(case.path("out/summary.json")).unwrap();
+    assert!(!text.contains("-0.0"), "{text}");
     assert_eq!(s["white_zone_count"], 1);
     let cpts_csv = std::fs::read_to_string(case.path("out/cpts.csv")).unwrap();
     assert_eq!(cpts_csv, "id;nom;statut;population;tier;funding_max_eur\nP1;CPTS Un;signataire_aci;100.00;1;287500\n");
