@@ -28,22 +28,25 @@ pub fn replace_dir(
     }
     let parent = parent_of(dir);
     fs::create_dir_all(&parent).map_err(|e| fail(e.to_string()))?;
+    remove_abandoned(&parent);
     let staging = tempfile::Builder::new()
-        .prefix(".cpts-out-")
+        .prefix(&staging_prefix(std::process::id()))
         .tempdir_in(&parent)
         .map_err(|e| fail(e.to_string()))?;
     fill(staging.path()).map_err(|e| fail(e.to_string()))?;
     if !dir.exists() {
-        let staged = staging.keep();
-        return fs::rename(&staged, dir).map_err(|e| {
-            let _ = fs::remove_dir_all(&staged);
-            fail(e.to_string())
-        });
+        return fs::rename(staging.path(), dir).map_err(|e| fail(e.to_string()));
     }
-    // The earlier outputs move aside into a directory of their own (removed when it
-    // goes out of scope), and come back if the new ones cannot take their place.
+    // One atomic swap: the new outputs take the place of the earlier ones, which land in
+    // the staging directory and go with it. Killed at any moment, the run leaves either
+    // the earlier outputs or the new ones at `dir`, never a mix or nothing.
+    if exchange(staging.path(), dir).is_ok() {
+        return Ok(());
+    }
+    // File systems without the swap: the earlier outputs move aside, and come back if
+    // the new ones cannot take their place.
     let retired = tempfile::Builder::new()
-        .prefix(".cpts-old-")
+        .prefix(&staging_prefix(std::process::id()))
         .tempdir_in(&parent)
         .map_err(|e| fail(e.to_string()))?;
     let old = retired.path().join("outputs");
@@ -54,6 +57,59 @@ pub fn replace_dir(
     }
     let _ = staging.keep();
     Ok(())
+}
+
+/// Staging directories are named after the process that writes them, so that a later
+/// run can tell those of a killed run from those of a run still going on.
+fn staging_prefix(pid: u32) -> String {
+    format!(".cpts-out-{pid}-")
+}
+
+/// Removes the staging directories left in `parent` by runs that were killed.
+fn remove_abandoned(parent: &Path) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.filter_map(|e| e.ok()) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let pid = name
+            .strip_prefix(".cpts-out-")
+            .and_then(|rest| rest.split('-').next()?.parse::<u32>().ok());
+        if pid.is_some_and(|pid| !Path::new(&format!("/proc/{pid}")).exists()) {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Swaps two paths in one step (Linux `renameat2` with `RENAME_EXCHANGE`).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let (a, b) = (
+        CString::new(a.as_os_str().as_bytes())?,
+        CString::new(b.as_os_str().as_bytes())?,
+    );
+    // SAFETY: both arguments are valid NUL-terminated paths that outlive the call.
+    let done = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if done == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
 }
 
 /// Writes `bytes` to `path` through a temporary file renamed over it.
