@@ -79,6 +79,10 @@ fn world1(perimeters: &str, expected: &str) {
         s["overlap_count"].as_u64().unwrap(),
     );
     assert_eq!(s["population_level"], "arrondissements");
+    // Perimeters that are unions of communes leave only hairline slivers.
+    let sliver_share =
+        s["sliver_population"].as_f64().unwrap() / s["total_population"].as_f64().unwrap();
+    assert!(sliver_share < 1e-5, "{sliver_share}");
 }
 
 #[test]
@@ -89,4 +93,18 @@ fn world1_polygon_mode_agrees_with_the_peer() {
 #[test]
 fn world1_membership_mode_agrees_with_the_peer() {
     world1("cpts_communes.csv", "expected-membership/summary.json");
+}
+
+#[test]
+fn real_alpes_maritimes_layer_agrees_with_the_peer() {
+    // A planner's real layer on IRIS contours (cleaned form), over the communes of PACA.
+    let Some(data) = shared_data() else { return };
+    let dir = data.join("real06");
+    let (_, s) = run(
+        dir.join("communes_paca.geojson"),
+        dir.join("cpts06_clean.geojson"),
+        None,
+    );
+    agree(&s, &dir.join("expected-polygon/summary.json"));
+    check_invariants(&s);
 }
