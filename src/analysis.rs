@@ -71,12 +71,12 @@ pub fn analyse(inputs: &Inputs, options: &Options, progress: &dyn Progress) -> R
             to_projected(u.zone, &u.geometry).map_err(|e| e.about(|| format!("commune {}", u.code)))
         })
         .collect::<Result<_>>()?;
-    let perimeters = match &inputs.perimeters {
+    let territories = match &inputs.perimeters {
         Perimeters::Polygons(shapes) => {
             progress.stage("projecting the perimeters");
-            Some(project_perimeters(&inputs.cpts, shapes)?)
+            Territories::Projected(project_perimeters(&inputs.cpts, shapes)?)
         }
-        Perimeters::Membership(_) => None,
+        Perimeters::Membership(lists) => Territories::Lists(lists),
     };
     let grids: Vec<Grid> = Zone::ALL
         .iter()
@@ -86,8 +86,8 @@ pub fn analyse(inputs: &Inputs, options: &Options, progress: &dyn Progress) -> R
                 .zip(units)
                 .filter(|(_, u)| u.zone == *zone)
                 .map(|(s, _)| s);
-            let of_perimeters = perimeters
-                .iter()
+            let of_perimeters = territories
+                .projected()
                 .flat_map(|p| p[zone.index()].iter().flatten());
             Grid::covering(extent(of_units.chain(of_perimeters)))
         })
@@ -98,20 +98,23 @@ pub fn analyse(inputs: &Inputs, options: &Options, progress: &dyn Progress) -> R
         .zip(units)
         .map(|(s, u)| grids[u.zone.index()].snap(s))
         .collect();
-    let perimeters: Option<Vec<Vec<Option<MultiPolygon<f64>>>>> = perimeters.map(|by_zone| {
-        by_zone
-            .into_iter()
-            .zip(&grids)
-            .map(|(shapes, grid)| {
-                shapes
-                    .into_iter()
-                    .map(|s| s.map(|s| grid.snap(&s)))
-                    .collect()
-            })
-            .collect()
-    });
-    let mut covers: Vec<UnitCover> = match &perimeters {
-        Some(by_zone) => {
+    let territories = match territories {
+        Territories::Projected(by_zone) => Territories::Projected(
+            by_zone
+                .into_iter()
+                .zip(&grids)
+                .map(|(shapes, grid)| {
+                    shapes
+                        .into_iter()
+                        .map(|s| s.map(|s| grid.snap(&s)))
+                        .collect()
+                })
+                .collect(),
+        ),
+        lists => lists,
+    };
+    let mut covers: Vec<UnitCover> = match &territories {
+        Territories::Projected(by_zone) => {
             let indexes: Vec<PerimeterIndex> =
                 by_zone.iter().map(|s| PerimeterIndex::new(s)).collect();
             progress.stage("overlaying communes and perimeters");
@@ -129,12 +132,8 @@ pub fn analyse(inputs: &Inputs, options: &Options, progress: &dyn Progress) -> R
                 })
                 .collect()
         }
-        None => {
+        Territories::Lists(lists) => {
             progress.stage("matching the membership lists");
-            let lists: &[Vec<usize>] = match &inputs.perimeters {
-                Perimeters::Membership(lists) => lists,
-                Perimeters::Polygons(_) => &[], // not reached: polygon mode has perimeters
-            };
             let by_unit = listing_cpts(units.len(), lists);
             projected
                 .par_iter()
@@ -145,7 +144,7 @@ pub fn analyse(inputs: &Inputs, options: &Options, progress: &dyn Progress) -> R
     };
     drop(projected);
     progress.stage("dissolving the white zones");
-    let polygon_mode = perimeters.is_some();
+    let polygon_mode = matches!(territories, Territories::Projected(_));
     let sliver_m2 = options.sliver_km2 * 1e6;
     // Membership mode makes no overlay debris: every part is made of whole units.
     let min_area = if polygon_mode { sliver_m2 } else { 0.0 };
@@ -167,6 +166,26 @@ pub fn analyse(inputs: &Inputs, options: &Options, progress: &dyn Progress) -> R
         white,
         overlaps,
     })
+}
+
+/// The CPTS as the coverage stage takes them.
+enum Territories<'a> {
+    /// Polygon mode: for each zone of [`Zone::ALL`], one slot per CPTS, projected and
+    /// snapped, `None` for the CPTS of other zones.
+    Projected(Vec<Vec<Option<MultiPolygon<f64>>>>),
+    /// Membership mode: the units each CPTS lists.
+    Lists(&'a [Vec<usize>]),
+}
+
+impl Territories<'_> {
+    /// The projected perimeters, if any.
+    fn projected(&self) -> impl Iterator<Item = &Vec<Vec<Option<MultiPolygon<f64>>>>> {
+        match self {
+            Territories::Projected(by_zone) => Some(by_zone),
+            Territories::Lists(_) => None,
+        }
+        .into_iter()
+    }
 }
 
 /// Projects each perimeter into the zone where it lies: for each zone of [`Zone::ALL`],
