@@ -6,8 +6,8 @@ CPTS membership table drawn from its intercommunalities.
 
 The communes come from the package registries through scripts/fetch_communes.py.
 The CPTS are invented for the demonstration (they are not the real CPTS of the
-département): each groups the member communes of one EPCI, Leff Armor and Lamballe
-Terre et Mer are left as white zones, and Saint-Gildas (22291) is claimed by two CPTS to
+département): each groups the member communes of one EPCI, Leff Armor, Lamballe
+Terre et Mer and the EPCIs not listed below are left as white zones, and Saint-Gildas (22291) is claimed by two CPTS to
 show an overlap. fixtures/cpts-22.geojson, the same idea as a hand-drawn polygon
 layer, is edited by hand and not written here.
 """

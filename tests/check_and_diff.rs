@@ -500,3 +500,87 @@ fn check_statuses_in_any_order_and_limits_that_are_numbers() {
         );
     }
 }
+
+#[test]
+fn diff_tables_keep_their_header_and_the_fields_of_diff_json() {
+    // No change at all: every table still has its header row, the fields of diff.json.
+    let dir = tempfile::tempdir().unwrap();
+    let f = common::root().join("fixtures");
+    let out = dir.path().join("diff");
+    let run = cpts(&[
+        p("diff"),
+        p("-q"),
+        p("--communes"),
+        &f.join("communes-22.geojson"),
+        p("--before"),
+        &f.join("cpts-22.csv"),
+        p("--after"),
+        &f.join("cpts-22.csv"),
+        p("--out"),
+        &out,
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report = common::read_json(&out.join("diff.json"));
+    assert_eq!(report["communes"].as_array().unwrap().len(), 0);
+    let header = |name: &str| {
+        std::fs::read_to_string(out.join(name))
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(
+        header("diff_communes.csv"),
+        cpts_coverage::io::diff_report::COMMUNE_COLUMNS.join(";")
+    );
+    assert_eq!(
+        header("diff_cpts.csv"),
+        cpts_coverage::io::diff_report::CPTS_COLUMNS.join(";")
+    );
+    let row = &report["departements"][0];
+    let keys: Vec<&str> = row
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(header("diff_departements.csv"), keys.join(";"));
+    // The commune and CPTS columns are the fields those rows have in diff.json.
+    let moved = dir.path().join("moved");
+    let table = std::fs::read_to_string(f.join("cpts-22.csv")).unwrap();
+    let kept: Vec<&str> = table
+        .lines()
+        .filter(|l| !l.starts_with("CPTS-22-06"))
+        .collect();
+    std::fs::write(dir.path().join("after.csv"), kept.join("\n") + "\n").unwrap();
+    let run = cpts(&[
+        p("diff"),
+        p("-q"),
+        p("--communes"),
+        &f.join("communes-22.geojson"),
+        p("--before"),
+        &f.join("cpts-22.csv"),
+        p("--after"),
+        &dir.path().join("after.csv"),
+        p("--out"),
+        &moved,
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report = common::read_json(&moved.join("diff.json"));
+    for (list, columns) in [
+        (
+            "communes",
+            &cpts_coverage::io::diff_report::COMMUNE_COLUMNS[..],
+        ),
+        ("cpts", &cpts_coverage::io::diff_report::CPTS_COLUMNS[..]),
+    ] {
+        let keys: Vec<&str> = report[list][0]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(keys, columns, "{list}");
+    }
+}

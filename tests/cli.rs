@@ -138,7 +138,7 @@ fn a_good_run_writes_every_output_and_prints_the_headline() {
     assert!(!text.contains("-0.0"), "{text}");
     assert_eq!(s["white_zone_count"], 1);
     let cpts_csv = std::fs::read_to_string(case.path("out/cpts.csv")).unwrap();
-    assert_eq!(cpts_csv, "id;nom;statut;population;tier;funding_max_eur\nP1;CPTS Un;signataire_aci;100.00;1;287500\n");
+    assert_eq!(cpts_csv, "id;nom;statut;population;tier;funding_max_eur;departements\nP1;CPTS Un;signataire_aci;100.00;1;287500;03\n");
     // A second run replaces the outputs of the first.
     assert_eq!(case.analyze("cpts.geojson", &["-q"]).code, 0);
 }

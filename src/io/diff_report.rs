@@ -21,15 +21,60 @@ pub const DIFF_FILES: [&str; 6] = [
     "diff.md",
 ];
 
+/// Columns of `diff_communes.csv`: the fields of [`crate::diff::CommuneRow`].
+pub const COMMUNE_COLUMNS: [&str; 9] = [
+    "code",
+    "nom",
+    "departement",
+    "change",
+    "covered_share_before",
+    "covered_share_after",
+    "population",
+    "cpts_before",
+    "cpts_after",
+];
+
+/// Columns of `diff_cpts.csv`: the fields of [`crate::diff::CptsDiffRow`].
+pub const CPTS_COLUMNS: [&str; 11] = [
+    "id",
+    "nom",
+    "change",
+    "statut_before",
+    "statut_after",
+    "population_before",
+    "population_after",
+    "tier_before",
+    "tier_after",
+    "funding_max_eur_before",
+    "funding_max_eur_after",
+];
+
+/// Columns of `diff_departements.csv`: the fields of [`crate::diff::DepartementDiffRow`].
+pub const DEPARTEMENT_COLUMNS: [&str; 5] = [
+    "departement",
+    "coverage_rate_before",
+    "coverage_rate_after",
+    "covered_population_before",
+    "covered_population_after",
+];
+
 /// Writes every output of `diff` into `dir` (see [`replace_dir`]).
 pub fn write_diff(dir: &Path, diff: &Diff, inputs: &Inputs) -> Result<()> {
     replace_dir(dir, &DIFF_FILES, |staging| {
         let mut json = serde_json::to_string_pretty(diff).map_err(std::io::Error::other)?;
         json.push('\n');
         std::fs::write(staging.join("diff.json"), json)?;
-        write_csv(&staging.join("diff_communes.csv"), &diff.communes)?;
-        write_csv(&staging.join("diff_cpts.csv"), &diff.cpts)?;
-        write_csv(&staging.join("diff_departements.csv"), &diff.departements)?;
+        write_csv(
+            &staging.join("diff_communes.csv"),
+            &COMMUNE_COLUMNS,
+            &diff.communes,
+        )?;
+        write_csv(&staging.join("diff_cpts.csv"), &CPTS_COLUMNS, &diff.cpts)?;
+        write_csv(
+            &staging.join("diff_departements.csv"),
+            &DEPARTEMENT_COLUMNS,
+            &diff.departements,
+        )?;
         let features: Vec<Vec<u8>> = diff
             .communes
             .par_iter()
@@ -50,8 +95,14 @@ pub(crate) fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace(['\n', '\r'], " ")
 }
 
-fn write_csv<T: Serialize>(path: &Path, rows: &[T]) -> std::io::Result<()> {
-    let mut out = csv::WriterBuilder::new().delimiter(b';').from_path(path)?;
+/// A table with its header row even when it has no other row (an empty file would
+/// puzzle a spreadsheet or a script); `header` names the fields of `T` in order.
+fn write_csv<T: Serialize>(path: &Path, header: &[&str], rows: &[T]) -> std::io::Result<()> {
+    let mut out = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .has_headers(false)
+        .from_path(path)?;
+    out.write_record(header)?;
     for row in rows {
         out.serialize(row)?;
     }

@@ -13,6 +13,7 @@ pub fn write_tables(dir: &Path, summary: &Summary) -> std::io::Result<()> {
         "population",
         "tier",
         "funding_max_eur",
+        "departements",
     ])?;
     for c in &summary.cpts {
         cpts.write_record([
@@ -22,6 +23,7 @@ pub fn write_tables(dir: &Path, summary: &Summary) -> std::io::Result<()> {
             format!("{:.2}", c.population),
             c.tier.to_string(),
             c.funding_max_eur.to_string(),
+            c.departements.join(","),
         ])?;
     }
     cpts.flush()?;
