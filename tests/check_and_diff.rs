@@ -40,6 +40,11 @@ impl Data {
     }
 
     fn analyze(&self, out: &Path) {
+        self.analyze_with(out, &[]);
+    }
+
+    /// Runs `analyze` into `out` with `extra` arguments; it must succeed.
+    fn analyze_with(&self, out: &Path, extra: &[&str]) {
         let mut args = vec![
             p("analyze"),
             p("-q"),
@@ -53,6 +58,7 @@ impl Data {
         if let Some(a) = &self.arrondissements {
             args.extend([p("--arrondissements"), a.as_path()]);
         }
+        args.extend(extra.iter().map(|x| p(x)));
         let run = cpts(&args);
         assert_eq!(run.code, 0, "{}", run.stderr);
     }
@@ -447,32 +453,8 @@ fn check_statuses_in_any_order_and_limits_that_are_numbers() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let data = Data::fixture();
-    let run = cpts(&[
-        p("analyze"),
-        p("-q"),
-        p("--communes"),
-        &data.communes,
-        p("--perimeters"),
-        &data.perimeters,
-        p("--out"),
-        &d.join("a"),
-        p("--statuses"),
-        p("projet,signataire_aci"),
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let run = cpts(&[
-        p("analyze"),
-        p("-q"),
-        p("--communes"),
-        &data.communes,
-        p("--perimeters"),
-        &data.perimeters,
-        p("--out"),
-        &d.join("b"),
-        p("--statuses"),
-        p("signataire_aci,projet"),
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    data.analyze_with(&d.join("a"), &["--statuses", "projet,signataire_aci"]);
+    data.analyze_with(&d.join("b"), &["--statuses", "signataire_aci,projet"]);
     assert_eq!(check(&d.join("a"), &d.join("b"), d).code, 0);
     data.analyze(&d.join("all"));
     let run = check(&d.join("a"), &d.join("all"), d);
