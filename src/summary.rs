@@ -7,7 +7,7 @@ use crate::inputs::{Inputs, Perimeters};
 use crate::model::{Status, Tier};
 use crate::repair::Repairs;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Version of the schema below; it moves whenever its shape changes.
 pub const SCHEMA_VERSION: u32 = 2;
@@ -201,20 +201,14 @@ impl Summary {
                 .overlaps
                 .iter()
                 .map(|o| {
-                    let mut departements: Vec<String> = o
-                        .communes
-                        .iter()
-                        .map(|&i| units[i].departement.clone())
-                        .collect();
-                    departements.dedup();
-                    departements.sort();
-                    departements.dedup();
+                    let departements: BTreeSet<&String> =
+                        o.communes.iter().map(|&i| &units[i].departement).collect();
                     OverlapRow {
                         cpts_a: inputs.cpts[o.a].id.clone(),
                         cpts_b: inputs.cpts[o.b].id.clone(),
                         area_km2: o.area_m2 / 1e6,
                         population: o.population,
-                        departements,
+                        departements: departements.into_iter().cloned().collect(),
                         communes: o
                             .communes
                             .iter()
