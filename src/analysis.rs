@@ -11,7 +11,7 @@ use crate::overlaps::{overlaps, Overlap};
 use crate::overlay::{overlay_unit, PerimeterIndex};
 use crate::projection::{to_projected, Zone};
 use crate::white_zones::{white_zones, WhiteZones};
-use geo::{BoundingRect, MultiPolygon, Rect};
+use geo::{Area, BoundingRect, MultiPolygon, Rect};
 use rayon::prelude::*;
 
 /// Choices that change the figures.
@@ -57,6 +57,9 @@ pub struct Analysis {
     pub cpts_population: Vec<f64>,
     pub white: WhiteZones,
     pub overlaps: Vec<Overlap>,
+    /// For each CPTS, whether it reaches beyond the supplied communes: only the part over
+    /// them counts, so its population, tier and funding are partial.
+    pub partial: Vec<bool>,
 }
 
 /// Runs the analysis of `inputs`.
@@ -143,6 +146,10 @@ pub fn analyse(inputs: &Inputs, options: &Options, progress: &dyn Progress) -> R
         }
     };
     drop(projected);
+    let partial = match &territories {
+        Territories::Projected(by_zone) => reaching_beyond(by_zone, &covers, options.sliver_km2),
+        Territories::Lists(_) => inputs.reaches_beyond.clone(),
+    };
     progress.stage("dissolving the white zones");
     let polygon_mode = matches!(territories, Territories::Projected(_));
     let sliver_m2 = options.sliver_km2 * 1e6;
@@ -165,7 +172,40 @@ pub fn analyse(inputs: &Inputs, options: &Options, progress: &dyn Progress) -> R
         cpts_population,
         white,
         overlaps,
+        partial,
     })
+}
+
+/// Share of a perimeter's area that may lie outside the supplied communes before its
+/// CPTS is called partial. Perimeters drawn on other contours than the communes layer
+/// (IRIS, a coastline of another scale) leave up to about 1 % outside (1.2 % at most
+/// on the real Alpes-Maritimes layer); a CPTS reaching into a département the layer
+/// lacks leaves much more.
+pub const PARTIAL_SHARE: f64 = 0.05;
+
+/// For each CPTS, whether at least [`PARTIAL_SHARE`] of its perimeter (and more than
+/// the sliver tolerance) lies outside the supplied communes.
+fn reaching_beyond(
+    by_zone: &[Vec<Option<MultiPolygon<f64>>>],
+    covers: &[UnitCover],
+    sliver_km2: f64,
+) -> Vec<bool> {
+    let count = by_zone.first().map_or(0, Vec::len);
+    let mut inside = vec![0.0; count];
+    for piece in covers.iter().flat_map(|c| &c.pieces) {
+        inside[piece.cpts] += piece.area;
+    }
+    (0..count)
+        .map(|k| {
+            let area: f64 = by_zone
+                .iter()
+                .filter_map(|shapes| shapes[k].as_ref())
+                .map(|s| s.unsigned_area())
+                .sum();
+            let outside = area - inside[k];
+            outside > sliver_km2 * 1e6 && outside >= PARTIAL_SHARE * area
+        })
+        .collect()
 }
 
 /// The CPTS as the coverage stage takes them.

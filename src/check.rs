@@ -4,7 +4,7 @@
 //! shows which département broke which rule (see [`crate::io::check_report`]).
 
 use crate::error::{Error, Result};
-use crate::summary::{Summary, Totals, SCHEMA_VERSION};
+use crate::summary::{Summary, Totals, OLDEST_READABLE_SCHEMA, SCHEMA_VERSION};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -94,13 +94,13 @@ pub fn read_summary(path: &Path) -> Result<Summary> {
         )
     })?;
     match value.get("schema_version").and_then(|v| v.as_u64()) {
-        Some(v) if v == u64::from(SCHEMA_VERSION) => {}
+        Some(v) if (u64::from(OLDEST_READABLE_SCHEMA)..=u64::from(SCHEMA_VERSION)).contains(&v) => {}
         Some(v) => {
             return Err(Error::input(
                 &file,
                 "schema_version",
                 format!(
-                    "the summary has schema version {v}; this cpts reads version {SCHEMA_VERSION}"
+                    "the summary has schema version {v}; this cpts reads versions {OLDEST_READABLE_SCHEMA} to {SCHEMA_VERSION}"
                 ),
                 "run `cpts analyze` again on that summary's inputs with this version of cpts",
             ))

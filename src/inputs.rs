@@ -1,9 +1,12 @@
 //! Loading: the population units and the CPTS, checked and matched to each other.
 
+use crate::commune_names::{NameIndex, NameMatch};
 use crate::error::{Error, Result};
 use crate::io::communes::{merge_arrondissements, read_communes, CommuneFields};
-use crate::io::perimeters::{read_perimeters, MemberRow, PerimeterFile};
+use crate::io::cpts_attributes::PerimeterOptions;
+use crate::io::perimeters::{read_perimeters, CommuneRef, MemberRow, PerimeterFile};
 use crate::model::{Cpts, InseeCode, Perimeter, Unit};
+use crate::provenance::{listing, AssumptionKind, Provenance};
 use crate::repair::{repair_geometries, Repairs};
 use geo::{Area, MultiPolygon};
 use rayon::prelude::*;
@@ -18,6 +21,8 @@ pub struct LoadOptions {
     /// Arrondissements municipaux, which then replace Paris, Lyon and Marseille as units.
     pub arrondissements: Option<PathBuf>,
     pub fields: CommuneFields,
+    /// How to read the perimeter file's columns and statuses.
+    pub perimeter: PerimeterOptions,
 }
 
 /// How the CPTS territories are given.
@@ -38,6 +43,11 @@ pub struct Inputs {
     pub repairs: Repairs,
     /// Whether arrondissements stand in for Paris, Lyon and Marseille.
     pub arrondissements: bool,
+    /// The files read and the assumptions made in reading them.
+    pub provenance: Provenance,
+    /// For each CPTS, whether its file already says it reaches beyond the supplied
+    /// communes (membership rows in départements the communes layer lacks).
+    pub reaches_beyond: Vec<bool>,
 }
 
 /// The population units, read and checked once: several perimeter files can be
@@ -49,16 +59,23 @@ pub struct Territory {
     pub repairs: Repairs,
     /// Whether arrondissements stand in for Paris, Lyon and Marseille.
     pub arrondissements: bool,
+    pub provenance: Provenance,
 }
 
 impl Territory {
     /// Reads and checks the communes (and arrondissements) of `options`.
     pub fn load(options: &LoadOptions) -> Result<Territory> {
         let mut repairs = Repairs::default();
-        let mut units = read_communes(&options.communes, &options.fields, &mut repairs)?;
+        let mut provenance = Provenance::default();
+        let mut units = read_communes(
+            &options.communes,
+            &options.fields,
+            &mut repairs,
+            &mut provenance,
+        )?;
         check_single_level(&options.communes, &units)?;
         if let Some(path) = &options.arrondissements {
-            units = merge_arrondissements(path, units, &mut repairs)?;
+            units = merge_arrondissements(path, units, &mut repairs, &mut provenance)?;
         }
         units.sort_by(|a, b| a.code.cmp(&b.code));
         repairs.repaired_geometries +=
@@ -71,6 +88,7 @@ impl Territory {
             units,
             repairs,
             arrondissements: options.arrondissements.is_some(),
+            provenance,
         })
     }
 }
@@ -78,32 +96,50 @@ impl Territory {
 impl Inputs {
     /// Reads and checks every input; fails with the first problem found.
     pub fn load(options: &LoadOptions) -> Result<Inputs> {
-        Inputs::with_perimeters(Territory::load(options)?, &options.perimeters)
+        Inputs::with_perimeters(
+            Territory::load(options)?,
+            &options.perimeters,
+            &options.perimeter,
+        )
     }
 
     /// Reads the perimeter file `path` and matches it to the units of `territory`.
-    pub fn with_perimeters(territory: Territory, path: &Path) -> Result<Inputs> {
+    pub fn with_perimeters(
+        territory: Territory,
+        path: &Path,
+        options: &PerimeterOptions,
+    ) -> Result<Inputs> {
         let Territory {
             units,
             mut repairs,
             arrondissements,
+            mut provenance,
         } = territory;
-        let (cpts, perimeters) = match read_perimeters(path, &mut repairs)? {
+        let file = read_perimeters(path, options, &mut repairs, &mut provenance)?;
+        let (cpts, perimeters, reaches_beyond) = match file {
             PerimeterFile::Polygons(mut layer) => {
                 layer.sort_by(|a, b| a.0.id.cmp(&b.0.id));
                 repairs.repaired_geometries +=
                     repair_geometries(layer.par_iter_mut().map(|(_, p)| &mut p.shape));
                 check_area(path, layer.iter().map(|(c, p)| (c.id.as_str(), &p.shape)))?;
-                let (cpts, shapes) = layer.into_iter().unzip();
-                (cpts, Perimeters::Polygons(shapes))
+                let (cpts, shapes): (Vec<Cpts>, _) = layer.into_iter().unzip();
+                let beyond = vec![false; cpts.len()];
+                (cpts, Perimeters::Polygons(shapes), beyond)
             }
             PerimeterFile::Membership { cpts, rows } => {
-                let lists = resolve_members(path, &units, cpts.len(), &rows, arrondissements)?;
+                let members = Members {
+                    path,
+                    units: &units,
+                    cpts: &cpts,
+                    with_arrondissements: arrondissements,
+                };
+                let (lists, beyond) = members.resolve(&rows, &mut provenance)?;
                 let mut order: Vec<usize> = (0..cpts.len()).collect();
                 order.sort_by(|&a, &b| cpts[a].id.cmp(&cpts[b].id));
                 let cpts = order.iter().map(|&k| cpts[k].clone()).collect();
                 let lists = order.iter().map(|&k| lists[k].clone()).collect();
-                (cpts, Perimeters::Membership(lists))
+                let beyond = order.iter().map(|&k| beyond[k]).collect();
+                (cpts, Perimeters::Membership(lists), beyond)
             }
         };
         Ok(Inputs {
@@ -112,6 +148,8 @@ impl Inputs {
             perimeters,
             repairs,
             arrondissements,
+            provenance,
+            reaches_beyond,
         })
     }
 }
@@ -170,72 +208,180 @@ fn check_single_level(path: &Path, units: &[Unit]) -> Result<()> {
     }
 }
 
-/// Matches each membership row to units: a unit's own code, or a city whose
-/// arrondissements are the units (then the row covers all of them).
-fn resolve_members(
-    path: &Path,
-    units: &[Unit],
-    cpts_count: usize,
-    rows: &[MemberRow],
+/// A membership table's rows, matched to the units of the communes layer.
+struct Members<'a> {
+    path: &'a Path,
+    units: &'a [Unit],
+    cpts: &'a [Cpts],
     with_arrondissements: bool,
-) -> Result<Vec<Vec<usize>>> {
-    let mut by_code: HashMap<&InseeCode, Vec<usize>> = HashMap::new();
-    for (i, u) in units.iter().enumerate() {
-        by_code.entry(&u.code).or_default().push(i);
-        if u.commune != u.code {
-            by_code.entry(&u.commune).or_default().push(i);
-        }
-    }
-    let mut lists = vec![Vec::new(); cpts_count];
-    let (mut arrondissements, mut unknown) = (Vec::new(), Vec::new());
-    for row in rows {
-        match by_code.get(&row.code) {
-            Some(found) => lists[row.cpts].extend_from_slice(found),
-            None if !with_arrondissements && is_arrondissement(&row.code) => {
-                arrondissements.push(format!("{} (line {})", row.code, row.line))
-            }
-            None => unknown.push(format!("{} (line {})", row.code, row.line)),
-        }
-    }
-    if !arrondissements.is_empty() {
-        return Err(Error::input(
-            path,
-            format!("{} rows", arrondissements.len()),
-            format!(
-                "the table names arrondissements municipaux: {}",
-                shorten(&arrondissements)
-            ),
-            "pass their populations and geometries with --arrondissements FILE",
-        ));
-    }
-    if !unknown.is_empty() {
-        return Err(Error::input(
-            path,
-            format!("{} rows", unknown.len()),
-            format!(
-                "codes that are in no commune of the communes layer: {}",
-                shorten(&unknown)
-            ),
-            "correct the codes, or give a communes layer of the same vintage (COG) and extent",
-        ));
-    }
-    for list in &mut lists {
-        list.sort_unstable();
-        list.dedup();
-    }
-    Ok(lists)
 }
 
-fn shorten(items: &[String]) -> String {
-    const SHOWN: usize = 20;
-    let mut text = items
-        .iter()
-        .take(SHOWN)
-        .cloned()
-        .collect::<Vec<_>>()
-        .join(", ");
-    if items.len() > SHOWN {
-        text.push_str(&format!(" and {} more", items.len() - SHOWN));
+impl Members<'_> {
+    /// Matches each row to units: a unit's own code, a city whose arrondissements are
+    /// the units (then the row covers all of them), or a name within its département.
+    /// Rows in départements absent from the communes layer are outside the territory:
+    /// their CPTS is flagged. Returns each CPTS's units, sorted, and the flags.
+    fn resolve(
+        &self,
+        rows: &[MemberRow],
+        provenance: &mut Provenance,
+    ) -> Result<(Vec<Vec<usize>>, Vec<bool>)> {
+        let mut by_code: HashMap<&InseeCode, Vec<usize>> = HashMap::new();
+        for (i, u) in self.units.iter().enumerate() {
+            by_code.entry(&u.code).or_default().push(i);
+            if u.commune != u.code {
+                by_code.entry(&u.commune).or_default().push(i);
+            }
+        }
+        let names = NameIndex::new(self.units);
+        let mut lists = vec![Vec::new(); self.cpts.len()];
+        let mut beyond = vec![false; self.cpts.len()];
+        let (mut arrondissements, mut unknown, mut outside) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut loose, mut ambiguous, mut unnamed) = (Vec::new(), Vec::new(), Vec::new());
+        for row in rows {
+            let at = |what: &dyn std::fmt::Display| format!("{what} ({})", row.place);
+            match &row.commune {
+                CommuneRef::Code(code) => match by_code.get(code) {
+                    Some(found) => lists[row.cpts].extend_from_slice(found),
+                    None if !names.knows_departement(&departement_of(code)) => {
+                        beyond[row.cpts] = true;
+                        outside.push(at(code));
+                    }
+                    None if !self.with_arrondissements && is_arrondissement(code) => {
+                        arrondissements.push(at(code))
+                    }
+                    None => unknown.push(at(code)),
+                },
+                CommuneRef::Name { nom, departement } => match names.find(nom, departement) {
+                    NameMatch::Exact(i) => lists[row.cpts].push(i),
+                    NameMatch::Loose(i) => {
+                        lists[row.cpts].push(i);
+                        loose.push(format!("{nom} → {}", names.describe(&[i])));
+                    }
+                    NameMatch::Unknown(_) if !names.knows_departement(departement) => {
+                        beyond[row.cpts] = true;
+                        outside.push(at(&format!("{nom} ({departement})")));
+                    }
+                    NameMatch::Ambiguous(candidates) => ambiguous.push(format!(
+                        "{nom} ({}) could be {}",
+                        row.place,
+                        names.describe(&candidates)
+                    )),
+                    NameMatch::Unknown(close) => unnamed.push(format!(
+                        "{nom} in {departement} ({}; closest: {})",
+                        row.place,
+                        names.describe(&close)
+                    )),
+                },
+            }
+        }
+        self.refuse(
+            &arrondissements,
+            "the table names arrondissements municipaux",
+            "pass their populations and geometries with --arrondissements FILE",
+        )?;
+        self.refuse(
+            &unknown,
+            "codes that are in no commune of the communes layer",
+            "correct the codes, or give a communes layer of the same vintage (COG) and extent",
+        )?;
+        self.refuse(
+            &ambiguous,
+            "ambiguous commune names",
+            "write the INSEE code in a code_insee column for these communes",
+        )?;
+        self.refuse(
+            &unnamed,
+            "commune names found in no commune of their département",
+            "correct the names (or the département), or give INSEE codes in a code_insee column",
+        )?;
+        loose.sort();
+        loose.dedup();
+        if !loose.is_empty() {
+            provenance.assume(
+                AssumptionKind::LooseName,
+                loose.len(),
+                format!(
+                    "perimeters: commune names matched loosely: {}",
+                    loose.join(", ")
+                ),
+            );
+        }
+        if !outside.is_empty() {
+            provenance.assume(
+                AssumptionKind::OutsideTerritory,
+                outside.len(),
+                format!(
+                    "perimeters: rows naming communes of départements absent from the communes layer, left out: {}",
+                    listing(&outside, 20)
+                ),
+            );
+        }
+        for list in &mut lists {
+            list.sort_unstable();
+            list.dedup();
+        }
+        self.state_shared_communes(&lists, provenance);
+        Ok((lists, beyond))
     }
-    text
+
+    /// Fails when `rows` is not empty, listing them.
+    fn refuse(&self, rows: &[String], problem: &str, fix: &str) -> Result<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        Err(Error::input(
+            self.path,
+            format!("{} rows", rows.len()),
+            format!("{problem}: {}", listing(rows, 20)),
+            fix,
+        ))
+    }
+
+    /// States the communes listed by several CPTS: they count as overlaps, which is
+    /// wrong if the commune is in fact split between them.
+    fn state_shared_communes(&self, lists: &[Vec<usize>], provenance: &mut Provenance) {
+        let mut listed_by: HashMap<&InseeCode, Vec<usize>> = HashMap::new();
+        for (k, list) in lists.iter().enumerate() {
+            for &i in list {
+                listed_by.entry(&self.units[i].commune).or_default().push(k);
+            }
+        }
+        let mut shared: Vec<(&InseeCode, usize)> = listed_by
+            .into_iter()
+            .filter_map(|(code, mut ks)| {
+                ks.sort_unstable();
+                ks.dedup();
+                (ks.len() > 1).then_some((code, ks.len()))
+            })
+            .collect();
+        if shared.is_empty() {
+            return;
+        }
+        shared.sort();
+        let items: Vec<String> = shared
+            .iter()
+            .map(|(code, n)| format!("{code} ({n} CPTS)"))
+            .collect();
+        provenance.assume(
+            AssumptionKind::SharedCommune,
+            shared.len(),
+            format!(
+                "perimeters: communes listed by several CPTS count as overlaps: {}; \
+                 if one is in fact split between them, give polygon perimeters \
+                 (or --arrondissements for Paris, Lyon and Marseille)",
+                listing(&items, 20)
+            ),
+        );
+    }
+}
+
+/// The département of a commune code: `2A004` → `2A`, `97411` → `974`.
+fn departement_of(code: &InseeCode) -> String {
+    let c = code.as_str();
+    if c.starts_with("97") || c.starts_with("98") {
+        c[..3].to_string()
+    } else {
+        c[..2].to_string()
+    }
 }

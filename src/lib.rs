@@ -21,6 +21,7 @@
 
 pub mod analysis;
 pub mod check;
+pub mod commune_names;
 pub mod cover;
 pub mod diff;
 pub mod error;
@@ -33,8 +34,10 @@ pub mod model;
 pub mod overlaps;
 pub mod overlay;
 pub mod projection;
+pub mod provenance;
 pub mod repair;
 pub mod summary;
+pub mod vocabulary;
 pub mod white_zones;
 
 pub use analysis::{analyse, Analysis, Options, Progress};

@@ -108,43 +108,48 @@ impl Zone {
 }
 
 thread_local! {
-    /// PROJ objects cannot be shared between threads: each worker keeps its own.
-    static TRANSFORMS: RefCell<HashMap<(Zone, bool), Proj>> = RefCell::new(HashMap::new());
+    /// PROJ objects cannot be shared between threads: each worker keeps its own, by
+    /// source and target EPSG code.
+    static TRANSFORMS: RefCell<HashMap<(u32, u32), Proj>> = RefCell::new(HashMap::new());
 }
 
-fn with_transform<T>(zone: Zone, inverse: bool, f: impl FnOnce(&Proj) -> Result<T>) -> Result<T> {
+const WGS84: u32 = 4326;
+
+fn with_transform<T>(from: u32, to: u32, f: impl FnOnce(&Proj) -> Result<T>) -> Result<T> {
     TRANSFORMS.with(|cell| {
         let mut map = cell.borrow_mut();
-        let proj = match map.entry((zone, inverse)) {
-            Entry::Occupied(known) => known.into_mut(),
-            Entry::Vacant(slot) => {
-                let projected = format!("EPSG:{}", zone.epsg());
-                let (from, to) = if inverse {
-                    (projected.as_str(), "EPSG:4326")
-                } else {
-                    ("EPSG:4326", projected.as_str())
-                };
-                let proj = Proj::new_known_crs(from, to, None).map_err(|e| Error::Projection {
-                    what: "PROJ".into(),
-                    crs: projected.clone(),
-                    message: e.to_string(),
-                    fix: "check that PROJ and its proj.db are installed (PROJ_DATA may point at them)".into(),
-                })?;
-                slot.insert(proj)
-            }
-        };
+        let proj =
+            match map.entry((from, to)) {
+                Entry::Occupied(known) => known.into_mut(),
+                Entry::Vacant(slot) => {
+                    let (source, target) = (format!("EPSG:{from}"), format!("EPSG:{to}"));
+                    // `new_known_crs` normalises both ends to easting/northing or lon/lat order.
+                    let proj =
+                        Proj::new_known_crs(&source, &target, None).map_err(|e| {
+                            Error::Projection {
+                        what: "PROJ".into(),
+                        crs: if from == WGS84 { target.clone() } else { source.clone() },
+                        message: e.to_string(),
+                        fix: "check the EPSG code, and that PROJ and its proj.db are installed \
+                              (PROJ_DATA may point at them)"
+                            .into(),
+                    }
+                        })?;
+                    slot.insert(proj)
+                }
+            };
         f(proj)
     })
 }
 
-fn transform(zone: Zone, inverse: bool, shape: &MultiPolygon<f64>) -> Result<MultiPolygon<f64>> {
-    with_transform(zone, inverse, |proj| {
+fn transform(from: u32, to: u32, shape: &MultiPolygon<f64>) -> Result<MultiPolygon<f64>> {
+    with_transform(from, to, |proj| {
         shape.try_map_coords(|c: Coord<f64>| {
             proj.convert((c.x, c.y))
                 .map(|(x, y)| Coord { x, y })
                 .map_err(|e| Error::Projection {
                     what: "a shape".into(),
-                    crs: format!("EPSG:{}", zone.epsg()),
+                    crs: format!("EPSG:{}", if from == WGS84 { to } else { from }),
                     message: format!("({}, {}): {e}", c.x, c.y),
                     fix: "check the coordinates of the shape".into(),
                 })
@@ -155,12 +160,21 @@ fn transform(zone: Zone, inverse: bool, shape: &MultiPolygon<f64>) -> Result<Mul
 /// WGS84 longitude/latitude to the zone's projected CRS (metres). An error speaks of
 /// "a shape": name it with [`Error::about`].
 pub fn to_projected(zone: Zone, shape: &MultiPolygon<f64>) -> Result<MultiPolygon<f64>> {
-    transform(zone, false, shape)
+    transform(WGS84, zone.epsg(), shape)
 }
 
 /// The zone's projected CRS back to WGS84 longitude/latitude.
 pub fn to_wgs84(zone: Zone, shape: &MultiPolygon<f64>) -> Result<MultiPolygon<f64>> {
-    transform(zone, true, shape)
+    transform(zone.epsg(), WGS84, shape)
+}
+
+/// Any CRS with an EPSG code (easting/northing or longitude/latitude order) to WGS84
+/// longitude/latitude.
+pub fn epsg_to_wgs84(epsg: u32, shape: &MultiPolygon<f64>) -> Result<MultiPolygon<f64>> {
+    match epsg {
+        WGS84 => Ok(shape.clone()),
+        _ => transform(epsg, WGS84, shape),
+    }
 }
 
 #[cfg(test)]

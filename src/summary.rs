@@ -5,12 +5,17 @@ use crate::analysis::Analysis;
 use crate::funding::Tariff;
 use crate::inputs::{Inputs, Perimeters};
 use crate::model::{Status, Tier};
+use crate::provenance::{listing, Assumption, AssumptionKind, Source};
 use crate::repair::Repairs;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Version of the schema below; it moves whenever its shape changes.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
+
+/// The oldest schema `cpts check` still reads: version 3 only added fields (`sources`,
+/// `assumptions`, the CPTS's `partial`), read from version 2 as empty or false.
+pub const OLDEST_READABLE_SCHEMA: u32 = 2;
 
 /// Every national figure of one analysis.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -40,6 +45,12 @@ pub struct Summary {
     pub overlaps: Vec<OverlapRow>,
     #[serde(flatten)]
     pub repairs: Repairs,
+    /// The files read: role, file name, format and CRS.
+    #[serde(default)]
+    pub sources: Vec<Source>,
+    /// What was taken for granted to read the inputs, in the order it happened.
+    #[serde(default)]
+    pub assumptions: Vec<Assumption>,
     pub cpts: Vec<CptsRow>,
     pub by_departement: Vec<DepartementRow>,
     pub by_region: Vec<RegionRow>,
@@ -62,6 +73,10 @@ pub struct CptsRow {
     pub population: f64,
     pub tier: u8,
     pub funding_max_eur: u32,
+    /// Whether the CPTS reaches beyond the supplied communes: population, tier and
+    /// funding then count only the part over them.
+    #[serde(default)]
+    pub partial: bool,
     /// Départements of the communes it holds (at least the sliver tolerance or half of
     /// the commune), sorted.
     pub departements: Vec<String>,
@@ -101,6 +116,30 @@ pub struct RegionRow {
     pub region: String,
     #[serde(flatten)]
     pub totals: Totals,
+}
+
+/// The assumptions of the inputs, then the CPTS found to reach beyond the communes.
+fn assumptions(inputs: &Inputs, analysis: &Analysis) -> Vec<Assumption> {
+    let mut provenance = inputs.provenance.clone();
+    let partial: Vec<String> = inputs
+        .cpts
+        .iter()
+        .zip(&analysis.partial)
+        .filter(|(_, &p)| p)
+        .map(|(c, _)| c.id.clone())
+        .collect();
+    if !partial.is_empty() {
+        provenance.assume(
+            AssumptionKind::Partial,
+            partial.len(),
+            format!(
+                "perimeters reaching beyond the supplied communes; only the part over them counts, \
+                 so population, tier and funding are partial (partial: true): {}",
+                listing(&partial, 20)
+            ),
+        );
+    }
+    provenance.assumptions
 }
 
 /// For each CPTS, the départements of the units it holds.
@@ -218,12 +257,15 @@ impl Summary {
                 })
                 .collect(),
             repairs: inputs.repairs,
+            sources: inputs.provenance.sources.clone(),
+            assumptions: assumptions(inputs, analysis),
             cpts: inputs
                 .cpts
                 .iter()
                 .zip(&analysis.cpts_population)
                 .zip(cpts_departements(inputs, analysis))
-                .map(|((c, &population), departements)| {
+                .zip(&analysis.partial)
+                .map(|(((c, &population), departements), &partial)| {
                     let tier = Tier::from_population(population);
                     CptsRow {
                         id: c.id.clone(),
@@ -232,6 +274,7 @@ impl Summary {
                         population,
                         tier: tier.number(),
                         funding_max_eur: tariff.maximum(tier),
+                        partial,
                         departements,
                     }
                 })

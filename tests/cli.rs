@@ -138,7 +138,7 @@ fn a_good_run_writes_every_output_and_prints_the_headline() {
     assert!(!text.contains("-0.0"), "{text}");
     assert_eq!(s["white_zone_count"], 1);
     let cpts_csv = std::fs::read_to_string(case.path("out/cpts.csv")).unwrap();
-    assert_eq!(cpts_csv, "id;nom;statut;population;tier;funding_max_eur;departements\nP1;CPTS Un;signataire_aci;100.00;1;287500;03\n");
+    assert_eq!(cpts_csv, "id;nom;statut;population;tier;funding_max_eur;partial;departements\nP1;CPTS Un;signataire_aci;100.00;1;287500;false;03\n");
     // A second run replaces the outputs of the first.
     assert_eq!(case.analyze("cpts.geojson", &["-q"]).code, 0);
 }
@@ -345,9 +345,10 @@ fn unknown_status() {
     case.fails_with(
         "cpts.geojson",
         &[
-            "feature 0 (id P1)",
-            "unknown status \"signed\"",
-            "signataire_aci, projet, pre_projet",
+            "feature 0",
+            "unknown status labels: \"signed\"",
+            "signataire_aci, projet or pre_projet",
+            "--status-map",
         ],
     );
 }
@@ -361,18 +362,18 @@ fn duplicate_cpts_ids() {
     );
     case.fails_with(
         "cpts.geojson",
-        &["features 0 and 1", "CPTS id P1 appears twice"],
+        &["features 0 and 1", "the CPTS id \"P1\" appears twice"],
     );
 }
 
 #[test]
 fn membership_row_naming_an_unknown_commune() {
     let table =
-        "cpts_id;cpts_nom;statut;code_insee\nA;CPTS A;projet;03001\nA;CPTS A;projet;99999\n";
+        "cpts_id;cpts_nom;statut;code_insee\nA;CPTS A;projet;03001\nA;CPTS A;projet;03999\n";
     let case = Case::new(&collection(good_communes()), ("members.csv", table));
     case.fails_with(
         "members.csv",
-        &["99999 (line 3)", "in no commune of the communes layer"],
+        &["03999 (line 3)", "in no commune of the communes layer"],
     );
 }
 
@@ -380,7 +381,12 @@ fn membership_row_naming_an_unknown_commune() {
 fn membership_rows_naming_arrondissements_need_their_layer() {
     let table =
         "cpts_id;cpts_nom;statut;code_insee\nA;CPTS A;projet;75101\nA;CPTS A;projet;75102\n";
-    let case = Case::new(&collection(good_communes()), ("members.csv", table));
+    let mut communes = good_communes();
+    communes.push(feature(
+        json!({"code": "75056", "nom": "Paris", "population": 10, "departement": "75", "region": "11"}),
+        square(2.3, 48.8),
+    ));
+    let case = Case::new(&collection(communes), ("members.csv", table));
     case.fails_with(
         "members.csv",
         &["75101 (line 2), 75102 (line 3)", "--arrondissements FILE"],
@@ -501,9 +507,9 @@ fn wrong_formats() {
     case.fails_with(
         "members.csv",
         &[
-            "line 1",
-            "no column `code_insee`",
-            "cpts_id;cpts_nom;statut;code_insee",
+            "the header",
+            "no column gives the communes (columns: cpts_id, cpts_nom, statut)",
+            "add a code_insee column, or nom_commune and departement columns",
         ],
     );
 }

@@ -6,6 +6,7 @@ use super::geojson_in::{
 };
 use crate::error::{Error, Result};
 use crate::model::{CodeReading, InseeCode, Unit};
+use crate::provenance::Provenance;
 use crate::repair::Repairs;
 use rayon::prelude::*;
 use serde_json::Value;
@@ -39,8 +40,10 @@ pub fn read_communes(
     path: &Path,
     fields: &CommuneFields,
     repairs: &mut Repairs,
+    provenance: &mut Provenance,
 ) -> Result<Vec<Unit>> {
-    let units: Vec<Unit> = with_features(path, |features| {
+    let units: Vec<Unit> = with_features(path, |features, crs| {
+        crs.record(provenance, "communes", path);
         features
             .par_iter()
             .enumerate()
@@ -50,7 +53,7 @@ pub fn read_communes(
                 let text = |field: &str| required_text(path, &place, f, field);
                 let departement = pad_numeric(text(&fields.departement)?);
                 let region = pad_numeric(text(&fields.region)?);
-                let geometry = polygons(path, &place, f)?;
+                let geometry = polygons(path, &place, f, crs)?;
                 let zone = located(path, &place, &geometry, Some(&departement))?;
                 Ok(Unit {
                     nom: text_property(f, &fields.nom).unwrap_or_else(|| code.0.to_string()),
@@ -85,9 +88,11 @@ pub fn merge_arrondissements(
     path: &Path,
     communes: Vec<Unit>,
     repairs: &mut Repairs,
+    provenance: &mut Provenance,
 ) -> Result<Vec<Unit>> {
     let by_code: HashMap<&InseeCode, &Unit> = communes.iter().map(|u| (&u.code, u)).collect();
-    let arrondissements = with_features(path, |features| {
+    let arrondissements = with_features(path, |features, crs| {
+        crs.record(provenance, "arrondissements", path);
         let mut arrondissements = Vec::with_capacity(features.len());
         for (i, f) in features.iter().enumerate() {
             let (code, reading) = code_of(path, i, f, "code")?;
@@ -116,7 +121,7 @@ pub fn merge_arrondissements(
                 // A city outside the communes layer (a regional extract): not a unit here.
                 continue;
             };
-            let geometry = polygons(path, &place, f)?;
+            let geometry = polygons(path, &place, f, crs)?;
             let zone = located(path, &place, &geometry, Some(&parent.departement))?;
             arrondissements.push(Unit {
                 nom: text_property(f, "nom").unwrap_or_else(|| code.to_string()),
@@ -212,7 +217,7 @@ fn population_of(path: &Path, place: &str, f: &RawFeature, field: &str) -> Resul
 }
 
 /// `1` → `01` for département and region codes stored as numbers.
-fn pad_numeric(code: String) -> String {
+pub(crate) fn pad_numeric(code: String) -> String {
     if code.len() == 1 && code.as_bytes()[0].is_ascii_digit() {
         format!("0{code}")
     } else {

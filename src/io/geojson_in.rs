@@ -1,7 +1,8 @@
 //! Reading GeoJSON feature collections of polygons, with errors that name the feature.
 
 use crate::error::{Error, Result};
-use crate::projection::Zone;
+use crate::projection::{epsg_to_wgs84, Zone};
+use crate::provenance::{AssumptionKind, Provenance};
 use geo::{BoundingRect, Coord, LineString, MultiPolygon, Orient, Polygon};
 use serde::de::{Error as _, IgnoredAny, SeqAccess, Visitor};
 use serde::Deserialize;
@@ -25,13 +26,90 @@ struct RawCollection<'a> {
     kind: String,
     #[serde(default, borrow)]
     features: Vec<RawFeature<'a>>,
+    /// The legacy (2008 GeoJSON) CRS member, absent from RFC 7946 files.
+    #[serde(default)]
+    crs: Option<Value>,
 }
 
-/// Reads a GeoJSON `FeatureCollection` and hands its features to `use_features`; fails on
-/// anything else, or on an empty collection.
+/// The coordinate reference system of a GeoJSON layer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LayerCrs {
+    /// RFC 7946: WGS84 longitude/latitude, no `crs` member.
+    Rfc7946,
+    /// A legacy `crs` member naming an EPSG code (CRS84 is EPSG 4326 in lon/lat order).
+    Declared { name: String, epsg: u32 },
+}
+
+impl LayerCrs {
+    /// Reads a legacy `crs` member: `{"type": "name", "properties": {"name": …}}`.
+    fn of_member(path: &Path, member: Option<&Value>) -> Result<LayerCrs> {
+        let Some(member) = member.filter(|m| !m.is_null()) else {
+            return Ok(LayerCrs::Rfc7946);
+        };
+        let name = member
+            .pointer("/properties/name")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let epsg = if name.ends_with("CRS84") {
+            Some(4326)
+        } else if name.to_ascii_uppercase().contains("EPSG") {
+            name.rsplit(':').next().and_then(|n| n.trim().parse().ok())
+        } else {
+            None
+        };
+        match epsg {
+            Some(epsg) => Ok(LayerCrs::Declared {
+                name: name.to_string(),
+                epsg,
+            }),
+            None => Err(Error::input(
+                path,
+                "the `crs` member",
+                format!("the declared CRS {member} is not one this tool reads (CRS84 or an EPSG code)"),
+                "export the layer again as RFC 7946 GeoJSON (ogr2ogr -f GeoJSON -lco RFC7946=YES out.geojson in.shp)",
+            )),
+        }
+    }
+
+    /// Records the layer as the `role` input of `provenance`, with an assumption when a
+    /// legacy `crs` member was honoured.
+    pub fn record(&self, provenance: &mut Provenance, role: &str, path: &Path) {
+        provenance.read(role, path, "geojson", Some(self.describe()));
+        if let LayerCrs::Declared { name, epsg } = self {
+            provenance.assume(
+                AssumptionKind::Crs,
+                1,
+                format!(
+                    "{role}: legacy crs member {name} honoured, coordinates read as EPSG:{epsg}"
+                ),
+            );
+        }
+    }
+
+    /// The EPSG code the coordinates are in.
+    pub fn epsg(&self) -> u32 {
+        match self {
+            LayerCrs::Rfc7946 => 4326,
+            LayerCrs::Declared { epsg, .. } => *epsg,
+        }
+    }
+
+    /// How the layer's CRS was read, for the summary.
+    pub fn describe(&self) -> String {
+        match self {
+            LayerCrs::Rfc7946 => "EPSG:4326 (RFC 7946, no crs member)".into(),
+            LayerCrs::Declared { name, epsg } => {
+                format!("EPSG:{epsg} (legacy crs member {name})")
+            }
+        }
+    }
+}
+
+/// Reads a GeoJSON `FeatureCollection` and hands its features and CRS to `use_features`;
+/// fails on anything else, or on an empty collection.
 pub fn with_features<T>(
     path: &Path,
-    use_features: impl FnOnce(&[RawFeature]) -> Result<T>,
+    use_features: impl FnOnce(&[RawFeature], &LayerCrs) -> Result<T>,
 ) -> Result<T> {
     let text = std::fs::read(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
@@ -69,7 +147,8 @@ pub fn with_features<T>(
             "check that the right file was given and that the export kept its features",
         ));
     }
-    use_features(&collection.features)
+    let crs = LayerCrs::of_member(path, collection.crs.as_ref())?;
+    use_features(&collection.features, &crs)
 }
 
 /// Reads a property as text: strings as they are, numbers written out.
@@ -147,11 +226,17 @@ fn polygon_of(rings: Vec<Vec<Position>>) -> Polygon<f64> {
     Polygon::new(exterior, rings.collect())
 }
 
-/// The feature's geometry as a WGS84 multipolygon, exterior rings counter-clockwise.
+/// The feature's geometry as a WGS84 multipolygon, exterior rings counter-clockwise,
+/// reprojected from the layer's declared CRS if it has one.
 ///
 /// Null, empty and non-polygonal geometries, non-finite coordinates and coordinates
 /// outside longitude/latitude ranges (a projected file read as WGS84) are errors.
-pub fn polygons(path: &Path, place: &str, feature: &RawFeature) -> Result<MultiPolygon<f64>> {
+pub fn polygons(
+    path: &Path,
+    place: &str,
+    feature: &RawFeature,
+    crs: &LayerCrs,
+) -> Result<MultiPolygon<f64>> {
     let fail = |problem: String, fix: &str| Error::input(path, place, problem, fix);
     let null = || {
         fail(
@@ -206,9 +291,37 @@ pub fn polygons(path: &Path, place: &str, feature: &RawFeature) -> Result<MultiP
             "fix the coordinates",
         ));
     }
+    if crs.epsg() != 4326 {
+        let shape = epsg_to_wgs84(crs.epsg(), &shape).map_err(|e| e.about(|| place.to_string()))?;
+        return polygons_in_range(path, place, shape);
+    }
+    polygons_in_range(path, place, shape)
+}
+
+/// Checks that a shape holds longitudes and latitudes, and orients its rings.
+fn polygons_in_range(
+    path: &Path,
+    place: &str,
+    shape: MultiPolygon<f64>,
+) -> Result<MultiPolygon<f64>> {
+    let bbox = shape.bounding_rect().expect("checked non-empty");
+    if !(bbox.min().x.is_finite()
+        && bbox.max().y.is_finite()
+        && bbox.max().x.is_finite()
+        && bbox.min().y.is_finite())
+    {
+        return Err(Error::input(
+            path,
+            place,
+            "a coordinate could not be reprojected",
+            "fix the coordinates",
+        ));
+    }
     if bbox.min().x < -180.0 || bbox.max().x > 180.0 || bbox.min().y < -90.0 || bbox.max().y > 90.0
     {
-        return Err(fail(
+        return Err(Error::input(
+            path,
+            place,
             format!(
                 "coordinates ({:.0}, {:.0}) are not longitudes/latitudes: the file looks projected \
                  (Lambert-93 metres?) but GeoJSON is read as WGS84",

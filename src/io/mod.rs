@@ -3,8 +3,10 @@
 pub mod atomic;
 pub mod check_report;
 pub mod communes;
+pub mod cpts_attributes;
 pub mod diff_report;
 mod geojson_in;
 pub mod output;
 pub mod perimeters;
+pub mod table;
 mod tables;

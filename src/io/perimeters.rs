@@ -1,11 +1,15 @@
-//! Reading CPTS perimeters: a polygon layer (GeoJSON) or a membership table (CSV).
+//! Reading CPTS perimeters: a polygon layer (GeoJSON) or a membership table (CSV or
+//! spreadsheet), with the communes given by code or by name.
 
-use super::geojson_in::{
-    located, polygons, property_names, text_property, with_features, RawFeature,
-};
+use super::communes::pad_numeric;
+use super::cpts_attributes::{find_column, read_cpts, PerimeterOptions, ID_COLUMNS, NAME_COLUMNS};
+use super::geojson_in::{located, polygons, text_property, with_features, RawFeature};
+use super::table::{is_spreadsheet, read_table, Row, Table};
 use crate::error::{Error, Result};
-use crate::model::{CodeReading, Cpts, InseeCode, Perimeter, Status};
+use crate::model::{CodeReading, Cpts, InseeCode, Perimeter};
+use crate::provenance::Provenance;
 use crate::repair::Repairs;
+use crate::vocabulary::fold;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::Path;
@@ -15,7 +19,7 @@ use std::path::Path;
 pub enum PerimeterFile {
     /// One (multi)polygon per CPTS, WGS84.
     Polygons(Vec<(Cpts, Perimeter)>),
-    /// The CPTS, and for each row of the table the CPTS index, the code and the line.
+    /// The CPTS, and for each row of the table the CPTS index and the commune it names.
     Membership {
         cpts: Vec<Cpts>,
         rows: Vec<MemberRow>,
@@ -26,12 +30,61 @@ pub enum PerimeterFile {
 #[derive(Debug, Clone)]
 pub struct MemberRow {
     pub cpts: usize,
-    pub code: InseeCode,
-    pub line: u64,
+    pub commune: CommuneRef,
+    /// Where the row is (`line 12`, `sheet Feuil1, row 12`).
+    pub place: String,
 }
 
-/// Reads a perimeter file; `.csv`/`.txt` (or text not starting with `{`) is a membership table.
-pub fn read_perimeters(path: &Path, repairs: &mut Repairs) -> Result<PerimeterFile> {
+/// How a membership row names its commune.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CommuneRef {
+    Code(InseeCode),
+    /// A name within a département, for tables without INSEE codes.
+    Name {
+        nom: String,
+        departement: String,
+    },
+}
+
+/// Column names recognised for the commune's INSEE code, first the default.
+const CODE_COLUMNS: &[&str] = &[
+    "code_insee",
+    "insee",
+    "code_commune",
+    "code_commune_insee",
+    "codgeo",
+    "insee_com",
+    "depcom",
+    "com",
+    "code",
+];
+/// Column names recognised for the commune's name, when there is no code column.
+const COMMUNE_NAME_COLUMNS: &[&str] = &[
+    "nom_commune",
+    "commune",
+    "libelle_commune",
+    "nom_com",
+    "libgeo",
+    "lib_com",
+];
+/// Column names recognised for the département of a commune given by name.
+const DEPARTEMENT_COLUMNS: &[&str] = &[
+    "departement",
+    "dep",
+    "code_departement",
+    "code_dep",
+    "insee_dep",
+    "dept",
+];
+
+/// Reads a perimeter file: a GeoJSON polygon layer, or a membership table (`.csv`,
+/// `.txt`, `.tsv`, `.xlsx`, `.ods`, or text not starting with `{`).
+pub fn read_perimeters(
+    path: &Path,
+    options: &PerimeterOptions,
+    repairs: &mut Repairs,
+    provenance: &mut Provenance,
+) -> Result<PerimeterFile> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -40,6 +93,7 @@ pub fn read_perimeters(path: &Path, repairs: &mut Repairs) -> Result<PerimeterFi
     let membership = match ext.as_str() {
         "csv" | "txt" | "tsv" => true,
         "geojson" | "json" => false,
+        _ if is_spreadsheet(path) => true,
         _ => {
             let head = std::fs::read(path).map_err(|source| Error::Read {
                 path: path.to_path_buf(),
@@ -49,184 +103,206 @@ pub fn read_perimeters(path: &Path, repairs: &mut Repairs) -> Result<PerimeterFi
         }
     };
     if membership {
-        read_membership(path, repairs)
+        read_membership(path, options, repairs, provenance)
     } else {
-        read_polygon_layer(path)
+        read_polygon_layer(path, options, provenance)
     }
 }
 
-fn read_polygon_layer(path: &Path) -> Result<PerimeterFile> {
-    with_features(path, |features| {
-        let mut seen: HashMap<String, usize> = HashMap::new();
-        let mut cpts = Vec::with_capacity(features.len());
-        for (i, f) in features.iter().enumerate() {
-            let id = text_property(f, "id").ok_or_else(|| {
-                Error::input(
-                    path,
-                    format!("feature {i}"),
-                    format!("no `id` property (properties: {})", property_names(f)),
-                    "give each CPTS an `id` (and `nom`, `statut`)",
-                )
-            })?;
-            if let Some(first) = seen.insert(id.clone(), i) {
+fn read_polygon_layer(
+    path: &Path,
+    options: &PerimeterOptions,
+    provenance: &mut Provenance,
+) -> Result<PerimeterFile> {
+    with_features(path, |features, crs| {
+        crs.record(provenance, "perimeters", path);
+        let table = attribute_table(features);
+        let cpts = read_cpts(path, &table, options, "feature", provenance)?;
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for (i, c) in cpts.iter().enumerate() {
+            let Some(c) = c else { continue };
+            if let Some(first) = seen.insert(&c.id, i) {
                 return Err(Error::input(
                     path,
                     format!("features {first} and {i}"),
-                    format!("the CPTS id {id} appears twice"),
+                    format!("the CPTS id {:?} appears twice", c.id),
                     "give each CPTS one feature (a MultiPolygon for several parts) and a unique id",
                 ));
             }
-            let statut = status_of(path, &place(i, &id), text_property(f, "statut"))?;
-            let nom = text_property(f, "nom").unwrap_or_else(|| id.clone());
-            cpts.push(Cpts { id, nom, statut });
         }
-        let shapes = features
+        features
             .par_iter()
             .zip(&cpts)
             .enumerate()
-            .map(|(i, (f, c)): (usize, (&RawFeature, &Cpts))| {
-                let place = place(i, &c.id);
-                let shape = polygons(path, &place, f)?;
+            .filter_map(|(i, (f, c))| c.as_ref().map(|c| (i, f, c)))
+            .map(|(i, f, c): (usize, &RawFeature, &Cpts)| {
+                let place = format!("feature {i} ({})", c.id);
+                let shape = polygons(path, &place, f, crs)?;
                 let zone = located(path, &place, &shape, None)?;
-                Ok(Perimeter { shape, zone })
+                Ok((c.clone(), Perimeter { shape, zone }))
             })
-            .collect::<Result<Vec<_>>>()?;
-        Ok(PerimeterFile::Polygons(
-            cpts.into_iter().zip(shapes).collect(),
-        ))
+            .collect::<Result<Vec<_>>>()
+            .map(PerimeterFile::Polygons)
     })
 }
 
-fn place(i: usize, id: &str) -> String {
-    format!("feature {i} (id {id})")
+/// The features' properties as a table: one column per property name met, in order.
+fn attribute_table(features: &[RawFeature]) -> Table {
+    let mut columns: Vec<String> = Vec::new();
+    for f in features {
+        for key in f.properties.iter().flat_map(|p| p.keys()) {
+            if !columns.contains(key) {
+                columns.push(key.clone());
+            }
+        }
+    }
+    let rows = features
+        .iter()
+        .enumerate()
+        .map(|(i, f)| Row {
+            place: format!("feature {i}"),
+            cells: columns
+                .iter()
+                .map(|c| text_property(f, c).unwrap_or_default().trim().to_string())
+                .collect(),
+        })
+        .collect();
+    Table { columns, rows }
 }
 
-fn status_of(path: &Path, place: &str, raw: Option<String>) -> Result<Status> {
-    let raw = raw.unwrap_or_default();
-    Status::parse(&raw).ok_or_else(|| {
-        Error::input(
-            path,
-            place,
-            format!("unknown status {raw:?}"),
-            "use one of signataire_aci, projet, pre_projet in the `statut` column",
+fn read_membership(
+    path: &Path,
+    options: &PerimeterOptions,
+    repairs: &mut Repairs,
+    provenance: &mut Provenance,
+) -> Result<PerimeterFile> {
+    let known: Vec<String> = [CODE_COLUMNS, COMMUNE_NAME_COLUMNS, ID_COLUMNS, NAME_COLUMNS]
+        .concat()
+        .iter()
+        .map(|c| fold(c))
+        .chain(
+            [&options.id_field, &options.name_field]
+                .into_iter()
+                .flatten()
+                .map(|c| fold(c)),
         )
-    })
-}
-
-const MEMBERSHIP_COLUMNS: [&str; 4] = ["cpts_id", "cpts_nom", "statut", "code_insee"];
-
-fn read_membership(path: &Path, repairs: &mut Repairs) -> Result<PerimeterFile> {
-    let text = std::fs::read(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let header = text.split(|b| *b == b'\n').next().unwrap_or_default();
-    let count = |c: u8| header.iter().filter(|b| **b == c).count();
-    let delimiter = [b';', b',', b'\t']
-        .into_iter()
-        .max_by_key(|&d| (count(d), d == b';'))
-        .unwrap_or(b';');
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .from_reader(text.as_slice());
-    let headers = reader.headers().map_err(|e| csv_error(path, &e))?.clone();
-    let column = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h.trim().trim_start_matches('\u{feff}') == name)
-            .ok_or_else(|| {
-                Error::input(
-                    path,
-                    "line 1",
-                    format!(
-                        "no column `{name}` (columns: {})",
-                        headers.iter().collect::<Vec<_>>().join(", ")
-                    ),
-                    format!(
-                        "a membership table has the columns {}",
-                        MEMBERSHIP_COLUMNS.join(";")
-                    ),
-                )
-            })
-    };
-    let [id_col, nom_col, statut_col, code_col] = [
-        column(MEMBERSHIP_COLUMNS[0])?,
-        column(MEMBERSHIP_COLUMNS[1])?,
-        column(MEMBERSHIP_COLUMNS[2])?,
-        column(MEMBERSHIP_COLUMNS[3])?,
-    ];
+        .collect();
+    let is_header = |cells: &[String]| cells.iter().any(|c| known.contains(&fold(c)));
+    let table = read_table(
+        path,
+        options.sheet.as_deref(),
+        is_header,
+        "perimeters",
+        provenance,
+    )?;
+    let communes = commune_columns(path, &table, provenance)?;
+    let per_row = read_cpts(path, &table, options, "row", provenance)?;
     let mut cpts: Vec<Cpts> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| csv_error(path, &e))?;
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
-        let place = format!("line {line}");
-        let field = |c: usize| record.get(c).unwrap_or("").trim().to_string();
-        let id = field(id_col);
-        if id.is_empty() {
-            return Err(Error::input(
-                path,
-                &place,
-                "the CPTS id is empty",
-                "fill in cpts_id",
-            ));
-        }
-        let this = Cpts {
-            nom: field(nom_col),
-            statut: status_of(path, &place, Some(field(statut_col)))?,
-            id: id.clone(),
-        };
-        let k = *index.entry(id.clone()).or_insert_with(|| {
+    for (row, this) in table.rows.iter().zip(per_row) {
+        let Some(this) = this else { continue };
+        let k = *index.entry(this.id.clone()).or_insert_with(|| {
             cpts.push(this.clone());
             cpts.len() - 1
         });
         if cpts[k] != this {
             return Err(Error::input(
                 path,
-                &place,
-                format!("CPTS {id} has another name or status than on its first line"),
-                "give each CPTS the same cpts_nom and statut on every line",
+                &row.place,
+                format!(
+                    "CPTS {:?} has another name or status than on its first row",
+                    this.id
+                ),
+                "give each CPTS the same name and status on every row",
             ));
-        }
-        let raw = field(code_col);
-        let (code, reading) = InseeCode::parse(&raw).ok_or_else(|| {
-            Error::input(
-                path,
-                &place,
-                format!("`{raw}` is not an INSEE code (5 characters: 01001, 2A004, 75101)"),
-                "correct code_insee",
-            )
-        })?;
-        if reading == CodeReading::LeadingZeroRestored {
-            repairs.codes += 1;
         }
         rows.push(MemberRow {
             cpts: k,
-            code,
-            line,
+            commune: communes.read(path, row, repairs)?,
+            place: row.place.clone(),
         });
     }
     if cpts.is_empty() {
         return Err(Error::input(
             path,
             "the whole file",
-            "the table has no row",
-            "list one commune per line",
+            "the table lists no CPTS",
+            "list one commune per row, with its CPTS",
         ));
     }
     Ok(PerimeterFile::Membership { cpts, rows })
 }
 
-fn csv_error(path: &Path, e: &csv::Error) -> Error {
-    let place = e
-        .position()
-        .map(|p| format!("line {}", p.line()))
-        .unwrap_or_else(|| "the whole file".into());
-    Error::input(
-        path,
-        place,
-        format!("unreadable CSV: {e}"),
-        "save the table as UTF-8 CSV separated by `;`, `,` or tabs",
-    )
+/// Where a membership table names its communes.
+enum CommuneColumns {
+    Code(usize),
+    Name { nom: usize, departement: usize },
+}
+
+fn commune_columns(
+    path: &Path,
+    table: &Table,
+    provenance: &mut Provenance,
+) -> Result<CommuneColumns> {
+    let mut find =
+        |candidates, what, flag| find_column(path, table, None, candidates, what, flag, provenance);
+    if let Some(c) = find(CODE_COLUMNS, "commune codes", "a code_insee column")? {
+        return Ok(CommuneColumns::Code(c));
+    }
+    let nom = find(
+        COMMUNE_NAME_COLUMNS,
+        "commune names",
+        "a nom_commune column",
+    )?;
+    let departement = find(DEPARTEMENT_COLUMNS, "départements", "a departement column")?;
+    match (nom, departement) {
+        (Some(nom), Some(departement)) => Ok(CommuneColumns::Name { nom, departement }),
+        _ => Err(Error::input(
+            path,
+            "the header",
+            format!(
+                "no column gives the communes (columns: {})",
+                table.columns.join(", ")
+            ),
+            "add a code_insee column, or nom_commune and departement columns",
+        )),
+    }
+}
+
+impl CommuneColumns {
+    fn read(&self, path: &Path, row: &Row, repairs: &mut Repairs) -> Result<CommuneRef> {
+        match *self {
+            CommuneColumns::Code(c) => {
+                let raw = row.cell(c);
+                let (code, reading) = InseeCode::parse(raw).ok_or_else(|| {
+                    Error::input(
+                        path,
+                        &row.place,
+                        format!("`{raw}` is not an INSEE code (5 characters: 01001, 2A004, 75101)"),
+                        "correct the commune code",
+                    )
+                })?;
+                if reading == CodeReading::LeadingZeroRestored {
+                    repairs.codes += 1;
+                }
+                Ok(CommuneRef::Code(code))
+            }
+            CommuneColumns::Name { nom, departement } => {
+                let (nom, departement) = (row.cell(nom), row.cell(departement));
+                if nom.is_empty() || departement.is_empty() {
+                    return Err(Error::input(
+                        path,
+                        &row.place,
+                        "the commune name or its département is blank",
+                        "fill in both",
+                    ));
+                }
+                Ok(CommuneRef::Name {
+                    nom: nom.to_string(),
+                    departement: pad_numeric(departement.to_uppercase()),
+                })
+            }
+        }
+    }
 }

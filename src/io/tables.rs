@@ -13,6 +13,7 @@ pub fn write_tables(dir: &Path, summary: &Summary) -> std::io::Result<()> {
         "population",
         "tier",
         "funding_max_eur",
+        "partial",
         "departements",
     ])?;
     for c in &summary.cpts {
@@ -23,6 +24,7 @@ pub fn write_tables(dir: &Path, summary: &Summary) -> std::io::Result<()> {
             format!("{:.2}", c.population),
             c.tier.to_string(),
             c.funding_max_eur.to_string(),
+            c.partial.to_string(),
             c.departements.join(","),
         ])?;
     }

@@ -27,7 +27,7 @@ pub fn run(args: &AnalyzeArgs) -> cpts_coverage::Result<()> {
     let tariff = args.analysis.tariff()?;
     let stages = args.verbosity.stages();
     stages.stage("reading the inputs");
-    let inputs = Inputs::load(&args.analysis.load_options(args.perimeters.clone()))?;
+    let inputs = Inputs::load(&args.analysis.load_options(args.perimeters.clone())?)?;
     let analysis = analyse(&inputs, &args.analysis.options(), &stages)?;
     let summary = Summary::new(&inputs, &analysis, &tariff);
     stages.stage("writing the outputs");

@@ -1,7 +1,9 @@
 //! Arguments and displays shared by the subcommands that run an analysis.
 
 use clap::Args;
+use cpts_coverage::io::cpts_attributes::{Exclusion, PerimeterOptions};
 use cpts_coverage::model::Status;
+use cpts_coverage::vocabulary::StatusVocabulary;
 use cpts_coverage::{CommuneFields, LoadOptions, Options, Progress, Tariff};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
@@ -32,6 +34,64 @@ pub struct AnalysisArgs {
     pub tariff: Option<PathBuf>,
     #[command(flatten)]
     pub fields: FieldArgs,
+    #[command(flatten)]
+    pub perimeter: PerimeterArgs,
+}
+
+/// How to read the perimeter file as a planner keeps it.
+#[derive(Args)]
+pub struct PerimeterArgs {
+    /// Column of the CPTS id (default: id, cpts_id, code_cpts…; without one, the name
+    /// is the id).
+    #[arg(long, value_name = "COLUMN")]
+    cpts_id_field: Option<String>,
+    /// Column of the CPTS name (default: nom, cpts_nom, nom_cpts, name…).
+    #[arg(long, value_name = "COLUMN")]
+    cpts_name_field: Option<String>,
+    /// Column of the status (default: statut, statut_aci, status…).
+    #[arg(long, value_name = "COLUMN")]
+    cpts_status_field: Option<String>,
+    /// Table of status labels (`label;statut` lines) replacing the shipped one
+    /// ("ACI signé", "lettre d'intention"…: data/status_labels.csv).
+    #[arg(long, value_name = "FILE")]
+    status_map: Option<PathBuf>,
+    /// Status of the CPTS when the file has no status column or a blank status.
+    #[arg(long, value_name = "STATUS", default_value = "signataire_aci", value_parser = parse_status)]
+    default_status: Status,
+    /// Drop the features (or rows) whose FIELD reads VALUE, such as a "HORS CPTS"
+    /// feature drawing the white zone (repeatable).
+    #[arg(long, value_name = "FIELD=VALUE")]
+    exclude_where: Vec<Exclusion>,
+    /// Sheet of a spreadsheet membership table (default: the first).
+    #[arg(long, value_name = "NAME")]
+    sheet: Option<String>,
+}
+
+impl PerimeterArgs {
+    /// The reading options these flags give.
+    pub fn options(&self) -> cpts_coverage::Result<PerimeterOptions> {
+        let vocabulary = match &self.status_map {
+            Some(path) => StatusVocabulary::parse(path, &read_text(path)?)?,
+            None => StatusVocabulary::shipped(),
+        };
+        Ok(PerimeterOptions {
+            id_field: self.cpts_id_field.clone(),
+            name_field: self.cpts_name_field.clone(),
+            status_field: self.cpts_status_field.clone(),
+            vocabulary,
+            default_status: self.default_status,
+            exclude: self.exclude_where.clone(),
+            sheet: self.sheet.clone(),
+        })
+    }
+}
+
+/// A whole text file, or an error naming it.
+fn read_text(path: &std::path::Path) -> cpts_coverage::Result<String> {
+    std::fs::read_to_string(path).map_err(|source| cpts_coverage::Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// Property names of the communes layer.
@@ -66,9 +126,9 @@ impl AnalysisArgs {
     }
 
     /// What to read, with `perimeters` as the perimeter file.
-    pub fn load_options(&self, perimeters: PathBuf) -> LoadOptions {
+    pub fn load_options(&self, perimeters: PathBuf) -> cpts_coverage::Result<LoadOptions> {
         let f = &self.fields;
-        LoadOptions {
+        Ok(LoadOptions {
             communes: self.communes.clone(),
             perimeters,
             arrondissements: self.arrondissements.clone(),
@@ -79,7 +139,8 @@ impl AnalysisArgs {
                 departement: f.departement_field.clone(),
                 region: f.region_field.clone(),
             },
-        }
+            perimeter: self.perimeter.options()?,
+        })
     }
 
     pub fn options(&self) -> Options {
@@ -92,14 +153,7 @@ impl AnalysisArgs {
     /// The tariff given with `--tariff`, or the shipped one.
     pub fn tariff(&self) -> cpts_coverage::Result<Tariff> {
         match &self.tariff {
-            Some(path) => {
-                let text =
-                    std::fs::read_to_string(path).map_err(|source| cpts_coverage::Error::Read {
-                        path: path.clone(),
-                        source,
-                    })?;
-                Tariff::parse(path, &text)
-            }
+            Some(path) => Tariff::parse(path, &read_text(path)?),
             None => Ok(Tariff::default_tariff()),
         }
     }

@@ -34,9 +34,10 @@ pub fn run(args: &DiffArgs) -> cpts_coverage::Result<()> {
     let options = args.analysis.options();
     let stages = args.verbosity.stages();
     stages.stage("reading the communes");
-    let territory = Territory::load(&args.analysis.load_options(args.before.clone()))?;
+    let load = args.analysis.load_options(args.before.clone())?;
+    let territory = Territory::load(&load)?;
     let side = |path: &PathBuf, territory: Territory| -> cpts_coverage::Result<_> {
-        let inputs = Inputs::with_perimeters(territory, path)?;
+        let inputs = Inputs::with_perimeters(territory, path, &load.perimeter)?;
         let analysis = analyse(&inputs, &options, &stages)?;
         let summary = Summary::new(&inputs, &analysis, &tariff);
         Ok((inputs, analysis, summary))

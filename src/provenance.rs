@@ -1,0 +1,104 @@
+//! Provenance of the figures: which files were read, in which format and CRS, and what
+//! the engine took for granted to read them as they came (a name standing for an id, a
+//! status label read as a status, a feature dropped…), stated in `summary.json` so that
+//! a planner can check each choice.
+
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// What was read and what was assumed, in the order it happened.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Provenance {
+    pub sources: Vec<Source>,
+    pub assumptions: Vec<Assumption>,
+}
+
+impl Provenance {
+    /// Records that `path` was read as the `role` input.
+    pub fn read(&mut self, role: &str, path: &Path, format: &str, crs: Option<String>) {
+        self.sources.push(Source {
+            role: role.into(),
+            file: path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            format: format.into(),
+            crs,
+        });
+    }
+
+    /// Records an assumption.
+    pub fn assume(&mut self, kind: AssumptionKind, count: usize, text: impl Into<String>) {
+        self.assumptions.push(Assumption {
+            kind,
+            text: text.into(),
+            count,
+        });
+    }
+}
+
+/// One input file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    /// `communes`, `arrondissements` or `perimeters`.
+    pub role: String,
+    /// File name, without its directory (outputs do not depend on where inputs lie).
+    pub file: String,
+    /// `geojson`, `csv`, `xlsx` or `ods`.
+    pub format: String,
+    /// The CRS of a geometry file, as read.
+    pub crs: Option<String>,
+}
+
+/// The kind of an [`Assumption`]: a stable code for filters and CI rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssumptionKind {
+    /// The coordinate reference system a file declares, and how it was read.
+    Crs,
+    /// A column found under another name than the default one.
+    Column,
+    /// No id column: each CPTS is identified by its name.
+    IdFromName,
+    /// No status (column or value): the default status was given.
+    DefaultStatus,
+    /// A planner's status label read as one of the three statuses.
+    StatusLabel,
+    /// Features or rows dropped by `--exclude-where`.
+    Excluded,
+    /// A table not in UTF-8, read as Windows-1252 (Latin-1).
+    Encoding,
+    /// The sheet of a spreadsheet that was read, and its header row.
+    Sheet,
+    /// Commune names matched to codes loosely (case, accents, articles, Saint/St).
+    LooseName,
+    /// Membership rows naming communes of départements absent from the communes layer.
+    OutsideTerritory,
+    /// CPTS whose perimeter reaches beyond the supplied communes: figures are partial.
+    Partial,
+    /// Communes listed by several CPTS, counted as overlaps.
+    SharedCommune,
+}
+
+/// One assumption: its kind, a sentence for the planner, and how many features, rows,
+/// CPTS or communes it concerns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Assumption {
+    pub kind: AssumptionKind,
+    pub text: String,
+    pub count: usize,
+}
+
+/// A list of items for a message, cut after `shown` with "and N more".
+pub fn listing(items: &[String], shown: usize) -> String {
+    let mut text = items
+        .iter()
+        .take(shown)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if items.len() > shown {
+        text.push_str(&format!(" and {} more", items.len() - shown));
+    }
+    text
+}
