@@ -109,11 +109,12 @@ pub fn find_column(
     given: Option<&str>,
     candidates: &[&str],
     what: &str,
-    flag: &str,
+    flag: Option<&str>,
     provenance: &mut Provenance,
 ) -> Result<Option<usize>> {
     let position = |name: &str| table.columns.iter().position(|c| fold(c) == fold(name));
     if let Some(name) = given {
+        let flag = flag.unwrap_or("the option");
         return position(name).map(Some).ok_or_else(|| {
             Error::input(
                 path,
@@ -132,10 +133,13 @@ pub fn find_column(
             provenance.assume(
                 AssumptionKind::Column,
                 1,
-                format!(
-                    "perimeters: {what} read from column `{}` ({flag} to choose another)",
-                    table.columns[i]
-                ),
+                match flag {
+                    Some(flag) => format!(
+                        "perimeters: {what} read from column `{}` (choose another with {flag})",
+                        table.columns[i]
+                    ),
+                    None => format!("perimeters: {what} read from column `{}`", table.columns[i]),
+                },
             );
         }
     }
@@ -159,7 +163,7 @@ pub fn read_cpts(
             given.as_deref(),
             candidates,
             what,
-            flag,
+            Some(flag),
             provenance,
         )
     };

@@ -246,16 +246,12 @@ fn commune_columns(
     provenance: &mut Provenance,
 ) -> Result<CommuneColumns> {
     let mut find =
-        |candidates, what, flag| find_column(path, table, None, candidates, what, flag, provenance);
-    if let Some(c) = find(CODE_COLUMNS, "commune codes", "a code_insee column")? {
+        |candidates, what| find_column(path, table, None, candidates, what, None, provenance);
+    if let Some(c) = find(CODE_COLUMNS, "commune codes")? {
         return Ok(CommuneColumns::Code(c));
     }
-    let nom = find(
-        COMMUNE_NAME_COLUMNS,
-        "commune names",
-        "a nom_commune column",
-    )?;
-    let departement = find(DEPARTEMENT_COLUMNS, "départements", "a departement column")?;
+    let nom = find(COMMUNE_NAME_COLUMNS, "commune names")?;
+    let departement = find(DEPARTEMENT_COLUMNS, "départements")?;
     match (nom, departement) {
         (Some(nom), Some(departement)) => Ok(CommuneColumns::Name { nom, departement }),
         _ => Err(Error::input(

@@ -52,6 +52,9 @@ fn report(s: &Summary, args: &AnalyzeArgs) {
             s.repairs.codes
         );
     }
+    for a in &s.assumptions {
+        eprintln!("assumed: {}", a.text);
+    }
     let counted: Vec<&str> = s.statuses_counted.iter().map(|s| s.as_str()).collect();
     println!(
         "{} mode, {} units, {} CPTS: {:.2} % of {:.0} inhabitants covered ({})",
