@@ -37,6 +37,7 @@ pub mod projection;
 pub mod provenance;
 pub mod repair;
 pub mod summary;
+pub mod validation;
 pub mod vocabulary;
 pub mod white_zones;
 

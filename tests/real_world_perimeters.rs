@@ -550,3 +550,35 @@ fn the_real_alpes_maritimes_export_runs_as_published() {
         ])
     );
 }
+
+#[test]
+fn a_windows_1252_table_is_read_and_said_so() {
+    // "CPTS du Goëlo" saved by a spreadsheet in Windows-1252: ë is the byte 0xEB.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("listing.csv");
+    let mut bytes = b"cpts_nom;statut;code_insee\nCPTS du Go".to_vec();
+    bytes.push(0xEB);
+    bytes.extend_from_slice(b"lo;ACI sign");
+    bytes.push(0xE9);
+    bytes.extend_from_slice(b";22901\n");
+    std::fs::write(&path, bytes).unwrap();
+    let s = summary(&path, &[]);
+    assert_eq!(cpts_row(&s, "CPTS du Goëlo")["statut"], "signataire_aci");
+    close(&s["covered_population"], 1_000.0, 1e-9);
+    assert!(assumption_text(&s, "encoding").contains("Windows-1252"));
+}
+
+#[test]
+fn blank_rows_are_named() {
+    let (_dir, path) = table("listing.csv", "cpts_id;cpts_nom;code_insee\n;;22901\n");
+    fails_with(&path, &[], &["line 2", "neither an id nor a name"]);
+    let (_dir, path) = table(
+        "listing.csv",
+        "cpts_nom;nom_commune;departement\nCPTS A;;22\n",
+    );
+    fails_with(
+        &path,
+        &[],
+        &["line 2", "the commune name or its département is blank"],
+    );
+}

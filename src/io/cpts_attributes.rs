@@ -100,9 +100,23 @@ pub const STATUS_COLUMNS: &[&str] = &[
     "stade",
 ];
 
+/// The column names of the documented formats (`id;nom;statut` layers,
+/// `cpts_id;cpts_nom;statut;code_insee` tables, `nom_commune;departement` instead of
+/// codes): finding them is no assumption.
+const DOCUMENTED_COLUMNS: &[&str] = &[
+    "id",
+    "nom",
+    "statut",
+    "cpts_id",
+    "cpts_nom",
+    "code_insee",
+    "nom_commune",
+    "departement",
+];
+
 /// Finds a column: the one given with `flag` (which must exist), or the first of
 /// `candidates` present, compared folded. A column found under another name than the
-/// default is stated in `provenance`.
+/// documented ones is stated in `provenance`.
 pub fn find_column(
     path: &Path,
     table: &Table,
@@ -129,7 +143,7 @@ pub fn find_column(
     }
     let found = candidates.iter().find_map(|c| position(c).map(|i| (i, *c)));
     if let Some((i, candidate)) = found {
-        if candidate != candidates[0] {
+        if !DOCUMENTED_COLUMNS.contains(&candidate) {
             provenance.assume(
                 AssumptionKind::Column,
                 1,

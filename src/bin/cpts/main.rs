@@ -4,6 +4,7 @@ mod analyze;
 mod check;
 mod common;
 mod diff;
+mod validate;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -34,6 +35,11 @@ enum Command {
     /// Example: cpts diff --communes communes.geojson --before old.geojson
     ///   --after new.geojson --out diff/
     Diff(diff::DiffArgs),
+    /// Check the inputs before a long run and list every finding with its fix: exit 0
+    /// clean, 1 warnings, 2 errors.
+    ///
+    /// Example: cpts validate --communes communes.geojson --perimeters cpts.xlsx
+    Validate(validate::ValidateArgs),
 }
 
 fn main() -> ExitCode {
@@ -41,6 +47,7 @@ fn main() -> ExitCode {
         Command::Analyze(args) => analyze::run(&args).map(|()| ExitCode::SUCCESS),
         Command::Check(args) => check::run(&args),
         Command::Diff(args) => diff::run(&args).map(|()| ExitCode::SUCCESS),
+        Command::Validate(args) => validate::run(&args),
     };
     outcome.unwrap_or_else(|e| {
         eprintln!("error: {e}");

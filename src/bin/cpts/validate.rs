@@ -1,0 +1,70 @@
+//! `cpts validate`: read and analyse the inputs without writing any output, and report
+//! every finding with its fix.
+
+use crate::common::AnalysisArgs;
+use clap::Args;
+use cpts_coverage::io::atomic::write_file;
+use cpts_coverage::validation::{error_finding, exit_status, findings, Finding, Level};
+use cpts_coverage::{analyse, Inputs, Summary};
+use serde_json::json;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Check the inputs before a long run: exit 0 clean, 1 warnings, 2 errors.
+#[derive(Args)]
+pub struct ValidateArgs {
+    /// CPTS perimeters, as for `cpts analyze`.
+    #[arg(long, value_name = "FILE")]
+    perimeters: PathBuf,
+    /// Also write the findings as JSON.
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+    #[command(flatten)]
+    analysis: AnalysisArgs,
+}
+
+/// Runs `cpts validate`.
+pub fn run(args: &ValidateArgs) -> cpts_coverage::Result<ExitCode> {
+    args.analysis.start_threads();
+    let found = match inspect(args) {
+        Ok(found) => found,
+        Err(e) => vec![error_finding(&e)],
+    };
+    let status = exit_status(&found);
+    print_table(&found);
+    if let Some(path) = &args.json {
+        let report = json!({"exit_status": status, "findings": found});
+        let mut text = serde_json::to_vec_pretty(&report).unwrap_or_default();
+        text.push(b'\n');
+        write_file(path, &text)?;
+    }
+    Ok(ExitCode::from(status))
+}
+
+fn inspect(args: &ValidateArgs) -> cpts_coverage::Result<Vec<Finding>> {
+    let tariff = args.analysis.tariff()?;
+    let inputs = Inputs::load(&args.analysis.load_options(args.perimeters.clone())?)?;
+    let analysis = analyse(&inputs, &args.analysis.options(), &())?;
+    let summary = Summary::new(&inputs, &analysis, &tariff);
+    Ok(findings(&inputs.units, &summary))
+}
+
+fn print_table(found: &[Finding]) {
+    let width = found.iter().map(|f| f.kind.len()).max().unwrap_or(4).max(4);
+    if !found.is_empty() {
+        println!("{:<7}  {:<width$}  finding", "level", "kind");
+    }
+    for f in found {
+        println!("{:<7}  {:<width$}  {}", f.level.as_str(), f.kind, f.message);
+        if !f.fix.is_empty() {
+            println!("{:<7}  {:<width$}  fix: {}", "", "", f.fix);
+        }
+    }
+    let count = |level| found.iter().filter(|f| f.level == level).count();
+    println!(
+        "{} errors, {} warnings, {} notes",
+        count(Level::Error),
+        count(Level::Warning),
+        count(Level::Info)
+    );
+}
