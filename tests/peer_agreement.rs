@@ -83,6 +83,10 @@ fn world1(perimeters: &str, expected: &str) {
     let sliver_share =
         s["sliver_population"].as_f64().unwrap() / s["total_population"].as_f64().unwrap();
     assert!(sliver_share < 1e-5, "{sliver_share}");
+    // The national Markdown report fits a CI log.
+    let report = std::fs::read_to_string(dir.path().join("out/report.md")).unwrap();
+    assert!(report.lines().count() <= 60, "{report}");
+    assert!(report.contains("| chevauchements | 10 paires"), "{report}");
 }
 
 #[test]

@@ -582,3 +582,40 @@ fn blank_rows_are_named() {
         &["line 2", "the commune name or its département is blank"],
     );
 }
+
+#[test]
+fn the_markdown_report_states_the_assumptions_within_sixty_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = analyze(&quirk("cpts-listing.xlsx"), &dir.path().join("out"), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report = std::fs::read_to_string(dir.path().join("out/report.md")).unwrap();
+    let s = read_json(&dir.path().join("out/summary.json"));
+    for a in s["assumptions"].as_array().unwrap() {
+        let text = a["text"].as_str().unwrap();
+        assert!(report.contains(text), "{text} not in the report:\n{report}");
+    }
+    assert!(report.contains("| couverte (signataire_aci, projet, pre_projet) | 10 000 (66,7 %) |"));
+    assert!(report.contains("| CPTS partielles (hors communes fournies) | 1 |"));
+    assert!(report.contains("- perimeters : cpts-listing.xlsx (xlsx)"));
+    // Forty CPTS with forty labels of their own: more assumptions than the report
+    // holds; it stops at sixty lines and sends the reader to summary.json.
+    let mut listing = String::from("cpts_nom;statut;code_insee\n");
+    let mut map = String::new();
+    for k in 0..40 {
+        listing.push_str(&format!("CPTS {k};étape {k};2290{}\n", k % 5 + 1));
+        map.push_str(&format!("étape {k};projet\n"));
+    }
+    let (tables, path) = table("listing.csv", &listing);
+    let map_path = tables.path().join("map.csv");
+    std::fs::write(&map_path, map).unwrap();
+    let run = analyze(
+        &path,
+        &dir.path().join("out"),
+        &["--status-map", map_path.to_str().unwrap()],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report = std::fs::read_to_string(dir.path().join("out/report.md")).unwrap();
+    let lines = report.lines().count();
+    assert!(lines <= 60, "{lines} lines:\n{report}");
+    assert!(report.contains("autres (summary.json)"), "{report}");
+}

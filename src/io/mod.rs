@@ -8,5 +8,6 @@ pub mod diff_report;
 mod geojson_in;
 pub mod output;
 pub mod perimeters;
+pub mod report_md;
 pub mod table;
 mod tables;

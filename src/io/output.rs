@@ -6,6 +6,7 @@ use crate::error::Result;
 use crate::inputs::{Inputs, Perimeters};
 use crate::io::atomic::replace_dir;
 use crate::io::check_report::CHECK_FILES;
+use crate::io::report_md::markdown_report;
 use crate::model::Unit;
 use crate::projection::to_wgs84;
 use crate::summary::Summary;
@@ -20,8 +21,9 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 
 /// The files `analyze` writes.
-pub const OUTPUT_FILES: [&str; 8] = [
+pub const OUTPUT_FILES: [&str; 9] = [
     "summary.json",
+    "report.md",
     "communes.geojson",
     "cpts.geojson",
     "white_zones.geojson",
@@ -55,6 +57,7 @@ fn write_all(
     let mut text = serde_json::to_string_pretty(summary).map_err(std::io::Error::other)?;
     text.push('\n');
     fs::write(dir.join("summary.json"), text)?;
+    fs::write(dir.join("report.md"), markdown_report(summary))?;
     write_layer(
         &dir.join("communes.geojson"),
         &commune_features(inputs, analysis),
