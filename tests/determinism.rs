@@ -46,7 +46,12 @@ fn same_bytes(communes: PathBuf, perimeters: PathBuf, arrondissements: Option<Pa
         one.keys().collect::<Vec<_>>(),
         many.keys().collect::<Vec<_>>()
     );
-    assert_eq!(one.len(), 8, "{:?}", one.keys());
+    assert_eq!(
+        one.len(),
+        cpts_coverage::io::output::OUTPUT_FILES.len(),
+        "{:?}",
+        one.keys()
+    );
     for (name, bytes) in &one {
         assert!(
             bytes == &many[name],
