@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Fuzzes every reader and the geometry pipeline with cargo-fuzz (libFuzzer), each target
+# for SECONDS (default 600), one after the other, and prints how many inputs each tried.
+# Needs a nightly toolchain and cargo-fuzz (`cargo install cargo-fuzz`).
+#
+#   scripts/fuzz.sh [SECONDS] [TARGET...]
+#
+# Seeds come from fixtures/ and, when present, ../shared/data (small slices, never
+# committed): fuzz/corpus/TARGET. A crash lands in fuzz/artifacts/TARGET/; keep it as a
+# regression test in tests/fuzz_regressions.rs once fixed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-600}
+shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(communes perimeter_layer membership_table spreadsheet pipeline)
+shared=${CPTS_SHARED_DATA:-../shared/data}
+
+python3 - "$shared" <<'PY'
+import json, os, pathlib, random, sys
+shared = pathlib.Path(sys.argv[1])
+corpus = pathlib.Path("fuzz/corpus")
+def seed(target, name, data):
+    d = corpus / target
+    d.mkdir(parents=True, exist_ok=True)
+    (d / name).write_bytes(data if isinstance(data, bytes) else data.encode())
+def sliced(path, n, start=0):
+    layer = json.load(open(path, encoding="utf-8"))
+    layer["features"] = layer["features"][start:start + n]
+    return json.dumps(layer, ensure_ascii=False)
+seed("communes", "quirks.geojson", pathlib.Path("fixtures/quirks/communes.geojson").read_bytes())
+seed("communes", "cotes-d-armor.geojson", sliced("fixtures/communes-22.geojson", 3))
+seed("perimeter_layer", "names-only.geojson", pathlib.Path("fixtures/quirks/cpts-names-only.geojson").read_bytes())
+seed("perimeter_layer", "cpts-22.geojson", sliced("fixtures/cpts-22.geojson", 2))
+seed("membership_table", "cpts-22.csv", "".join(open("fixtures/cpts-22.csv", encoding="utf-8").readlines()[:40]))
+seed("membership_table", "names.csv", "cpts_nom;statut;nom_commune;departement\nCPTS du Goëlo;ACI signé;Garde;22\n"
+     "CPTS Trégor Ouest;Lettre d'intention;St-Aubin;22\nCPTS Trégor Ouest;pré-projet;Morlaix;29\n")
+seed("membership_table", "codes.csv", "cpts_id,cpts_nom,statut,code_insee\nA,CPTS A,projet,22901\nB,CPTS B,signataire_aci,2902\n")
+seed("spreadsheet", "listing.xlsx", b"\x00" + pathlib.Path("fixtures/quirks/cpts-listing.xlsx").read_bytes())
+seed("spreadsheet", "listing.ods", b"\x01" + pathlib.Path("fixtures/quirks/cpts-listing.ods").read_bytes())
+rng = random.Random(7)
+for k in range(8):
+    seed("pipeline", f"random-{k}", bytes(rng.randrange(256) for _ in range(64)))
+if shared.is_dir():
+    france = shared / "france/communes.geojson"
+    if france.is_file():
+        # Corsica (2A/2B codes) and the overseas départements sit at the ends of the file.
+        layer = json.load(open(france, encoding="utf-8"))
+        feats = layer["features"]
+        picks = [f for f in feats if f["properties"].get("departement") in ("2A", "974", "976")][:4]
+        layer["features"] = picks
+        seed("communes", "corsica-overseas.geojson", json.dumps(layer, ensure_ascii=False))
+    raw06 = shared / "real06/cpts06_raw.geojson"
+    if raw06.is_file():
+        seed("perimeter_layer", "real06-raw.geojson", sliced(raw06, 1, 15))
+    paca = shared / "paca_real/cpts_communes_as_published.csv"
+    if paca.is_file():
+        seed("membership_table", "paca.csv", b"".join(open(paca, "rb").readlines()[:30]))
+PY
+
+cd fuzz
+for target in "${targets[@]}"; do
+    mkdir -p "artifacts/$target"
+    log="artifacts/$target.log"
+    cargo +nightly fuzz run "$target" "corpus/$target" -- \
+        -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=20 -max_len=65536 \
+        -print_final_stats=1 >"$log" 2>&1 || { echo "$target: FINDING, see fuzz/$log and fuzz/artifacts/$target/"; continue; }
+    runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
+    echo "$target: ${seconds} s, ${runs} inputs, no finding"
+done
