@@ -35,7 +35,7 @@ def main():
               "--arrondissements", os.path.join(data, "france", "arrondissements.geojson")]
     subprocess.run(["cargo", "build", "--release", "-q"], cwd=ROOT, check=True)
     out = tempfile.mkdtemp()
-    ours = [os.path.join(ROOT, "target", "release", "cpts"), "analyze", "-q"] + inputs + ["--out", os.path.join(out, "ours")]
+    ours = [os.path.join(ROOT, "target", "release", "cpts"), "analyze", "-q"] + inputs + ["--out", os.path.join(out, "ours"), "--force"]
     peer = [a.peer_python, os.path.join(SHARED, "peer", "oracle_geopandas.py")] + inputs + ["--out", os.path.join(out, "peer")]
     rows = {"cpts": [], "geopandas": []}
     for i in range(a.runs):

@@ -15,7 +15,7 @@ for mode in polygon membership; do
   esac
   "$root/target/release/cpts" analyze -q --communes "$data/france/communes.geojson" \
     --arrondissements "$data/france/arrondissements.geojson" \
-    --perimeters "$perimeters" --out "$out/$mode"
+    --perimeters "$perimeters" --out "$out/$mode" --force
   echo "== $mode mode"
   python3 "$shared/peer/compare.py" "$out/$mode/summary.json" "$data/world1/expected-$mode/summary.json"
 done

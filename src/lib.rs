@@ -38,6 +38,7 @@ pub mod provenance;
 pub mod repair;
 pub mod summary;
 pub mod validation;
+pub mod validity;
 pub mod vocabulary;
 pub mod white_zones;
 

@@ -1,7 +1,8 @@
 //! Repairs made without guessing, counted so that the summary can say what was changed.
 
+use crate::validity::{is_valid, polygon_is_valid};
 use geo::orient::Direction;
-use geo::{unary_union, MakeValid, MultiPolygon, Orient, Polygon, Validation};
+use geo::{unary_union, MakeValid, MultiPolygon, Orient, Polygon};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -25,13 +26,13 @@ pub fn repair_geometries<'a>(
     shapes
         .into_par_iter()
         .map(|shape| {
-            if shape.is_valid() {
+            if is_valid(shape) {
                 return 0;
             }
             let parts: Vec<Polygon<f64>> = shape
                 .0
                 .iter()
-                .flat_map(|p| match p.is_valid() {
+                .flat_map(|p| match polygon_is_valid(p) {
                     true => vec![p.clone()],
                     false => p.make_valid().map(|m| m.0).unwrap_or_default(),
                 })

@@ -139,8 +139,16 @@ fn a_good_run_writes_every_output_and_prints_the_headline() {
     assert_eq!(s["white_zone_count"], 1);
     let cpts_csv = std::fs::read_to_string(case.path("out/cpts.csv")).unwrap();
     assert_eq!(cpts_csv, "id;nom;statut;population;tier;funding_max_eur;partial;departements\nP1;CPTS Un;signataire_aci;100.00;1;287500;false;03\n");
-    // A second run replaces the outputs of the first.
-    assert_eq!(case.analyze("cpts.geojson", &["-q"]).code, 0);
+    // A second run replaces the outputs of the first only when told to.
+    let again = case.analyze("cpts.geojson", &["-q"]);
+    assert_eq!(again.code, 2);
+    assert!(
+        again.stderr.contains("the directory already holds outputs")
+            && again.stderr.contains("give --force to replace them"),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(case.analyze("cpts.geojson", &["-q", "--force"]).code, 0);
 }
 
 #[test]
@@ -447,6 +455,10 @@ fn refuses_to_write_into_a_directory_of_other_files() {
     std::fs::write(case.path("out/notes.txt"), "keep me").unwrap();
     let run = case.analyze("cpts.geojson", &[]);
     assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("--force"), "{}", run.stderr);
+    // --force replaces outputs, never other files.
+    let run = case.analyze("cpts.geojson", &["--force"]);
+    assert_eq!(run.code, 2);
     assert!(
         run.stderr
             .contains("\"notes.txt\", which is not an output of cpts")
@@ -458,6 +470,73 @@ fn refuses_to_write_into_a_directory_of_other_files() {
         std::fs::read_to_string(case.path("out/notes.txt")).unwrap(),
         "keep me"
     );
+}
+
+#[test]
+fn refuses_to_write_over_its_inputs() {
+    // The communes layer inside the output directory, named like an output.
+    let case = Case::new(
+        &collection(good_communes()),
+        ("cpts.geojson", &good_perimeters()),
+    );
+    std::fs::create_dir(case.path("out")).unwrap();
+    std::fs::rename(
+        case.path("communes.geojson"),
+        case.path("out/communes.geojson"),
+    )
+    .unwrap();
+    let (c, p, o) = (
+        case.path("out/communes.geojson"),
+        case.path("cpts.geojson"),
+        case.path("out"),
+    );
+    let run = cpts(&[
+        "analyze",
+        "--communes",
+        c.to_str().unwrap(),
+        "--perimeters",
+        p.to_str().unwrap(),
+        "--out",
+        o.to_str().unwrap(),
+        "--force",
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("lies in the output directory: the outputs would replace it"),
+        "{}",
+        run.stderr
+    );
+    assert!(c.is_file(), "the input was lost");
+}
+
+#[test]
+fn a_feature_of_a_million_vertices_is_read_in_linear_time() {
+    // A circle of 10⁶ vertices over the communes: geo's validity check alone would
+    // compare 10¹² segment pairs. It gives the coverage of the same circle in 10⁴.
+    let circle = |n: usize| {
+        let ring: Vec<[f64; 2]> = (0..=n)
+            .map(|k| {
+                let a = std::f64::consts::TAU * (k % n) as f64 / n as f64;
+                [3.01 + 0.004 * a.cos(), 46.505 + 0.004 * a.sin()]
+            })
+            .collect();
+        collection(vec![feature(
+            json!({"id": "P1", "nom": "Cercle", "statut": "projet"}),
+            json!({"type": "Polygon", "coordinates": [ring]}),
+        )])
+    };
+    let rate = |n: usize| {
+        let case = Case::new(&collection(good_communes()), ("cpts.geojson", &circle(n)));
+        let run = case.analyze("cpts.geojson", &["-q"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        common::read_json(&case.path("out/summary.json"))["coverage_rate"]
+            .as_f64()
+            .unwrap()
+    };
+    let (fine, coarse) = (rate(1_000_000), rate(10_000));
+    assert!(fine > 0.1, "{fine}");
+    assert!((fine - coarse).abs() < 1e-6, "{fine} vs {coarse}");
 }
 
 #[test]

@@ -11,7 +11,7 @@ use std::time::Duration;
 fn analyze(perimeters: &Path, out: &Path) -> Command {
     let f = common::root().join("fixtures");
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_cpts"));
-    cmd.args(["analyze", "-q", "--communes"])
+    cmd.args(["analyze", "-q", "--force", "--communes"])
         .arg(f.join("communes-22.geojson"));
     cmd.arg("--perimeters")
         .arg(perimeters)

@@ -611,7 +611,7 @@ fn the_markdown_report_states_the_assumptions_within_sixty_lines() {
     let run = analyze(
         &path,
         &dir.path().join("out"),
-        &["--status-map", map_path.to_str().unwrap()],
+        &["--status-map", map_path.to_str().unwrap(), "--force"],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let report = std::fs::read_to_string(dir.path().join("out/report.md")).unwrap();

@@ -59,6 +59,37 @@ pub fn replace_dir(
     Ok(())
 }
 
+/// Checks an output directory before a run spends its time: it must not hold (or be)
+/// one of the `inputs`, and an existing, non-empty one is replaced only with `force`.
+pub fn check_out_dir(dir: &Path, force: bool, inputs: &[&Path]) -> Result<()> {
+    let refuse = |message: String, fix: &str| Error::Output {
+        path: dir.to_path_buf(),
+        message,
+        fix: fix.into(),
+    };
+    if let Ok(out) = dir.canonicalize() {
+        for input in inputs {
+            if input.canonicalize().is_ok_and(|i| i.starts_with(&out)) {
+                return Err(refuse(
+                    format!(
+                        "the input {} lies in the output directory: the outputs would replace it",
+                        input.display()
+                    ),
+                    "choose an --out directory apart from the inputs",
+                ));
+            }
+        }
+    }
+    let holds_something = fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some());
+    if holds_something && !force {
+        return Err(refuse(
+            "the directory already holds outputs".into(),
+            "give --force to replace them, or choose another --out directory",
+        ));
+    }
+    Ok(())
+}
+
 /// Staging directories are named after the process that writes them, so that a later
 /// run can tell those of a killed run from those of a run still going on.
 fn staging_prefix(pid: u32) -> String {

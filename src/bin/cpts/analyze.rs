@@ -2,6 +2,7 @@
 
 use crate::common::{AnalysisArgs, Verbosity};
 use clap::Args;
+use cpts_coverage::io::atomic::check_out_dir;
 use cpts_coverage::{analyse, write_outputs, Inputs, Progress, Summary};
 use std::path::PathBuf;
 
@@ -12,9 +13,12 @@ pub struct AnalyzeArgs {
     /// (cpts_id;cpts_nom;statut;code_insee).
     #[arg(long, value_name = "FILE")]
     perimeters: PathBuf,
-    /// Output directory (replaced if it holds the outputs of an earlier run).
+    /// Output directory, new or empty (see --force).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
+    /// Replace the outputs of an earlier run in --out (never other files).
+    #[arg(long)]
+    force: bool,
     #[command(flatten)]
     analysis: AnalysisArgs,
     #[command(flatten)]
@@ -24,6 +28,11 @@ pub struct AnalyzeArgs {
 /// Runs `cpts analyze`.
 pub fn run(args: &AnalyzeArgs) -> cpts_coverage::Result<()> {
     args.analysis.start_threads();
+    check_out_dir(
+        &args.out,
+        args.force,
+        &args.analysis.input_paths(&args.perimeters),
+    )?;
     let tariff = args.analysis.tariff()?;
     let stages = args.verbosity.stages();
     stages.stage("reading the inputs");

@@ -54,7 +54,7 @@ pub struct PerimeterArgs {
     /// Table of status labels (`label;statut` lines) replacing the shipped one
     /// ("ACI signé", "lettre d'intention"…: data/status_labels.csv).
     #[arg(long, value_name = "FILE")]
-    status_map: Option<PathBuf>,
+    pub status_map: Option<PathBuf>,
     /// Status of the CPTS when the file has no status column or a blank status.
     #[arg(long, value_name = "STATUS", default_value = "signataire_aci", value_parser = parse_status)]
     default_status: Status,
@@ -123,6 +123,19 @@ impl AnalysisArgs {
                 .num_threads(n.max(1))
                 .build_global();
         }
+    }
+
+    /// Every input file, with `perimeters`: outputs must never land on them.
+    pub fn input_paths<'a>(&'a self, perimeters: &'a std::path::Path) -> Vec<&'a std::path::Path> {
+        [Some(self.communes.as_path()), Some(perimeters)]
+            .into_iter()
+            .chain([
+                self.arrondissements.as_deref(),
+                self.tariff.as_deref(),
+                self.perimeter.status_map.as_deref(),
+            ])
+            .flatten()
+            .collect()
     }
 
     /// What to read, with `perimeters` as the perimeter file.

@@ -4,6 +4,7 @@ use crate::common::{AnalysisArgs, Verbosity};
 use clap::Args;
 use cpts_coverage::diff::{diff, Side};
 use cpts_coverage::inputs::Territory;
+use cpts_coverage::io::atomic::check_out_dir;
 use cpts_coverage::io::diff_report::{markdown, write_diff};
 use cpts_coverage::{analyse, Inputs, Progress, Summary};
 use std::path::PathBuf;
@@ -21,6 +22,9 @@ pub struct DiffArgs {
     /// diff_departements.csv, diff.geojson (the changed communes), diff.md.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
+    /// Replace the outputs of an earlier diff in --out (never other files).
+    #[arg(long)]
+    force: bool,
     #[command(flatten)]
     analysis: AnalysisArgs,
     #[command(flatten)]
@@ -30,6 +34,9 @@ pub struct DiffArgs {
 /// Runs `cpts diff`.
 pub fn run(args: &DiffArgs) -> cpts_coverage::Result<()> {
     args.analysis.start_threads();
+    let mut inputs = args.analysis.input_paths(&args.before);
+    inputs.push(&args.after);
+    check_out_dir(&args.out, args.force, &inputs)?;
     let tariff = args.analysis.tariff()?;
     let options = args.analysis.options();
     let stages = args.verbosity.stages();
