@@ -57,11 +57,12 @@ impl Case {
     }
 
     fn analyze(&self, perimeters: &str, extra: &[&str]) -> Run {
-        let (c, p, o) = (
-            self.path("communes.geojson"),
-            self.path(perimeters),
-            self.path("out"),
-        );
+        self.analyze_communes("communes.geojson", perimeters, extra)
+    }
+
+    /// Runs `analyze` with the communes at `communes` (relative to the directory).
+    fn analyze_communes(&self, communes: &str, perimeters: &str, extra: &[&str]) -> Run {
+        let (c, p, o) = (self.path(communes), self.path(perimeters), self.path("out"));
         let mut args = vec![
             "analyze",
             "--communes",
@@ -485,21 +486,7 @@ fn refuses_to_write_over_its_inputs() {
         case.path("out/communes.geojson"),
     )
     .unwrap();
-    let (c, p, o) = (
-        case.path("out/communes.geojson"),
-        case.path("cpts.geojson"),
-        case.path("out"),
-    );
-    let run = cpts(&[
-        "analyze",
-        "--communes",
-        c.to_str().unwrap(),
-        "--perimeters",
-        p.to_str().unwrap(),
-        "--out",
-        o.to_str().unwrap(),
-        "--force",
-    ]);
+    let run = case.analyze_communes("out/communes.geojson", "cpts.geojson", &["--force"]);
     assert_eq!(run.code, 2);
     assert!(
         run.stderr
@@ -507,7 +494,10 @@ fn refuses_to_write_over_its_inputs() {
         "{}",
         run.stderr
     );
-    assert!(c.is_file(), "the input was lost");
+    assert!(
+        case.path("out/communes.geojson").is_file(),
+        "the input was lost"
+    );
 }
 
 #[test]
