@@ -78,6 +78,8 @@ pub enum AssumptionKind {
     Partial,
     /// Communes listed by several CPTS, counted as overlaps.
     SharedCommune,
+    /// Populations that are not whole numbers, used as given.
+    FractionalPopulation,
 }
 
 /// One assumption: its kind, a sentence for the planner, and how many features, rows,

@@ -652,3 +652,41 @@ fn the_sliver_tolerance_must_be_an_area() {
         assert!(run.stderr.contains("not an area in km²"), "{}", run.stderr);
     }
 }
+
+#[test]
+fn deeply_nested_json_is_refused_without_overflowing_the_stack() {
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    // Nested in the properties: the JSON reader's recursion limit answers.
+    let layer = format!(
+        r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"id":{deep}}},"geometry":null}}]}}"#
+    );
+    let case = Case::new(&collection(good_communes()), ("cpts.geojson", &layer));
+    case.fails_with(
+        "cpts.geojson",
+        &["recursion limit exceeded", "not valid GeoJSON"],
+    );
+    // Nested in the coordinates: a malformed geometry.
+    let layer = format!(
+        r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"id":"A"}},"geometry":{{"type":"Polygon","coordinates":{deep}}}}}]}}"#
+    );
+    let case = Case::new(&collection(good_communes()), ("cpts.geojson", &layer));
+    case.fails_with("cpts.geojson", &["feature 0 (A)", "malformed geometry"]);
+}
+
+#[test]
+fn populations_that_are_not_whole_numbers_are_used_and_stated() {
+    let mut communes = good_communes();
+    communes[0]["properties"]["population"] = json!(100.5);
+    let case = Case::new(&collection(communes), ("cpts.geojson", &good_perimeters()));
+    let run = case.analyze("cpts.geojson", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let s = common::read_json(&case.path("out/summary.json"));
+    assert_eq!(s["total_population"], 150.5);
+    assert_eq!(s["assumptions"][0]["kind"], "fractional_population");
+    assert!(
+        run.stderr
+            .contains("not whole numbers, used as given: 03001 (100.5)"),
+        "{}",
+        run.stderr
+    );
+}

@@ -6,7 +6,7 @@ use super::geojson_in::{
 };
 use crate::error::{Error, Result};
 use crate::model::{CodeReading, InseeCode, Unit};
-use crate::provenance::Provenance;
+use crate::provenance::{listing, AssumptionKind, Provenance};
 use crate::repair::Repairs;
 use rayon::prelude::*;
 use serde_json::Value;
@@ -78,7 +78,28 @@ pub fn read_communes(
     })
     .collect();
     check_unique(path, &units)?;
+    state_fractional_populations(&units, provenance);
     Ok(units)
+}
+
+/// States the populations that are not whole numbers (estimates, or a density column
+/// taken for a population): they are used as given.
+fn state_fractional_populations(units: &[Unit], provenance: &mut Provenance) {
+    let fractional: Vec<String> = units
+        .iter()
+        .filter(|u| u.population.fract() != 0.0)
+        .map(|u| format!("{} ({})", u.code, u.population))
+        .collect();
+    if !fractional.is_empty() {
+        provenance.assume(
+            AssumptionKind::FractionalPopulation,
+            fractional.len(),
+            format!(
+                "communes: populations that are not whole numbers, used as given: {}",
+                listing(&fractional, 10)
+            ),
+        );
+    }
 }
 
 /// Reads the arrondissements layer (`code`, `nom`, `population`, `commune`) and puts
