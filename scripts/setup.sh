@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Installs the system libraries cpts-coverage builds against, when they are missing:
-# PROJ (through pkg-config, with its proj.db and datum grids) and libclang for the
-# bindings generator of proj-sys. Debian or Ubuntu; runs apt-get as root or with sudo.
+# PROJ (through pkg-config, with its proj.db and datum grids), SQLite (GeoPackage) and
+# libclang for the bindings generator of proj-sys; and GDAL's command-line tools, with
+# which the tests turn the fixtures into Lambert-93 Shapefiles and GeoPackages.
+# Debian or Ubuntu; runs apt-get as root or with sudo.
 set -euo pipefail
-if pkg-config --exists 'proj >= 9.1' 2>/dev/null && ldconfig -p 2>/dev/null | grep -q libclang; then
+if pkg-config --exists 'proj >= 9.1' sqlite3 2>/dev/null && ldconfig -p 2>/dev/null | grep -q libclang \
+  && command -v ogr2ogr >/dev/null; then
   exit 0
 fi
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends libproj-dev proj-data pkg-config libclang-dev clang >/dev/null
+$SUDO apt-get install -y -qq --no-install-recommends libproj-dev proj-data libsqlite3-dev pkg-config libclang-dev clang gdal-bin >/dev/null
 pkg-config --modversion proj

@@ -109,47 +109,48 @@ impl Zone {
 
 thread_local! {
     /// PROJ objects cannot be shared between threads: each worker keeps its own, by
-    /// source and target EPSG code.
-    static TRANSFORMS: RefCell<HashMap<(u32, u32), Proj>> = RefCell::new(HashMap::new());
+    /// source and target CRS.
+    static TRANSFORMS: RefCell<HashMap<(String, String), Proj>> = RefCell::new(HashMap::new());
 }
 
-const WGS84: u32 = 4326;
+const WGS84: &str = "EPSG:4326";
 
-fn with_transform<T>(from: u32, to: u32, f: impl FnOnce(&Proj) -> Result<T>) -> Result<T> {
+fn with_transform<T>(from: &str, to: &str, f: impl FnOnce(&Proj) -> Result<T>) -> Result<T> {
     TRANSFORMS.with(|cell| {
         let mut map = cell.borrow_mut();
-        let proj =
-            match map.entry((from, to)) {
-                Entry::Occupied(known) => known.into_mut(),
-                Entry::Vacant(slot) => {
-                    let (source, target) = (format!("EPSG:{from}"), format!("EPSG:{to}"));
-                    // `new_known_crs` normalises both ends to easting/northing or lon/lat order.
-                    let proj =
-                        Proj::new_known_crs(&source, &target, None).map_err(|e| {
-                            Error::Projection {
-                        what: "PROJ".into(),
-                        crs: if from == WGS84 { target.clone() } else { source.clone() },
-                        message: e.to_string(),
-                        fix: "check the EPSG code, and that PROJ and its proj.db are installed \
-                              (PROJ_DATA may point at them)"
+        let proj = match map.entry((from.to_string(), to.to_string())) {
+            Entry::Occupied(known) => known.into_mut(),
+            Entry::Vacant(slot) => {
+                // `new_known_crs` normalises both ends to easting/northing or lon/lat order.
+                let proj = Proj::new_known_crs(from, to, None).map_err(|e| Error::Projection {
+                    what: "PROJ".into(),
+                    crs: short(if from == WGS84 { to } else { from }),
+                    message: e.to_string(),
+                    fix:
+                        "check the CRS (an EPSG code or the WKT of a .prj), and that PROJ and its \
+                          proj.db are installed (PROJ_DATA may point at them)"
                             .into(),
-                    }
-                        })?;
-                    slot.insert(proj)
-                }
-            };
+                })?;
+                slot.insert(proj)
+            }
+        };
         f(proj)
     })
 }
 
-fn transform(from: u32, to: u32, shape: &MultiPolygon<f64>) -> Result<MultiPolygon<f64>> {
+/// A CRS definition short enough for a message (a WKT is cut).
+fn short(crs: &str) -> String {
+    crs.chars().take(80).collect()
+}
+
+fn transform(from: &str, to: &str, shape: &MultiPolygon<f64>) -> Result<MultiPolygon<f64>> {
     with_transform(from, to, |proj| {
         shape.try_map_coords(|c: Coord<f64>| {
             proj.convert((c.x, c.y))
                 .map(|(x, y)| Coord { x, y })
                 .map_err(|e| Error::Projection {
                     what: "a shape".into(),
-                    crs: format!("EPSG:{}", if from == WGS84 { to } else { from }),
+                    crs: short(if from == WGS84 { to } else { from }),
                     message: format!("({}, {}): {e}", c.x, c.y),
                     fix: "check the coordinates of the shape".into(),
                 })
@@ -160,20 +161,20 @@ fn transform(from: u32, to: u32, shape: &MultiPolygon<f64>) -> Result<MultiPolyg
 /// WGS84 longitude/latitude to the zone's projected CRS (metres). An error speaks of
 /// "a shape": name it with [`Error::about`].
 pub fn to_projected(zone: Zone, shape: &MultiPolygon<f64>) -> Result<MultiPolygon<f64>> {
-    transform(WGS84, zone.epsg(), shape)
+    transform(WGS84, &format!("EPSG:{}", zone.epsg()), shape)
 }
 
 /// The zone's projected CRS back to WGS84 longitude/latitude.
 pub fn to_wgs84(zone: Zone, shape: &MultiPolygon<f64>) -> Result<MultiPolygon<f64>> {
-    transform(zone.epsg(), WGS84, shape)
+    transform(&format!("EPSG:{}", zone.epsg()), WGS84, shape)
 }
 
-/// Any CRS with an EPSG code (easting/northing or longitude/latitude order) to WGS84
-/// longitude/latitude.
-pub fn epsg_to_wgs84(epsg: u32, shape: &MultiPolygon<f64>) -> Result<MultiPolygon<f64>> {
-    match epsg {
+/// Any CRS PROJ knows (`EPSG:2154`, or the WKT of a `.prj`), easting/northing or
+/// longitude/latitude order, to WGS84 longitude/latitude.
+pub fn crs_to_wgs84(crs: &str, shape: &MultiPolygon<f64>) -> Result<MultiPolygon<f64>> {
+    match crs {
         WGS84 => Ok(shape.clone()),
-        _ => transform(epsg, WGS84, shape),
+        _ => transform(crs, WGS84, shape),
     }
 }
 

@@ -2,7 +2,8 @@
 //! Lyon and Marseille that replace their city when supplied.
 
 use super::geojson_in::{
-    has_property, located, polygons, property_names, text_property, with_features, RawFeature,
+    has_property, located, polygons, property, property_names, text_property, with_features,
+    RawFeature,
 };
 use crate::error::{Error, Result};
 use crate::model::{CodeReading, InseeCode, Unit};
@@ -203,7 +204,7 @@ fn required_text(path: &Path, place: &str, f: &RawFeature, field: &str) -> Resul
 }
 
 fn population_of(path: &Path, place: &str, f: &RawFeature, field: &str) -> Result<f64> {
-    let value = f.properties.as_ref().and_then(|p| p.get(field));
+    let value = property(f, field);
     let population = match value {
         Some(Value::Number(n)) => n.as_f64(),
         _ => None,

@@ -1,7 +1,9 @@
 //! Reading GeoJSON feature collections of polygons, with errors that name the feature.
 
+use super::gpkg_in::{read_gpkg, split_layer};
+use super::shapefile_in::read_shapefile;
 use crate::error::{Error, Result};
-use crate::projection::{epsg_to_wgs84, Zone};
+use crate::projection::{crs_to_wgs84, Zone};
 use crate::provenance::{AssumptionKind, Provenance};
 use geo::{BoundingRect, Coord, LineString, MultiPolygon, Orient, Polygon};
 use serde::de::{Error as _, IgnoredAny, SeqAccess, Visitor};
@@ -18,6 +20,19 @@ pub struct RawFeature<'a> {
     pub properties: Option<Map<String, Value>>,
     #[serde(default, borrow)]
     pub geometry: Option<&'a RawValue>,
+    /// The geometry as another format's reader decoded it (Shapefile, GeoPackage), in
+    /// the layer's CRS; `None` for GeoJSON, whose `geometry` text is parsed later.
+    #[serde(skip)]
+    pub decoded: Option<Decoded>,
+}
+
+/// A geometry decoded by a reader of a binary format.
+#[derive(Debug, Clone)]
+pub enum Decoded {
+    Polygons(MultiPolygon<f64>),
+    Null,
+    /// Not an area: the geometry type's name.
+    Other(String),
 }
 
 #[derive(Deserialize)]
@@ -31,26 +46,38 @@ struct RawCollection<'a> {
     crs: Option<Value>,
 }
 
-/// The coordinate reference system of a GeoJSON layer.
+/// The coordinate reference system of a layer, as read from the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LayerCrs {
-    /// RFC 7946: WGS84 longitude/latitude, no `crs` member.
-    Rfc7946,
-    /// A legacy `crs` member naming an EPSG code (CRS84 is EPSG 4326 in lon/lat order).
-    Declared { name: String, epsg: u32 },
+pub struct LayerCrs {
+    /// The CRS as PROJ reads it: `EPSG:4326`, `EPSG:2154`, or the WKT of a `.prj`.
+    pub definition: String,
+    /// Where it was read: `RFC 7946, no crs member`, `legacy crs member …`, `.prj`…
+    pub source: String,
+    /// The file's format: `geojson`, `shapefile`, `gpkg`.
+    pub format: &'static str,
+    /// Whether a legacy GeoJSON `crs` member was honoured (stated as an assumption).
+    pub legacy_member: bool,
 }
 
 impl LayerCrs {
+    /// WGS84 longitude/latitude, as RFC 7946 GeoJSON always is.
+    pub const WGS84: &'static str = "EPSG:4326";
+
     /// Reads a legacy `crs` member: `{"type": "name", "properties": {"name": …}}`.
     fn of_member(path: &Path, member: Option<&Value>) -> Result<LayerCrs> {
         let Some(member) = member.filter(|m| !m.is_null()) else {
-            return Ok(LayerCrs::Rfc7946);
+            return Ok(LayerCrs {
+                definition: Self::WGS84.into(),
+                source: "RFC 7946, no crs member".into(),
+                format: "geojson",
+                legacy_member: false,
+            });
         };
         let name = member
             .pointer("/properties/name")
             .and_then(Value::as_str)
             .unwrap_or_default();
-        let epsg = if name.ends_with("CRS84") {
+        let epsg: Option<u32> = if name.ends_with("CRS84") {
             Some(4326)
         } else if name.to_ascii_uppercase().contains("EPSG") {
             name.rsplit(':').next().and_then(|n| n.trim().parse().ok())
@@ -58,9 +85,11 @@ impl LayerCrs {
             None
         };
         match epsg {
-            Some(epsg) => Ok(LayerCrs::Declared {
-                name: name.to_string(),
-                epsg,
+            Some(epsg) => Ok(LayerCrs {
+                definition: format!("EPSG:{epsg}"),
+                source: format!("legacy crs member {name}"),
+                format: "geojson",
+                legacy_member: true,
             }),
             None => Err(Error::input(
                 path,
@@ -74,43 +103,65 @@ impl LayerCrs {
     /// Records the layer as the `role` input of `provenance`, with an assumption when a
     /// legacy `crs` member was honoured.
     pub fn record(&self, provenance: &mut Provenance, role: &str, path: &Path) {
-        provenance.read(role, path, "geojson", Some(self.describe()));
-        if let LayerCrs::Declared { name, epsg } = self {
+        provenance.read(role, path, self.format, Some(self.describe()));
+        if self.legacy_member {
             provenance.assume(
                 AssumptionKind::Crs,
                 1,
                 format!(
-                    "{role}: legacy crs member {name} honoured, coordinates read as EPSG:{epsg}"
+                    "{role}: {} honoured, coordinates read as {}",
+                    self.source,
+                    self.name()
                 ),
             );
         }
     }
 
-    /// The EPSG code the coordinates are in.
-    pub fn epsg(&self) -> u32 {
-        match self {
-            LayerCrs::Rfc7946 => 4326,
-            LayerCrs::Declared { epsg, .. } => *epsg,
+    /// The CRS's short name: its EPSG code, or the name inside a WKT.
+    pub fn name(&self) -> String {
+        if self.definition.starts_with("EPSG:") {
+            return self.definition.clone();
         }
+        self.definition
+            .split('"')
+            .nth(1)
+            .unwrap_or(&self.definition)
+            .to_string()
     }
 
     /// How the layer's CRS was read, for the summary.
     pub fn describe(&self) -> String {
-        match self {
-            LayerCrs::Rfc7946 => "EPSG:4326 (RFC 7946, no crs member)".into(),
-            LayerCrs::Declared { name, epsg } => {
-                format!("EPSG:{epsg} (legacy crs member {name})")
-            }
-        }
+        format!("{} ({})", self.name(), self.source)
     }
 }
 
-/// Reads a GeoJSON `FeatureCollection` and hands its features and CRS to `use_features`;
-/// fails on anything else, or on an empty collection.
+/// Reads a polygon layer and hands its features and CRS to `use_features`: a Shapefile
+/// (`.shp`), a GeoPackage layer (`.gpkg`, or `FILE.gpkg:LAYER`), else a GeoJSON
+/// `FeatureCollection`. Fails on anything else, or on an empty layer.
 pub fn with_features<T>(
     path: &Path,
     use_features: impl FnOnce(&[RawFeature], &LayerCrs) -> Result<T>,
 ) -> Result<T> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_lowercase();
+    let decoded = if ext == "shp" {
+        Some(read_shapefile(path)?)
+    } else if ext == "gpkg" {
+        Some(read_gpkg(path, None)?)
+    } else if let Some((file, layer)) = split_layer(path) {
+        Some(read_gpkg(&file, Some(&layer))?)
+    } else {
+        None
+    };
+    if let Some((features, crs)) = decoded {
+        if features.is_empty() {
+            return Err(empty_layer(path));
+        }
+        return use_features(&features, &crs);
+    }
     let text = std::fs::read(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
         source,
@@ -140,20 +191,36 @@ pub fn with_features<T>(
         ));
     }
     if collection.features.is_empty() {
-        return Err(Error::input(
-            path,
-            "the whole file",
-            "the layer has no feature",
-            "check that the right file was given and that the export kept its features",
-        ));
+        return Err(empty_layer(path));
     }
     let crs = LayerCrs::of_member(path, collection.crs.as_ref())?;
     use_features(&collection.features, &crs)
 }
 
+fn empty_layer(path: &Path) -> Error {
+    Error::input(
+        path,
+        "the whole file",
+        "the layer has no feature",
+        "check that the right file was given and that the export kept its features",
+    )
+}
+
+/// A property by name, or by the name cut at 10 characters as dBase stores it
+/// (`departement` is `departemen` in a Shapefile).
+pub fn property<'a>(feature: &'a RawFeature, field: &str) -> Option<&'a Value> {
+    let properties = feature.properties.as_ref()?;
+    properties.get(field).or_else(|| {
+        let cut: String = field.chars().take(10).collect();
+        (feature.decoded.is_some() && cut.len() < field.len())
+            .then(|| properties.get(&cut))
+            .flatten()
+    })
+}
+
 /// Reads a property as text: strings as they are, numbers written out.
 pub fn text_property(feature: &RawFeature, field: &str) -> Option<String> {
-    match feature.properties.as_ref()?.get(field)? {
+    match property(feature, field)? {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
@@ -162,11 +229,7 @@ pub fn text_property(feature: &RawFeature, field: &str) -> Option<String> {
 
 /// Whether the feature has the property at all (null counts as absent).
 pub fn has_property(feature: &RawFeature, field: &str) -> bool {
-    feature
-        .properties
-        .as_ref()
-        .and_then(|p| p.get(field))
-        .is_some_and(|v| !v.is_null())
+    property(feature, field).is_some_and(|v| !v.is_null())
 }
 
 /// The names of the feature's properties, for error messages.
@@ -244,28 +307,37 @@ pub fn polygons(
             "draw the feature's polygon or remove the feature",
         )
     };
-    let raw = feature
-        .geometry
-        .filter(|g| g.get() != "null")
-        .ok_or_else(null)?;
-    let malformed =
-        |e: serde_json::Error| fail(format!("malformed geometry: {e}"), "fix the coordinates");
-    let geometry: RawGeometry = serde_json::from_str(raw.get()).map_err(malformed)?;
-    let coordinates = geometry.coordinates.map(|c| c.get()).unwrap_or("[]");
-    let shape = match geometry.kind.as_str() {
-        "Polygon" => MultiPolygon::new(vec![polygon_of(
-            serde_json::from_str(coordinates).map_err(malformed)?,
-        )]),
-        "MultiPolygon" => {
-            let polygons: Vec<Vec<Vec<Position>>> =
-                serde_json::from_str(coordinates).map_err(malformed)?;
-            MultiPolygon::new(polygons.into_iter().map(polygon_of).collect())
-        }
-        other => {
-            return Err(fail(
-                format!("the geometry is a {other}, a Polygon or MultiPolygon was expected"),
-                "give polygons (communes and perimeters are areas)",
-            ))
+    let not_an_area = |kind: &str| {
+        fail(
+            format!("the geometry is a {kind}, a Polygon or MultiPolygon was expected"),
+            "give polygons (communes and perimeters are areas)",
+        )
+    };
+    let shape = match &feature.decoded {
+        Some(Decoded::Polygons(shape)) => shape.clone(),
+        Some(Decoded::Null) => return Err(null()),
+        Some(Decoded::Other(kind)) => return Err(not_an_area(kind)),
+        None => {
+            let raw = feature
+                .geometry
+                .filter(|g| g.get() != "null")
+                .ok_or_else(null)?;
+            let malformed = |e: serde_json::Error| {
+                fail(format!("malformed geometry: {e}"), "fix the coordinates")
+            };
+            let geometry: RawGeometry = serde_json::from_str(raw.get()).map_err(malformed)?;
+            let coordinates = geometry.coordinates.map(|c| c.get()).unwrap_or("[]");
+            match geometry.kind.as_str() {
+                "Polygon" => MultiPolygon::new(vec![polygon_of(
+                    serde_json::from_str(coordinates).map_err(malformed)?,
+                )]),
+                "MultiPolygon" => {
+                    let polygons: Vec<Vec<Vec<Position>>> =
+                        serde_json::from_str(coordinates).map_err(malformed)?;
+                    MultiPolygon::new(polygons.into_iter().map(polygon_of).collect())
+                }
+                other => return Err(not_an_area(other)),
+            }
         }
     };
     let shape = MultiPolygon::new(
@@ -291,8 +363,9 @@ pub fn polygons(
             "fix the coordinates",
         ));
     }
-    if crs.epsg() != 4326 {
-        let shape = epsg_to_wgs84(crs.epsg(), &shape).map_err(|e| e.about(|| place.to_string()))?;
+    if crs.definition != LayerCrs::WGS84 {
+        let shape =
+            crs_to_wgs84(&crs.definition, &shape).map_err(|e| e.about(|| place.to_string()))?;
         return polygons_in_range(path, place, shape);
     }
     polygons_in_range(path, place, shape)

@@ -1,0 +1,228 @@
+//! Communes as IGN ships them: Lambert-93 Shapefiles (with `.prj`, `.cpg` and dBase field
+//! names cut at 10 characters) and GeoPackages, made here from the GeoJSON fixtures with
+//! GDAL's `ogr2ogr` (Debian's gdal-bin, installed by scripts/setup.sh). The same
+//! analysis read from each must give the same figures.
+
+mod common;
+
+use common::{cpts, read_json, root, shared_data};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// `ogr2ogr` with `args`, or `None` (and a message) when GDAL is not installed.
+fn ogr2ogr(args: &[&str]) -> Option<()> {
+    match Command::new("ogr2ogr").args(args).output() {
+        Ok(out) => {
+            assert!(
+                out.status.success(),
+                "ogr2ogr {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            Some(())
+        }
+        Err(_) => {
+            eprintln!("skipped: ogr2ogr is not installed (scripts/setup.sh installs gdal-bin)");
+            None
+        }
+    }
+}
+
+/// `source` as a Lambert-93 Shapefile and a GeoPackage layer `commune` in `dir`.
+fn lambert93_copies(source: &Path, dir: &Path) -> Option<[PathBuf; 2]> {
+    let (shp, gpkg) = (dir.join("communes.shp"), dir.join("communes.gpkg"));
+    let s = |p: &Path| p.to_str().unwrap().to_string();
+    ogr2ogr(&[
+        "-t_srs",
+        "EPSG:2154",
+        "-lco",
+        "ENCODING=UTF-8",
+        &s(&shp),
+        &s(source),
+    ])?;
+    ogr2ogr(&[
+        "-f",
+        "GPKG",
+        "-t_srs",
+        "EPSG:2154",
+        "-nln",
+        "commune",
+        &s(&gpkg),
+        &s(source),
+    ])?;
+    Some([shp, gpkg])
+}
+
+fn summary(communes: &Path, perimeters: &Path, extra: &[&str]) -> Value {
+    let out = tempfile::tempdir().unwrap();
+    let mut args = vec![
+        "analyze".to_string(),
+        "-q".into(),
+        "--communes".into(),
+        communes.to_str().unwrap().into(),
+        "--perimeters".into(),
+        perimeters.to_str().unwrap().into(),
+        "--out".into(),
+        out.path().join("o").to_str().unwrap().into(),
+    ];
+    args.extend(extra.iter().map(|a| a.to_string()));
+    let run = cpts(&args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    read_json(&out.path().join("o/summary.json"))
+}
+
+/// Every rate of `b` within 1e-6 of `a`'s, and the same counts.
+fn same_figures(a: &Value, b: &Value) {
+    let close = |x: &Value, y: &Value, what: &str| {
+        let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
+        assert!((x - y).abs() <= 1e-6, "{what}: {x} vs {y}");
+    };
+    close(&a["coverage_rate"], &b["coverage_rate"], "coverage_rate");
+    for (x, y) in a["by_departement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(b["by_departement"].as_array().unwrap())
+    {
+        assert_eq!(x["departement"], y["departement"]);
+        close(&x["coverage_rate"], &y["coverage_rate"], "departement rate");
+    }
+    for (x, y) in a["by_status"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(b["by_status"].as_array().unwrap())
+    {
+        close(&x["coverage_rate"], &y["coverage_rate"], "status rate");
+    }
+    for key in ["unit_count", "white_zone_count", "overlap_count"] {
+        assert_eq!(a[key], b[key], "{key}");
+    }
+}
+
+#[test]
+fn the_fixture_read_from_a_lambert93_shapefile_and_geopackage_gives_the_same_figures() {
+    let f = root().join("fixtures");
+    let dir = tempfile::tempdir().unwrap();
+    let Some([shp, gpkg]) = lambert93_copies(&f.join("communes-22.geojson"), dir.path()) else {
+        return;
+    };
+    let perimeters = f.join("cpts-22.geojson");
+    let reference = summary(&f.join("communes-22.geojson"), &perimeters, &[]);
+    let from_shp = summary(&shp, &perimeters, &[]);
+    let from_gpkg = summary(&gpkg, &perimeters, &[]);
+    same_figures(&reference, &from_shp);
+    same_figures(&reference, &from_gpkg);
+    // Stated: the format and the CRS read from the file.
+    assert_eq!(from_shp["sources"][0]["format"], "shapefile");
+    assert!(from_shp["sources"][0]["crs"]
+        .as_str()
+        .unwrap()
+        .contains("Lambert_93 (its .prj)"));
+    assert_eq!(
+        from_gpkg["sources"][0]["crs"],
+        "EPSG:2154 (GeoPackage srs_id 2154)"
+    );
+    // French accents survive the dBase file (its .cpg says UTF-8).
+    let out = tempfile::tempdir().unwrap();
+    let run = cpts(&[
+        "analyze",
+        "-q",
+        "--communes",
+        shp.to_str().unwrap(),
+        "--perimeters",
+        perimeters.to_str().unwrap(),
+        "--out",
+        out.path().join("o").to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let layer = std::fs::read_to_string(out.path().join("o/communes.geojson")).unwrap();
+    assert!(layer.contains("\"nom\":\"Plénée-Jugon\""), "accents lost");
+}
+
+#[test]
+fn the_nation_read_from_a_lambert93_shapefile_and_geopackage_gives_the_same_figures() {
+    let Some(data) = shared_data() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let france = data.join("france/communes.geojson");
+    // Metropolitan communes only: the overseas ones are not in Lambert-93.
+    let metropole = dir.path().join("metropole.geojson");
+    let s = |p: &Path| p.to_str().unwrap().to_string();
+    if ogr2ogr(&[
+        "-where",
+        "departement NOT LIKE '97%'",
+        &s(&metropole),
+        &s(&france),
+    ])
+    .is_none()
+    {
+        return;
+    }
+    let Some([shp, gpkg]) = lambert93_copies(&metropole, dir.path()) else {
+        return;
+    };
+    let perimeters = data.join("world1/cpts.geojson");
+    let arrondissements = data.join("france/arrondissements.geojson");
+    let extra = ["--arrondissements", arrondissements.to_str().unwrap()];
+    let reference = summary(&metropole, &perimeters, &extra);
+    same_figures(&reference, &summary(&shp, &perimeters, &extra));
+    same_figures(&reference, &summary(&gpkg, &perimeters, &extra));
+}
+
+#[test]
+fn shapefiles_and_geopackages_say_what_is_missing() {
+    let f = root().join("fixtures");
+    let dir = tempfile::tempdir().unwrap();
+    let Some([shp, gpkg]) = lambert93_copies(&f.join("quirks/communes.geojson"), dir.path()) else {
+        return;
+    };
+    let perimeters = f.join("quirks/cpts-listing.xlsx");
+    let out = dir.path().join("out");
+    let analyze = |communes: &str| {
+        cpts(&[
+            "analyze",
+            "--communes",
+            communes,
+            "--perimeters",
+            perimeters.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--force",
+        ])
+    };
+    // A second layer in the GeoPackage: the layer must be named.
+    let s = |p: &Path| p.to_str().unwrap().to_string();
+    ogr2ogr(&[
+        "-update",
+        "-nln",
+        "autre",
+        &s(&gpkg),
+        &s(&f.join("quirks/communes.geojson")),
+    ])
+    .unwrap();
+    let run = analyze(gpkg.to_str().unwrap());
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("2 layers (layers: autre, commune)")
+            && run.stderr.contains("FILE.gpkg:LAYER"),
+        "{}",
+        run.stderr
+    );
+    let run = analyze(&format!("{}:commune", gpkg.display()));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = analyze(&format!("{}:communes", gpkg.display()));
+    assert!(
+        run.stderr.contains("layer \"communes\": no such layer"),
+        "{}",
+        run.stderr
+    );
+    // A Shapefile without its .prj: the CRS is unknown.
+    std::fs::remove_file(shp.with_extension("prj")).unwrap();
+    let run = analyze(shp.to_str().unwrap());
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("the .prj file") && run.stderr.contains("-a_srs EPSG:2154"),
+        "{}",
+        run.stderr
+    );
+}
