@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{cpts, read_json, root, shared_data};
+use common::{analyze_into, read_json, root, shared_data, Run};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -53,22 +53,17 @@ fn lambert93_copies(source: &Path, dir: &Path) -> Option<[PathBuf; 2]> {
     Some([shp, gpkg])
 }
 
+/// Runs `cpts analyze` writing into `out` (replaced).
+fn analyze(communes: &str, perimeters: &Path, out: &Path, extra: &[&str]) -> Run {
+    let extra = [&["--force"], extra].concat();
+    analyze_into(Path::new(communes), perimeters, out, &extra)
+}
+
 fn summary(communes: &Path, perimeters: &Path, extra: &[&str]) -> Value {
     let out = tempfile::tempdir().unwrap();
-    let mut args = vec![
-        "analyze".to_string(),
-        "-q".into(),
-        "--communes".into(),
-        communes.to_str().unwrap().into(),
-        "--perimeters".into(),
-        perimeters.to_str().unwrap().into(),
-        "--out".into(),
-        out.path().join("o").to_str().unwrap().into(),
-    ];
-    args.extend(extra.iter().map(|a| a.to_string()));
-    let run = cpts(&args);
+    let run = analyze(communes.to_str().unwrap(), perimeters, out.path(), extra);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    read_json(&out.path().join("o/summary.json"))
+    read_json(&out.path().join("summary.json"))
 }
 
 /// Every rate of `b` within 1e-6 of `a`'s, and the same counts.
@@ -125,18 +120,9 @@ fn the_fixture_read_from_a_lambert93_shapefile_and_geopackage_gives_the_same_fig
     );
     // French accents survive the dBase file (its .cpg says UTF-8).
     let out = tempfile::tempdir().unwrap();
-    let run = cpts(&[
-        "analyze",
-        "-q",
-        "--communes",
-        shp.to_str().unwrap(),
-        "--perimeters",
-        perimeters.to_str().unwrap(),
-        "--out",
-        out.path().join("o").to_str().unwrap(),
-    ]);
+    let run = analyze(shp.to_str().unwrap(), &perimeters, out.path(), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let layer = std::fs::read_to_string(out.path().join("o/communes.geojson")).unwrap();
+    let layer = std::fs::read_to_string(out.path().join("communes.geojson")).unwrap();
     assert!(layer.contains("\"nom\":\"Plénée-Jugon\""), "accents lost");
 }
 
@@ -178,18 +164,7 @@ fn shapefiles_and_geopackages_say_what_is_missing() {
     };
     let perimeters = f.join("quirks/cpts-listing.xlsx");
     let out = dir.path().join("out");
-    let analyze = |communes: &str| {
-        cpts(&[
-            "analyze",
-            "--communes",
-            communes,
-            "--perimeters",
-            perimeters.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--force",
-        ])
-    };
+    let analyze = |communes: &str| analyze(communes, &perimeters, &out, &[]);
     // A second layer in the GeoPackage: the layer must be named.
     let s = |p: &Path| p.to_str().unwrap().to_string();
     ogr2ogr(&[

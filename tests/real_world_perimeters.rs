@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{cpts, read_json, root, Run};
+use common::{analyze_into, read_json, root, Run};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 
@@ -19,23 +19,7 @@ fn quirk(name: &str) -> PathBuf {
 
 /// Runs `cpts analyze` on the quirk communes and `perimeters`, writing into `out`.
 fn analyze(perimeters: &Path, out: &Path, extra: &[&str]) -> Run {
-    analyze_on(&quirk("communes.geojson"), perimeters, out, extra)
-}
-
-/// Runs `cpts analyze -q` on `communes` and `perimeters`, writing into `out`.
-fn analyze_on(communes: &Path, perimeters: &Path, out: &Path, extra: &[&str]) -> Run {
-    let mut args = vec![
-        "analyze",
-        "-q",
-        "--communes",
-        communes.to_str().unwrap(),
-        "--perimeters",
-        perimeters.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    cpts(&args)
+    analyze_into(&quirk("communes.geojson"), perimeters, out, extra)
 }
 
 /// Runs and returns the summary, failing on any error.
@@ -482,7 +466,7 @@ fn ambiguous_and_unknown_commune_names_list_the_candidates() {
         "cpts_nom;nom_commune;departement\nCPTS A;saint aubin;22\n",
     )
     .unwrap();
-    let run = analyze_on(&communes_path, &listing, &dir.path().join("out"), &[]);
+    let run = analyze_into(&communes_path, &listing, &dir.path().join("out"), &[]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
         run.stderr
@@ -521,7 +505,7 @@ fn the_real_alpes_maritimes_export_runs_as_published() {
     };
     let dir = data.join("real06");
     let out = tempfile::tempdir().unwrap();
-    let run = analyze_on(
+    let run = analyze_into(
         &dir.join("communes_paca.geojson"),
         &dir.join("cpts06_raw.geojson"),
         &out.path().join("out"),

@@ -26,6 +26,22 @@ pub fn cpts<S: AsRef<OsStr>>(args: &[S]) -> Run {
     }
 }
 
+/// Runs `cpts analyze -q` on `communes` and `perimeters`, writing into `out`.
+pub fn analyze_into(communes: &Path, perimeters: &Path, out: &Path, extra: &[&str]) -> Run {
+    let mut args = vec![
+        "analyze",
+        "-q",
+        "--communes",
+        communes.to_str().unwrap(),
+        "--perimeters",
+        perimeters.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    cpts(&args)
+}
+
 /// The project's root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
