@@ -2,10 +2,13 @@
 
 use crate::commune_names::{NameIndex, NameMatch};
 use crate::error::{Error, Result};
-use crate::io::communes::{merge_arrondissements, read_communes, CommuneFields};
+use crate::io::communes::{
+    merge_arrondissements, read_communes, state_fractional_populations, CommuneFields,
+};
 use crate::io::cpts_attributes::PerimeterOptions;
 use crate::io::perimeters::{read_perimeters, CommuneRef, MemberRow, PerimeterFile};
 use crate::model::{Cpts, InseeCode, Perimeter, Unit};
+use crate::population::PopulationTable;
 use crate::provenance::{listing, AssumptionKind, Provenance};
 use crate::repair::{repair_geometries, Repairs};
 use geo::{Area, MultiPolygon};
@@ -23,6 +26,8 @@ pub struct LoadOptions {
     pub fields: CommuneFields,
     /// How to read the perimeter file's columns and statuses.
     pub perimeter: PerimeterOptions,
+    /// A table giving the populations instead of the communes layer.
+    pub population: Option<PopulationTable>,
 }
 
 /// How the CPTS territories are given.
@@ -70,6 +75,7 @@ impl Territory {
         let mut units = read_communes(
             &options.communes,
             &options.fields,
+            options.population.is_some(),
             &mut repairs,
             &mut provenance,
         )?;
@@ -77,6 +83,19 @@ impl Territory {
         if let Some(path) = &options.arrondissements {
             units = merge_arrondissements(path, units, &mut repairs, &mut provenance)?;
         }
+        provenance.population_source = match &options.population {
+            Some(table) => {
+                let populations = table.read(&mut provenance)?;
+                populations.apply(&table.path, &mut units, &mut provenance)?;
+                populations.source
+            }
+            None => format!(
+                "{}, property {}",
+                file_name(&options.communes),
+                options.fields.population
+            ),
+        };
+        state_fractional_populations(&units, &mut provenance);
         units.sort_by(|a, b| a.code.cmp(&b.code));
         repairs.repaired_geometries +=
             repair_geometries(units.par_iter_mut().map(|u| &mut u.geometry));
@@ -152,6 +171,12 @@ impl Inputs {
             reaches_beyond,
         })
     }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// The city of an arrondissement municipal: Paris (75101–75120), Lyon (69381–69389)

@@ -33,6 +33,7 @@ pub mod membership;
 pub mod model;
 pub mod overlaps;
 pub mod overlay;
+pub mod population;
 pub mod projection;
 pub mod provenance;
 pub mod repair;

@@ -11,6 +11,9 @@ use std::path::Path;
 pub struct Provenance {
     pub sources: Vec<Source>,
     pub assumptions: Vec<Assumption>,
+    /// Where the populations come from: `communes.geojson, property population`, or
+    /// `populations.csv, column PMUN`.
+    pub population_source: String,
 }
 
 impl Provenance {

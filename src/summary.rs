@@ -45,6 +45,10 @@ pub struct Summary {
     pub overlaps: Vec<OverlapRow>,
     #[serde(flatten)]
     pub repairs: Repairs,
+    /// Where the populations come from (the communes layer's property, or a table's
+    /// column).
+    #[serde(default)]
+    pub population_source: String,
     /// The files read: role, file name, format and CRS.
     #[serde(default)]
     pub sources: Vec<Source>,
@@ -257,6 +261,7 @@ impl Summary {
                 })
                 .collect(),
             repairs: inputs.repairs,
+            population_source: inputs.provenance.population_source.clone(),
             sources: inputs.provenance.sources.clone(),
             assumptions: assumptions(inputs, analysis),
             cpts: inputs

@@ -36,10 +36,12 @@ impl Default for CommuneFields {
     }
 }
 
-/// Reads the communes layer. Codes must be unique; populations finite and non-negative.
+/// Reads the communes layer. Codes must be unique; populations finite and non-negative,
+/// unless `populations_elsewhere` (a population table will give them: 0 until then).
 pub fn read_communes(
     path: &Path,
     fields: &CommuneFields,
+    populations_elsewhere: bool,
     repairs: &mut Repairs,
     provenance: &mut Provenance,
 ) -> Result<Vec<Unit>> {
@@ -58,7 +60,10 @@ pub fn read_communes(
                 let zone = located(path, &place, &geometry, Some(&departement))?;
                 Ok(Unit {
                     nom: text_property(f, &fields.nom).unwrap_or_else(|| code.0.to_string()),
-                    population: population_of(path, &place, f, &fields.population)?,
+                    population: match populations_elsewhere {
+                        true => 0.0,
+                        false => population_of(path, &place, f, &fields.population)?,
+                    },
                     departement,
                     region,
                     commune: code.0.clone(),
@@ -79,13 +84,12 @@ pub fn read_communes(
     })
     .collect();
     check_unique(path, &units)?;
-    state_fractional_populations(&units, provenance);
     Ok(units)
 }
 
 /// States the populations that are not whole numbers (estimates, or a density column
 /// taken for a population): they are used as given.
-fn state_fractional_populations(units: &[Unit], provenance: &mut Provenance) {
+pub fn state_fractional_populations(units: &[Unit], provenance: &mut Provenance) {
     let fractional: Vec<String> = units
         .iter()
         .filter(|u| u.population.fract() != 0.0)

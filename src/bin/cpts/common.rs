@@ -3,6 +3,7 @@
 use clap::Args;
 use cpts_coverage::io::cpts_attributes::{Exclusion, PerimeterOptions};
 use cpts_coverage::model::Status;
+use cpts_coverage::population::PopulationTable;
 use cpts_coverage::vocabulary::StatusVocabulary;
 use cpts_coverage::{CommuneFields, LoadOptions, Options, Progress, Tariff};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -20,6 +21,17 @@ pub struct AnalysisArgs {
     /// commune): they replace their city as population units.
     #[arg(long, value_name = "FILE")]
     pub arrondissements: Option<PathBuf>,
+    /// Population table (INSEE CSV, `;`, UTF-8 or Windows-1252, or a spreadsheet) giving
+    /// the communes' populations instead of the layer's property.
+    #[arg(long, value_name = "FILE")]
+    pub population: Option<PathBuf>,
+    /// Code column of the population table (default: CODGEO, DEPCOM, COM…, or CODDEP
+    /// followed by CODCOM).
+    #[arg(long, value_name = "COLUMN", requires = "population")]
+    pub population_code_column: Option<String>,
+    /// Population column of the population table (default: PMUN, P21_POP…, population).
+    #[arg(long, value_name = "COLUMN", requires = "population")]
+    pub population_column: Option<String>,
     /// Statuses whose CPTS count as covering.
     #[arg(long, value_delimiter = ',', default_value = "signataire_aci,projet,pre_projet", value_parser = parse_status)]
     pub statuses: Vec<Status>,
@@ -131,6 +143,7 @@ impl AnalysisArgs {
             .into_iter()
             .chain([
                 self.arrondissements.as_deref(),
+                self.population.as_deref(),
                 self.tariff.as_deref(),
                 self.perimeter.status_map.as_deref(),
             ])
@@ -153,6 +166,11 @@ impl AnalysisArgs {
                 region: f.region_field.clone(),
             },
             perimeter: self.perimeter.options()?,
+            population: self.population.as_ref().map(|path| PopulationTable {
+                path: path.clone(),
+                code_column: self.population_code_column.clone(),
+                value_column: self.population_column.clone(),
+            }),
         })
     }
 
