@@ -1,5 +1,6 @@
 //! Loading: the population units and the CPTS, checked and matched to each other.
 
+use crate::code_passage::CodePassage;
 use crate::commune_names::{NameIndex, NameMatch};
 use crate::error::{Error, Result};
 use crate::io::communes::{
@@ -146,11 +147,16 @@ impl Inputs {
                 (cpts, Perimeters::Polygons(shapes), beyond)
             }
             PerimeterFile::Membership { cpts, rows } => {
+                let passage = match &options.code_passage {
+                    Some(table) => CodePassage::read(table, &mut provenance)?,
+                    None => CodePassage::default(),
+                };
                 let members = Members {
                     path,
                     units: &units,
                     cpts: &cpts,
                     with_arrondissements: arrondissements,
+                    passage: &passage,
                 };
                 let (lists, beyond) = members.resolve(&rows, &mut provenance)?;
                 let mut order: Vec<usize> = (0..cpts.len()).collect();
@@ -239,6 +245,7 @@ struct Members<'a> {
     units: &'a [Unit],
     cpts: &'a [Cpts],
     with_arrondissements: bool,
+    passage: &'a CodePassage,
 }
 
 impl Members<'_> {
@@ -263,11 +270,21 @@ impl Members<'_> {
         let mut beyond = vec![false; self.cpts.len()];
         let (mut arrondissements, mut unknown, mut outside) = (Vec::new(), Vec::new(), Vec::new());
         let (mut loose, mut ambiguous, mut unnamed) = (Vec::new(), Vec::new(), Vec::new());
+        let mut mapped = Vec::new();
         for row in rows {
             let at = |what: &dyn std::fmt::Display| format!("{what} ({})", row.place);
             match &row.commune {
                 CommuneRef::Code(code) => match by_code.get(code) {
                     Some(found) => lists[row.cpts].extend_from_slice(found),
+                    None if self
+                        .passage
+                        .current(code)
+                        .is_some_and(|c| by_code.contains_key(c)) =>
+                    {
+                        let current = self.passage.current(code).expect("checked above");
+                        lists[row.cpts].extend_from_slice(&by_code[current]);
+                        mapped.push(format!("{code} → {current}"));
+                    }
                     None if !names.knows_departement(&departement_of(code)) => {
                         beyond[row.cpts] = true;
                         outside.push(at(code));
@@ -308,7 +325,7 @@ impl Members<'_> {
         self.refuse(
             &unknown,
             "codes that are in no commune of the communes layer",
-            "correct the codes, or give a communes layer of the same vintage (COG) and extent",
+            "correct the codes, map old codes to current ones with --code-passage FILE, or give a communes layer of the same vintage (COG) and extent",
         )?;
         self.refuse(
             &ambiguous,
@@ -320,6 +337,18 @@ impl Members<'_> {
             "commune names found in no commune of their département",
             "correct the names (or the département), or give INSEE codes in a code_insee column",
         )?;
+        mapped.sort();
+        mapped.dedup();
+        if !mapped.is_empty() {
+            provenance.assume(
+                AssumptionKind::HarmonisedCode,
+                mapped.len(),
+                format!(
+                    "perimeters: codes of merged communes mapped to the current ones: {}",
+                    mapped.join(", ")
+                ),
+            );
+        }
         loose.sort();
         loose.dedup();
         if !loose.is_empty() {

@@ -21,6 +21,7 @@
 
 pub mod analysis;
 pub mod check;
+pub mod code_passage;
 pub mod commune_names;
 pub mod cover;
 pub mod diff;

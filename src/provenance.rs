@@ -83,6 +83,8 @@ pub enum AssumptionKind {
     SharedCommune,
     /// Populations that are not whole numbers, used as given.
     FractionalPopulation,
+    /// Codes of an older vintage mapped to the current ones by the passage table.
+    HarmonisedCode,
 }
 
 /// One assumption: its kind, a sentence for the planner, and how many features, rows,

@@ -199,6 +199,10 @@ fn assumption_advice(kind: AssumptionKind) -> (Level, &'static str) {
             Level::Warning,
             "give polygon perimeters if a commune is in fact split between CPTS",
         ),
+        HarmonisedCode => (
+            Level::Info,
+            "update the listing to the current codes when convenient",
+        ),
         FractionalPopulation => (
             Level::Warning,
             "check that the population column holds inhabitants (not a density or a share)",

@@ -603,3 +603,40 @@ fn the_markdown_report_states_the_assumptions_within_sixty_lines() {
     assert!(lines <= 60, "{lines} lines:\n{report}");
     assert!(report.contains("autres (summary.json)"), "{report}");
 }
+
+#[test]
+fn old_codes_are_harmonised_with_a_passage_table() {
+    // 22950 and 22951 were merged into La Garde (22901), 22960 into 22950 first: a merge
+    // of merges. The listing written with the old codes covers what the current one does.
+    let (dir, path) = table(
+        "listing.csv",
+        "cpts_id;cpts_nom;statut;code_insee\nA;CPTS A;projet;22950\nA;CPTS A;projet;22960\n\
+         A;CPTS A;projet;22902\nB;CPTS B;projet;22970\n",
+    );
+    fails_with(
+        &path,
+        &[],
+        &[
+            "22950 (line 2), 22960 (line 3), 22970 (line 5)",
+            "--code-passage FILE",
+        ],
+    );
+    let passage = dir.path().join("passage.csv");
+    std::fs::write(
+        &passage,
+        "ancien_code;nouveau_code\n22950;22901\n22951;22901\n22960;22950\n22970;22905\n",
+    )
+    .unwrap();
+    let s = summary(&path, &["--code-passage", passage.to_str().unwrap()]);
+    close(&cpts_row(&s, "A")["population"], 3_000.0, 1e-9);
+    close(&cpts_row(&s, "B")["population"], 5_000.0, 1e-9);
+    close(&s["covered_population"], 8_000.0, 1e-9);
+    assert_eq!(
+        assumption_text(&s, "harmonised_code"),
+        "perimeters: codes of merged communes mapped to the current ones: 22950 → 22901, 22960 → 22901, 22970 → 22905"
+    );
+    assert_eq!(
+        item(&s, "assumptions", "kind", "harmonised_code")["count"],
+        3
+    );
+}

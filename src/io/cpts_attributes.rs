@@ -26,6 +26,8 @@ pub struct PerimeterOptions {
     pub exclude: Vec<Exclusion>,
     /// Sheet of a spreadsheet membership table (default: the first).
     pub sheet: Option<String>,
+    /// Passage table mapping old INSEE codes of a membership table to current ones.
+    pub code_passage: Option<std::path::PathBuf>,
 }
 
 impl Default for PerimeterOptions {
@@ -38,6 +40,7 @@ impl Default for PerimeterOptions {
             default_status: Status::SignataireAci,
             exclude: Vec::new(),
             sheet: None,
+            code_passage: None,
         }
     }
 }
@@ -112,6 +115,8 @@ const DOCUMENTED_COLUMNS: &[&str] = &[
     "code_insee",
     "nom_commune",
     "departement",
+    "ancien_code",
+    "nouveau_code",
 ];
 
 /// Finds a column: the one given with `flag` (which must exist), or the first of

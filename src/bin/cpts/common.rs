@@ -77,6 +77,11 @@ pub struct PerimeterArgs {
     /// Sheet of a spreadsheet membership table (default: the first).
     #[arg(long, value_name = "NAME")]
     sheet: Option<String>,
+    /// Passage table (old INSEE code → current code) for membership tables written with
+    /// the codes of an older vintage: ancien_code;nouveau_code, or INSEE's CODGEO_INI;
+    /// CODGEO_2024 (scripts/fetch_communes.py writes passage.csv).
+    #[arg(long, value_name = "FILE")]
+    pub code_passage: Option<PathBuf>,
 }
 
 impl PerimeterArgs {
@@ -94,6 +99,7 @@ impl PerimeterArgs {
             default_status: self.default_status,
             exclude: self.exclude_where.clone(),
             sheet: self.sheet.clone(),
+            code_passage: self.code_passage.clone(),
         })
     }
 }
@@ -146,6 +152,7 @@ impl AnalysisArgs {
                 self.population.as_deref(),
                 self.tariff.as_deref(),
                 self.perimeter.status_map.as_deref(),
+                self.perimeter.code_passage.as_deref(),
             ])
             .flatten()
             .collect()

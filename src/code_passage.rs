@@ -1,0 +1,108 @@
+//! Harmonising INSEE codes across vintages of the Code officiel géographique: a passage
+//! table (old code → current code, as INSEE publishes it, or the delegated and
+//! associated communes of `@etalab/decoupage-administratif`, which
+//! `scripts/fetch_communes.py` writes as `passage.csv`) maps the codes of merged
+//! communes in a membership list to the commune that absorbed them.
+
+use crate::error::{Error, Result};
+use crate::io::cpts_attributes::find_column;
+use crate::io::table::read_table;
+use crate::model::InseeCode;
+use crate::provenance::Provenance;
+use crate::vocabulary::fold;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Old codes and the codes that replaced them.
+#[derive(Debug, Clone, Default)]
+pub struct CodePassage {
+    current: HashMap<InseeCode, InseeCode>,
+}
+
+/// Column names recognised for the old code.
+const OLD_COLUMNS: &[&str] = &[
+    "ancien_code",
+    "code_ancien",
+    "old_code",
+    "codgeo_ini",
+    "com_ini",
+    "depcom_ini",
+];
+/// Column names recognised for the current code (INSEE's `CODGEO_2024`… also).
+const NEW_COLUMNS: &[&str] = &[
+    "nouveau_code",
+    "code_nouveau",
+    "new_code",
+    "code_actuel",
+    "chef_lieu",
+    "com_fin",
+];
+
+/// Merges of merges are followed this far.
+const CHAIN: usize = 8;
+
+impl CodePassage {
+    /// Reads a passage table (CSV or spreadsheet).
+    pub fn read(path: &Path, provenance: &mut Provenance) -> Result<CodePassage> {
+        let known: Vec<String> = [OLD_COLUMNS, NEW_COLUMNS]
+            .concat()
+            .iter()
+            .map(|c| fold(c))
+            .collect();
+        let is_header = |cells: &[String]| cells.iter().any(|c| known.contains(&fold(c)));
+        let table = read_table(path, None, is_header, "code passage", provenance)?;
+        let mut column =
+            |candidates, what| find_column(path, &table, None, candidates, what, None, provenance);
+        let old = column(OLD_COLUMNS, "old codes")?;
+        let new = column(NEW_COLUMNS, "current codes")?.or_else(|| {
+            // INSEE's tables name the current code after the vintage: CODGEO_2024.
+            table
+                .columns
+                .iter()
+                .rposition(|c| fold(c).starts_with("codgeo 20"))
+        });
+        let (Some(old), Some(new)) = (old, new) else {
+            return Err(Error::input(
+                path,
+                "the header",
+                format!(
+                    "no old and current code columns (columns: {})",
+                    table.columns.join(", ")
+                ),
+                "name them ancien_code and nouveau_code (INSEE: CODGEO_INI and CODGEO_2024)",
+            ));
+        };
+        let mut current = HashMap::new();
+        for row in &table.rows {
+            let parse = |c: usize| InseeCode::parse(row.cell(c)).map(|(code, _)| code);
+            let (Some(from), Some(to)) = (parse(old), parse(new)) else {
+                return Err(Error::input(
+                    path,
+                    &row.place,
+                    format!(
+                        "`{}` → `{}` is not a pair of INSEE codes",
+                        row.cell(old),
+                        row.cell(new)
+                    ),
+                    "give one old code and its current code per row",
+                ));
+            };
+            if from != to {
+                current.insert(from, to);
+            }
+        }
+        Ok(CodePassage { current })
+    }
+
+    /// The current code of an old one (following merges of merges), if it changed.
+    pub fn current(&self, code: &InseeCode) -> Option<&InseeCode> {
+        let mut found = self.current.get(code)?;
+        for _ in 0..CHAIN {
+            match self.current.get(found) {
+                Some(next) if next != code => found = next,
+                _ => break,
+            }
+        }
+        Some(found)
+    }
+}
