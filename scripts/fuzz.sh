@@ -13,11 +13,18 @@ cd "$(dirname "$0")/.."
 seconds=${1:-600}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(communes perimeter_layer membership_table spreadsheet pipeline)
+[ ${#targets[@]} -gt 0 ] || targets=(communes perimeter_layer membership_table spreadsheet pipeline shapefile geopackage)
 shared=${CPTS_SHARED_DATA:-../shared/data}
 
-python3 - "$shared" <<'PY'
-import json, os, pathlib, random, sys
+# Shapefile and GeoPackage seeds: the quirk communes through GDAL's ogr2ogr, if installed.
+layers=$(mktemp -d)
+if command -v ogr2ogr >/dev/null; then
+    ogr2ogr -t_srs EPSG:2154 "$layers/communes.shp" fixtures/quirks/communes.geojson
+    ogr2ogr -f GPKG -t_srs EPSG:2154 "$layers/communes.gpkg" fixtures/quirks/communes.geojson
+fi
+
+python3 - "$shared" "$layers" <<'PY'
+import json, os, pathlib, random, struct, sys
 shared = pathlib.Path(sys.argv[1])
 corpus = pathlib.Path("fuzz/corpus")
 def seed(target, name, data):
@@ -41,6 +48,12 @@ seed("spreadsheet", "listing.ods", b"\x01" + pathlib.Path("fixtures/quirks/cpts-
 rng = random.Random(7)
 for k in range(8):
     seed("pipeline", f"random-{k}", bytes(rng.randrange(256) for _ in range(64)))
+layers = pathlib.Path(sys.argv[2])
+if (layers / "communes.shp").is_file():
+    parts = [(layers / f"communes.{e}").read_bytes() for e in ("shp", "shx", "prj", "dbf")]
+    seed("shapefile", "quirks", struct.pack("<3I", *map(len, parts[:3])) + b"".join(parts))
+if (layers / "communes.gpkg").is_file():
+    seed("geopackage", "quirks.gpkg", (layers / "communes.gpkg").read_bytes())
 if shared.is_dir():
     france = shared / "france/communes.geojson"
     if france.is_file():
@@ -63,7 +76,7 @@ for target in "${targets[@]}"; do
     mkdir -p "artifacts/$target"
     log="artifacts/$target.log"
     cargo +nightly fuzz run "$target" "corpus/$target" -- \
-        -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=20 -max_len=65536 \
+        -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=20 -max_len=262144 \
         -print_final_stats=1 >"$log" 2>&1 || { echo "$target: FINDING, see fuzz/$log and fuzz/artifacts/$target/"; continue; }
     runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
     echo "$target: ${seconds} s, ${runs} inputs, no finding"

@@ -121,6 +121,16 @@ fn with_transform<T>(from: &str, to: &str, f: impl FnOnce(&Proj) -> Result<T>) -
         let proj = match map.entry((from.to_string(), to.to_string())) {
             Entry::Occupied(known) => known.into_mut(),
             Entry::Vacant(slot) => {
+                let unknown = [from, to].into_iter().find(|crs| !is_crs(crs));
+                if let Some(crs) = unknown {
+                    return Err(Error::Projection {
+                        what: "PROJ".into(),
+                        crs: short(crs),
+                        message: "PROJ reads no coordinate reference system in this definition"
+                            .into(),
+                        fix: "give an EPSG code or the WKT of a .prj".into(),
+                    });
+                }
                 // `new_known_crs` normalises both ends to easting/northing or lon/lat order.
                 let proj = Proj::new_known_crs(from, to, None).map_err(|e| Error::Projection {
                     what: "PROJ".into(),
@@ -136,6 +146,27 @@ fn with_transform<T>(from: &str, to: &str, f: impl FnOnce(&Proj) -> Result<T>) -
         };
         f(proj)
     })
+}
+
+/// Whether PROJ reads a coordinate reference system in `definition`. Checked before
+/// `Proj::new_known_crs`, which leaks its PROJ context when creation fails (proj 0.27).
+pub fn is_crs(definition: &str) -> bool {
+    let Ok(text) = std::ffi::CString::new(definition) else {
+        return false;
+    };
+    // SAFETY: the context and the object are created and destroyed here, once each;
+    // `text` is a valid NUL-terminated string that outlives the call.
+    unsafe {
+        let ctx = proj_sys::proj_context_create();
+        proj_sys::proj_log_level(ctx, proj_sys::PJ_LOG_LEVEL_PJ_LOG_NONE);
+        let object = proj_sys::proj_create(ctx, text.as_ptr());
+        let crs = !object.is_null() && proj_sys::proj_is_crs(object) != 0;
+        if !object.is_null() {
+            proj_sys::proj_destroy(object);
+        }
+        proj_sys::proj_context_destroy(ctx);
+        crs
+    }
 }
 
 /// A CRS definition short enough for a message (a WKT is cut).

@@ -191,6 +191,16 @@ fn shapefiles_and_geopackages_say_what_is_missing() {
         "{}",
         run.stderr
     );
+    // A .prj that PROJ cannot read.
+    std::fs::write(shp.with_extension("prj"), "GARBAGE").unwrap();
+    let run = analyze(shp.to_str().unwrap());
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("the CRS (its .prj): PROJ reads no coordinate reference system in `GARBAGE`"),
+        "{}",
+        run.stderr
+    );
     // A Shapefile without its .prj: the CRS is unknown.
     std::fs::remove_file(shp.with_extension("prj")).unwrap();
     let run = analyze(shp.to_str().unwrap());

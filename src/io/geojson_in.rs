@@ -3,7 +3,7 @@
 use super::gpkg_in::{read_gpkg, split_layer};
 use super::shapefile_in::read_shapefile;
 use crate::error::{Error, Result};
-use crate::projection::{crs_to_wgs84, Zone};
+use crate::projection::{crs_to_wgs84, is_crs, Zone};
 use crate::provenance::{AssumptionKind, Provenance};
 use geo::{BoundingRect, Coord, LineString, MultiPolygon, Orient, Polygon};
 use serde::de::{Error as _, IgnoredAny, SeqAccess, Visitor};
@@ -100,6 +100,22 @@ impl LayerCrs {
         }
     }
 
+    /// Fails when PROJ reads no coordinate reference system in the definition.
+    pub fn checked(self, path: &Path) -> Result<LayerCrs> {
+        if is_crs(&self.definition) {
+            return Ok(self);
+        }
+        Err(Error::input(
+            path,
+            format!("the CRS ({})", self.source),
+            format!(
+                "PROJ reads no coordinate reference system in `{}`",
+                self.name()
+            ),
+            "declare a known CRS: ogr2ogr -a_srs EPSG:2154 fixed.shp in.shp (or -f GPKG, GeoJSON)",
+        ))
+    }
+
     /// Records the layer as the `role` input of `provenance`, with an assumption when a
     /// legacy `crs` member was honoured.
     pub fn record(&self, provenance: &mut Provenance, role: &str, path: &Path) {
@@ -157,6 +173,7 @@ pub fn with_features<T>(
         None
     };
     if let Some((features, crs)) = decoded {
+        let crs = crs.checked(path)?;
         if features.is_empty() {
             return Err(empty_layer(path));
         }
@@ -193,7 +210,7 @@ pub fn with_features<T>(
     if collection.features.is_empty() {
         return Err(empty_layer(path));
     }
-    let crs = LayerCrs::of_member(path, collection.crs.as_ref())?;
+    let crs = LayerCrs::of_member(path, collection.crs.as_ref())?.checked(path)?;
     use_features(&collection.features, &crs)
 }
 
