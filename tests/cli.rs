@@ -690,3 +690,22 @@ fn populations_that_are_not_whole_numbers_are_used_and_stated() {
         run.stderr
     );
 }
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    // `cpts validate … | head -1`: the reader goes away after one line.
+    let f = common::root().join("fixtures");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cpts"))
+        .args(["validate", "--communes"])
+        .arg(f.join("communes-22.geojson"))
+        .arg("--perimeters")
+        .arg(f.join("cpts-22.geojson"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

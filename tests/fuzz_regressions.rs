@@ -1,0 +1,57 @@
+//! Inputs the fuzzers found trouble with (fuzz/regressions/), replayed: each must give a
+//! clear error, never a panic. Shapefile inputs use the layout of fuzz/fuzz_targets/
+//! shapefile.rs: three little-endian u32 lengths (.shp, .shx, .prj), those files, then
+//! the .dbf.
+
+mod common;
+
+use cpts_coverage::inputs::Territory;
+use cpts_coverage::LoadOptions;
+use std::path::{Path, PathBuf};
+
+fn regression(name: &str) -> Vec<u8> {
+    std::fs::read(common::root().join("fuzz/regressions").join(name)).unwrap()
+}
+
+fn load(communes: PathBuf) -> cpts_coverage::Result<Territory> {
+    Territory::load(&LoadOptions {
+        communes,
+        ..Default::default()
+    })
+}
+
+/// Writes a shapefile input's files into `dir`; returns the `.shp`.
+fn shapefile_files(data: &[u8], dir: &Path) -> PathBuf {
+    let length = |k: usize| u32::from_le_bytes(data[4 * k..4 * k + 4].try_into().unwrap()) as usize;
+    let (mut at, shp) = (12, dir.join("communes.shp"));
+    for (k, ext) in ["shp", "shx", "prj"].into_iter().enumerate() {
+        std::fs::write(shp.with_extension(ext), &data[at..at + length(k)]).unwrap();
+        at += length(k);
+    }
+    std::fs::write(shp.with_extension("dbf"), &data[at..]).unwrap();
+    shp
+}
+
+#[test]
+fn a_shapefile_whose_prj_proj_cannot_read() {
+    // Found leaking a PROJ context per run (proj 0.27 drops it on a failed creation).
+    let dir = tempfile::tempdir().unwrap();
+    let shp = shapefile_files(&regression("shapefile-unreadable-prj"), dir.path());
+    let error = load(shp).err().expect("an error").to_string();
+    assert!(
+        error.contains("PROJ reads no coordinate reference system"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_geopackage_whose_srs_proj_cannot_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let gpkg = dir.path().join("communes.gpkg");
+    std::fs::write(&gpkg, regression("geopackage-unreadable-srs")).unwrap();
+    let error = load(gpkg).err().expect("an error").to_string();
+    assert!(
+        error.contains("communes.gpkg: the CRS (GeoPackage srs_id 2154): PROJ reads no coordinate reference system"),
+        "{error}"
+    );
+}
