@@ -37,7 +37,7 @@ fn a_shapefile_whose_prj_proj_cannot_read() {
     // Found leaking a PROJ context per run (proj 0.27 drops it on a failed creation).
     let dir = tempfile::tempdir().unwrap();
     let shp = shapefile_files(&regression("shapefile-unreadable-prj"), dir.path());
-    let error = load(shp).err().expect("an error").to_string();
+    let error = load(shp).expect_err("an error").to_string();
     assert!(
         error.contains("PROJ reads no coordinate reference system"),
         "{error}"
@@ -49,7 +49,7 @@ fn a_geopackage_whose_srs_proj_cannot_read() {
     let dir = tempfile::tempdir().unwrap();
     let gpkg = dir.path().join("communes.gpkg");
     std::fs::write(&gpkg, regression("geopackage-unreadable-srs")).unwrap();
-    let error = load(gpkg).err().expect("an error").to_string();
+    let error = load(gpkg).expect_err("an error").to_string();
     assert!(
         error.contains("communes.gpkg: the CRS (GeoPackage srs_id 2154): PROJ reads no coordinate reference system"),
         "{error}"
