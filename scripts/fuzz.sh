@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-600}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(communes perimeter_layer membership_table spreadsheet pipeline shapefile geopackage)
+[ ${#targets[@]} -gt 0 ] || targets=(communes perimeter_layer membership_table population_table spreadsheet pipeline shapefile geopackage)
 shared=${CPTS_SHARED_DATA:-../shared/data}
 
 # Shapefile and GeoPackage seeds: the quirk communes through GDAL's ogr2ogr, if installed.
@@ -45,6 +45,12 @@ seed("membership_table", "names.csv", "cpts_nom;statut;nom_commune;departement\n
 seed("membership_table", "codes.csv", "cpts_id,cpts_nom,statut,code_insee\nA,CPTS A,projet,22901\nB,CPTS B,signataire_aci,2902\n")
 seed("spreadsheet", "listing.xlsx", b"\x00" + pathlib.Path("fixtures/quirks/cpts-listing.xlsx").read_bytes())
 seed("spreadsheet", "listing.ods", b"\x01" + pathlib.Path("fixtures/quirks/cpts-listing.ods").read_bytes())
+seed("population_table", "legales.csv", "CODREG;REG;CODDEP;CODARR;CODCAN;CODCOM;COM;PMUN;PCAP;PTOT\n"
+     "53;Bretagne;22;1;1;901;La Garde;1000;9;1009\n53;Bretagne;22;1;1;902;Le Vieux-Bourg;2000;9;2009\n"
+     "53;Bretagne;22;1;1;903;Saint-Aubin;3000;9;3009\n53;Bretagne;22;1;1;904;L'Hermitage;4000;9;4009\n"
+     "53;Bretagne;22;1;1;905;Plouha;5000;9;5009\n")
+seed("population_table", "base-cc.csv", "CODGEO;LIBGEO;P21_POP\n22901;La Garde;1000\n22902;Le Vieux-Bourg;2000\n"
+     "22903;Saint-Aubin;3000\n22904;L'Hermitage;4000\n22905;Plouha;5000,5\n")
 rng = random.Random(7)
 for k in range(8):
     seed("pipeline", f"random-{k}", bytes(rng.randrange(256) for _ in range(64)))

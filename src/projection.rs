@@ -121,13 +121,15 @@ fn with_transform<T>(from: &str, to: &str, f: impl FnOnce(&Proj) -> Result<T>) -
         let proj = match map.entry((from.to_string(), to.to_string())) {
             Entry::Occupied(known) => known.into_mut(),
             Entry::Vacant(slot) => {
-                let unknown = [from, to].into_iter().find(|crs| !is_crs(crs));
-                if let Some(crs) = unknown {
+                if !transformable(from, to) {
                     return Err(Error::Projection {
                         what: "PROJ".into(),
-                        crs: short(crs),
-                        message: "PROJ reads no coordinate reference system in this definition"
-                            .into(),
+                        crs: short(if from == WGS84 { to } else { from }),
+                        message: format!(
+                            "PROJ finds no transformation from {} to {}",
+                            short(from),
+                            short(to)
+                        ),
                         fix: "give an EPSG code or the WKT of a .prj".into(),
                     });
                 }
@@ -148,24 +150,48 @@ fn with_transform<T>(from: &str, to: &str, f: impl FnOnce(&Proj) -> Result<T>) -
     })
 }
 
-/// Whether PROJ reads a coordinate reference system in `definition`. Checked before
-/// `Proj::new_known_crs`, which leaks its PROJ context when creation fails (proj 0.27).
+/// Whether PROJ reads a coordinate reference system in `definition`.
 pub fn is_crs(definition: &str) -> bool {
-    let Ok(text) = std::ffi::CString::new(definition) else {
+    with_object(definition, None, |object| {
+        // SAFETY: `object` is a live PROJ object (see `with_object`).
+        unsafe { proj_sys::proj_is_crs(object) != 0 }
+    })
+}
+
+/// Whether PROJ can transform coordinates from `from` to `to`. Checked before
+/// `Proj::new_known_crs`, which leaks its PROJ context when creation fails (proj 0.27).
+fn transformable(from: &str, to: &str) -> bool {
+    with_object(from, Some(to), |_| true)
+}
+
+/// Creates, in a context of its own, the CRS `a` (or the transformation from `a` to
+/// `b`), gives it to `check` if PROJ made it, and destroys everything; false when PROJ
+/// made nothing.
+fn with_object(a: &str, b: Option<&str>, check: impl FnOnce(*mut proj_sys::PJ) -> bool) -> bool {
+    let (Ok(a), Ok(b)) = (
+        std::ffi::CString::new(a),
+        std::ffi::CString::new(b.unwrap_or_default()),
+    ) else {
         return false;
     };
+    let pair = !b.as_bytes().is_empty();
     // SAFETY: the context and the object are created and destroyed here, once each;
-    // `text` is a valid NUL-terminated string that outlives the call.
+    // `a` and `b` are valid NUL-terminated strings that outlive the calls.
     unsafe {
         let ctx = proj_sys::proj_context_create();
         proj_sys::proj_log_level(ctx, proj_sys::PJ_LOG_LEVEL_PJ_LOG_NONE);
-        let object = proj_sys::proj_create(ctx, text.as_ptr());
-        let crs = !object.is_null() && proj_sys::proj_is_crs(object) != 0;
+        let object = match pair {
+            true => {
+                proj_sys::proj_create_crs_to_crs(ctx, a.as_ptr(), b.as_ptr(), std::ptr::null_mut())
+            }
+            false => proj_sys::proj_create(ctx, a.as_ptr()),
+        };
+        let made = !object.is_null() && check(object);
         if !object.is_null() {
             proj_sys::proj_destroy(object);
         }
         proj_sys::proj_context_destroy(ctx);
-        crs
+        made
     }
 }
 

@@ -55,3 +55,21 @@ fn a_geopackage_whose_srs_proj_cannot_read() {
         "{error}"
     );
 }
+
+#[test]
+fn a_shapefile_whose_prj_has_no_transformation_to_wgs84() {
+    // Found leaking a PROJ context per run, the CRS being read but not transformable.
+    let dir = tempfile::tempdir().unwrap();
+    let shp = shapefile_files(&regression("shapefile-untransformable-prj"), dir.path());
+    load(shp).expect_err("an error");
+}
+
+#[test]
+fn a_geopackage_geometry_declaring_billions_of_points() {
+    // Found reserving 7.5 GB on a corrupt WKB count (geozero trusted it).
+    let dir = tempfile::tempdir().unwrap();
+    let gpkg = dir.path().join("communes.gpkg");
+    std::fs::write(&gpkg, regression("geopackage-huge-point-count")).unwrap();
+    let error = load(gpkg).expect_err("an error").to_string();
+    assert!(error.contains("communes.gpkg"), "{error}");
+}

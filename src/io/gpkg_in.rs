@@ -3,9 +3,7 @@
 
 use super::geojson_in::{Decoded, LayerCrs, RawFeature};
 use crate::error::{Error, Result};
-use geo::{Geometry, MultiPolygon};
-use geozero::wkb::Wkb;
-use geozero::ToGeo;
+use geo::{Coord, LineString, MultiPolygon, Polygon};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
 use serde_json::{Map, Number, Value};
@@ -137,25 +135,110 @@ fn decode(blob: &[u8]) -> Decoded {
         4 => 64,
         _ => return malformed(),
     };
-    let Some(wkb) = blob.get(8 + envelope..) else {
-        return malformed();
-    };
-    match Wkb(wkb.to_vec()).to_geo() {
-        Ok(Geometry::Polygon(p)) => Decoded::Polygons(MultiPolygon::new(vec![p])),
-        Ok(Geometry::MultiPolygon(m)) => Decoded::Polygons(m),
-        Ok(other) => Decoded::Other(geometry_name(&other).into()),
-        Err(_) => malformed(),
+    match blob
+        .get(8 + envelope..)
+        .map(|wkb| Wkb { bytes: wkb, at: 0 }.geometry())
+    {
+        Some(Some(decoded)) => decoded,
+        _ => malformed(),
     }
 }
 
-fn geometry_name(g: &Geometry<f64>) -> &'static str {
-    match g {
-        Geometry::Point(_) => "Point",
-        Geometry::MultiPoint(_) => "MultiPoint",
-        Geometry::Line(_) | Geometry::LineString(_) => "LineString",
-        Geometry::MultiLineString(_) => "MultiLineString",
-        Geometry::GeometryCollection(_) => "GeometryCollection",
-        _ => "geometry",
+/// A reader of WKB polygons that checks every count against the bytes left, so that a
+/// corrupt file cannot make it reserve gigabytes (geozero 0.15 trusts the counts).
+struct Wkb<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Wkb<'_> {
+    fn take<const N: usize>(&mut self) -> Option<[u8; N]> {
+        let chunk = self.bytes.get(self.at..self.at + N)?.try_into().ok()?;
+        self.at += N;
+        Some(chunk)
+    }
+
+    fn u32(&mut self, little: bool) -> Option<u32> {
+        let b = self.take::<4>()?;
+        Some(if little {
+            u32::from_le_bytes(b)
+        } else {
+            u32::from_be_bytes(b)
+        })
+    }
+
+    fn f64(&mut self, little: bool) -> Option<f64> {
+        let b = self.take::<8>()?;
+        Some(if little {
+            f64::from_le_bytes(b)
+        } else {
+            f64::from_be_bytes(b)
+        })
+    }
+
+    /// A count of items of at least `size` bytes each, if that many bytes are left.
+    fn count(&mut self, little: bool, size: usize) -> Option<usize> {
+        let n = self.u32(little)? as usize;
+        (n.checked_mul(size)? <= self.bytes.len() - self.at).then_some(n)
+    }
+
+    /// The byte order and geometry type of the next geometry: (little-endian, ISO base
+    /// type, ordinates per position).
+    fn header(&mut self) -> Option<(bool, u32, usize)> {
+        let little = self.take::<1>()?[0] == 1;
+        let raw = self.u32(little)?;
+        // ISO (1003, 2003, 3003) or extended (Z and M flags in the high bits) types.
+        let (z, m) = (raw & 0x8000_0000 != 0, raw & 0x4000_0000 != 0);
+        let iso = raw & 0x0fff_ffff;
+        let (base, dims) = (iso % 1000, iso / 1000);
+        let ordinates =
+            2 + usize::from(z || dims == 1 || dims == 3) + usize::from(m || dims == 2 || dims == 3);
+        Some((little, base, ordinates))
+    }
+
+    fn polygon(&mut self, little: bool, ordinates: usize) -> Option<Polygon<f64>> {
+        let rings = self.count(little, 4)?;
+        let mut all = Vec::with_capacity(rings);
+        for _ in 0..rings {
+            let points = self.count(little, 8 * ordinates)?;
+            let mut coords = Vec::with_capacity(points);
+            for _ in 0..points {
+                let (x, y) = (self.f64(little)?, self.f64(little)?);
+                for _ in 2..ordinates {
+                    self.f64(little)?;
+                }
+                coords.push(Coord { x, y });
+            }
+            all.push(LineString::new(coords));
+        }
+        let mut rings = all.into_iter();
+        let exterior = rings.next().unwrap_or_else(|| LineString::new(vec![]));
+        Some(Polygon::new(exterior, rings.collect()))
+    }
+
+    fn geometry(&mut self) -> Option<Decoded> {
+        let (little, base, ordinates) = self.header()?;
+        Some(match base {
+            3 => Decoded::Polygons(MultiPolygon::new(vec![self.polygon(little, ordinates)?])),
+            6 => {
+                let n = self.count(little, 9)?;
+                let mut parts = Vec::with_capacity(n);
+                for _ in 0..n {
+                    let (little, base, ordinates) = self.header()?;
+                    if base != 3 {
+                        return None;
+                    }
+                    parts.push(self.polygon(little, ordinates)?);
+                }
+                Decoded::Polygons(MultiPolygon::new(parts))
+            }
+            1 => Decoded::Other("Point".into()),
+            2 => Decoded::Other("LineString".into()),
+            4 => Decoded::Other("MultiPoint".into()),
+            5 => Decoded::Other("MultiLineString".into()),
+            7 => Decoded::Other("GeometryCollection".into()),
+            _ => return None,
+        })
     }
 }
 
