@@ -73,3 +73,20 @@ fn a_geopackage_geometry_declaring_billions_of_points() {
     let error = load(gpkg).expect_err("an error").to_string();
     assert!(error.contains("communes.gpkg"), "{error}");
 }
+
+#[test]
+fn a_shapefile_record_declaring_more_points_than_it_holds() {
+    // Found reserving 2 GB before reading (shapefile 0.9 trusts the counts).
+    let dir = tempfile::tempdir().unwrap();
+    let shp = shapefile_files(&regression("shapefile-huge-part-count"), dir.path());
+    load(shp).expect_err("an error");
+}
+
+#[test]
+fn a_geopackage_column_name_that_is_not_utf8() {
+    // Found panicking inside rusqlite, which expects UTF-8 column names.
+    let dir = tempfile::tempdir().unwrap();
+    let gpkg = dir.path().join("communes.gpkg");
+    std::fs::write(&gpkg, regression("geopackage-column-name-not-utf8")).unwrap();
+    let _ = load(gpkg);
+}

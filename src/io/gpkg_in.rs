@@ -73,7 +73,19 @@ pub fn read_gpkg(path: &Path, layer: Option<&str>) -> Result<(Vec<RawFeature<'st
     let mut query = db
         .prepare(&format!("SELECT * FROM {}", quote(&table)))
         .map_err(|e| fail(&table, &e))?;
-    let columns: Vec<String> = query.column_names().iter().map(|c| c.to_string()).collect();
+    // Names through the table's schema: rusqlite panics on a name that is not UTF-8.
+    let columns: Vec<String> = db
+        .prepare(&format!("PRAGMA table_info({})", quote(&table)))
+        .and_then(|mut q| {
+            q.query_map([], |r| {
+                Ok(match r.get_ref(1)? {
+                    ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
+                    _ => String::new(),
+                })
+            })?
+            .collect()
+        })
+        .map_err(|e| fail(&table, &e))?;
     let geometry_at = columns.iter().position(|c| *c == column);
     let mut rows = query.query([]).map_err(|e| fail(&table, &e))?;
     let mut features = Vec::new();

@@ -34,6 +34,7 @@ pub fn read_shapefile(path: &Path) -> Result<(Vec<RawFeature<'static>>, LayerCrs
         format: "shapefile",
         legacy_member: false,
     };
+    check_counts(path)?;
     let mut reader = shapefile::Reader::from_path(path).map_err(|e| unreadable(&e))?;
     let mut features = Vec::new();
     for (i, item) in reader.iter_shapes_and_records().enumerate() {
@@ -95,4 +96,67 @@ fn json_value(value: FieldValue) -> Value {
         FieldValue::Logical(Some(b)) => Value::Bool(b),
         _ => Value::Null,
     }
+}
+
+/// Checks that every record of the `.shp` holds the parts and points it declares, so
+/// that a corrupt count is an error rather than a reservation of gigabytes by the
+/// reader (shapefile 0.9 reserves what the count says before reading).
+fn check_counts(path: &Path) -> Result<()> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let u32_at = |at: usize, big: bool| -> Option<usize> {
+        let b: [u8; 4] = bytes.get(at..at + 4)?.try_into().ok()?;
+        Some(if big {
+            u32::from_be_bytes(b)
+        } else {
+            u32::from_le_bytes(b)
+        } as usize)
+    };
+    let mut at = 100;
+    let mut record = 0;
+    while at + 8 <= bytes.len() {
+        let corrupt = |what: &str| {
+            Error::input(
+                path,
+                format!("record {record}"),
+                format!("the .shp is corrupt: {what}"),
+                "export the layer again (ogr2ogr fixed.shp in.shp) or from the original download",
+            )
+        };
+        let length = u32_at(at + 4, true).and_then(|words| words.checked_mul(2));
+        let content = at + 8;
+        let Some(end) = length
+            .and_then(|l| content.checked_add(l))
+            .filter(|e| *e <= bytes.len())
+        else {
+            return Err(corrupt("a record runs past the end of the file"));
+        };
+        let kind = u32_at(content, false).unwrap_or(0);
+        // Bounding box (32 bytes) after the type; then part and point counts.
+        let (parts, points, per_part) = match kind {
+            3 | 5 | 13 | 15 | 23 | 25 => {
+                (u32_at(content + 36, false), u32_at(content + 40, false), 4)
+            }
+            31 => (u32_at(content + 36, false), u32_at(content + 40, false), 8),
+            8 | 18 | 28 => (Some(0), u32_at(content + 36, false), 0),
+            _ => (Some(0), Some(0), 0),
+        };
+        let (Some(parts), Some(points)) = (parts, points) else {
+            return Err(corrupt("a record is cut short"));
+        };
+        if parts
+            .saturating_mul(per_part)
+            .saturating_add(points.saturating_mul(16))
+            > end - content
+        {
+            return Err(corrupt(&format!(
+                "a shape declares {parts} parts and {points} points, more than its record holds"
+            )));
+        }
+        at = end;
+        record += 1;
+    }
+    Ok(())
 }
