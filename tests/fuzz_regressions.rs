@@ -90,3 +90,20 @@ fn a_geopackage_column_name_that_is_not_utf8() {
     std::fs::write(&gpkg, regression("geopackage-column-name-not-utf8")).unwrap();
     let _ = load(gpkg);
 }
+
+#[test]
+fn a_shapefile_index_pointing_inside_a_record() {
+    // Found reserving 4 GB: the .shx led the reader to counts read mid-record.
+    let dir = tempfile::tempdir().unwrap();
+    let shp = shapefile_files(&regression("shapefile-index-into-a-record"), dir.path());
+    load(shp).expect_err("an error");
+}
+
+#[test]
+fn a_geopackage_geometry_with_a_nan_coordinate() {
+    // Found panicking in geo's ordering of coordinates.
+    let dir = tempfile::tempdir().unwrap();
+    let gpkg = dir.path().join("communes.gpkg");
+    std::fs::write(&gpkg, regression("geopackage-nan-coordinate")).unwrap();
+    let _ = load(gpkg);
+}

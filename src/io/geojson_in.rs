@@ -5,7 +5,7 @@ use super::shapefile_in::read_shapefile;
 use crate::error::{Error, Result};
 use crate::projection::{crs_to_wgs84, is_crs, Zone};
 use crate::provenance::{AssumptionKind, Provenance};
-use geo::{BoundingRect, Coord, LineString, MultiPolygon, Orient, Polygon};
+use geo::{BoundingRect, Coord, CoordsIter, LineString, MultiPolygon, Orient, Polygon};
 use serde::de::{Error as _, IgnoredAny, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -364,6 +364,16 @@ pub fn polygons(
             .filter(|p| p.exterior().0.len() >= 4)
             .collect(),
     );
+    // A NaN escapes a bounding box (min and max skip it): every coordinate is checked.
+    if shape
+        .coords_iter()
+        .any(|c| !c.x.is_finite() || !c.y.is_finite())
+    {
+        return Err(fail(
+            "a coordinate is not a finite number".into(),
+            "fix the coordinates",
+        ));
+    }
     let Some(bbox) = shape.bounding_rect() else {
         return Err(fail(
             "the geometry is empty".into(),

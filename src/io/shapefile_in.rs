@@ -116,6 +116,7 @@ fn check_counts(path: &Path) -> Result<()> {
     };
     let mut at = 100;
     let mut record = 0;
+    let mut starts = std::collections::HashSet::new();
     while at + 8 <= bytes.len() {
         let corrupt = |what: &str| {
             Error::input(
@@ -155,8 +156,23 @@ fn check_counts(path: &Path) -> Result<()> {
                 "a shape declares {parts} parts and {points} points, more than its record holds"
             )));
         }
+        starts.insert(at);
         at = end;
         record += 1;
+    }
+    // The reader seeks records through the .shx: each offset must be a record checked.
+    let index = std::fs::read(path.with_extension("shx")).unwrap_or_default();
+    let offsets = index.get(100..).unwrap_or_default().chunks_exact(8);
+    for (k, entry) in offsets.enumerate() {
+        let words = u32::from_be_bytes([entry[0], entry[1], entry[2], entry[3]]) as usize;
+        if !starts.contains(&words.saturating_mul(2)) {
+            return Err(Error::input(
+                path,
+                format!("record {k}"),
+                "the .shx index points where no record of the .shp starts",
+                "export the layer again (ogr2ogr fixed.shp in.shp) or from the original download",
+            ));
+        }
     }
     Ok(())
 }
