@@ -44,13 +44,8 @@ const CHAIN: usize = 8;
 impl CodePassage {
     /// Reads a passage table (CSV or spreadsheet).
     pub fn read(path: &Path, provenance: &mut Provenance) -> Result<CodePassage> {
-        let known: Vec<String> = [OLD_COLUMNS, NEW_COLUMNS]
-            .concat()
-            .iter()
-            .map(|c| fold(c))
-            .collect();
-        let is_header = |cells: &[String]| cells.iter().any(|c| known.contains(&fold(c)));
-        let table = read_table(path, None, is_header, "code passage", provenance)?;
+        let known = [OLD_COLUMNS, NEW_COLUMNS].concat();
+        let table = read_table(path, None, &known, "code passage", provenance)?;
         let mut column =
             |candidates, what| find_column(path, &table, None, candidates, what, None, provenance);
         let old = column(OLD_COLUMNS, "old codes")?;

@@ -10,7 +10,7 @@ use crate::io::cpts_attributes::PerimeterOptions;
 use crate::io::perimeters::{read_perimeters, CommuneRef, MemberRow, PerimeterFile};
 use crate::model::{Cpts, InseeCode, Perimeter, Unit};
 use crate::population::PopulationTable;
-use crate::provenance::{listing, AssumptionKind, Provenance};
+use crate::provenance::{file_name, listing, AssumptionKind, Provenance};
 use crate::repair::{repair_geometries, Repairs};
 use geo::{Area, MultiPolygon};
 use rayon::prelude::*;
@@ -177,12 +177,6 @@ impl Inputs {
             reaches_beyond,
         })
     }
-}
-
-fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
 }
 
 /// The city of an arrondissement municipal: Paris (75101–75120), Lyon (69381–69389)

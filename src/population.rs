@@ -6,8 +6,7 @@ use crate::error::{Error, Result};
 use crate::io::cpts_attributes::find_column;
 use crate::io::table::{read_table, Table};
 use crate::model::{InseeCode, Unit};
-use crate::provenance::{listing, AssumptionKind, Provenance};
-use crate::vocabulary::fold;
+use crate::provenance::{file_name, listing, AssumptionKind, Provenance};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -54,13 +53,8 @@ impl PopulationTable {
     /// Reads the table.
     pub fn read(&self, provenance: &mut Provenance) -> Result<Populations> {
         let path = &self.path;
-        let known: Vec<String> = [CODE_COLUMNS, VALUE_COLUMNS, &["CODCOM"]]
-            .concat()
-            .iter()
-            .map(|c| fold(c))
-            .collect();
-        let is_header = |cells: &[String]| cells.iter().any(|c| known.contains(&fold(c)));
-        let table = read_table(path, None, is_header, "population", provenance)?;
+        let known = [CODE_COLUMNS, VALUE_COLUMNS, &["CODCOM"]].concat();
+        let table = read_table(path, None, &known, "population", provenance)?;
         let value = find_column(
             path,
             &table,
@@ -109,13 +103,7 @@ impl PopulationTable {
         }
         Ok(Populations {
             by_code,
-            source: format!(
-                "{}, column {}",
-                path.file_name()
-                    .map(|n| n.to_string_lossy())
-                    .unwrap_or_default(),
-                table.columns[value]
-            ),
+            source: format!("{}, column {}", file_name(path), table.columns[value]),
         })
     }
 
@@ -131,8 +119,7 @@ impl PopulationTable {
             Some("--population-code-column"),
             provenance,
         )?;
-        let at = |name: &str| table.columns.iter().position(|c| fold(c) == fold(name));
-        match (column, at("CODDEP"), at("CODCOM")) {
+        match (column, table.position("CODDEP"), table.position("CODCOM")) {
             // INSEE's `COM` holds the name in the légales files, the code elsewhere: a
             // département and a commune number win over it.
             (_, Some(d), Some(c)) if self.code_column.is_none() => Ok(CodeColumns::Split(d, c)),

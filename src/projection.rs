@@ -113,7 +113,8 @@ thread_local! {
     static TRANSFORMS: RefCell<HashMap<(String, String), Proj>> = RefCell::new(HashMap::new());
 }
 
-const WGS84: &str = "EPSG:4326";
+/// WGS84 longitude/latitude, the CRS of RFC 7946 GeoJSON and of every output.
+pub const WGS84: &str = "EPSG:4326";
 
 fn with_transform<T>(from: &str, to: &str, f: impl FnOnce(&Proj) -> Result<T>) -> Result<T> {
     TRANSFORMS.with(|cell| {

@@ -21,10 +21,7 @@ impl Provenance {
     pub fn read(&mut self, role: &str, path: &Path, format: &str, crs: Option<String>) {
         self.sources.push(Source {
             role: role.into(),
-            file: path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
+            file: file_name(path),
             format: format.into(),
             crs,
         });
@@ -38,6 +35,14 @@ impl Provenance {
             count,
         });
     }
+}
+
+/// A path's file name, without its directory (outputs do not depend on where inputs
+/// lie).
+pub fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// One input file.

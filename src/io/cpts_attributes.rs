@@ -131,10 +131,9 @@ pub fn find_column(
     flag: Option<&str>,
     provenance: &mut Provenance,
 ) -> Result<Option<usize>> {
-    let position = |name: &str| table.columns.iter().position(|c| fold(c) == fold(name));
     if let Some(name) = given {
         let flag = flag.unwrap_or("the option");
-        return position(name).map(Some).ok_or_else(|| {
+        return table.position(name).map(Some).ok_or_else(|| {
             Error::input(
                 path,
                 "the header",
@@ -146,7 +145,9 @@ pub fn find_column(
             )
         });
     }
-    let found = candidates.iter().find_map(|c| position(c).map(|i| (i, *c)));
+    let found = candidates
+        .iter()
+        .find_map(|c| table.position(c).map(|i| (i, *c)));
     if let Some((i, candidate)) = found {
         if !DOCUMENTED_COLUMNS.contains(&candidate) {
             provenance.assume(
@@ -312,9 +313,7 @@ fn exclusion_columns(
         .iter()
         .map(|e| {
             table
-                .columns
-                .iter()
-                .position(|c| fold(c) == fold(&e.field))
+                .position(&e.field)
                 .map(|c| (c, fold(&e.value)))
                 .ok_or_else(|| {
                     Error::input(

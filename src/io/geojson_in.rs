@@ -3,7 +3,7 @@
 use super::gpkg_in::{read_gpkg, split_layer};
 use super::shapefile_in::read_shapefile;
 use crate::error::{Error, Result};
-use crate::projection::{crs_to_wgs84, is_crs, Zone};
+use crate::projection::{crs_to_wgs84, is_crs, Zone, WGS84};
 use crate::provenance::{AssumptionKind, Provenance};
 use geo::{BoundingRect, Coord, CoordsIter, LineString, MultiPolygon, Orient, Polygon};
 use serde::de::{Error as _, IgnoredAny, SeqAccess, Visitor};
@@ -60,14 +60,11 @@ pub struct LayerCrs {
 }
 
 impl LayerCrs {
-    /// WGS84 longitude/latitude, as RFC 7946 GeoJSON always is.
-    pub const WGS84: &'static str = "EPSG:4326";
-
     /// Reads a legacy `crs` member: `{"type": "name", "properties": {"name": …}}`.
     fn of_member(path: &Path, member: Option<&Value>) -> Result<LayerCrs> {
         let Some(member) = member.filter(|m| !m.is_null()) else {
             return Ok(LayerCrs {
-                definition: Self::WGS84.into(),
+                definition: WGS84.into(),
                 source: "RFC 7946, no crs member".into(),
                 format: "geojson",
                 legacy_member: false,
@@ -374,27 +371,16 @@ pub fn polygons(
             "fix the coordinates",
         ));
     }
-    let Some(bbox) = shape.bounding_rect() else {
+    if shape.0.is_empty() {
         return Err(fail(
             "the geometry is empty".into(),
             "draw the feature's polygon or remove the feature",
         ));
+    }
+    let shape = match crs.definition.as_str() {
+        WGS84 => shape,
+        other => crs_to_wgs84(other, &shape).map_err(|e| e.about(|| place.to_string()))?,
     };
-    if !(bbox.min().x.is_finite()
-        && bbox.max().x.is_finite()
-        && bbox.min().y.is_finite()
-        && bbox.max().y.is_finite())
-    {
-        return Err(fail(
-            "a coordinate is not a finite number".into(),
-            "fix the coordinates",
-        ));
-    }
-    if crs.definition != LayerCrs::WGS84 {
-        let shape =
-            crs_to_wgs84(&crs.definition, &shape).map_err(|e| e.about(|| place.to_string()))?;
-        return polygons_in_range(path, place, shape);
-    }
     polygons_in_range(path, place, shape)
 }
 

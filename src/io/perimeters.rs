@@ -9,7 +9,6 @@ use crate::error::{Error, Result};
 use crate::model::{CodeReading, Cpts, InseeCode, Perimeter};
 use crate::provenance::Provenance;
 use crate::repair::Repairs;
-use crate::vocabulary::fold;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::Path;
@@ -176,22 +175,16 @@ fn read_membership(
     repairs: &mut Repairs,
     provenance: &mut Provenance,
 ) -> Result<PerimeterFile> {
-    let known: Vec<String> = [CODE_COLUMNS, COMMUNE_NAME_COLUMNS, ID_COLUMNS, NAME_COLUMNS]
+    let given = [&options.id_field, &options.name_field];
+    let known: Vec<&str> = [CODE_COLUMNS, COMMUNE_NAME_COLUMNS, ID_COLUMNS, NAME_COLUMNS]
         .concat()
-        .iter()
-        .map(|c| fold(c))
-        .chain(
-            [&options.id_field, &options.name_field]
-                .into_iter()
-                .flatten()
-                .map(|c| fold(c)),
-        )
+        .into_iter()
+        .chain(given.into_iter().flatten().map(String::as_str))
         .collect();
-    let is_header = |cells: &[String]| cells.iter().any(|c| known.contains(&fold(c)));
     let table = read_table(
         path,
         options.sheet.as_deref(),
-        is_header,
+        &known,
         "perimeters",
         provenance,
     )?;

@@ -4,6 +4,7 @@
 
 use crate::error::{Error, Result};
 use crate::provenance::{AssumptionKind, Provenance};
+use crate::vocabulary::fold;
 use calamine::{open_workbook_auto, Data, Reader};
 use std::path::Path;
 
@@ -21,6 +22,14 @@ pub struct Row {
     pub place: String,
     /// Cells trimmed, as text; missing cells are empty.
     pub cells: Vec<String>,
+}
+
+impl Table {
+    /// The column named `name`, compared folded (case, accents, `_` and blanks ignored).
+    pub fn position(&self, name: &str) -> Option<usize> {
+        let name = fold(name);
+        self.columns.iter().position(|c| fold(c) == name)
+    }
 }
 
 impl Row {
@@ -45,16 +54,17 @@ fn extension(path: &Path) -> String {
         .to_lowercase()
 }
 
-/// Reads a table; its header is the first of the first rows that `is_header` accepts
-/// (or the first non-empty row). `sheet` picks a spreadsheet's sheet (default: the
+/// Reads a table; its header is the first of the first rows naming one of `known`
+/// columns, compared folded (or the first non-empty row). `sheet` picks a spreadsheet's sheet (default: the
 /// first). Records the file in `provenance` as the `role` input.
 pub fn read_table(
     path: &Path,
     sheet: Option<&str>,
-    is_header: impl Fn(&[String]) -> bool,
+    known: &[&str],
     role: &str,
     provenance: &mut Provenance,
 ) -> Result<Table> {
+    let known: Vec<String> = known.iter().map(|c| fold(c)).collect();
     let (grid, format) = if is_spreadsheet(path) {
         (read_sheet(path, sheet, role, provenance)?, extension(path))
     } else {
@@ -66,7 +76,7 @@ pub fn read_table(
         .iter()
         .filter(|(_, cells)| filled(cells))
         .take(HEADER_SEARCH)
-        .position(|(_, cells)| is_header(cells))
+        .position(|(_, cells)| cells.iter().any(|c| known.contains(&fold(c))))
         .unwrap_or(0);
     let mut rows = grid
         .into_iter()
