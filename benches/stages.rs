@@ -71,7 +71,14 @@ fn stages(c: &mut Criterion) {
             let dir = tempfile::tempdir().unwrap();
             group.bench_function(format!("write-{mode}"), |b| {
                 b.iter(|| {
-                    write_outputs(&dir.path().join("out"), &inputs, &analysis, &summary).unwrap()
+                    write_outputs(
+                        &dir.path().join("out"),
+                        &inputs,
+                        &analysis,
+                        &summary,
+                        &Default::default(),
+                    )
+                    .unwrap()
                 })
             });
         }

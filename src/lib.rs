@@ -14,7 +14,7 @@
 //! })?;
 //! let analysis = analyse(&inputs, &Options::default(), &())?;
 //! let summary = Summary::new(&inputs, &analysis, &Tariff::default_tariff());
-//! write_outputs("out".as_ref(), &inputs, &analysis, &summary)?;
+//! write_outputs("out".as_ref(), &inputs, &analysis, &summary, &Default::default())?;
 //! println!("{:.1} % covered", 100.0 * summary.coverage_rate);
 //! # Ok(()) }
 //! ```

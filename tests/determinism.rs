@@ -3,12 +3,17 @@
 mod common;
 
 use common::*;
+use cpts_coverage::io::output::{output_files, LayerFormat, OutputOptions};
 use cpts_coverage::{analyse, write_outputs, Inputs, LoadOptions, Options, Summary, Tariff};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Every output file of a run on `threads` threads, by name.
-fn outputs(options: &LoadOptions, threads: usize) -> BTreeMap<String, Vec<u8>> {
+fn outputs(
+    options: &LoadOptions,
+    threads: usize,
+    format: LayerFormat,
+) -> BTreeMap<String, Vec<u8>> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -19,7 +24,14 @@ fn outputs(options: &LoadOptions, threads: usize) -> BTreeMap<String, Vec<u8>> {
         let inputs = Inputs::load(options).unwrap();
         let analysis = analyse(&inputs, &Options::default(), &()).unwrap();
         let summary = Summary::new(&inputs, &analysis, &Tariff::default_tariff());
-        write_outputs(&out, &inputs, &analysis, &summary).unwrap();
+        write_outputs(
+            &out,
+            &inputs,
+            &analysis,
+            &summary,
+            &OutputOptions { format },
+        )
+        .unwrap();
     });
     std::fs::read_dir(&out)
         .unwrap()
@@ -40,23 +52,22 @@ fn same_bytes(communes: PathBuf, perimeters: PathBuf, arrondissements: Option<Pa
         arrondissements,
         ..Default::default()
     };
-    let one = outputs(&options, 1);
-    let many = outputs(&options, 4);
-    assert_eq!(
-        one.keys().collect::<Vec<_>>(),
-        many.keys().collect::<Vec<_>>()
-    );
-    assert_eq!(
-        one.len(),
-        cpts_coverage::io::output::OUTPUT_FILES.len(),
-        "{:?}",
-        one.keys()
-    );
-    for (name, bytes) in &one {
-        assert!(
-            bytes == &many[name],
-            "{name} differs between 1 and 4 threads"
+    for format in [LayerFormat::Geojson, LayerFormat::Gpkg] {
+        let one = outputs(&options, 1, format);
+        let many = outputs(&options, 4, format);
+        assert_eq!(
+            one.keys().collect::<Vec<_>>(),
+            many.keys().collect::<Vec<_>>()
         );
+        let mut expected = output_files(format);
+        expected.sort_unstable();
+        assert_eq!(one.keys().collect::<Vec<_>>(), expected);
+        for (name, bytes) in &one {
+            assert!(
+                bytes == &many[name],
+                "{name} differs between 1 and 4 threads"
+            );
+        }
     }
 }
 

@@ -107,3 +107,15 @@ fn a_geopackage_geometry_with_a_nan_coordinate() {
     std::fs::write(&gpkg, regression("geopackage-nan-coordinate")).unwrap();
     let _ = load(gpkg);
 }
+
+#[test]
+fn a_shapefile_part_starting_at_a_negative_point() {
+    // Found reserving 8 GB: shapefile 0.9 reads `points - start` points for the last part.
+    let dir = tempfile::tempdir().unwrap();
+    let shp = shapefile_files(&regression("shapefile-negative-part-start"), dir.path());
+    let message = load(shp).expect_err("an error").to_string();
+    assert!(
+        message.contains("record 1") && message.contains("part 0 starts at point -503309312"),
+        "{message}"
+    );
+}

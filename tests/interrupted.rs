@@ -4,6 +4,7 @@
 
 mod common;
 
+use cpts_coverage::io::output::{output_files, LayerFormat};
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
@@ -22,7 +23,7 @@ fn analyze(perimeters: &Path, out: &Path) -> Command {
 
 /// The summary at `out`, after checking that every output is there and readable.
 fn complete_summary(out: &Path) -> String {
-    for name in cpts_coverage::io::output::OUTPUT_FILES {
+    for name in output_files(LayerFormat::Geojson) {
         let text =
             std::fs::read_to_string(out.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
         if name.ends_with(".json") || name.ends_with(".geojson") {

@@ -23,7 +23,14 @@ fn run(
     let analysis = analyse(&inputs, &Options::default(), &()).unwrap();
     let summary = Summary::new(&inputs, &analysis, &Tariff::default_tariff());
     let dir = tempfile::tempdir().unwrap();
-    write_outputs(&dir.path().join("out"), &inputs, &analysis, &summary).unwrap();
+    write_outputs(
+        &dir.path().join("out"),
+        &inputs,
+        &analysis,
+        &summary,
+        &Default::default(),
+    )
+    .unwrap();
     let json = read_json(&dir.path().join("out/summary.json"));
     (dir, json)
 }

@@ -5,7 +5,7 @@ use crate::diff::Diff;
 use crate::error::Result;
 use crate::inputs::Inputs;
 use crate::io::atomic::replace_dir;
-use crate::io::output::{feature, write_layer};
+use crate::io::geojson_out::{feature, write_layer};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -79,10 +79,11 @@ pub fn write_diff(dir: &Path, diff: &Diff, inputs: &Inputs) -> Result<()> {
             .communes
             .par_iter()
             .map(|c| {
-                feature(
-                    serde_json::to_value(c).unwrap_or_default(),
-                    &inputs.units[c.unit].geometry,
-                )
+                let properties = match serde_json::to_value(c) {
+                    Ok(serde_json::Value::Object(map)) => map,
+                    _ => serde_json::Map::new(),
+                };
+                feature(&properties, &inputs.units[c.unit].geometry)
             })
             .collect();
         write_layer(&staging.join("diff.geojson"), &features)?;

@@ -156,6 +156,19 @@ fn check_counts(path: &Path) -> Result<()> {
                 "a shape declares {parts} parts and {points} points, more than its record holds"
             )));
         }
+        // Each part starts at a point index: shapefile 0.9 reads `points - start` points
+        // for the last part, which a negative start turns into billions.
+        let mut previous = 0;
+        for part in 0..parts {
+            let start = u32_at(content + 44 + 4 * part, false).unwrap_or(usize::MAX);
+            if start < previous || start > points {
+                return Err(corrupt(&format!(
+                    "part {part} starts at point {} of {points}",
+                    start as u32 as i32
+                )));
+            }
+            previous = start;
+        }
         starts.insert(at);
         at = end;
         record += 1;

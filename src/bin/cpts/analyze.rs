@@ -3,6 +3,7 @@
 use crate::common::{AnalysisArgs, Verbosity};
 use clap::Args;
 use cpts_coverage::io::atomic::check_out_dir;
+use cpts_coverage::io::output::{LayerFormat, OutputOptions};
 use cpts_coverage::{analyse, write_outputs, Inputs, Progress, Summary};
 use std::path::PathBuf;
 
@@ -19,6 +20,10 @@ pub struct AnalyzeArgs {
     /// Replace the outputs of an earlier run in --out (never other files).
     #[arg(long)]
     force: bool,
+    /// How the map layers are written: GeoJSON files each with its QGIS style, or one
+    /// GeoPackage (cpts-coverage.gpkg) holding every layer and its style.
+    #[arg(long, value_enum, default_value_t = LayerFormat::Geojson)]
+    format: LayerFormat,
     #[command(flatten)]
     analysis: AnalysisArgs,
     #[command(flatten)]
@@ -40,7 +45,15 @@ pub fn run(args: &AnalyzeArgs) -> cpts_coverage::Result<()> {
     let analysis = analyse(&inputs, &args.analysis.options(), &stages)?;
     let summary = Summary::new(&inputs, &analysis, &tariff);
     stages.stage("writing the outputs");
-    write_outputs(&args.out, &inputs, &analysis, &summary)?;
+    write_outputs(
+        &args.out,
+        &inputs,
+        &analysis,
+        &summary,
+        &OutputOptions {
+            format: args.format,
+        },
+    )?;
     stages.finish();
     if !args.verbosity.quiet {
         report(&summary, args);
