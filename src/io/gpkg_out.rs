@@ -85,7 +85,7 @@ fn write_layer(tx: &rusqlite::Transaction, layer: &Layer) -> rusqlite::Result<()
         .map(|(name, kind)| {
             let sql = match kind {
                 FieldType::Text => "TEXT",
-                FieldType::Integer => "INTEGER",
+                FieldType::Integer => "MEDIUMINT",
                 FieldType::Real => "REAL",
                 FieldType::Boolean => "BOOLEAN",
             };
