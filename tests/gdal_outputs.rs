@@ -229,7 +229,7 @@ fn check_same_geometries(geojson: &Path, gpkg: &Path) {
         for (x, y) in a.as_array().unwrap().iter().zip(b.as_array().unwrap()) {
             let flat = |v: &Value| -> Vec<f64> {
                 let text = v["geometry"]["coordinates"].to_string();
-                text.split(|c| c == '[' || c == ']' || c == ',')
+                text.split(['[', ']', ','])
                     .filter(|s| !s.is_empty())
                     .map(|s| s.parse().unwrap())
                     .collect()
