@@ -30,6 +30,9 @@ pub enum Error {
         message: String,
         fix: String,
     },
+    /// An option does not fit the inputs.
+    #[error("{message}\n  fix: {fix}")]
+    Usage { message: String, fix: String },
     /// An output could not be written; nothing was left half-written.
     #[error("{path}: cannot write the outputs: {message}\n  fix: {fix}")]
     Output {

@@ -39,6 +39,7 @@ pub mod projection;
 pub mod provenance;
 pub mod repair;
 pub mod summary;
+pub mod territories;
 pub mod validation;
 pub mod validity;
 pub mod vocabulary;

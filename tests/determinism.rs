@@ -29,7 +29,10 @@ fn outputs(
             &inputs,
             &analysis,
             &summary,
-            &OutputOptions { format },
+            &OutputOptions {
+                format,
+                ..Default::default()
+            },
         )
         .unwrap();
     });

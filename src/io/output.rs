@@ -10,6 +10,8 @@ use crate::io::check_report::CHECK_FILES;
 use crate::io::geojson_out::write_features;
 use crate::io::gpkg_out::{write_gpkg, GPKG_FILE};
 use crate::io::layers::Layers;
+use crate::io::numbers::Lang;
+use crate::io::report_html::{html_report, Focus};
 use crate::io::report_md::markdown_report;
 use crate::io::style::qml;
 use crate::summary::Summary;
@@ -26,16 +28,21 @@ pub enum LayerFormat {
     Gpkg,
 }
 
-/// What to write beyond the figures.
+/// How to write the outputs.
 #[derive(Debug, Clone, Default)]
 pub struct OutputOptions {
     pub format: LayerFormat,
+    /// The language of `report.html`.
+    pub lang: Lang,
+    /// Départements or regions `report.html` maps commune by commune.
+    pub focus: Vec<Focus>,
 }
 
 /// The files written whatever the format.
-const COMMON_FILES: [&str; 5] = [
+const COMMON_FILES: [&str; 6] = [
     "summary.json",
     "report.md",
+    "report.html",
     "cpts.csv",
     "by_departement.csv",
     "by_region.csv",
@@ -96,6 +103,8 @@ fn write_all(
     text.push('\n');
     fs::write(dir.join("summary.json"), text)?;
     fs::write(dir.join("report.md"), markdown_report(summary))?;
+    let html = html_report(summary, layers, options.lang, &options.focus);
+    fs::write(dir.join("report.html"), html)?;
     match options.format {
         LayerFormat::Geojson => {
             for layer in &layers.0 {

@@ -2,6 +2,7 @@
 //! or a merge-request comment (at most [`MAX_LINES`] lines), with the assumptions made
 //! and the files read.
 
+use crate::io::numbers::Lang;
 use crate::provenance::Assumption;
 use crate::summary::Summary;
 use std::fmt::Write;
@@ -14,33 +15,16 @@ const DEPARTEMENTS_SHOWN: usize = 10;
 /// Overlaps listed, most population first.
 const OVERLAPS_SHOWN: usize = 5;
 
-/// `1234567.4` → `1 234 567` (French digit grouping).
 fn people(n: f64) -> String {
-    grouped(&format!("{:.0}", n.max(0.0)))
+    Lang::Fr.people(n)
 }
 
-/// Digits grouped by three with spaces.
-fn grouped(digits: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(' ');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// `0.8123` → `81,2 %`.
 fn percent(rate: f64) -> String {
-    format!("{:.1} %", 100.0 * rate).replace('.', ",")
+    Lang::Fr.percent(rate)
 }
 
-/// `12345.67` → `12 345,7 km²`.
 fn km2(area: f64) -> String {
-    let text = format!("{:.1}", area.max(0.0));
-    let (whole, tenths) = text.split_once('.').unwrap_or((&text, "0"));
-    format!("{},{tenths} km²", grouped(whole))
+    Lang::Fr.km2(area)
 }
 
 /// The Markdown report of `summary`.
@@ -197,20 +181,5 @@ fn assumptions(md: &mut String, list: &[Assumption], budget: usize) {
     }
     if shown < list.len() {
         let _ = writeln!(md, "- … et {} autres (summary.json).", list.len() - shown);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_read_the_french_way() {
-        assert_eq!(people(1_234_567.4), "1 234 567");
-        assert_eq!(people(999.0), "999");
-        assert_eq!(people(-0.0), "0");
-        assert_eq!(percent(0.8123), "81,2 %");
-        assert_eq!(km2(12.345), "12,3 km²");
-        assert_eq!(km2(207_784.24), "207 784,2 km²");
     }
 }

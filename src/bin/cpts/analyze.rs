@@ -3,8 +3,11 @@
 use crate::common::{AnalysisArgs, Verbosity};
 use clap::Args;
 use cpts_coverage::io::atomic::check_out_dir;
+use cpts_coverage::io::numbers::Lang;
 use cpts_coverage::io::output::{LayerFormat, OutputOptions};
+use cpts_coverage::io::report_html::Focus;
 use cpts_coverage::{analyse, write_outputs, Inputs, Progress, Summary};
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 /// Overlay communes with CPTS perimeters and write coverage, white zones and overlaps.
@@ -24,6 +27,13 @@ pub struct AnalyzeArgs {
     /// GeoPackage (cpts-coverage.gpkg) holding every layer and its style.
     #[arg(long, value_enum, default_value_t = LayerFormat::Geojson)]
     format: LayerFormat,
+    /// Language of report.html.
+    #[arg(long, value_enum, default_value_t = Lang::Fr)]
+    lang: Lang,
+    /// A département (`22`) or region (`region:53`) that report.html maps commune by
+    /// commune (repeatable; `departement:53` when a code is both).
+    #[arg(long, value_name = "CODE")]
+    focus: Vec<String>,
     #[command(flatten)]
     analysis: AnalysisArgs,
     #[command(flatten)]
@@ -42,6 +52,14 @@ pub fn run(args: &AnalyzeArgs) -> cpts_coverage::Result<()> {
     let stages = args.verbosity.stages();
     stages.stage("reading the inputs");
     let inputs = Inputs::load(&args.analysis.load_options(args.perimeters.clone())?)?;
+    let departements: BTreeSet<String> =
+        inputs.units.iter().map(|u| u.departement.clone()).collect();
+    let regions: BTreeSet<String> = inputs.units.iter().map(|u| u.region.clone()).collect();
+    let focus = args
+        .focus
+        .iter()
+        .map(|raw| Focus::resolve(raw, &departements, &regions))
+        .collect::<cpts_coverage::Result<Vec<_>>>()?;
     let analysis = analyse(&inputs, &args.analysis.options(), &stages)?;
     let summary = Summary::new(&inputs, &analysis, &tariff);
     stages.stage("writing the outputs");
@@ -52,6 +70,8 @@ pub fn run(args: &AnalyzeArgs) -> cpts_coverage::Result<()> {
         &summary,
         &OutputOptions {
             format: args.format,
+            lang: args.lang,
+            focus,
         },
     )?;
     stages.finish();

@@ -1,0 +1,232 @@
+//! `report.html` is self-contained, holds the summary's figures, and renders in headless
+//! Chromium (Debian's `chromium`, which `.ci/run` installs): the screenshot is not blank
+//! and shows the map's colours, the DOM holds the expected tables.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Headless Chromium, or `None` with a message when it is not installed.
+fn chromium() -> Option<PathBuf> {
+    let found = ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|name| Command::new(name).arg("--version").output().is_ok());
+    if found.is_none() {
+        eprintln!("skipped: no headless Chromium (scripts/setup.sh installs Debian's chromium)");
+    }
+    found.map(PathBuf::from)
+}
+
+fn headless(browser: &Path, page: &Path, extra: &[&str]) -> String {
+    let out = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--hide-scrollbars",
+        ])
+        .args(extra)
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The share of the screenshot's pixels of exactly each colour asked, and the number
+/// of distinct colours.
+fn colours(png: &Path, wanted: &[[u8; 3]]) -> (Vec<f64>, usize) {
+    let decoder = png::Decoder::new(std::fs::File::open(png).unwrap());
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let step = info.color_type.samples();
+    assert!(step >= 3, "{:?}", info.color_type);
+    let pixels: Vec<[u8; 3]> = buf[..info.buffer_size()]
+        .chunks(step)
+        .map(|p| [p[0], p[1], p[2]])
+        .collect();
+    let distinct: std::collections::HashSet<[u8; 3]> = pixels.iter().copied().collect();
+    let shares = wanted
+        .iter()
+        .map(|w| pixels.iter().filter(|p| *p == w).count() as f64 / pixels.len() as f64)
+        .collect();
+    (shares, distinct.len())
+}
+
+/// The rows of the `<tbody>` of the table `id` in `html`.
+fn body_rows(html: &str, id: &str) -> usize {
+    let start = html
+        .find(&format!("<table id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no table {id}"));
+    let table = &html[start..start + html[start..].find("</table>").unwrap()];
+    let body = &table[table.find("<tbody>").unwrap()..table.find("</tbody>").unwrap()];
+    body.matches("<tr>").count()
+}
+
+/// Checks what the report says against `summary.json` and what Chromium makes of it.
+fn check_report(out: &Path, browser: Option<&Path>, expect: &[&str]) {
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let summary = read_json(&out.join("summary.json"));
+    // Self-contained: nothing fetched from elsewhere.
+    for external in ["<link", "src=", "@import", "url(http", "href=\"http"] {
+        assert!(!html.contains(external), "report.html holds {external}");
+    }
+    let rate = summary["coverage_rate"].as_f64().unwrap();
+    let shown = format!("{:.1} %", 100.0 * rate).replace('.', ",");
+    assert!(
+        html.contains(&format!("<div class=\"v\">{shown}</div>")),
+        "{shown}"
+    );
+    let count = |key: &str| summary[key].as_array().unwrap().len();
+    assert_eq!(body_rows(&html, "cpts"), count("cpts"));
+    assert_eq!(body_rows(&html, "by-departement"), count("by_departement"));
+    assert_eq!(body_rows(&html, "by-region"), count("by_region"));
+    for text in expect {
+        assert!(html.contains(text), "report.html lacks {text}");
+    }
+    let Some(browser) = browser else { return };
+    let dom = headless(browser, &out.join("report.html"), &["--dump-dom"]);
+    for id in ["by-region", "by-departement", "cpts", "tiers", "map"] {
+        assert!(dom.contains(&format!("id=\"{id}\"")), "the DOM lacks #{id}");
+    }
+    assert_eq!(body_rows(&dom, "cpts"), count("cpts"));
+    let shot = out.join("report.png");
+    headless(
+        browser,
+        &out.join("report.html"),
+        &[
+            "--window-size=1200,1400",
+            &format!("--screenshot={}", shot.display()),
+        ],
+    );
+    let orange = [0xe6, 0x55, 0x0d];
+    let green = [0x00, 0x6d, 0x2c];
+    let (shares, distinct) = colours(&shot, &[orange, green, [255, 255, 255]]);
+    assert!(distinct > 50, "{distinct} colours: a blank page?");
+    assert!(
+        shares[2] < 0.9,
+        "{:.0} % white: a blank page?",
+        100.0 * shares[2]
+    );
+    assert!(
+        shares[0] > 0.01,
+        "white zones cover {:.2} % of the screenshot",
+        100.0 * shares[0]
+    );
+    assert!(
+        shares[1] > 0.02,
+        "covered communes fill {:.2} %",
+        100.0 * shares[1]
+    );
+}
+
+/// Runs `analyze` on the fixture with `extra` options; the run and its output directory.
+fn fixture_run(extra: &[&str]) -> (tempfile::TempDir, PathBuf, Run) {
+    let f = root().join("fixtures");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let run = analyze_into(
+        &f.join("communes-22.geojson"),
+        &f.join("cpts-22.geojson"),
+        &out,
+        extra,
+    );
+    (dir, out, run)
+}
+
+#[test]
+fn the_fixture_report_renders_with_its_figures_and_maps() {
+    let (_dir, out, run) = fixture_run(&["--focus", "22"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    check_report(
+        &out,
+        chromium().as_deref(),
+        &[
+            "<html lang=\"fr\">",
+            "id=\"focus-departement-22\"",
+            "Département 22 Côtes-d'Armor",
+            "CPTS Rance-Émeraude",
+            "53 Bretagne",
+        ],
+    );
+}
+
+#[test]
+fn the_report_speaks_english_on_request() {
+    let (_dir, out, run) = fixture_run(&["--lang", "en"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let summary: Value = read_json(&out.join("summary.json"));
+    let shown = format!(
+        "{:.1} %",
+        100.0 * summary["coverage_rate"].as_f64().unwrap()
+    );
+    for text in [
+        "<html lang=\"en\">",
+        "Coverage map",
+        "White zones",
+        shown.as_str(),
+    ] {
+        assert!(html.contains(text), "{text}");
+    }
+    assert!(!html.contains("Zones blanches"));
+}
+
+#[test]
+fn a_focus_that_is_ambiguous_or_absent_is_refused_before_the_run() {
+    let (_dir, out, run) = fixture_run(&["--focus", "75"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("--focus 75: no commune of the communes layer lies in it")
+            && run
+                .stderr
+                .contains("choose a département (22) or a region (53)"),
+        "{}",
+        run.stderr
+    );
+    assert!(!out.exists());
+}
+
+#[test]
+fn the_national_report_renders_france_and_its_overseas_insets() {
+    let Some(data) = shared_data() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let arrondissements = data.join("france/arrondissements.geojson");
+    let run = analyze_into(
+        &data.join("france/communes.geojson"),
+        &data.join("world1/cpts.geojson"),
+        &out,
+        &[
+            "--arrondissements",
+            arrondissements.to_str().unwrap(),
+            "--focus",
+            "region:53",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    check_report(
+        &out,
+        chromium().as_deref(),
+        &[
+            ">Guadeloupe</text>",
+            ">Martinique</text>",
+            ">Guyane</text>",
+            ">La Réunion</text>",
+            ">Mayotte</text>",
+            "Région 53 Bretagne",
+            "75 Paris",
+        ],
+    );
+}
