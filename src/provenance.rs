@@ -24,6 +24,7 @@ impl Provenance {
             file: file_name(path),
             format: format.into(),
             crs,
+            modified: modified_date(path),
         });
     }
 
@@ -56,6 +57,35 @@ pub struct Source {
     pub format: String,
     /// The CRS of a geometry file, as read.
     pub crs: Option<String>,
+    /// The day the file was last modified (UTC, `2026-03-12`): the version of the data.
+    #[serde(default)]
+    pub modified: Option<String>,
+}
+
+/// The UTC day `path` was last modified, `None` when the system does not say.
+fn modified_date(path: &Path) -> Option<String> {
+    let since = std::fs::metadata(path)
+        .ok()?
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    Some(civil_date(since.as_secs() / 86_400))
+}
+
+/// The proleptic Gregorian date of a day counted from 1970-01-01 (H. Hinnant's
+/// `civil_from_days`).
+fn civil_date(days: u64) -> String {
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + u64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
 }
 
 /// The kind of an [`Assumption`]: a stable code for filters and CI rules.
@@ -113,4 +143,17 @@ pub fn listing(items: &[String], shown: usize) -> String {
         text.push_str(&format!(" and {} more", items.len() - shown));
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_become_dates() {
+        assert_eq!(civil_date(0), "1970-01-01");
+        assert_eq!(civil_date(11_016), "2000-02-29");
+        assert_eq!(civil_date(20_780), "2026-11-23");
+        assert_eq!(civil_date(20_513), "2026-03-01");
+    }
 }

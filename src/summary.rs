@@ -11,10 +11,11 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Version of the schema below; it moves whenever its shape changes.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
-/// The oldest schema `cpts check` still reads: version 3 only added fields (`sources`,
-/// `assumptions`, the CPTS's `partial`), read from version 2 as empty or false.
+/// The oldest schema `cpts check` still reads: versions 3 and 4 only added fields
+/// (`sources`, `assumptions`, the CPTS's `partial`; the sources' `modified`), read from
+/// older summaries as empty, false or absent.
 pub const OLDEST_READABLE_SCHEMA: u32 = 2;
 
 /// Every national figure of one analysis.

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{cpts, Run};
+use common::{analyze_into, cpts, read_json, root, Run};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 
@@ -708,4 +708,32 @@ fn a_closed_pipe_ends_quietly() {
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn sources_carry_the_day_their_file_was_last_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let communes = dir.path().join("communes.geojson");
+    std::fs::copy(root().join("fixtures/communes-22.geojson"), &communes).unwrap();
+    // 2024-03-12 12:00 UTC.
+    let noon = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_710_244_800);
+    std::fs::File::options()
+        .write(true)
+        .open(&communes)
+        .unwrap()
+        .set_modified(noon)
+        .unwrap();
+    let out = dir.path().join("out");
+    let run = analyze_into(
+        &communes,
+        &root().join("fixtures/cpts-22.geojson"),
+        &out,
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let s = read_json(&out.join("summary.json"));
+    assert_eq!(s["sources"][0]["role"], "communes");
+    assert_eq!(s["sources"][0]["modified"], "2024-03-12");
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("<code>communes.geojson</code> (geojson, EPSG:4326 (RFC 7946, no crs member), 2024-03-12)"), "{html}");
 }

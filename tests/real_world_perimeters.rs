@@ -580,7 +580,13 @@ fn the_markdown_report_states_the_assumptions_within_sixty_lines() {
     }
     assert!(report.contains("| couverte (signataire_aci, projet, pre_projet) | 10 000 (66,7 %) |"));
     assert!(report.contains("| CPTS partielles (hors communes fournies) | 1 |"));
-    assert!(report.contains("- perimeters : cpts-listing.xlsx (xlsx)"));
+    let modified = s["sources"][1]["modified"].as_str().expect("a date");
+    assert!(
+        report.contains(&format!(
+            "- perimeters : cpts-listing.xlsx (xlsx, {modified})"
+        )),
+        "{report}"
+    );
     // Forty CPTS with forty labels of their own: more assumptions than the report
     // holds; it stops at sixty lines and sends the reader to summary.json.
     let mut listing = String::from("cpts_nom;statut;code_insee\n");

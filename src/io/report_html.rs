@@ -594,14 +594,14 @@ fn provenance(h: &mut String, s: &Summary, w: &Words) {
         w.provenance, w.files
     );
     for src in &s.sources {
-        let crs = src
-            .crs
-            .as_deref()
-            .map(|c| format!(", {}", xml(c)))
-            .unwrap_or_default();
+        let details: String = [src.crs.as_deref(), src.modified.as_deref()]
+            .into_iter()
+            .flatten()
+            .map(|d| format!(", {}", xml(d)))
+            .collect();
         let _ = write!(
             h,
-            "<li>{} : <code>{}</code> ({}{crs})</li>",
+            "<li>{} : <code>{}</code> ({}{details})</li>",
             xml(&src.role),
             xml(&src.file),
             xml(&src.format)

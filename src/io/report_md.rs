@@ -86,12 +86,16 @@ pub fn markdown_report(summary: &Summary) -> String {
     assumptions(&mut md, &s.assumptions, budget);
     md.push_str("\n## Fichiers lus\n\n");
     for src in &s.sources {
-        let crs = src
-            .crs
-            .as_deref()
-            .map(|c| format!(", {c}"))
-            .unwrap_or_default();
-        let _ = writeln!(md, "- {} : {} ({}{crs})", src.role, src.file, src.format);
+        let details: String = [src.crs.as_deref(), src.modified.as_deref()]
+            .into_iter()
+            .flatten()
+            .map(|d| format!(", {d}"))
+            .collect();
+        let _ = writeln!(
+            md,
+            "- {} : {} ({}{details})",
+            src.role, src.file, src.format
+        );
     }
     md
 }
