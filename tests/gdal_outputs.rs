@@ -309,6 +309,24 @@ fn fixture_layers_open_in_gdal_as_documented() {
         let qml = std::fs::read_to_string(dir.path().join(format!("geojson/{name}.qml"))).unwrap();
         assert!(qml.starts_with("<!DOCTYPE qgis"), "{name}.qml");
     }
+    // The QGIS project names every layer by a path relative to itself, which exists.
+    for (format, file) in [
+        ("geojson", "{name}.geojson"),
+        ("gpkg", "cpts-coverage.gpkg"),
+    ] {
+        let qgs = std::fs::read_to_string(dir.path().join(format!("{format}/cpts-coverage.qgs")))
+            .unwrap();
+        for (name, _) in LAYERS {
+            let file = file.replace("{name}", name);
+            let source = if format == "gpkg" {
+                format!("<datasource>./{file}|layername={name}</datasource>")
+            } else {
+                format!("<datasource>./{file}</datasource>")
+            };
+            assert!(qgs.contains(&source), "{format}: {source}");
+            assert!(dir.path().join(format).join(&file).is_file(), "{file}");
+        }
+    }
     let styles = run(
         "ogrinfo",
         &[

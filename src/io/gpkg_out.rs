@@ -8,7 +8,7 @@
 
 use crate::io::geojson_out::rfc7946_rings;
 use crate::io::layers::{FieldType, Layer, Layers};
-use crate::io::style::qml;
+use crate::io::style::style;
 use rusqlite::types::Value as Sql;
 use rusqlite::{params, Connection};
 use serde_json::Value;
@@ -20,7 +20,8 @@ pub const GPKG_FILE: &str = "cpts-coverage.gpkg";
 /// `last_change` of every table, fixed so that identical inputs give identical files.
 pub const TIMESTAMP: &str = "1970-01-01T00:00:00.000Z";
 
-const WGS84_WKT: &str = r#"GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AXIS["Latitude",NORTH],AXIS["Longitude",EAST],AUTHORITY["EPSG","4326"]]"#;
+/// WGS84 (EPSG:4326) in OGC WKT 1.
+pub(crate) const WGS84_WKT: &str = r#"GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AXIS["Latitude",NORTH],AXIS["Longitude",EAST],AUTHORITY["EPSG","4326"]]"#;
 
 const CORE_TABLES: &str = r#"
 PRAGMA application_id = 1196444487;
@@ -139,12 +140,12 @@ fn write_layer(tx: &rusqlite::Transaction, layer: &Layer) -> rusqlite::Result<()
         "INSERT INTO gpkg_geometry_columns VALUES (?1, 'geom', 'MULTIPOLYGON', 4326, 0, 0)",
         [layer.name],
     )?;
-    if let Some(style) = qml(layer.name) {
+    if let Some(qml) = style(layer.name).map(|s| s.qml()) {
         tx.execute(
             "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, \
              f_geometry_column, styleName, styleQML, styleSLD, useAsDefault, description, owner, \
              ui, update_time) VALUES ('', '', ?1, 'geom', ?1, ?2, '', 1, ?3, '', NULL, ?4)",
-            params![layer.name, style, "cpts-coverage", TIMESTAMP],
+            params![layer.name, qml, "cpts-coverage", TIMESTAMP],
         )?;
     }
     Ok(())

@@ -13,6 +13,7 @@ pub mod layers;
 pub mod numbers;
 pub mod output;
 pub mod perimeters;
+pub mod qgis_project;
 pub mod report_html;
 pub mod report_md;
 mod shapefile_in;

@@ -11,9 +11,10 @@ use crate::io::geojson_out::write_features;
 use crate::io::gpkg_out::{write_gpkg, GPKG_FILE};
 use crate::io::layers::Layers;
 use crate::io::numbers::Lang;
+use crate::io::qgis_project::{project, PROJECT_FILE};
 use crate::io::report_html::{html_report, Focus};
 use crate::io::report_md::markdown_report;
-use crate::io::style::qml;
+use crate::io::style::style;
 use crate::summary::Summary;
 use std::fs;
 use std::path::Path;
@@ -38,8 +39,12 @@ pub struct OutputOptions {
     pub focus: Vec<Focus>,
 }
 
+/// The title of the QGIS project.
+const PROJECT_TITLE: &str = "Couverture CPTS";
+
 /// The files written whatever the format.
-const COMMON_FILES: [&str; 6] = [
+const COMMON_FILES: [&str; 7] = [
+    PROJECT_FILE,
     "summary.json",
     "report.md",
     "report.html",
@@ -107,17 +112,23 @@ fn write_all(
     fs::write(dir.join("report.html"), html)?;
     match options.format {
         LayerFormat::Geojson => {
+            let source = |name: &str| format!("./{name}.geojson");
+            fs::write(dir.join(PROJECT_FILE), project(PROJECT_TITLE, source))?;
             for layer in &layers.0 {
                 write_features(
                     &dir.join(format!("{}.geojson", layer.name)),
                     &layer.features,
                 )?;
-                if let Some(style) = qml(layer.name) {
-                    fs::write(dir.join(format!("{}.qml", layer.name)), style)?;
+                if let Some(qml) = style(layer.name).map(|s| s.qml()) {
+                    fs::write(dir.join(format!("{}.qml", layer.name)), qml)?;
                 }
             }
         }
-        LayerFormat::Gpkg => write_gpkg(&dir.join(GPKG_FILE), layers)?,
+        LayerFormat::Gpkg => {
+            let source = |name: &str| format!("./{GPKG_FILE}|layername={name}");
+            fs::write(dir.join(PROJECT_FILE), project(PROJECT_TITLE, source))?;
+            write_gpkg(&dir.join(GPKG_FILE), layers)?;
+        }
     }
     crate::io::tables::write_tables(dir, summary)
 }

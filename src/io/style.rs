@@ -113,21 +113,30 @@ fn symbol(out: &mut String, name: usize, layers: &[Fill]) {
     out.push_str("      </symbol>\n");
 }
 
-fn document(renderer: &str, labelling: Option<&str>) -> String {
-    let mut out = String::from("<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n");
-    let _ = writeln!(
-        out,
-        r#"<qgis version="3.22.0" styleCategories="Symbology|Labeling" labelsEnabled="{}">"#,
-        u8::from(labelling.is_some())
-    );
-    out.push_str(renderer);
-    out.push_str(labelling.unwrap_or_default());
-    out.push_str("</qgis>\n");
-    out
+/// The look of one layer in QGIS: its renderer, and its labels if any, as QGIS XML.
+pub struct Style {
+    pub renderer: String,
+    pub labelling: Option<&'static str>,
+}
+
+impl Style {
+    /// The style as a QGIS style file (`.qml`).
+    pub fn qml(&self) -> String {
+        let mut out = String::from("<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n");
+        let _ = writeln!(
+            out,
+            r#"<qgis version="3.22.0" styleCategories="Symbology|Labeling" labelsEnabled="{}">"#,
+            u8::from(self.labelling.is_some())
+        );
+        out.push_str(&self.renderer);
+        out.push_str(self.labelling.unwrap_or_default());
+        out.push_str("</qgis>\n");
+        out
+    }
 }
 
 /// Communes: graduated colour on `covered_share`.
-fn communes() -> String {
+fn communes() -> Style {
     let mut r = String::from(
         r#"  <renderer-v2 type="graduatedSymbol" attr="covered_share" graduatedMethod="GraduatedColor" symbollevels="0" forceraster="0" enableorderby="0">"#,
     );
@@ -153,11 +162,14 @@ fn communes() -> String {
         symbol(&mut r, k, &[fill]);
     }
     r.push_str("    </symbols>\n  </renderer-v2>\n");
-    document(&r, None)
+    Style {
+        renderer: r,
+        labelling: None,
+    }
 }
 
 /// CPTS: one colour per status, translucent, dark border, labelled with the name.
-fn cpts() -> String {
+fn cpts() -> Style {
     let mut r = String::from(
         r#"  <renderer-v2 type="categorizedSymbol" attr="statut" symbollevels="0" forceraster="0" enableorderby="0">"#,
     );
@@ -192,22 +204,28 @@ fn cpts() -> String {
         "      <rendering obstacle=\"1\" displayAll=\"0\" limitNumLabels=\"0\"/>\n",
         "    </settings>\n  </labeling>\n",
     );
-    document(&r, Some(labels))
+    Style {
+        renderer: r,
+        labelling: Some(labels),
+    }
 }
 
 /// A layer drawn in one symbol.
-fn single(layers: &[Fill]) -> String {
+fn single(layers: &[Fill]) -> Style {
     let mut r = String::from(
         r#"  <renderer-v2 type="singleSymbol" symbollevels="0" forceraster="0" enableorderby="0">"#,
     );
     r.push_str("\n    <symbols>\n");
     symbol(&mut r, 0, layers);
     r.push_str("    </symbols>\n  </renderer-v2>\n");
-    document(&r, None)
+    Style {
+        renderer: r,
+        labelling: None,
+    }
 }
 
 /// The QGIS style of the layer called `name` (see [`crate::io::layers::Layers`]).
-pub fn qml(name: &str) -> Option<String> {
+pub fn style(name: &str) -> Option<Style> {
     match name {
         "communes" => Some(communes()),
         "cpts" => Some(cpts()),
