@@ -229,4 +229,24 @@ fn the_national_report_renders_france_and_its_overseas_insets() {
             "75 Paris",
         ],
     );
+    // The Markdown report holds the nation in 60 lines, the most affected département first.
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.lines().count() <= 60, "{} lines", md.lines().count());
+    let summary = read_json(&out.join("summary.json"));
+    let worst = summary["by_departement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .max_by(|a, b| {
+            let p = |d: &Value| d["white_zone_population"].as_f64().unwrap();
+            p(a).total_cmp(&p(b))
+        })
+        .unwrap();
+    let code = worst["departement"].as_str().unwrap();
+    let first_row = md
+        .lines()
+        .skip_while(|l| !l.starts_with("## Départements"))
+        .find(|l| l.starts_with("| ") && !l.starts_with("| département"))
+        .unwrap_or_default();
+    assert!(first_row.starts_with(&format!("| {code} ")), "{first_row}");
 }

@@ -5,6 +5,7 @@
 use crate::io::numbers::Lang;
 use crate::provenance::Assumption;
 use crate::summary::Summary;
+use crate::territories::{departement_name, labelled};
 use std::fmt::Write;
 
 /// The report never runs longer than this.
@@ -124,7 +125,7 @@ fn departements(md: &mut String, s: &Summary) {
         let _ = writeln!(
             md,
             "| {} | {} | {} | {} |",
-            d.departement,
+            labelled(&d.departement, departement_name(&d.departement)),
             people(t.population),
             percent(t.coverage_rate),
             people(t.white_zone_population)
