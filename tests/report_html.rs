@@ -29,6 +29,8 @@ fn headless(browser: &Path, page: &Path, extra: &[&str]) -> String {
             "--no-first-run",
             "--disable-background-networking",
             "--hide-scrollbars",
+            // Containers give /dev/shm little room.
+            "--disable-dev-shm-usage",
         ])
         .args(extra)
         .arg(format!("file://{}", page.display()))

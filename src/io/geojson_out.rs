@@ -63,25 +63,42 @@ pub(crate) fn rfc7946_rings(polygon: &Polygon<f64>) -> Option<Vec<Vec<[f64; 2]>>
     Some(rings)
 }
 
-/// Writes `features` as a FeatureCollection, serialising them in parallel.
+/// Writes `features` as a FeatureCollection, serialising them in parallel a block at a
+/// time (so that a large layer is never held twice in memory).
 pub fn write_features(path: &Path, features: &[MapFeature]) -> std::io::Result<()> {
-    let bytes: Vec<Vec<u8>> = features
-        .par_iter()
-        .map(|f| feature(&f.properties, &f.geometry))
-        .collect();
-    write_layer(path, &bytes)
+    const BLOCK: usize = 2048;
+    let mut out = BufWriter::new(fs::File::create(path)?);
+    out.write_all(HEAD)?;
+    for (b, block) in features.chunks(BLOCK).enumerate() {
+        let bytes: Vec<Vec<u8>> = block
+            .par_iter()
+            .map(|f| feature(&f.properties, &f.geometry))
+            .collect();
+        for (i, f) in bytes.iter().enumerate() {
+            if b + i > 0 {
+                out.write_all(SEPARATOR)?;
+            }
+            out.write_all(f)?;
+        }
+    }
+    out.write_all(TAIL)?;
+    out.flush()
 }
+
+const HEAD: &[u8] = b"{\"type\":\"FeatureCollection\",\"features\":[\n";
+const SEPARATOR: &[u8] = b",\n";
+const TAIL: &[u8] = b"\n]}\n";
 
 /// A FeatureCollection of serialised features, one per line.
 pub(crate) fn write_layer(path: &Path, features: &[Vec<u8>]) -> std::io::Result<()> {
     let mut out = BufWriter::new(fs::File::create(path)?);
-    out.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")?;
+    out.write_all(HEAD)?;
     for (i, f) in features.iter().enumerate() {
         if i > 0 {
-            out.write_all(b",\n")?;
+            out.write_all(SEPARATOR)?;
         }
         out.write_all(f)?;
     }
-    out.write_all(b"\n]}\n")?;
+    out.write_all(TAIL)?;
     out.flush()
 }

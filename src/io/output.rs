@@ -108,9 +108,19 @@ fn write_all(
     text.push('\n');
     fs::write(dir.join("summary.json"), text)?;
     fs::write(dir.join("report.md"), markdown_report(summary))?;
-    let html = html_report(summary, layers, options.lang, &options.focus);
+    // The report's maps are drawn while the layers are written.
+    let (html, layers_written) = rayon::join(
+        || html_report(summary, layers, options.lang, &options.focus),
+        || write_layers(dir, layers, options.format),
+    );
+    layers_written?;
     fs::write(dir.join("report.html"), html)?;
-    match options.format {
+    crate::io::tables::write_tables(dir, summary)
+}
+
+/// The map layers in `format`, with the QGIS project opening them.
+fn write_layers(dir: &Path, layers: &Layers, format: LayerFormat) -> std::io::Result<()> {
+    match format {
         LayerFormat::Geojson => {
             let source = |name: &str| format!("./{name}.geojson");
             fs::write(dir.join(PROJECT_FILE), project(PROJECT_TITLE, source))?;
@@ -130,5 +140,5 @@ fn write_all(
             write_gpkg(&dir.join(GPKG_FILE), layers)?;
         }
     }
-    crate::io::tables::write_tables(dir, summary)
+    Ok(())
 }

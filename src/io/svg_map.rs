@@ -11,6 +11,7 @@
 use crate::io::layers::{Layers, MapFeature};
 use crate::io::style::{coverage_class, BORDER, COVERAGE_CLASSES, OVERLAP, WHITE_ZONE};
 use geo::{BoundingRect, Coord, InteriorPoint, LineString, MultiPolygon, Rect, Simplify};
+use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
@@ -99,6 +100,19 @@ fn separated(v: i64) -> String {
     } else {
         format!(" {}", tenth(v))
     }
+}
+
+/// The path data of every feature kept, computed in parallel, in their order.
+fn joined_paths(features: &[&MapFeature], frame: &Frame, tolerance: f64) -> String {
+    features
+        .par_iter()
+        .map(|f| {
+            let mut d = String::new();
+            path_data(&mut d, &f.geometry, frame, tolerance);
+            d
+        })
+        .collect::<Vec<String>>()
+        .concat()
 }
 
 /// `123` → `12.3`, `-5` → `-.5`, `40` → `4`.
@@ -194,15 +208,14 @@ fn draw_frame(
             );
         }
     } else {
-        let mut classes = vec![String::new(); COVERAGE_CLASSES.len()];
+        let mut classes = vec![Vec::new(); COVERAGE_CLASSES.len()];
         for f in communes {
-            path_data(
-                &mut classes[coverage_class(number(f, "covered_share"))],
-                &f.geometry,
-                frame,
-                tolerance,
-            );
+            classes[coverage_class(number(f, "covered_share"))].push(*f);
         }
+        let classes: Vec<String> = classes
+            .iter()
+            .map(|list| joined_paths(list, frame, tolerance))
+            .collect();
         for (d, (_, colour)) in classes.iter().zip(COVERAGE_CLASSES) {
             if !d.is_empty() {
                 // A hairline of the fill colour closes the anti-aliasing seams between
@@ -215,10 +228,8 @@ fn draw_frame(
             }
         }
     }
-    let mut white = String::new();
-    for f in layers.get("white_zones").iter().filter(inside) {
-        path_data(&mut white, &f.geometry, frame, tolerance);
-    }
+    let white: Vec<&MapFeature> = layers.get("white_zones").iter().filter(inside).collect();
+    let white = joined_paths(&white, frame, tolerance);
     if !white.is_empty() {
         let _ = write!(
             svg,
@@ -226,10 +237,8 @@ fn draw_frame(
             WHITE_ZONE.hex()
         );
     }
-    let mut borders = String::new();
-    for f in layers.get("cpts").iter().filter(inside) {
-        path_data(&mut borders, &f.geometry, frame, tolerance);
-    }
+    let borders: Vec<&MapFeature> = layers.get("cpts").iter().filter(inside).collect();
+    let borders = joined_paths(&borders, frame, tolerance);
     if !borders.is_empty() {
         let _ = write!(
             svg,
@@ -239,10 +248,7 @@ fn draw_frame(
         );
     }
     let overlaps: Vec<&MapFeature> = layers.get("overlaps").iter().filter(inside).collect();
-    let mut hatched = String::new();
-    for f in &overlaps {
-        path_data(&mut hatched, &f.geometry, frame, tolerance);
-    }
+    let hatched = joined_paths(&overlaps, frame, tolerance);
     if !hatched.is_empty() {
         let _ = write!(
             svg,
@@ -354,14 +360,16 @@ pub fn focus_map(
     let frame = Frame::fit(bbox, [0.0, 0.0, WIDTH, HEIGHT]);
     let mut svg = open_svg(WIDTH, HEIGHT, label);
     // Context: the other communes of the frame, in grey.
-    let mut context = String::new();
-    for f in communes.iter().filter(|f| !selected(f)) {
-        if f.geometry.bounding_rect().is_some_and(|r| {
-            frame.shows(r.min()) || frame.shows(r.max()) || frame.shows(r.center())
-        }) {
-            path_data(&mut context, &f.geometry, &frame, 0.5);
-        }
-    }
+    let around: Vec<&MapFeature> = communes
+        .iter()
+        .filter(|f| !selected(f))
+        .filter(|f| {
+            f.geometry.bounding_rect().is_some_and(|r| {
+                frame.shows(r.min()) || frame.shows(r.max()) || frame.shows(r.center())
+            })
+        })
+        .collect();
+    let context = joined_paths(&around, &frame, 0.5);
     if !context.is_empty() {
         let _ = write!(
             svg,
