@@ -29,6 +29,8 @@ pub struct LoadOptions {
     pub perimeter: PerimeterOptions,
     /// A table giving the populations instead of the communes layer.
     pub population: Option<PopulationTable>,
+    /// CRS of the communes and arrondissements layers when they declare none (`--communes-crs`).
+    pub crs: Option<String>,
 }
 
 /// How the CPTS territories are given.
@@ -75,6 +77,7 @@ impl Territory {
         let mut provenance = Provenance::default();
         let mut units = read_communes(
             &options.communes,
+            options.crs.as_deref(),
             &options.fields,
             options.population.is_some(),
             &mut repairs,
@@ -82,7 +85,13 @@ impl Territory {
         )?;
         check_single_level(&options.communes, &units)?;
         if let Some(path) = &options.arrondissements {
-            units = merge_arrondissements(path, units, &mut repairs, &mut provenance)?;
+            units = merge_arrondissements(
+                path,
+                options.crs.as_deref(),
+                units,
+                &mut repairs,
+                &mut provenance,
+            )?;
         }
         provenance.population_source = match &options.population {
             Some(table) => {

@@ -206,8 +206,101 @@ fn shapefiles_and_geopackages_say_what_is_missing() {
     let run = analyze(shp.to_str().unwrap());
     assert_eq!(run.code, 2);
     assert!(
-        run.stderr.contains("the .prj file") && run.stderr.contains("-a_srs EPSG:2154"),
+        run.stderr.contains("the .prj file") && run.stderr.contains("--communes-crs EPSG:2154"),
         "{}",
         run.stderr
+    );
+}
+
+#[test]
+fn files_declaring_no_crs_are_read_in_the_crs_given_and_perimeters_come_as_layers_too() {
+    let f = root().join("fixtures");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let Some([shp, _]) = lambert93_copies(&f.join("communes-22.geojson"), d) else {
+        return;
+    };
+    let s = |p: &Path| p.to_str().unwrap().to_string();
+    // Perimeters as a Lambert-93 Shapefile, and as a Lambert-93 GeoJSON whose crs
+    // member was lost (a classic export mistake).
+    let perimeters_shp = d.join("perimetres.shp");
+    ogr2ogr(&[
+        "-t_srs",
+        "EPSG:2154",
+        "-lco",
+        "ENCODING=UTF-8",
+        &s(&perimeters_shp),
+        &s(&f.join("cpts-22.geojson")),
+    ])
+    .unwrap();
+    let lost = d.join("perimetres-l93.geojson");
+    ogr2ogr(&[
+        "-f",
+        "GeoJSON",
+        "-t_srs",
+        "EPSG:2154",
+        &s(&lost),
+        &s(&f.join("cpts-22.geojson")),
+    ])
+    .unwrap();
+    let mut layer = read_json(&lost);
+    layer.as_object_mut().unwrap().remove("crs");
+    std::fs::write(&lost, layer.to_string()).unwrap();
+    std::fs::remove_file(shp.with_extension("prj")).unwrap();
+    let reference = summary(
+        &f.join("communes-22.geojson"),
+        &f.join("cpts-22.geojson"),
+        &[],
+    );
+
+    // Without the options each says what is missing and which option gives it.
+    let out = d.join("out");
+    let run = analyze(&s(&shp), &perimeters_shp, &out, &[]);
+    assert!(
+        run.stderr.contains("its CRS is unknown")
+            && run.stderr.contains("--communes-crs EPSG:2154"),
+        "{}",
+        run.stderr
+    );
+    let run = analyze(&s(&f.join("communes-22.geojson")), &lost, &out, &[]);
+    assert!(
+        run.stderr.contains("the file looks projected")
+            && run.stderr.contains("--perimeters-crs EPSG:2154"),
+        "{}",
+        run.stderr
+    );
+
+    // With them, the same figures; a file declaring its CRS keeps it.
+    let from_layers = summary(&shp, &perimeters_shp, &["--communes-crs", "EPSG:2154"]);
+    same_figures(&reference, &from_layers);
+    assert_eq!(from_layers["mode"], "polygon");
+    assert_eq!(
+        from_layers["sources"][0]["crs"],
+        "EPSG:2154 (--communes-crs option, the file declaring none)"
+    );
+    assert!(from_layers["sources"][1]["crs"]
+        .as_str()
+        .unwrap()
+        .contains("(its .prj)"));
+    let texts: Vec<&str> = from_layers["assumptions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["kind"] == "crs")
+        .map(|a| a["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        texts,
+        ["communes: CRS from the --communes-crs option, the file declaring none, coordinates read as EPSG:2154"]
+    );
+    let from_lost = summary(
+        &f.join("communes-22.geojson"),
+        &lost,
+        &["--perimeters-crs", "EPSG:2154"],
+    );
+    same_figures(&reference, &from_lost);
+    assert_eq!(
+        from_lost["sources"][1]["crs"],
+        "EPSG:2154 (--perimeters-crs option, the file declaring none)"
     );
 }

@@ -3,7 +3,7 @@
 
 use super::geojson_in::{
     has_property, located, polygons, property, property_names, text_property, with_features,
-    RawFeature,
+    DeclaredCrs, RawFeature,
 };
 use crate::error::{Error, Result};
 use crate::model::{CodeReading, InseeCode, Unit};
@@ -36,16 +36,21 @@ impl Default for CommuneFields {
     }
 }
 
-/// Reads the communes layer. Codes must be unique; populations finite and non-negative,
+/// Reads the communes layer (in `declared_crs` if it declares no CRS). Codes must be unique; populations finite and non-negative,
 /// unless `populations_elsewhere` (a population table will give them: 0 until then).
 pub fn read_communes(
     path: &Path,
+    declared_crs: Option<&str>,
     fields: &CommuneFields,
     populations_elsewhere: bool,
     repairs: &mut Repairs,
     provenance: &mut Provenance,
 ) -> Result<Vec<Unit>> {
-    let units: Vec<Unit> = with_features(path, |features, crs| {
+    let declared = DeclaredCrs {
+        option: "--communes-crs",
+        crs: declared_crs,
+    };
+    let units: Vec<Unit> = with_features(path, declared, |features, crs| {
         crs.record(provenance, "communes", path);
         features
             .par_iter()
@@ -112,12 +117,17 @@ pub fn state_fractional_populations(units: &[Unit], provenance: &mut Provenance)
 /// from the city, which is removed, so that no population is counted twice.
 pub fn merge_arrondissements(
     path: &Path,
+    declared_crs: Option<&str>,
     communes: Vec<Unit>,
     repairs: &mut Repairs,
     provenance: &mut Provenance,
 ) -> Result<Vec<Unit>> {
     let by_code: HashMap<&InseeCode, &Unit> = communes.iter().map(|u| (&u.code, u)).collect();
-    let arrondissements = with_features(path, |features, crs| {
+    let declared = DeclaredCrs {
+        option: "--communes-crs",
+        crs: declared_crs,
+    };
+    let arrondissements = with_features(path, declared, |features, crs| {
         crs.record(provenance, "arrondissements", path);
         let mut arrondissements = Vec::with_capacity(features.len());
         for (i, f) in features.iter().enumerate() {

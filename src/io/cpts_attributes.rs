@@ -28,6 +28,8 @@ pub struct PerimeterOptions {
     pub sheet: Option<String>,
     /// Passage table mapping old INSEE codes of a membership table to current ones.
     pub code_passage: Option<std::path::PathBuf>,
+    /// CRS of a perimeter layer declaring none (`--perimeters-crs`).
+    pub crs: Option<String>,
 }
 
 impl Default for PerimeterOptions {
@@ -41,6 +43,7 @@ impl Default for PerimeterOptions {
             exclude: Vec::new(),
             sheet: None,
             code_passage: None,
+            crs: None,
         }
     }
 }

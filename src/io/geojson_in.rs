@@ -55,19 +55,48 @@ pub struct LayerCrs {
     pub source: String,
     /// The file's format: `geojson`, `shapefile`, `gpkg`.
     pub format: &'static str,
-    /// Whether a legacy GeoJSON `crs` member was honoured (stated as an assumption).
-    pub legacy_member: bool,
+    /// Whether the CRS was taken on trust, from a legacy GeoJSON `crs` member or from
+    /// an option (stated as an assumption).
+    pub assumed: bool,
+    /// The option that declares the CRS of this layer when the file does not
+    /// (`--communes-crs`, `--perimeters-crs`), for messages.
+    pub option: &'static str,
+}
+
+/// The CRS an option declares for a layer whose file declares none.
+#[derive(Debug, Clone, Copy)]
+pub struct DeclaredCrs<'a> {
+    /// The option's name: `--communes-crs`, `--perimeters-crs`.
+    pub option: &'static str,
+    pub crs: Option<&'a str>,
 }
 
 impl LayerCrs {
-    /// Reads a legacy `crs` member: `{"type": "name", "properties": {"name": …}}`.
-    fn of_member(path: &Path, member: Option<&Value>) -> Result<LayerCrs> {
+    /// The CRS an option (`--communes-crs`, `--perimeters-crs`) declares for a file that
+    /// declares none.
+    pub fn declared(definition: &str, option: &'static str, format: &'static str) -> LayerCrs {
+        LayerCrs {
+            definition: definition.to_string(),
+            source: format!("{option} option, the file declaring none"),
+            format,
+            assumed: true,
+            option,
+        }
+    }
+
+    /// Reads a legacy `crs` member: `{"type": "name", "properties": {"name": …}}`;
+    /// without one, the CRS `declared` by an option, else WGS84 as RFC 7946 says.
+    fn of_member(path: &Path, member: Option<&Value>, declared: DeclaredCrs) -> Result<LayerCrs> {
         let Some(member) = member.filter(|m| !m.is_null()) else {
+            if let Some(definition) = declared.crs {
+                return Ok(LayerCrs::declared(definition, declared.option, "geojson"));
+            }
             return Ok(LayerCrs {
                 definition: WGS84.into(),
                 source: "RFC 7946, no crs member".into(),
                 format: "geojson",
-                legacy_member: false,
+                assumed: false,
+                option: declared.option,
             });
         };
         let name = member
@@ -86,7 +115,8 @@ impl LayerCrs {
                 definition: format!("EPSG:{epsg}"),
                 source: format!("legacy crs member {name}"),
                 format: "geojson",
-                legacy_member: true,
+                assumed: true,
+                option: declared.option,
             }),
             None => Err(Error::input(
                 path,
@@ -113,16 +143,16 @@ impl LayerCrs {
         ))
     }
 
-    /// Records the layer as the `role` input of `provenance`, with an assumption when a
-    /// legacy `crs` member was honoured.
+    /// Records the layer as the `role` input of `provenance`, with an assumption when
+    /// its CRS was taken on trust.
     pub fn record(&self, provenance: &mut Provenance, role: &str, path: &Path) {
         provenance.read(role, path, self.format, Some(self.describe()));
-        if self.legacy_member {
+        if self.assumed {
             provenance.assume(
                 AssumptionKind::Crs,
                 1,
                 format!(
-                    "{role}: {} honoured, coordinates read as {}",
+                    "{role}: CRS from the {}, coordinates read as {}",
                     self.source,
                     self.name()
                 ),
@@ -150,9 +180,11 @@ impl LayerCrs {
 
 /// Reads a polygon layer and hands its features and CRS to `use_features`: a Shapefile
 /// (`.shp`), a GeoPackage layer (`.gpkg`, or `FILE.gpkg:LAYER`), else a GeoJSON
-/// `FeatureCollection`. Fails on anything else, or on an empty layer.
+/// `FeatureCollection`. A file declaring no CRS is read in `declared` (an option) when
+/// given. Fails on anything else, or on an empty layer.
 pub fn with_features<T>(
     path: &Path,
+    declared: DeclaredCrs,
     use_features: impl FnOnce(&[RawFeature], &LayerCrs) -> Result<T>,
 ) -> Result<T> {
     let ext = path
@@ -161,7 +193,7 @@ pub fn with_features<T>(
         .unwrap_or("")
         .to_lowercase();
     let decoded = if ext == "shp" {
-        Some(read_shapefile(path)?)
+        Some(read_shapefile(path, declared)?)
     } else if ext == "gpkg" {
         Some(read_gpkg(path, None)?)
     } else if let Some((file, layer)) = split_layer(path) {
@@ -169,7 +201,8 @@ pub fn with_features<T>(
     } else {
         None
     };
-    if let Some((features, crs)) = decoded {
+    if let Some((features, mut crs)) = decoded {
+        crs.option = declared.option;
         let crs = crs.checked(path)?;
         if features.is_empty() {
             return Err(empty_layer(path));
@@ -207,7 +240,7 @@ pub fn with_features<T>(
     if collection.features.is_empty() {
         return Err(empty_layer(path));
     }
-    let crs = LayerCrs::of_member(path, collection.crs.as_ref())?.checked(path)?;
+    let crs = LayerCrs::of_member(path, collection.crs.as_ref(), declared)?.checked(path)?;
     use_features(&collection.features, &crs)
 }
 
@@ -381,7 +414,7 @@ pub fn polygons(
         WGS84 => shape,
         other => crs_to_wgs84(other, &shape).map_err(|e| e.about(|| place.to_string()))?,
     };
-    polygons_in_range(path, place, shape)
+    polygons_in_range(path, place, shape, crs.option)
 }
 
 /// Checks that a shape holds longitudes and latitudes, and orients its rings.
@@ -389,6 +422,7 @@ fn polygons_in_range(
     path: &Path,
     place: &str,
     shape: MultiPolygon<f64>,
+    option: &str,
 ) -> Result<MultiPolygon<f64>> {
     let bbox = shape.bounding_rect().expect("checked non-empty");
     if !(bbox.min().x.is_finite()
@@ -414,7 +448,7 @@ fn polygons_in_range(
                 bbox.min().x,
                 bbox.min().y
             ),
-            "reproject the file to WGS84 (ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson)",
+            format!("declare its CRS ({option} EPSG:2154), or reproject the file to WGS84 (ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson)"),
         ));
     }
     Ok(shape.orient(geo::orient::Direction::Default))

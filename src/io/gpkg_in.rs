@@ -126,7 +126,8 @@ fn layer_crs(db: &Connection, srs_id: i64) -> rusqlite::Result<LayerCrs> {
         definition,
         source: format!("GeoPackage srs_id {srs_id}"),
         format: "gpkg",
-        legacy_member: false,
+        assumed: false,
+        option: "",
     })
 }
 

@@ -3,7 +3,8 @@
 
 use super::communes::pad_numeric;
 use super::cpts_attributes::{find_column, read_cpts, PerimeterOptions, ID_COLUMNS, NAME_COLUMNS};
-use super::geojson_in::{located, polygons, text_property, with_features, RawFeature};
+use super::geojson_in::{located, polygons, text_property, with_features, DeclaredCrs, RawFeature};
+use super::gpkg_in::split_layer;
 use super::table::{is_spreadsheet, read_table, Row, Table};
 use crate::error::{Error, Result};
 use crate::model::{CodeReading, Cpts, InseeCode, Perimeter};
@@ -76,7 +77,8 @@ const DEPARTEMENT_COLUMNS: &[&str] = &[
     "dept",
 ];
 
-/// Reads a perimeter file: a GeoJSON polygon layer, or a membership table (`.csv`,
+/// Reads a perimeter file: a polygon layer (GeoJSON, Shapefile, GeoPackage), or a
+/// membership table (`.csv`,
 /// `.txt`, `.tsv`, `.xlsx`, `.ods`, or text not starting with `{`).
 pub fn read_perimeters(
     path: &Path,
@@ -91,7 +93,8 @@ pub fn read_perimeters(
         .to_lowercase();
     let membership = match ext.as_str() {
         "csv" | "txt" | "tsv" => true,
-        "geojson" | "json" => false,
+        "geojson" | "json" | "shp" | "gpkg" => false,
+        _ if split_layer(path).is_some() => false,
         _ if is_spreadsheet(path) => true,
         _ => {
             let head = std::fs::read(path).map_err(|source| Error::Read {
@@ -113,7 +116,11 @@ fn read_polygon_layer(
     options: &PerimeterOptions,
     provenance: &mut Provenance,
 ) -> Result<PerimeterFile> {
-    with_features(path, |features, crs| {
+    let declared = DeclaredCrs {
+        option: "--perimeters-crs",
+        crs: options.crs.as_deref(),
+    };
+    with_features(path, declared, |features, crs| {
         crs.record(provenance, "perimeters", path);
         let table = attribute_table(features);
         let cpts = read_cpts(path, &table, options, "feature", provenance)?;

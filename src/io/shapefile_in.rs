@@ -1,7 +1,7 @@
 //! Reading an ESRI Shapefile (`.shp` with its `.dbf`, `.prj` and `.cpg`), as IGN ships
 //! ADMIN EXPRESS.
 
-use super::geojson_in::{Decoded, LayerCrs, RawFeature};
+use super::geojson_in::{DeclaredCrs, Decoded, LayerCrs, RawFeature};
 use crate::error::{Error, Result};
 use geo::MultiPolygon;
 use serde_json::{Map, Number, Value};
@@ -9,8 +9,12 @@ use shapefile::dbase::FieldValue;
 use shapefile::Shape;
 use std::path::Path;
 
-/// The features of a Shapefile, geometries decoded in the CRS of its `.prj`.
-pub fn read_shapefile(path: &Path) -> Result<(Vec<RawFeature<'static>>, LayerCrs)> {
+/// The features of a Shapefile, geometries decoded in the CRS of its `.prj`, or in
+/// `declared` (an option) when it has none.
+pub fn read_shapefile(
+    path: &Path,
+    declared: DeclaredCrs,
+) -> Result<(Vec<RawFeature<'static>>, LayerCrs)> {
     let unreadable = |e: &dyn std::fmt::Display| {
         Error::input(
             path,
@@ -20,19 +24,29 @@ pub fn read_shapefile(path: &Path) -> Result<(Vec<RawFeature<'static>>, LayerCrs
         )
     };
     let prj = path.with_extension("prj");
-    let wkt = std::fs::read_to_string(&prj).map_err(|_| {
-        Error::input(
-            path,
-            "the .prj file",
-            format!("no {} beside the Shapefile: its CRS is unknown", prj.display()),
-            "put the .prj of the download beside it, or declare the CRS: ogr2ogr -a_srs EPSG:2154 fixed.shp in.shp",
-        )
-    })?;
-    let crs = LayerCrs {
-        definition: wkt.trim().trim_start_matches('\u{feff}').to_string(),
-        source: "its .prj".into(),
-        format: "shapefile",
-        legacy_member: false,
+    let crs = match (std::fs::read_to_string(&prj), declared.crs) {
+        (Ok(wkt), _) => LayerCrs {
+            definition: wkt.trim().trim_start_matches('\u{feff}').to_string(),
+            source: "its .prj".into(),
+            format: "shapefile",
+            assumed: false,
+            option: declared.option,
+        },
+        (Err(_), Some(definition)) => LayerCrs::declared(definition, declared.option, "shapefile"),
+        (Err(_), None) => {
+            return Err(Error::input(
+                path,
+                "the .prj file",
+                format!(
+                    "no {} beside the Shapefile: its CRS is unknown",
+                    prj.display()
+                ),
+                format!(
+                    "put the .prj of the download beside it, or declare the CRS: {} EPSG:2154",
+                    declared.option
+                ),
+            ))
+        }
     };
     check_counts(path)?;
     let mut reader = shapefile::Reader::from_path(path).map_err(|e| unreadable(&e))?;

@@ -44,6 +44,14 @@ pub struct AnalysisArgs {
     /// ACI tariff table replacing the shipped one (line;mission;t1;t2;t3;t4;in_maximum).
     #[arg(long, value_name = "FILE")]
     pub tariff: Option<PathBuf>,
+    /// CRS of the communes (and arrondissements) layer when it declares none (a
+    /// Shapefile without .prj, a GeoJSON in Lambert-93 without crs member): EPSG:2154,
+    /// or any CRS PROJ reads.
+    #[arg(long, value_name = "CRS")]
+    pub communes_crs: Option<String>,
+    /// CRS of the perimeter layer when it declares none.
+    #[arg(long, value_name = "CRS")]
+    pub perimeters_crs: Option<String>,
     #[command(flatten)]
     pub fields: FieldArgs,
     #[command(flatten)]
@@ -100,6 +108,7 @@ impl PerimeterArgs {
             exclude: self.exclude_where.clone(),
             sheet: self.sheet.clone(),
             code_passage: self.code_passage.clone(),
+            crs: None,
         })
     }
 }
@@ -172,7 +181,11 @@ impl AnalysisArgs {
                 departement: f.departement_field.clone(),
                 region: f.region_field.clone(),
             },
-            perimeter: self.perimeter.options()?,
+            perimeter: PerimeterOptions {
+                crs: self.perimeters_crs.clone(),
+                ..self.perimeter.options()?
+            },
+            crs: self.communes_crs.clone(),
             population: self.population.as_ref().map(|path| PopulationTable {
                 path: path.clone(),
                 code_column: self.population_code_column.clone(),
