@@ -5,6 +5,7 @@ use crate::check::Check;
 use crate::error::Result;
 use crate::io::atomic::write_file;
 use crate::io::diff_report::cell;
+use crate::io::xml::escape;
 use crate::summary::Summary;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -257,16 +258,4 @@ pub fn junit(check: &Check) -> String {
     }
     out.push_str("</testsuites>\n");
     out
-}
-
-/// Text for XML: markup escaped, control characters XML forbids removed.
-fn escape(text: &str) -> String {
-    let text: String = text
-        .chars()
-        .filter(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
-        .collect();
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }

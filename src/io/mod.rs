@@ -21,3 +21,4 @@ pub mod style;
 pub mod svg_map;
 pub mod table;
 mod tables;
+pub mod xml;

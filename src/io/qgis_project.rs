@@ -4,7 +4,7 @@
 
 use crate::io::gpkg_out::WGS84_WKT;
 use crate::io::style::style;
-use crate::io::svg_map::xml;
+use crate::io::xml::escape;
 use std::fmt::Write;
 
 /// The file name of the project.
@@ -17,7 +17,7 @@ const ORDER: [&str; 4] = ["overlaps", "white_zones", "cpts", "communes"];
 fn wgs84() -> String {
     format!(
         "<spatialrefsys><wkt>{}</wkt><srsid>3452</srsid><srid>4326</srid><authid>EPSG:4326</authid></spatialrefsys>",
-        xml(WGS84_WKT)
+        escape(WGS84_WKT)
     )
 }
 
@@ -28,7 +28,7 @@ pub fn project(title: &str, source: impl Fn(&str) -> String) -> String {
     let mut tree = String::new();
     let mut layers = String::new();
     for name in ORDER {
-        let source = xml(&source(name));
+        let source = escape(&source(name));
         let _ = writeln!(
             tree,
             r#"    <layer-tree-layer id="cpts_coverage_{name}" name="{name}" source="{source}" providerKey="ogr" checked="Qt::Checked" expanded="1"/>"#
@@ -50,7 +50,7 @@ pub fn project(title: &str, source: impl Fn(&str) -> String) -> String {
     }
     format!(
         "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n<qgis projectname=\"{}\" version=\"3.22.0\">\n  <title>{}</title>\n  <projectCrs>{wgs84}</projectCrs>\n  <layer-tree-group>\n{tree}  </layer-tree-group>\n  <projectlayers>\n{layers}  </projectlayers>\n  <properties>\n    <SpatialRefSys>\n      <ProjectionsEnabled type=\"int\">1</ProjectionsEnabled>\n    </SpatialRefSys>\n    <Paths>\n      <Absolute type=\"bool\">false</Absolute>\n    </Paths>\n  </properties>\n</qgis>\n",
-        xml(title),
-        xml(title)
+        escape(title),
+        escape(title)
     )
 }

@@ -7,9 +7,13 @@
 use crate::error::{Error, Result};
 use crate::io::layers::{Layers, MapFeature};
 use crate::io::numbers::Lang;
-use crate::io::style::{status_colour, BORDER, COVERAGE_CLASSES, OVERLAP, WHITE_ZONE};
-use crate::io::svg_map::{focus_map, national_map, xml};
+use crate::io::style::{
+    status_colour, BORDER, COVERAGE_CLASSES, COVERAGE_LABELS, OVERLAP, STATUS_LABELS, WHITE_ZONE,
+};
+use crate::io::svg_map::{focus_map, national_map};
+use crate::io::xml::escape;
 use crate::model::Status;
+use crate::provenance::listing;
 use crate::summary::{Summary, Totals};
 use crate::territories::{departement_name, labelled, region_name};
 use std::collections::BTreeSet;
@@ -31,6 +35,8 @@ impl Focus {
         regions: &BTreeSet<String>,
     ) -> Result<Focus> {
         let fail = |message: String, fix: String| Error::Usage { message, fix };
+        let some =
+            |codes: &BTreeSet<String>| listing(&codes.iter().cloned().collect::<Vec<_>>(), 8);
         let (kind, code) = match raw.split_once(':') {
             Some((kind, code)) => (Some(kind.trim()), code.trim()),
             None => (None, raw.trim()),
@@ -56,8 +62,8 @@ impl Focus {
                 format!("--focus {raw}: no commune of the communes layer lies in it"),
                 format!(
                     "choose a département ({}) or a region ({})",
-                    first_codes(departements),
-                    first_codes(regions)
+                    some(departements),
+                    some(regions)
                 ),
             )),
         }
@@ -77,16 +83,6 @@ impl Focus {
             Focus::Region(code) => format!("focus-region-{code}"),
         }
     }
-}
-
-fn first_codes(codes: &BTreeSet<String>) -> String {
-    let shown: Vec<&str> = codes.iter().take(8).map(String::as_str).collect();
-    let more = if codes.len() > shown.len() {
-        ", …"
-    } else {
-        ""
-    };
-    format!("{}{more}", shown.join(", "))
 }
 
 /// The words of the report in one language.
@@ -150,13 +146,7 @@ const FR: Words = Words {
     inhabitants: "habitants",
     map: "Carte de la couverture",
     map_hint: "Molette pour zoomer, glisser pour déplacer, double-clic pour revenir.",
-    legend_classes: [
-        "non couverte",
-        "moins de 50 %",
-        "50 à 90 %",
-        "90 à 99,9 %",
-        "99,9 à 100 %",
-    ],
+    legend_classes: COVERAGE_LABELS,
     legend_white: "zone blanche",
     legend_overlap: "chevauchement",
     legend_border: "limite de CPTS",
@@ -183,7 +173,7 @@ const FR: Words = Words {
     assumptions: "Hypothèses",
     none: "aucune",
     version: "Produit par cpts-coverage",
-    statuses: ["signataire ACI", "projet de santé validé", "pré-projet"],
+    statuses: STATUS_LABELS,
 };
 
 const EN: Words = Words {
@@ -285,7 +275,7 @@ pub fn html_report(summary: &Summary, layers: &Layers, lang: Lang, focus: &[Focu
         "<header><h1>{}</h1><p class=\"sub\">{} {}, {} {}, {} CPTS.</p></header>",
         w.title,
         w.run,
-        xml(&s.mode),
+        escape(&s.mode),
         lang.people(s.unit_count as f64),
         w.units,
         s.cpts.len()
@@ -315,7 +305,7 @@ pub fn html_report(summary: &Summary, layers: &Layers, lang: Lang, focus: &[Focu
                 h,
                 "<section class=\"map\" id=\"{}\"><h2>{}</h2>{map}{}<p class=\"hint\">{}</p></section>",
                 f.id(),
-                xml(&title),
+                escape(&title),
                 legend(w),
                 w.map_hint
             );
@@ -353,7 +343,7 @@ fn headline(h: &mut String, s: &Summary, w: &Words, lang: Lang) {
         let _ = write!(
             h,
             "<div class=\"card\"><div class=\"v\">{value}</div><div class=\"l\">{}</div></div>",
-            xml(&label)
+            escape(&label)
         );
     };
     card(lang.people(s.total_population), w.population.into());
@@ -444,7 +434,7 @@ fn totals_table<'a>(
         let _ = write!(
             h,
             "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-            xml(&code),
+            escape(&code),
             lang.people(t.population),
             lang.percent(t.coverage_rate),
             lang.people(t.white_zone_population)
@@ -474,11 +464,11 @@ fn overlaps(h: &mut String, s: &Summary, w: &Words, lang: Lang) {
         let _ = write!(
             h,
             "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
-            xml(&o.cpts_a),
-            xml(&o.cpts_b),
+            escape(&o.cpts_a),
+            escape(&o.cpts_b),
             lang.people(o.population),
             lang.km2(o.area_km2),
-            xml(&o.departements.join(", "))
+            escape(&o.departements.join(", "))
         );
     }
     h.push_str("</tbody></table></section>\n");
@@ -507,13 +497,13 @@ fn cpts_table(h: &mut String, s: &Summary, w: &Words, lang: Lang) {
         let _ = write!(
             h,
             "<tr><td>{}</td><td>{}{partial}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
-            xml(&c.id),
-            xml(&c.nom),
+            escape(&c.id),
+            escape(&c.nom),
             w.statuses[c.statut.index()],
             lang.people(c.population),
             c.tier,
             lang.euros(c.funding_max_eur),
-            xml(&c.departements.join(", "))
+            escape(&c.departements.join(", "))
         );
     }
     let _ = writeln!(
@@ -597,21 +587,21 @@ fn provenance(h: &mut String, s: &Summary, w: &Words) {
         let details: String = [src.crs.as_deref(), src.modified.as_deref()]
             .into_iter()
             .flatten()
-            .map(|d| format!(", {}", xml(d)))
+            .map(|d| format!(", {}", escape(d)))
             .collect();
         let _ = write!(
             h,
             "<li>{} : <code>{}</code> ({}{details})</li>",
-            xml(&src.role),
-            xml(&src.file),
-            xml(&src.format)
+            escape(&src.role),
+            escape(&src.file),
+            escape(&src.format)
         );
     }
     let _ = write!(
         h,
         "</ul><p>{} : {}</p><h3>{}</h3>",
         w.population_source,
-        xml(&s.population_source),
+        escape(&s.population_source),
         w.assumptions
     );
     if s.assumptions.is_empty() {
@@ -619,7 +609,7 @@ fn provenance(h: &mut String, s: &Summary, w: &Words) {
     } else {
         h.push_str("<ul class=\"assumptions\">");
         for a in &s.assumptions {
-            let _ = write!(h, "<li>{}</li>", xml(&a.text));
+            let _ = write!(h, "<li>{}</li>", escape(&a.text));
         }
         h.push_str("</ul>");
     }

@@ -16,17 +16,8 @@ const DEPARTEMENTS_SHOWN: usize = 10;
 /// Overlaps listed, most population first.
 const OVERLAPS_SHOWN: usize = 5;
 
-fn people(n: f64) -> String {
-    Lang::Fr.people(n)
-}
-
-fn percent(rate: f64) -> String {
-    Lang::Fr.percent(rate)
-}
-
-fn km2(area: f64) -> String {
-    Lang::Fr.km2(area)
-}
+/// The report is in French.
+const FR: Lang = Lang::Fr;
 
 /// The Markdown report of `summary`.
 pub fn markdown_report(summary: &Summary) -> String {
@@ -46,36 +37,36 @@ pub fn markdown_report(summary: &Summary) -> String {
         s.cpts.len()
     );
     md.push_str("| indicateur | valeur |\n|---|---|\n");
-    let _ = writeln!(md, "| population | {} |", people(s.total_population));
+    let _ = writeln!(md, "| population | {} |", FR.people(s.total_population));
     let _ = writeln!(
         md,
         "| couverte ({}) | {} ({}) |",
         statuses.join(", "),
-        people(s.covered_population),
-        percent(s.coverage_rate)
+        FR.people(s.covered_population),
+        FR.percent(s.coverage_rate)
     );
     for row in &s.by_status {
         let _ = writeln!(
             md,
             "| couverte par les CPTS {} seules | {} ({}) |",
             row.statut,
-            people(row.covered_population),
-            percent(row.coverage_rate)
+            FR.people(row.covered_population),
+            FR.percent(row.coverage_rate)
         );
     }
     let _ = writeln!(
         md,
         "| zones blanches | {} zones, {} habitants, {} |",
         s.white_zone_count,
-        people(s.white_zone_population),
-        km2(s.white_zone_area_km2)
+        FR.people(s.white_zone_population),
+        FR.km2(s.white_zone_area_km2)
     );
     let _ = writeln!(
         md,
         "| chevauchements | {} paires, {} habitants, {} |",
         s.overlap_count,
-        people(s.overlap_population),
-        km2(s.overlap_area_km2)
+        FR.people(s.overlap_population),
+        FR.km2(s.overlap_area_km2)
     );
     let _ = writeln!(
         md,
@@ -126,9 +117,9 @@ fn departements(md: &mut String, s: &Summary) {
             md,
             "| {} | {} | {} | {} |",
             labelled(&d.departement, departement_name(&d.departement)),
-            people(t.population),
-            percent(t.coverage_rate),
-            people(t.white_zone_population)
+            FR.people(t.population),
+            FR.percent(t.coverage_rate),
+            FR.people(t.white_zone_population)
         );
     }
     if rows.len() > DEPARTEMENTS_SHOWN {
@@ -155,8 +146,8 @@ fn overlaps(md: &mut String, s: &Summary) {
             "| {} | {} | {} | {} |",
             o.cpts_a,
             o.cpts_b,
-            people(o.population),
-            km2(o.area_km2)
+            FR.people(o.population),
+            FR.km2(o.area_km2)
         );
     }
     if rows.len() > OVERLAPS_SHOWN {

@@ -55,25 +55,18 @@ pub fn status_colour(status: Status) -> Rgb {
     }
 }
 
-/// The French label of a status, as planners say it.
-pub fn status_label(status: Status) -> &'static str {
-    match status {
-        Status::SignataireAci => "signataire ACI",
-        Status::Projet => "projet de santé validé",
-        Status::PreProjet => "pré-projet",
-    }
-}
+/// The French labels of the statuses, in the order of [`Status::ALL`], as planners say
+/// them.
+pub const STATUS_LABELS: [&str; 3] = ["signataire ACI", "projet de santé validé", "pré-projet"];
 
-/// Labels of the coverage classes, in French.
-fn coverage_label(class: usize) -> &'static str {
-    [
-        "non couverte",
-        "moins de 50 %",
-        "50 à 90 %",
-        "90 à 99,9 %",
-        "99,9 à 100 %",
-    ][class]
-}
+/// The French labels of the [`COVERAGE_CLASSES`].
+pub const COVERAGE_LABELS: [&str; 5] = [
+    "non couverte",
+    "moins de 50 %",
+    "50 à 90 %",
+    "90 à 99,9 %",
+    "99,9 à 100 %",
+];
 
 /// One fill symbol layer of QGIS (`SimpleFill`).
 struct Fill {
@@ -146,7 +139,7 @@ fn communes() -> Style {
         let _ = writeln!(
             r,
             r#"      <range render="true" symbol="{k}" lower="{lower}" upper="{upper}" label="{}"/>"#,
-            coverage_label(k)
+            COVERAGE_LABELS[k]
         );
         lower = upper;
     }
@@ -179,7 +172,7 @@ fn cpts() -> Style {
             r,
             r#"      <category render="true" symbol="{k}" value="{}" label="{}"/>"#,
             status.as_str(),
-            status_label(*status)
+            STATUS_LABELS[status.index()]
         );
     }
     r.push_str("    </categories>\n    <symbols>\n");

@@ -10,6 +10,7 @@
 
 use crate::io::layers::{Layers, MapFeature};
 use crate::io::style::{coverage_class, BORDER, COVERAGE_CLASSES, OVERLAP, WHITE_ZONE};
+use crate::io::xml::escape;
 use geo::{BoundingRect, Coord, InteriorPoint, LineString, MultiPolygon, Rect, Simplify};
 use rayon::prelude::*;
 use std::collections::BTreeSet;
@@ -147,14 +148,6 @@ fn centre(shape: &MultiPolygon<f64>) -> Option<Coord<f64>> {
     shape.bounding_rect().map(|r| r.center())
 }
 
-/// Escapes text for XML.
-pub fn xml(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// Shared definitions: the overlap hatching.
 const DEFS: &str = concat!(
     "<defs><pattern id=\"hatch\" patternUnits=\"userSpaceOnUse\" width=\"4\" height=\"4\" ",
@@ -201,8 +194,8 @@ fn draw_frame(
             let _ = write!(
                 svg,
                 "\"><title>{} ({}) : {:.0} hab., {:.0} % couverts</title></path>",
-                xml(text(f, "nom")),
-                xml(text(f, "code")),
+                escape(text(f, "nom")),
+                escape(text(f, "code")),
                 number(f, "population"),
                 100.0 * share
             );
@@ -265,8 +258,8 @@ fn draw_frame(
                 p.x,
                 p.y,
                 OVERLAP.hex(),
-                xml(text(f, "cpts_a")),
-                xml(text(f, "cpts_b"))
+                escape(text(f, "cpts_a")),
+                escape(text(f, "cpts_b"))
             );
         }
     }
@@ -287,7 +280,7 @@ fn number(f: &MapFeature, key: &str) -> f64 {
 fn open_svg(width: f64, height: f64, label: &str) -> String {
     format!(
         "<svg class=\"map zoomable\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"{}\">{}",
-        xml(label),
+        escape(label),
         DEFS.replace("OVERLAP", &OVERLAP.hex())
     )
 }
@@ -336,7 +329,7 @@ pub fn national_map(layers: &Layers, label: &str) -> String {
             slot - 4.0,
             x + 6.0,
             y + 16.0,
-            xml(name)
+            escape(name)
         );
         draw_frame(&mut svg, &format!("inset-{k}"), &frame, list, layers, false);
     }
@@ -395,7 +388,7 @@ pub fn focus_map(
                 "<text class=\"cpts-label\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
                 p.x,
                 p.y,
-                xml(text(f, "nom"))
+                escape(text(f, "nom"))
             );
         }
     }
