@@ -78,11 +78,6 @@ def main():
     with tarfile.open(tgz) as t:
         everything = json.load(t.extractfile("package/data/communes.json"))
         cog = {c["code"]: c for c in everything if c["type"] in ("commune-actuelle", "arrondissement-municipal")}
-        # Delegated and associated communes: the old codes of merged communes, for
-        # `cpts analyze --code-passage` (a code kept by the new commune is no passage).
-        passage = sorted((c["code"], c["chefLieu"], c["nom"]) for c in everything
-                         if c["type"] in ("commune-deleguee", "commune-associee")
-                         and c["code"] != c["chefLieu"] and c["code"] not in cog)
         epci = {m["code"]: e["code"] for e in json.load(t.extractfile("package/data/epci.json")) for m in e["membres"]}
     csv.field_size_limit(1 << 30)
     communes, arrondissements, skipped = [], [], 0
@@ -113,10 +108,6 @@ def main():
     os.makedirs(a.out_dir, exist_ok=True)
     write_layer(os.path.join(a.out_dir, "communes.geojson"), communes)
     write_layer(os.path.join(a.out_dir, "arrondissements.geojson"), arrondissements)
-    with open(os.path.join(a.out_dir, "passage.csv"), "w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f, delimiter=";", lineterminator="\n")
-        w.writerow(["ancien_code", "nouveau_code", "ancien_nom"])
-        w.writerows(passage)
     print(f"{len(communes)} communes, {len(arrondissements)} arrondissements written to {a.out_dir}"
           f" ({skipped} rows outside the COG vintage or without contour skipped)", file=sys.stderr)
 

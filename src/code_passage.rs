@@ -1,8 +1,9 @@
 //! Harmonising INSEE codes across vintages of the Code officiel géographique: a passage
-//! table (old code → current code, as INSEE publishes it, or the delegated and
-//! associated communes of `@etalab/decoupage-administratif`, which
-//! `scripts/fetch_communes.py` writes as `passage.csv`) maps the codes of merged
-//! communes in a membership list to the commune that absorbed them.
+//! table (old code → current code) maps the codes of merged communes in a membership
+//! list to the commune that absorbed them. The table shipped in `data/code_passage.csv`
+//! (written by `scripts/make_code_passage.py` from `@etalab/decoupage-administratif`:
+//! today's delegated and associated communes, and the COG history to 2019) is used
+//! unless `--code-passage FILE` gives another, such as INSEE's own.
 
 use crate::error::{Error, Result};
 use crate::io::cpts_attributes::find_column;
@@ -14,10 +15,15 @@ use std::collections::HashMap;
 use std::path::Path;
 
 /// Old codes and the codes that replaced them.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct CodePassage {
     current: HashMap<InseeCode, InseeCode>,
+    /// Where the table comes from, as the assumptions name it.
+    pub source: String,
 }
+
+/// The passage table shipped with the engine.
+pub const SHIPPED: &str = include_str!("../data/code_passage.csv");
 
 /// Column names recognised for the old code.
 const OLD_COLUMNS: &[&str] = &[
@@ -86,7 +92,28 @@ impl CodePassage {
                 current.insert(from, to);
             }
         }
-        Ok(CodePassage { current })
+        Ok(CodePassage {
+            current,
+            source: crate::provenance::file_name(path),
+        })
+    }
+
+    /// The shipped table, `data/code_passage.csv` (`ancien_code;nouveau_code;ancien_nom`).
+    pub fn shipped() -> CodePassage {
+        let current = SHIPPED
+            .lines()
+            .skip(1)
+            .filter_map(|line| {
+                let mut cells = line.split(';');
+                let old = InseeCode::parse(cells.next()?)?.0;
+                let new = InseeCode::parse(cells.next()?)?.0;
+                Some((old, new))
+            })
+            .collect();
+        CodePassage {
+            current,
+            source: "data/code_passage.csv".into(),
+        }
     }
 
     /// The current code of an old one (following merges of merges), if it changed.

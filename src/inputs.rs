@@ -14,7 +14,7 @@ use crate::provenance::{file_name, listing, AssumptionKind, Provenance};
 use crate::repair::{repair_geometries, Repairs};
 use geo::{Area, MultiPolygon};
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 /// Where the inputs are and how the communes layer names its properties.
@@ -56,6 +56,8 @@ pub struct Inputs {
     /// For each CPTS, whether its file already says it reaches beyond the supplied
     /// communes (membership rows in départements the communes layer lacks).
     pub reaches_beyond: Vec<bool>,
+    /// The flaws the reading went past (only with `PerimeterOptions::keep_going`).
+    pub problems: Vec<Problem>,
 }
 
 /// The population units, read and checked once: several perimeter files can be
@@ -145,6 +147,7 @@ impl Inputs {
             mut provenance,
         } = territory;
         let file = read_perimeters(path, options, &mut repairs, &mut provenance)?;
+        let mut problems = Vec::new();
         let (cpts, perimeters, reaches_beyond) = match file {
             PerimeterFile::Polygons(mut layer) => {
                 layer.sort_by(|a, b| a.0.id.cmp(&b.0.id));
@@ -158,7 +161,7 @@ impl Inputs {
             PerimeterFile::Membership { cpts, rows } => {
                 let passage = match &options.code_passage {
                     Some(table) => CodePassage::read(table, &mut provenance)?,
-                    None => CodePassage::default(),
+                    None => CodePassage::shipped(),
                 };
                 let members = Members {
                     path,
@@ -166,8 +169,9 @@ impl Inputs {
                     cpts: &cpts,
                     with_arrondissements: arrondissements,
                     passage: &passage,
+                    keep_going: options.keep_going,
                 };
-                let (lists, beyond) = members.resolve(&rows, &mut provenance)?;
+                let (lists, beyond) = members.resolve(&rows, &mut provenance, &mut problems)?;
                 let mut order: Vec<usize> = (0..cpts.len()).collect();
                 order.sort_by(|&a, &b| cpts[a].id.cmp(&cpts[b].id));
                 let cpts = order.iter().map(|&k| cpts[k].clone()).collect();
@@ -184,7 +188,30 @@ impl Inputs {
             arrondissements,
             provenance,
             reaches_beyond,
+            problems,
         })
+    }
+}
+
+/// A flaw that stops `analyze`, recorded instead when the perimeter options say to
+/// keep going (`cpts validate`), the rows at fault being left out.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    /// Stable code of the flaw: `split_commune`, `unknown_code`…
+    pub kind: &'static str,
+    pub path: PathBuf,
+    /// The rows at fault: `3 rows`.
+    pub place: String,
+    pub problem: String,
+    pub fix: String,
+    /// The CPTS that lost rows to it.
+    pub cpts: Vec<String>,
+}
+
+impl Problem {
+    /// The error `analyze` stops with.
+    pub fn error(&self) -> Error {
+        Error::input(&self.path, &self.place, &self.problem, &self.fix)
     }
 }
 
@@ -249,6 +276,7 @@ struct Members<'a> {
     cpts: &'a [Cpts],
     with_arrondissements: bool,
     passage: &'a CodePassage,
+    keep_going: bool,
 }
 
 impl Members<'_> {
@@ -256,10 +284,13 @@ impl Members<'_> {
     /// the units (then the row covers all of them), or a name within its département.
     /// Rows in départements absent from the communes layer are outside the territory:
     /// their CPTS is flagged. Returns each CPTS's units, sorted, and the flags.
+    /// Rows that cannot be matched are refused, or with `keep_going` left out and
+    /// recorded in `problems`.
     fn resolve(
         &self,
         rows: &[MemberRow],
         provenance: &mut Provenance,
+        problems: &mut Vec<Problem>,
     ) -> Result<(Vec<Vec<usize>>, Vec<bool>)> {
         let mut by_code: HashMap<&InseeCode, Vec<usize>> = HashMap::new();
         for (i, u) in self.units.iter().enumerate() {
@@ -293,7 +324,7 @@ impl Members<'_> {
                         outside.push(at(code));
                     }
                     None if !self.with_arrondissements && is_arrondissement(code) => {
-                        arrondissements.push(at(code))
+                        arrondissements.push((code, row.cpts, row.place.as_str()))
                     }
                     None => unknown.push(at(code)),
                 },
@@ -320,26 +351,42 @@ impl Members<'_> {
                 },
             }
         }
-        self.refuse(
-            &arrondissements,
-            "the table names arrondissements municipaux",
-            "pass their populations and geometries with --arrondissements FILE",
-        )?;
-        self.refuse(
-            &unknown,
-            "codes that are in no commune of the communes layer",
-            "correct the codes, map old codes to current ones with --code-passage FILE, or give a communes layer of the same vintage (COG) and extent",
-        )?;
-        self.refuse(
-            &ambiguous,
-            "ambiguous commune names",
-            "write the INSEE code in a code_insee column for these communes",
-        )?;
-        self.refuse(
-            &unnamed,
-            "commune names found in no commune of their département",
-            "correct the names (or the département), or give INSEE codes in a code_insee column",
-        )?;
+        problems.extend(self.split_cities(&arrondissements));
+        problems.extend(
+            [
+                (
+                    "unknown_code",
+                    &unknown,
+                    "codes that are in no commune of the communes layer, nor in the passage table",
+                    "correct the codes, map old codes to current ones with --code-passage FILE, or give a communes layer of the same vintage (COG) and extent",
+                ),
+                (
+                    "ambiguous_name",
+                    &ambiguous,
+                    "ambiguous commune names",
+                    "write the INSEE code in a code_insee column for these communes",
+                ),
+                (
+                    "unknown_name",
+                    &unnamed,
+                    "commune names found in no commune of their département",
+                    "correct the names (or the département), or give INSEE codes in a code_insee column",
+                ),
+            ]
+            .into_iter()
+            .filter(|(_, rows, _, _)| !rows.is_empty())
+            .map(|(kind, rows, problem, fix)| Problem {
+                kind,
+                path: self.path.to_path_buf(),
+                place: format!("{} rows", rows.len()),
+                problem: format!("{problem}: {}", listing(rows, 20)),
+                fix: fix.into(),
+                cpts: Vec::new(),
+            }),
+        );
+        if !self.keep_going && !problems.is_empty() {
+            return Err(problems[0].error());
+        }
         mapped.sort();
         mapped.dedup();
         if !mapped.is_empty() {
@@ -347,7 +394,8 @@ impl Members<'_> {
                 AssumptionKind::HarmonisedCode,
                 mapped.len(),
                 format!(
-                    "perimeters: codes of merged communes mapped to the current ones: {}",
+                    "perimeters: codes of merged communes mapped to the current ones ({}): {}",
+                    self.passage.source,
                     mapped.join(", ")
                 ),
             );
@@ -382,47 +430,65 @@ impl Members<'_> {
         Ok((lists, beyond))
     }
 
-    /// Fails when `rows` is not empty, listing them.
-    fn refuse(&self, rows: &[String], problem: &str, fix: &str) -> Result<()> {
-        if rows.is_empty() {
-            return Ok(());
+    /// The cities the table splits between CPTS by arrondissement, when the units
+    /// hold the city alone: one problem per city, naming its CPTS and rows.
+    fn split_cities(&self, rows: &[(&InseeCode, usize, &str)]) -> Vec<Problem> {
+        let mut by_city: BTreeMap<&str, Vec<&(&InseeCode, usize, &str)>> = BTreeMap::new();
+        for row in rows {
+            by_city
+                .entry(city_of_arrondissement(row.0).unwrap_or_default())
+                .or_default()
+                .push(row);
         }
-        Err(Error::input(
-            self.path,
-            format!("{} rows", rows.len()),
-            format!("{problem}: {}", listing(rows, 20)),
-            fix,
-        ))
+        by_city
+            .into_iter()
+            .map(|(city, rows)| {
+                let cpts: BTreeSet<&str> = rows.iter().map(|r| self.cpts[r.1].id.as_str()).collect();
+                let name = self
+                    .units
+                    .iter()
+                    .find(|u| u.code.as_str() == city)
+                    .map_or(city, |u| u.nom.as_str());
+                let items: Vec<String> = rows.iter().map(|(code, _, place)| format!("{code} ({place})")).collect();
+                Problem {
+                    kind: "split_commune",
+                    path: self.path.to_path_buf(),
+                    place: format!("{} rows", rows.len()),
+                    problem: format!(
+                            "{name} ({city}) is split between {} CPTS ({}) by its arrondissements, \
+                             which the communes layer lacks: {}",
+                            cpts.len(),
+                            cpts.iter().copied().collect::<Vec<_>>().join(", "),
+                            listing(&items, 20)
+                        ),
+                    fix: "pass the arrondissements with --arrondissements FILE (scripts/fetch_communes.py writes arrondissements.geojson), so that each CPTS holds its own".into(),
+                    cpts: cpts.into_iter().map(String::from).collect(),
+                }
+            })
+            .collect()
     }
 
-    /// States the communes listed by several CPTS: they count as overlaps, which is
+    /// States the units listed by several CPTS: they count as overlaps, which is
     /// wrong if the commune is in fact split between them.
     fn state_shared_communes(&self, lists: &[Vec<usize>], provenance: &mut Provenance) {
-        let mut listed_by: HashMap<&InseeCode, Vec<usize>> = HashMap::new();
-        for (k, list) in lists.iter().enumerate() {
+        let mut listed_by = vec![0usize; self.units.len()];
+        for list in lists {
             for &i in list {
-                listed_by.entry(&self.units[i].commune).or_default().push(k);
+                listed_by[i] += 1;
             }
         }
-        let mut shared: Vec<(&InseeCode, usize)> = listed_by
-            .into_iter()
-            .filter_map(|(code, mut ks)| {
-                ks.sort_unstable();
-                ks.dedup();
-                (ks.len() > 1).then_some((code, ks.len()))
-            })
+        let items: Vec<String> = listed_by
+            .iter()
+            .zip(self.units)
+            .filter(|(n, _)| **n > 1)
+            .map(|(n, u)| format!("{} ({n} CPTS)", u.code))
             .collect();
-        if shared.is_empty() {
+        if items.is_empty() {
             return;
         }
-        shared.sort();
-        let items: Vec<String> = shared
-            .iter()
-            .map(|(code, n)| format!("{code} ({n} CPTS)"))
-            .collect();
         provenance.assume(
             AssumptionKind::SharedCommune,
-            shared.len(),
+            items.len(),
             format!(
                 "perimeters: communes listed by several CPTS count as overlaps: {}; \
                  if one is in fact split between them, give polygon perimeters \

@@ -54,6 +54,11 @@ impl Finding {
 
 /// The finding of an input that cannot be read or used.
 pub fn error_finding(error: &Error) -> Finding {
+    problem_finding("unusable_input", error)
+}
+
+/// The finding of a flaw that stops `analyze`, under its kind.
+pub fn problem_finding(kind: &str, error: &Error) -> Finding {
     let (message, fix) = match error {
         Error::Input {
             path,
@@ -68,15 +73,16 @@ pub fn error_finding(error: &Error) -> Finding {
     };
     Finding {
         level: Level::Error,
-        kind: "unusable_input".into(),
+        kind: kind.into(),
         message,
         fix,
     }
 }
 
 /// The findings of inputs that were read and analysed, worst first (then in the order
-/// they arose).
-pub fn findings(units: &[Unit], summary: &Summary) -> Vec<Finding> {
+/// they arose). CPTS in `left_out` lost rows to an error already reported: they are not
+/// reported again as empty.
+pub fn findings(units: &[Unit], summary: &Summary, left_out: &[&str]) -> Vec<Finding> {
     let mut found = Vec::new();
     let repairs = &summary.repairs;
     if repairs.repaired_geometries > 0 {
@@ -110,7 +116,7 @@ pub fn findings(units: &[Unit], summary: &Summary) -> Vec<Finding> {
     let empty: Vec<String> = summary
         .cpts
         .iter()
-        .filter(|c| c.population == 0.0)
+        .filter(|c| c.population == 0.0 && !left_out.contains(&c.id.as_str()))
         .map(|c| c.id.clone())
         .collect();
     if !empty.is_empty() {

@@ -398,7 +398,10 @@ fn membership_rows_naming_arrondissements_need_their_layer() {
     let case = Case::new(&collection(communes), ("members.csv", table));
     case.fails_with(
         "members.csv",
-        &["75101 (line 2), 75102 (line 3)", "--arrondissements FILE"],
+        &[
+            "Paris (75056) is split between 1 CPTS (A) by its arrondissements, which the communes layer lacks: 75101 (line 2), 75102 (line 3)",
+            "--arrondissements FILE",
+        ],
     );
 }
 

@@ -639,7 +639,7 @@ fn old_codes_are_harmonised_with_a_passage_table() {
     close(&s["covered_population"], 8_000.0, 1e-9);
     assert_eq!(
         assumption_text(&s, "harmonised_code"),
-        "perimeters: codes of merged communes mapped to the current ones: 22950 → 22901, 22960 → 22901, 22970 → 22905"
+        "perimeters: codes of merged communes mapped to the current ones (passage.csv): 22950 → 22901, 22960 → 22901, 22970 → 22905"
     );
     assert_eq!(
         item(&s, "assumptions", "kind", "harmonised_code")["count"],

@@ -26,8 +26,12 @@ pub struct PerimeterOptions {
     pub exclude: Vec<Exclusion>,
     /// Sheet of a spreadsheet membership table (default: the first).
     pub sheet: Option<String>,
-    /// Passage table mapping old INSEE codes of a membership table to current ones.
+    /// Passage table mapping old INSEE codes of a membership table to current ones
+    /// (default: the shipped `data/code_passage.csv`).
     pub code_passage: Option<std::path::PathBuf>,
+    /// Leave out the membership rows that match no unit and record them as problems
+    /// (`cpts validate`), instead of failing on them.
+    pub keep_going: bool,
     /// CRS of a perimeter layer declaring none (`--perimeters-crs`).
     pub crs: Option<String>,
 }
@@ -43,6 +47,7 @@ impl Default for PerimeterOptions {
             exclude: Vec::new(),
             sheet: None,
             code_passage: None,
+            keep_going: false,
             crs: None,
         }
     }

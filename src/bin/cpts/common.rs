@@ -86,8 +86,8 @@ pub struct PerimeterArgs {
     #[arg(long, value_name = "NAME")]
     sheet: Option<String>,
     /// Passage table (old INSEE code → current code) for membership tables written with
-    /// the codes of an older vintage: ancien_code;nouveau_code, or INSEE's CODGEO_INI;
-    /// CODGEO_2024 (scripts/fetch_communes.py writes passage.csv).
+    /// the codes of an older vintage, replacing the shipped data/code_passage.csv:
+    /// ancien_code;nouveau_code, or INSEE's CODGEO_INI;CODGEO_2024.
     #[arg(long, value_name = "FILE")]
     pub code_passage: Option<PathBuf>,
 }
@@ -108,6 +108,7 @@ impl PerimeterArgs {
             exclude: self.exclude_where.clone(),
             sheet: self.sheet.clone(),
             code_passage: self.code_passage.clone(),
+            keep_going: false,
             crs: None,
         })
     }

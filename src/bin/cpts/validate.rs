@@ -4,7 +4,9 @@
 use crate::common::AnalysisArgs;
 use clap::Args;
 use cpts_coverage::io::atomic::write_file;
-use cpts_coverage::validation::{error_finding, exit_status, findings, Finding, Level};
+use cpts_coverage::validation::{
+    error_finding, exit_status, findings, problem_finding, Finding, Level,
+};
 use cpts_coverage::{analyse, Inputs, Summary};
 use serde_json::json;
 use std::path::PathBuf;
@@ -43,10 +45,23 @@ pub fn run(args: &ValidateArgs) -> cpts_coverage::Result<ExitCode> {
 
 fn inspect(args: &ValidateArgs) -> cpts_coverage::Result<Vec<Finding>> {
     let tariff = args.analysis.tariff()?;
-    let inputs = Inputs::load(&args.analysis.load_options(args.perimeters.clone())?)?;
+    let mut options = args.analysis.load_options(args.perimeters.clone())?;
+    options.perimeter.keep_going = true;
+    let inputs = Inputs::load(&options)?;
     let analysis = analyse(&inputs, &args.analysis.options(), &())?;
     let summary = Summary::new(&inputs, &analysis, &tariff);
-    Ok(findings(&inputs.units, &summary))
+    let mut found: Vec<Finding> = inputs
+        .problems
+        .iter()
+        .map(|p| problem_finding(p.kind, &p.error()))
+        .collect();
+    let left_out: Vec<&str> = inputs
+        .problems
+        .iter()
+        .flat_map(|p| p.cpts.iter().map(String::as_str))
+        .collect();
+    found.extend(findings(&inputs.units, &summary, &left_out));
+    Ok(found)
 }
 
 fn print_table(found: &[Finding]) {
