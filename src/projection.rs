@@ -7,6 +7,8 @@ use proj::Proj;
 use std::cell::RefCell;
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
+use std::mem::ManuallyDrop;
+use std::sync::{Mutex, MutexGuard};
 
 /// A territory computed in one projected CRS.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -110,7 +112,31 @@ impl Zone {
 thread_local! {
     /// PROJ objects cannot be shared between threads: each worker keeps its own, by
     /// source and target CRS.
-    static TRANSFORMS: RefCell<HashMap<(String, String), Proj>> = RefCell::new(HashMap::new());
+    static TRANSFORMS: RefCell<HashMap<(String, String), Transform>> = RefCell::new(HashMap::new());
+}
+
+/// PROJ objects and contexts are made and destroyed one at a time. PROJ 9.1 shares one
+/// SQLite handle on proj.db between the contexts of all threads, and libproj was seen
+/// to crash once in a test process where one thread pool's transformations were being
+/// destroyed while another pool's were made. Coordinates are still transformed in
+/// parallel, each thread with its own objects.
+static LIFECYCLE: Mutex<()> = Mutex::new(());
+
+fn lifecycle() -> MutexGuard<'static, ()> {
+    LIFECYCLE
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A thread's transformation, destroyed under [`LIFECYCLE`] when the thread ends.
+struct Transform(ManuallyDrop<Proj>);
+
+impl Drop for Transform {
+    fn drop(&mut self) {
+        let _made_alone = lifecycle();
+        // SAFETY: the transformation is dropped here once, and never used again.
+        unsafe { ManuallyDrop::drop(&mut self.0) }
+    }
 }
 
 /// WGS84 longitude/latitude, the CRS of RFC 7946 GeoJSON and of every output.
@@ -135,7 +161,11 @@ fn with_transform<T>(from: &str, to: &str, f: impl FnOnce(&Proj) -> Result<T>) -
                     });
                 }
                 // `new_known_crs` normalises both ends to easting/northing or lon/lat order.
-                let proj = Proj::new_known_crs(from, to, None).map_err(|e| Error::Projection {
+                let made = {
+                    let _made_alone = lifecycle();
+                    Proj::new_known_crs(from, to, None)
+                };
+                let proj = made.map_err(|e| Error::Projection {
                     what: "PROJ".into(),
                     crs: short(if from == WGS84 { to } else { from }),
                     message: e.to_string(),
@@ -144,10 +174,10 @@ fn with_transform<T>(from: &str, to: &str, f: impl FnOnce(&Proj) -> Result<T>) -
                           proj.db are installed (PROJ_DATA may point at them)"
                             .into(),
                 })?;
-                slot.insert(proj)
+                slot.insert(Transform(ManuallyDrop::new(proj)))
             }
         };
-        f(proj)
+        f(&proj.0)
     })
 }
 
@@ -178,6 +208,7 @@ fn with_object(a: &str, b: Option<&str>, check: impl FnOnce(*mut proj_sys::PJ) -
     let pair = !b.as_bytes().is_empty();
     // SAFETY: the context and the object are created and destroyed here, once each;
     // `a` and `b` are valid NUL-terminated strings that outlive the calls.
+    let _made_alone = lifecycle();
     unsafe {
         let ctx = proj_sys::proj_context_create();
         proj_sys::proj_log_level(ctx, proj_sys::PJ_LOG_LEVEL_PJ_LOG_NONE);
