@@ -8,7 +8,7 @@ use crate::io::communes::{
 };
 use crate::io::cpts_attributes::PerimeterOptions;
 use crate::io::perimeters::{read_perimeters, CommuneRef, MemberRow, PerimeterFile};
-use crate::model::{Cpts, InseeCode, Perimeter, Unit};
+use crate::model::{city_of_arrondissement, is_arrondissement, Cpts, InseeCode, Perimeter, Unit};
 use crate::population::PopulationTable;
 use crate::provenance::{file_name, listing, AssumptionKind, Provenance};
 use crate::repair::{repair_geometries, Repairs};
@@ -115,10 +115,12 @@ impl Territory {
             &options.communes,
             units.iter().map(|u| (u.code.as_str(), &u.geometry)),
         )?;
+        // Arrondissements given in the communes layer itself, in place of their city.
+        let arrondissements = units.iter().any(|u| u.commune != u.code);
         Ok(Territory {
             units,
             repairs,
-            arrondissements: options.arrondissements.is_some(),
+            arrondissements,
             provenance,
         })
     }
@@ -213,23 +215,6 @@ impl Problem {
     pub fn error(&self) -> Error {
         Error::input(&self.path, &self.place, &self.problem, &self.fix)
     }
-}
-
-/// The city of an arrondissement municipal: Paris (75101–75120), Lyon (69381–69389)
-/// or Marseille (13201–13216); `None` for any other code.
-pub fn city_of_arrondissement(code: &InseeCode) -> Option<&'static str> {
-    let n: u32 = code.as_str().parse().ok()?;
-    match n {
-        75101..=75120 => Some("75056"),
-        69381..=69389 => Some("69123"),
-        13201..=13216 => Some("13055"),
-        _ => None,
-    }
-}
-
-/// Is `code` an arrondissement municipal of Paris, Lyon or Marseille?
-pub fn is_arrondissement(code: &InseeCode) -> bool {
-    city_of_arrondissement(code).is_some()
 }
 
 /// Fails on the first shape without area (flat rings, or nothing left after repair).

@@ -179,3 +179,20 @@ pub struct Cpts {
     pub nom: String,
     pub statut: Status,
 }
+
+/// The city of an arrondissement municipal: Paris (75101–75120), Lyon (69381–69389)
+/// or Marseille (13201–13216); `None` for any other code.
+pub fn city_of_arrondissement(code: &InseeCode) -> Option<&'static str> {
+    let n: u32 = code.as_str().parse().ok()?;
+    match n {
+        75101..=75120 => Some("75056"),
+        69381..=69389 => Some("69123"),
+        13201..=13216 => Some("13055"),
+        _ => None,
+    }
+}
+
+/// Is `code` an arrondissement municipal of Paris, Lyon or Marseille?
+pub fn is_arrondissement(code: &InseeCode) -> bool {
+    city_of_arrondissement(code).is_some()
+}

@@ -643,6 +643,39 @@ fn a_city_and_its_arrondissements_in_one_layer() {
 }
 
 #[test]
+fn arrondissements_in_place_of_their_city_in_the_communes_layer() {
+    // Paris given as two of its arrondissements, as IGN's ARRONDISSEMENT_MUNICIPAL
+    // layer merged into the communes: a row naming the city covers both, once.
+    let mut features = good_communes();
+    for (code, population, x) in [("75101", 16_000, 3.02), ("75102", 20_000, 3.03)] {
+        features.push(feature(
+            json!({"code": code, "population": population, "departement": "75", "region": "11"}),
+            square(x, 46.5),
+        ));
+    }
+    let table =
+        "cpts_id;cpts_nom;statut;code_insee\nP;CPTS Paris;projet;75056\nQ;CPTS Un;projet;03001\n";
+    let case = Case::new(&collection(features), ("members.csv", table));
+    let run = case.analyze("members.csv", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let s = read_json(&case.path("out/summary.json"));
+    assert_eq!(s["population_level"], "arrondissements");
+    assert_eq!(s["unit_count"], 4);
+    assert_eq!(s["cpts"][0]["id"], "P");
+    assert_eq!(s["cpts"][0]["population"], 36_000.0);
+    assert_eq!(s["overlap_count"], 0);
+    assert_eq!(s["covered_population"], 36_100.0);
+    let communes = read_json(&case.path("out/communes.geojson"));
+    let cities: Vec<&str> = communes["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"]["commune"].as_str().unwrap())
+        .collect();
+    assert_eq!(cities, ["03001", "03002", "75056", "75056"]);
+}
+
+#[test]
 fn the_sliver_tolerance_must_be_an_area() {
     let case = Case::new(
         &collection(good_communes()),

@@ -6,7 +6,7 @@ use super::geojson_in::{
     DeclaredCrs, RawFeature,
 };
 use crate::error::{Error, Result};
-use crate::model::{CodeReading, InseeCode, Unit};
+use crate::model::{city_of_arrondissement, CodeReading, InseeCode, Unit};
 use crate::provenance::{listing, AssumptionKind, Provenance};
 use crate::repair::Repairs;
 use rayon::prelude::*;
@@ -71,7 +71,10 @@ pub fn read_communes(
                     },
                     departement,
                     region,
-                    commune: code.0.clone(),
+                    // An arrondissement in place of its city belongs to the city.
+                    commune: city_of_arrondissement(&code.0)
+                        .and_then(InseeCode::parse)
+                        .map_or_else(|| code.0.clone(), |(city, _)| city),
                     geometry,
                     zone,
                     code: code.0,
