@@ -103,11 +103,35 @@ impl Grid {
         )
     }
 
+    /// The territory an even number of times (so at least twice) under `shapes`, which
+    /// must be oriented alike: where they overlap.
+    pub fn covered_twice(&self, shapes: &[&MultiPolygon<f64>]) -> MultiPolygon<f64> {
+        let all = || shapes.iter().flat_map(|s| rings(s));
+        let once = self.run(all(), std::iter::empty(), OverlayRule::Subject);
+        let odd = self.run_with(
+            all(),
+            std::iter::empty(),
+            OverlayRule::Subject,
+            FillRule::EvenOdd,
+        );
+        self.run(rings(&once), rings(&odd), OverlayRule::Difference)
+    }
+
     fn run<'a>(
         &self,
         subject: impl Iterator<Item = &'a LineString<f64>>,
         clip: impl Iterator<Item = &'a LineString<f64>>,
         rule: OverlayRule,
+    ) -> MultiPolygon<f64> {
+        self.run_with(subject, clip, rule, FillRule::NonZero)
+    }
+
+    fn run_with<'a>(
+        &self,
+        subject: impl Iterator<Item = &'a LineString<f64>>,
+        clip: impl Iterator<Item = &'a LineString<f64>>,
+        rule: OverlayRule,
+        fill: FillRule,
     ) -> MultiPolygon<f64> {
         let subject: Vec<Vec<Point>> = subject.map(contour).collect();
         let clip: Vec<Vec<Point>> = clip.map(contour).collect();
@@ -119,7 +143,7 @@ impl Grid {
             FloatOverlay::new_custom(adapter, OverlayOptions::ogc(), Default::default(), capacity)
                 .unsafe_add_source(&subject, ShapeType::Subject)
                 .unsafe_add_source(&clip, ShapeType::Clip)
-                .overlay(rule, FillRule::NonZero);
+                .overlay(rule, fill);
         let polygons = shapes.into_iter().map(|shape| {
             let mut rings = shape.into_iter().map(|path| {
                 let mut line: LineString<f64> = path.into_iter().map(|p| p.0).collect();
@@ -193,6 +217,20 @@ mod tests {
         let merged = grid.union([&square(0.0, 0.0, 1.0), &square(1.0, 1.0, 1.0)]);
         assert_eq!(merged.0.len(), 2);
         assert!((merged.unsigned_area() - 2.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn two_squares_overlapping_by_a_quarter_are_covered_twice_there() {
+        let grid = Grid::covering(Rect::new((0.0, 0.0), (10.0, 10.0)));
+        let (a, b, c) = (
+            square(0.0, 0.0, 2.0),
+            square(1.0, 1.0, 2.0),
+            square(5.0, 5.0, 1.0),
+        );
+        let twice = grid.covered_twice(&[&a, &b, &c]);
+        assert_eq!(twice.0.len(), 1);
+        assert!((twice.unsigned_area() - 1.0).abs() < 1e-9);
+        assert!(grid.covered_twice(&[&a, &c]).0.is_empty());
     }
 
     #[test]

@@ -3,10 +3,12 @@
 //! assumptions made, and what the overlay reveals (a CPTS over no commune, partial
 //! CPTS, overlaps, communes without inhabitants).
 
+use crate::code_passage::CodePassage;
 use crate::error::Error;
 use crate::model::Unit;
 use crate::provenance::{listing, AssumptionKind};
 use crate::summary::Summary;
+use crate::tiling::{Flaw, TilingFlaw};
 use serde::Serialize;
 
 /// How serious a finding is.
@@ -165,6 +167,83 @@ pub fn findings(units: &[Unit], summary: &Summary, left_out: &[&str]) -> Vec<Fin
     }
     found.sort_by_key(|f| std::cmp::Reverse(f.level));
     found
+}
+
+/// The communes whose codes the passage table maps to another: a layer of an older
+/// vintage, which `cpts harmonize` brings up to date.
+pub fn vintage_findings(units: &[Unit], passage: &CodePassage) -> Vec<Finding> {
+    let old: Vec<String> = units
+        .iter()
+        .filter_map(|u| {
+            Some(format!(
+                "{} {} → {}",
+                u.code,
+                u.nom,
+                passage.current(&u.code)?
+            ))
+        })
+        .collect();
+    if old.is_empty() {
+        return Vec::new();
+    }
+    vec![Finding::new(
+        Level::Warning,
+        "old_code",
+        format!(
+            "{} communes carry the code of a commune merged since ({}): {}",
+            old.len(),
+            passage.source,
+            listing(&old, 20)
+        ),
+        "bring the layer to the current codes with `cpts harmonize --communes FILE --out NEW`, or use a communes layer of the current vintage",
+    )]
+}
+
+/// The gaps and overlaps between communes: a warning for each kind found, listing the
+/// largest.
+pub fn tiling_findings(flaws: &[TilingFlaw]) -> Vec<Finding> {
+    [
+        (
+            Flaw::Gap,
+            "commune_gap",
+            ["gap", "gaps", "land enclosed by communes but in none of them"],
+            "the population there is counted nowhere: give a communes layer that tiles the territory (ADMIN EXPRESS), or correct the contours",
+        ),
+        (
+            Flaw::Overlap,
+            "commune_overlap",
+            ["overlap", "overlaps", "land in several communes"],
+            "its population is shared by area between them: give a communes layer that tiles the territory (ADMIN EXPRESS), or correct the contours",
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(flaw, kind, [one, many, what], fix)| {
+        let found: Vec<&TilingFlaw> = flaws.iter().filter(|f| f.flaw == flaw).collect();
+        if found.is_empty() {
+            return None;
+        }
+        let area: f64 = found.iter().map(|f| f.area_m2).sum();
+        let items: Vec<String> = found
+            .iter()
+            .map(|f| {
+                let codes: Vec<&str> = f.communes.iter().map(|c| c.as_str()).collect();
+                format!("{:.0} m² ({})", f.area_m2, codes.join(", "))
+            })
+            .collect();
+        Some(Finding::new(
+            Level::Warning,
+            kind,
+            format!(
+                "{} {} between communes ({what}), {:.0} m² in all: {}",
+                found.len(),
+                if found.len() == 1 { one } else { many },
+                area,
+                listing(&items, 10)
+            ),
+            fix,
+        ))
+    })
+    .collect()
 }
 
 /// The level of an assumption, and what to do about it.

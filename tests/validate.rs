@@ -136,3 +136,89 @@ fn a_perimeter_over_no_commune_is_flagged() {
     );
     assert!(run.stdout.contains("another CRS"), "{}", run.stdout);
 }
+
+#[test]
+fn gaps_and_overlaps_between_communes_are_warnings() {
+    // Four communes around a hole of 0.01° × 0.01°; a fifth laps 0.01° over the east
+    // side of the others. Vertices are shared along the parallels (curved in
+    // Lambert-93), as in a real layer.
+    const BREAKS: [f64; 6] = [-3.0, -2.96, -2.95, -2.91, -2.9, -2.8];
+    let commune = |code: &str, x0: f64, y0: f64, x1: f64, y1: f64| {
+        let inside = |x: &&f64| **x > x0 && **x < x1;
+        let mut ring = vec![[x0, y0]];
+        ring.extend(BREAKS.iter().filter(inside).map(|&x| [x, y0]));
+        ring.extend([[x1, y0], [x1, y1]]);
+        ring.extend(BREAKS.iter().rev().filter(inside).map(|&x| [x, y1]));
+        ring.extend([[x0, y1], [x0, y0]]);
+        serde_json::json!({"type": "Feature",
+            "properties": {"code": code, "nom": code, "population": 100, "departement": "22", "region": "53"},
+            "geometry": {"type": "Polygon", "coordinates": [ring]}})
+    };
+    let layer = serde_json::json!({"type": "FeatureCollection", "features": [
+        commune("22001", -3.0, 48.0, -2.9, 48.05),
+        commune("22002", -3.0, 48.06, -2.9, 48.1),
+        commune("22003", -3.0, 48.05, -2.96, 48.06),
+        commune("22004", -2.95, 48.05, -2.9, 48.06),
+        commune("22005", -2.91, 48.0, -2.8, 48.1),
+    ]});
+    let dir = tempfile::tempdir().unwrap();
+    let communes = dir.path().join("communes.geojson");
+    std::fs::write(&communes, layer.to_string()).unwrap();
+    let table = dir.path().join("members.csv");
+    std::fs::write(
+        &table,
+        "cpts_id;cpts_nom;statut;code_insee\nA;CPTS A;projet;22001\n",
+    )
+    .unwrap();
+    let json = dir.path().join("report.json");
+    let run = cpts(&[
+        "validate",
+        "--communes",
+        communes.to_str().unwrap(),
+        "--perimeters",
+        table.to_str().unwrap(),
+        "--json",
+        json.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let report = read_json(&json);
+    let message = |kind: &str| {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["kind"] == kind)
+            .unwrap_or_else(|| panic!("no {kind}: {}", run.stdout))["message"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    // 0.01° of longitude by 0.01° of latitude at 48.055° N: 744.6 m × 1 111.9 m.
+    let gap = message("commune_gap");
+    assert!(
+        gap.starts_with(
+            "1 gap between communes (land enclosed by communes but in none of them), 8"
+        ),
+        "{gap}"
+    );
+    assert!(gap.ends_with("m² (22001, 22002, 22003, 22004)"), "{gap}");
+    let area: f64 = gap
+        .split(", ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((area / 828_000.0 - 1.0).abs() < 0.01, "{area}");
+    let overlap = message("commune_overlap");
+    assert!(
+        overlap.starts_with("1 overlap between communes (land in several communes)"),
+        "{overlap}"
+    );
+    assert!(
+        overlap.ends_with("m² (22001, 22002, 22004, 22005)"),
+        "{overlap}"
+    );
+}

@@ -278,3 +278,23 @@ fn check_unique(path: &Path, units: &[Unit]) -> Result<()> {
     }
     Ok(())
 }
+
+/// `units` as a GeoJSON communes layer (RFC 7946) with the properties `cpts analyze`
+/// reads by default: `code`, `nom`, `population`, `departement`, `region`.
+pub fn communes_geojson(units: &[Unit]) -> Vec<u8> {
+    let features: Vec<Vec<u8>> = units
+        .par_iter()
+        .map(|u| {
+            let properties = serde_json::json!({
+                "code": u.code.as_str(),
+                "nom": u.nom,
+                "population": u.population,
+                "departement": u.departement,
+                "region": u.region,
+            });
+            let properties = properties.as_object().cloned().unwrap_or_default();
+            super::geojson_out::feature(&properties, &u.geometry)
+        })
+        .collect();
+    super::geojson_out::collection(&features)
+}

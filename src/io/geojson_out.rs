@@ -91,14 +91,18 @@ const TAIL: &[u8] = b"\n]}\n";
 
 /// A FeatureCollection of serialised features, one per line.
 pub(crate) fn write_layer(path: &Path, features: &[Vec<u8>]) -> std::io::Result<()> {
-    let mut out = BufWriter::new(fs::File::create(path)?);
-    out.write_all(HEAD)?;
+    fs::write(path, collection(features))
+}
+
+/// A FeatureCollection of serialised features, one per line, as bytes.
+pub(crate) fn collection(features: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = HEAD.to_vec();
     for (i, f) in features.iter().enumerate() {
         if i > 0 {
-            out.write_all(SEPARATOR)?;
+            out.extend_from_slice(SEPARATOR);
         }
-        out.write_all(f)?;
+        out.extend_from_slice(f);
     }
-    out.write_all(TAIL)?;
-    out.flush()
+    out.extend_from_slice(TAIL);
+    out
 }

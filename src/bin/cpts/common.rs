@@ -122,6 +122,19 @@ fn read_text(path: &std::path::Path) -> cpts_coverage::Result<String> {
     })
 }
 
+impl FieldArgs {
+    /// The property names, as the library takes them.
+    pub fn fields(&self) -> CommuneFields {
+        CommuneFields {
+            code: self.code_field.clone(),
+            nom: self.nom_field.clone(),
+            population: self.population_field.clone(),
+            departement: self.departement_field.clone(),
+            region: self.region_field.clone(),
+        }
+    }
+}
+
 /// Property names of the communes layer.
 #[derive(Args)]
 pub struct FieldArgs {
@@ -170,18 +183,11 @@ impl AnalysisArgs {
 
     /// What to read, with `perimeters` as the perimeter file.
     pub fn load_options(&self, perimeters: PathBuf) -> cpts_coverage::Result<LoadOptions> {
-        let f = &self.fields;
         Ok(LoadOptions {
             communes: self.communes.clone(),
             perimeters,
             arrondissements: self.arrondissements.clone(),
-            fields: CommuneFields {
-                code: f.code_field.clone(),
-                nom: f.nom_field.clone(),
-                population: f.population_field.clone(),
-                departement: f.departement_field.clone(),
-                region: f.region_field.clone(),
-            },
+            fields: self.fields.fields(),
             perimeter: PerimeterOptions {
                 crs: self.perimeters_crs.clone(),
                 ..self.perimeter.options()?

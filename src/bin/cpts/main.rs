@@ -4,6 +4,7 @@ mod analyze;
 mod check;
 mod common;
 mod diff;
+mod harmonize;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -35,6 +36,11 @@ enum Command {
     /// Example: cpts diff --communes communes.geojson --before old.geojson
     ///   --after new.geojson --out diff/
     Diff(diff::DiffArgs),
+    /// Bring a communes layer of an older COG vintage to the current codes: communes
+    /// merged since are merged (geometry and population) under the current code.
+    ///
+    /// Example: cpts harmonize --communes communes-2019.shp --out communes.geojson
+    Harmonize(harmonize::HarmonizeArgs),
     /// Check the inputs before a long run and list every finding with its fix: exit 0
     /// clean, 1 warnings, 2 errors.
     ///
@@ -53,6 +59,7 @@ fn main() -> ExitCode {
         Command::Analyze(args) => analyze::run(&args).map(|()| ExitCode::SUCCESS),
         Command::Check(args) => check::run(&args),
         Command::Diff(args) => diff::run(&args).map(|()| ExitCode::SUCCESS),
+        Command::Harmonize(args) => harmonize::run(&args).map(|()| ExitCode::SUCCESS),
         Command::Validate(args) => validate::run(&args),
     };
     outcome.unwrap_or_else(|e| {

@@ -3,9 +3,13 @@
 
 use crate::common::AnalysisArgs;
 use clap::Args;
+use cpts_coverage::code_passage::CodePassage;
 use cpts_coverage::io::atomic::write_file;
+use cpts_coverage::provenance::Provenance;
+use cpts_coverage::tiling::tiling_flaws;
 use cpts_coverage::validation::{
-    error_finding, exit_status, findings, problem_finding, Finding, Level,
+    error_finding, exit_status, findings, problem_finding, tiling_findings, vintage_findings,
+    Finding, Level,
 };
 use cpts_coverage::{analyse, Inputs, Summary};
 use serde_json::json;
@@ -61,6 +65,14 @@ fn inspect(args: &ValidateArgs) -> cpts_coverage::Result<Vec<Finding>> {
         .flat_map(|p| p.cpts.iter().map(String::as_str))
         .collect();
     found.extend(findings(&inputs.units, &summary, &left_out));
+    let flaws = tiling_flaws(&inputs.units, args.analysis.options().sliver_km2 * 1e6)?;
+    found.extend(tiling_findings(&flaws));
+    let passage = match &options.perimeter.code_passage {
+        Some(path) => CodePassage::read(path, &mut Provenance::default())?,
+        None => CodePassage::shipped(),
+    };
+    found.extend(vintage_findings(&inputs.units, &passage));
+    found.sort_by_key(|f| std::cmp::Reverse(f.level));
     Ok(found)
 }
 

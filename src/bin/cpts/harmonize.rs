@@ -1,0 +1,115 @@
+//! `cpts harmonize`: a communes layer of an older COG vintage rewritten at the current
+//! codes, merged communes merged.
+
+use crate::common::FieldArgs;
+use clap::Args;
+use cpts_coverage::code_passage::CodePassage;
+use cpts_coverage::harmonize::harmonise;
+use cpts_coverage::inputs::Territory;
+use cpts_coverage::io::atomic::write_file;
+use cpts_coverage::io::communes::communes_geojson;
+use cpts_coverage::provenance::{listing, Provenance};
+use cpts_coverage::{Error, LoadOptions};
+use std::path::PathBuf;
+
+/// Bring a communes layer of an older COG vintage to the current codes.
+#[derive(Args)]
+pub struct HarmonizeArgs {
+    /// The communes layer (GeoJSON, Shapefile or GeoPackage, as for `cpts analyze`).
+    #[arg(long, value_name = "FILE")]
+    communes: PathBuf,
+    /// The harmonised layer to write (GeoJSON, WGS84).
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    /// Replace --out if it exists.
+    #[arg(long)]
+    force: bool,
+    /// Passage table (old INSEE code → current code) replacing the shipped
+    /// data/code_passage.csv: ancien_code;nouveau_code, or INSEE's CODGEO_INI;CODGEO_2024.
+    #[arg(long, value_name = "FILE")]
+    code_passage: Option<PathBuf>,
+    /// CRS of the layer when it declares none (EPSG:2154, or any CRS PROJ reads).
+    #[arg(long, value_name = "CRS")]
+    communes_crs: Option<String>,
+    #[command(flatten)]
+    fields: FieldArgs,
+}
+
+/// Runs `cpts harmonize`.
+pub fn run(args: &HarmonizeArgs) -> cpts_coverage::Result<()> {
+    let inputs = [Some(&args.communes), args.code_passage.as_ref()];
+    if inputs
+        .into_iter()
+        .flatten()
+        .any(|p| same_file(p, &args.out))
+    {
+        return Err(usage(
+            "--out is one of the inputs",
+            "write the harmonised layer to a new file",
+        ));
+    }
+    if args.out.exists() && !args.force {
+        return Err(usage(
+            &format!("{} exists", args.out.display()),
+            "give a new file, or --force to replace it",
+        ));
+    }
+    let passage = match &args.code_passage {
+        Some(path) => CodePassage::read(path, &mut Provenance::default())?,
+        None => CodePassage::shipped(),
+    };
+    let territory = Territory::load(&LoadOptions {
+        communes: args.communes.clone(),
+        fields: args.fields.fields(),
+        crs: args.communes_crs.clone(),
+        ..Default::default()
+    })?;
+    let before = territory.units.len();
+    let harmonised = harmonise(territory.units, &passage);
+    write_file(&args.out, &communes_geojson(&harmonised.units))?;
+    let merges: Vec<String> = harmonised
+        .merges
+        .iter()
+        .map(|m| {
+            let from: Vec<&str> = m.from.iter().map(|c| c.as_str()).collect();
+            format!("{} ← {}", m.into, from.join(" + "))
+        })
+        .collect();
+    match merges.is_empty() {
+        true => println!(
+            "no code of {before} communes is an old code ({})",
+            passage.source
+        ),
+        false => println!(
+            "{} old codes merged into {} current communes ({}): {}",
+            harmonised
+                .merges
+                .iter()
+                .map(|m| m.from.len())
+                .sum::<usize>(),
+            merges.len(),
+            passage.source,
+            listing(&merges, 50)
+        ),
+    }
+    println!(
+        "{before} communes in, {} out: {}",
+        harmonised.units.len(),
+        args.out.display()
+    );
+    Ok(())
+}
+
+fn usage(message: &str, fix: &str) -> Error {
+    Error::Usage {
+        message: message.into(),
+        fix: fix.into(),
+    }
+}
+
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
