@@ -13,14 +13,15 @@ cd "$(dirname "$0")/.."
 seconds=${1:-600}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(communes perimeter_layer membership_table population_table spreadsheet pipeline shapefile geopackage)
+[ ${#targets[@]} -gt 0 ] || targets=(communes perimeter_layer membership_table population_table spreadsheet pipeline shapefile geopackage flatgeobuf)
 shared=${CPTS_SHARED_DATA:-../shared/data}
 
-# Shapefile and GeoPackage seeds: the quirk communes through GDAL's ogr2ogr, if installed.
+# Shapefile, GeoPackage and FlatGeobuf seeds: the quirk communes through GDAL's ogr2ogr, if installed.
 layers=$(mktemp -d)
 if command -v ogr2ogr >/dev/null; then
     ogr2ogr -t_srs EPSG:2154 "$layers/communes.shp" fixtures/quirks/communes.geojson
     ogr2ogr -f GPKG -t_srs EPSG:2154 "$layers/communes.gpkg" fixtures/quirks/communes.geojson
+    ogr2ogr -f FlatGeobuf -t_srs EPSG:2154 "$layers/communes.fgb" fixtures/quirks/communes.geojson
 fi
 
 python3 - "$shared" "$layers" <<'PY'
@@ -60,6 +61,8 @@ if (layers / "communes.shp").is_file():
     seed("shapefile", "quirks", struct.pack("<3I", *map(len, parts[:3])) + b"".join(parts))
 if (layers / "communes.gpkg").is_file():
     seed("geopackage", "quirks.gpkg", (layers / "communes.gpkg").read_bytes())
+if (layers / "communes.fgb").is_file():
+    seed("flatgeobuf", "quirks.fgb", (layers / "communes.fgb").read_bytes())
 if shared.is_dir():
     france = shared / "france/communes.geojson"
     if france.is_file():

@@ -28,9 +28,14 @@ fn ogr2ogr(args: &[&str]) -> Option<()> {
     }
 }
 
-/// `source` as a Lambert-93 Shapefile and a GeoPackage layer `commune` in `dir`.
-fn lambert93_copies(source: &Path, dir: &Path) -> Option<[PathBuf; 2]> {
-    let (shp, gpkg) = (dir.join("communes.shp"), dir.join("communes.gpkg"));
+/// `source` as a Lambert-93 Shapefile, a GeoPackage layer `commune` and a FlatGeobuf
+/// in `dir`.
+fn lambert93_copies(source: &Path, dir: &Path) -> Option<[PathBuf; 3]> {
+    let (shp, gpkg, fgb) = (
+        dir.join("communes.shp"),
+        dir.join("communes.gpkg"),
+        dir.join("communes.fgb"),
+    );
     let s = |p: &Path| p.to_str().unwrap().to_string();
     ogr2ogr(&[
         "-t_srs",
@@ -50,7 +55,15 @@ fn lambert93_copies(source: &Path, dir: &Path) -> Option<[PathBuf; 2]> {
         &s(&gpkg),
         &s(source),
     ])?;
-    Some([shp, gpkg])
+    ogr2ogr(&[
+        "-f",
+        "FlatGeobuf",
+        "-t_srs",
+        "EPSG:2154",
+        &s(&fgb),
+        &s(source),
+    ])?;
+    Some([shp, gpkg, fgb])
 }
 
 /// Runs `cpts analyze` writing into `out` (replaced).
@@ -96,18 +109,23 @@ fn same_figures(a: &Value, b: &Value) {
 }
 
 #[test]
-fn the_fixture_read_from_a_lambert93_shapefile_and_geopackage_gives_the_same_figures() {
+fn the_fixture_read_from_lambert93_shapefile_geopackage_and_flatgeobuf_gives_the_same_figures() {
     let f = root().join("fixtures");
     let dir = tempfile::tempdir().unwrap();
-    let Some([shp, gpkg]) = lambert93_copies(&f.join("communes-22.geojson"), dir.path()) else {
+    let Some([shp, gpkg, fgb]) = lambert93_copies(&f.join("communes-22.geojson"), dir.path())
+    else {
         return;
     };
     let perimeters = f.join("cpts-22.geojson");
     let reference = summary(&f.join("communes-22.geojson"), &perimeters, &[]);
     let from_shp = summary(&shp, &perimeters, &[]);
     let from_gpkg = summary(&gpkg, &perimeters, &[]);
+    let from_fgb = summary(&fgb, &perimeters, &[]);
     same_figures(&reference, &from_shp);
     same_figures(&reference, &from_gpkg);
+    same_figures(&reference, &from_fgb);
+    assert_eq!(from_fgb["sources"][0]["format"], "fgb");
+    assert_eq!(from_fgb["sources"][0]["crs"], "EPSG:2154 (its header)");
     // Stated: the format and the CRS read from the file.
     assert_eq!(from_shp["sources"][0]["format"], "shapefile");
     assert!(from_shp["sources"][0]["crs"]
@@ -127,7 +145,7 @@ fn the_fixture_read_from_a_lambert93_shapefile_and_geopackage_gives_the_same_fig
 }
 
 #[test]
-fn the_nation_read_from_a_lambert93_shapefile_and_geopackage_gives_the_same_figures() {
+fn the_nation_read_from_lambert93_shapefile_geopackage_and_flatgeobuf_gives_the_same_figures() {
     let Some(data) = shared_data() else { return };
     let dir = tempfile::tempdir().unwrap();
     let france = data.join("france/communes.geojson");
@@ -144,7 +162,7 @@ fn the_nation_read_from_a_lambert93_shapefile_and_geopackage_gives_the_same_figu
     {
         return;
     }
-    let Some([shp, gpkg]) = lambert93_copies(&metropole, dir.path()) else {
+    let Some([shp, gpkg, fgb]) = lambert93_copies(&metropole, dir.path()) else {
         return;
     };
     let perimeters = data.join("world1/cpts.geojson");
@@ -153,13 +171,15 @@ fn the_nation_read_from_a_lambert93_shapefile_and_geopackage_gives_the_same_figu
     let reference = summary(&metropole, &perimeters, &extra);
     same_figures(&reference, &summary(&shp, &perimeters, &extra));
     same_figures(&reference, &summary(&gpkg, &perimeters, &extra));
+    same_figures(&reference, &summary(&fgb, &perimeters, &extra));
 }
 
 #[test]
 fn shapefiles_and_geopackages_say_what_is_missing() {
     let f = root().join("fixtures");
     let dir = tempfile::tempdir().unwrap();
-    let Some([shp, gpkg]) = lambert93_copies(&f.join("quirks/communes.geojson"), dir.path()) else {
+    let Some([shp, gpkg, _]) = lambert93_copies(&f.join("quirks/communes.geojson"), dir.path())
+    else {
         return;
     };
     let perimeters = f.join("quirks/cpts-listing.xlsx");
@@ -217,7 +237,7 @@ fn files_declaring_no_crs_are_read_in_the_crs_given_and_perimeters_come_as_layer
     let f = root().join("fixtures");
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let Some([shp, _]) = lambert93_copies(&f.join("communes-22.geojson"), d) else {
+    let Some([shp, _, _]) = lambert93_copies(&f.join("communes-22.geojson"), d) else {
         return;
     };
     let s = |p: &Path| p.to_str().unwrap().to_string();
@@ -302,5 +322,69 @@ fn files_declaring_no_crs_are_read_in_the_crs_given_and_perimeters_come_as_layer
     assert_eq!(
         from_lost["sources"][1]["crs"],
         "EPSG:2154 (--perimeters-crs option, the file declaring none)"
+    );
+}
+
+#[test]
+fn a_corrupt_flatgeobuf_is_an_error_naming_the_fault() {
+    let f = root().join("fixtures");
+    let dir = tempfile::tempdir().unwrap();
+    let Some([_, _, fgb]) = lambert93_copies(&f.join("communes-22.geojson"), dir.path()) else {
+        return;
+    };
+    let good = std::fs::read(&fgb).unwrap();
+    let perimeters = f.join("cpts-22.geojson");
+    let out = dir.path().join("out");
+    let fails = |bytes: &[u8], expected: &str| {
+        let bad = dir.path().join("bad.fgb");
+        std::fs::write(&bad, bytes).unwrap();
+        let run = analyze(bad.to_str().unwrap(), &perimeters, &out, &[]);
+        assert_eq!(run.code, 2, "{expected}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("the FlatGeobuf is corrupt"),
+            "{}",
+            run.stderr
+        );
+        assert!(run.stderr.contains(expected), "{expected}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("export the layer again"),
+            "{}",
+            run.stderr
+        );
+        assert!(!out.exists(), "outputs written");
+    };
+    fails(&good[..good.len() * 3 / 5], "passes the end of the file");
+    let mut header = good.clone();
+    header[8..12].copy_from_slice(&u32::MAX.to_le_bytes());
+    fails(
+        &header,
+        "the header: the FlatGeobuf is corrupt: its size passes the end",
+    );
+    let mut magic = good.clone();
+    magic[0] = b'x';
+    fails(&magic, "no FlatGeobuf magic bytes");
+    // Cut after a whole feature: fewer features than the header announces. Without a
+    // spatial index, features follow the header, each after its 4-byte size.
+    let plain = dir.path().join("plain.fgb");
+    let source = f.join("communes-22.geojson");
+    let s = |p: &Path| p.to_str().unwrap().to_string();
+    ogr2ogr(&[
+        "-f",
+        "FlatGeobuf",
+        "-lco",
+        "SPATIAL_INDEX=NO",
+        &s(&plain),
+        &s(&source),
+    ])
+    .unwrap();
+    let plain = std::fs::read(&plain).unwrap();
+    let size_at = |at: usize| u32::from_le_bytes(plain[at..at + 4].try_into().unwrap()) as usize;
+    let mut at = 12 + size_at(8);
+    for _ in 0..343 {
+        at += 4 + size_at(at);
+    }
+    fails(
+        &plain[..at],
+        "344 features announced, 343 found: the file looks truncated",
     );
 }

@@ -1,5 +1,6 @@
 //! Reading GeoJSON feature collections of polygons, with errors that name the feature.
 
+use super::fgb_in::read_fgb;
 use super::gpkg_in::{read_gpkg, split_layer};
 use super::shapefile_in::read_shapefile;
 use crate::error::{Error, Result};
@@ -179,7 +180,7 @@ impl LayerCrs {
 }
 
 /// Reads a polygon layer and hands its features and CRS to `use_features`: a Shapefile
-/// (`.shp`), a GeoPackage layer (`.gpkg`, or `FILE.gpkg:LAYER`), else a GeoJSON
+/// (`.shp`), a FlatGeobuf (`.fgb`), a GeoPackage layer (`.gpkg`, or `FILE.gpkg:LAYER`), else a GeoJSON
 /// `FeatureCollection`. A file declaring no CRS is read in `declared` (an option) when
 /// given. Fails on anything else, or on an empty layer.
 pub fn with_features<T>(
@@ -194,6 +195,8 @@ pub fn with_features<T>(
         .to_lowercase();
     let decoded = if ext == "shp" {
         Some(read_shapefile(path, declared)?)
+    } else if ext == "fgb" {
+        Some(read_fgb(path, declared)?)
     } else if ext == "gpkg" {
         Some(read_gpkg(path, None)?)
     } else if let Some((file, layer)) = split_layer(path) {

@@ -5,6 +5,7 @@ pub mod check_report;
 pub mod communes;
 pub mod cpts_attributes;
 pub mod diff_report;
+mod fgb_in;
 mod geojson_in;
 pub mod geojson_out;
 mod gpkg_in;

@@ -93,7 +93,7 @@ pub fn read_perimeters(
         .to_lowercase();
     let membership = match ext.as_str() {
         "csv" | "txt" | "tsv" => true,
-        "geojson" | "json" | "shp" | "gpkg" => false,
+        "geojson" | "json" | "shp" | "fgb" | "gpkg" => false,
         _ if split_layer(path).is_some() => false,
         _ if is_spreadsheet(path) => true,
         _ => {
