@@ -323,6 +323,28 @@ fn files_declaring_no_crs_are_read_in_the_crs_given_and_perimeters_come_as_layer
         from_lost["sources"][1]["crs"],
         "EPSG:2154 (--perimeters-crs option, the file declaring none)"
     );
+
+    // A FlatGeobuf made from the Shapefile without .prj declares no CRS either.
+    let fgb = d.join("communes-sans-crs.fgb");
+    ogr2ogr(&[
+        "-f",
+        "FlatGeobuf",
+        "-nlt",
+        "MULTIPOLYGON",
+        &s(&fgb),
+        &s(&shp),
+    ])
+    .unwrap();
+    let run = analyze(&s(&fgb), &perimeters_shp, &out, &[]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("the FlatGeobuf declares no CRS")
+            && run.stderr.contains("--communes-crs EPSG:2154"),
+        "{}",
+        run.stderr
+    );
+    let from_fgb = summary(&fgb, &perimeters_shp, &["--communes-crs", "EPSG:2154"]);
+    same_figures(&reference, &from_fgb);
 }
 
 #[test]
