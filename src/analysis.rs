@@ -60,6 +60,8 @@ pub struct Analysis {
     /// For each CPTS, whether it reaches beyond the supplied communes: only the part over
     /// them counts, so its population, tier and funding are partial.
     pub partial: Vec<bool>,
+    /// The integer grid of each zone of [`Zone::ALL`], on which every shape was cut.
+    pub grids: Vec<Grid>,
 }
 
 /// Runs the analysis of `inputs`.
@@ -173,6 +175,7 @@ pub fn analyse(inputs: &Inputs, options: &Options, progress: &dyn Progress) -> R
         white,
         overlaps,
         partial,
+        grids,
     })
 }
 
@@ -230,7 +233,7 @@ impl Territories<'_> {
 
 /// Projects each perimeter into the zone where it lies: for each zone of [`Zone::ALL`],
 /// one slot per CPTS, `None` for the CPTS of other zones.
-fn project_perimeters(
+pub(crate) fn project_perimeters(
     cpts: &[Cpts],
     perimeters: &[Perimeter],
 ) -> Result<Vec<Vec<Option<MultiPolygon<f64>>>>> {

@@ -20,6 +20,7 @@
 //! ```
 
 pub mod analysis;
+pub mod borders;
 pub mod check;
 pub mod code_passage;
 pub mod commune_names;
@@ -35,6 +36,7 @@ pub mod membership;
 pub mod model;
 pub mod overlaps;
 pub mod overlay;
+pub mod plan;
 pub mod population;
 pub mod projection;
 pub mod provenance;

@@ -14,6 +14,7 @@ pub mod layers;
 pub mod numbers;
 pub mod output;
 pub mod perimeters;
+pub mod plan_out;
 pub mod qgis_project;
 pub mod report_html;
 pub mod report_md;

@@ -5,6 +5,7 @@ mod check;
 mod common;
 mod diff;
 mod harmonize;
+mod plan;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -41,6 +42,11 @@ enum Command {
     ///
     /// Example: cpts harmonize --communes communes-2019.shp --out communes.geojson
     Harmonize(harmonize::HarmonizeArgs),
+    /// Propose how to close the white zones (extend a neighbouring CPTS, or a new CPTS
+    /// for the large ones) and end the overlaps, with populations, tiers and funding.
+    ///
+    /// Example: cpts plan --communes communes.geojson --perimeters cpts.geojson --out plan/
+    Plan(plan::PlanArgs),
     /// Check the inputs before a long run and list every finding with its fix: exit 0
     /// clean, 1 warnings, 2 errors.
     ///
@@ -60,6 +66,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Diff(args) => diff::run(&args).map(|()| ExitCode::SUCCESS),
         Command::Harmonize(args) => harmonize::run(&args).map(|()| ExitCode::SUCCESS),
+        Command::Plan(args) => plan::run(&args).map(|()| ExitCode::SUCCESS),
         Command::Validate(args) => validate::run(&args),
     };
     outcome.unwrap_or_else(|e| {

@@ -1,0 +1,89 @@
+//! `cpts plan`: the proposals that would close the white zones and end the overlaps.
+
+use crate::common::{AnalysisArgs, Verbosity};
+use clap::Args;
+use cpts_coverage::io::atomic::check_out_dir;
+use cpts_coverage::io::plan_out::write_plan;
+use cpts_coverage::plan::{plan, PlanOptions};
+use cpts_coverage::{analyse, Inputs, Progress};
+use std::path::PathBuf;
+
+/// Propose how to reach 100 % coverage without overlap.
+#[derive(Args)]
+pub struct PlanArgs {
+    /// CPTS perimeters, as for `cpts analyze`.
+    #[arg(long, value_name = "FILE")]
+    perimeters: PathBuf,
+    /// Output directory: plan.json, plan.csv, proposals.geojson.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Replace the outputs of an earlier plan in --out (never other files).
+    #[arg(long)]
+    force: bool,
+    /// A white zone of at least this many inhabitants is proposed as a new CPTS.
+    #[arg(long, value_name = "N", default_value_t = 20_000.0)]
+    new_cpts_min: f64,
+    /// A CPTS is adjacent to a white zone when they share at least this border (metres).
+    #[arg(long, value_name = "M", default_value_t = 100.0)]
+    min_border_m: f64,
+    #[command(flatten)]
+    analysis: AnalysisArgs,
+    #[command(flatten)]
+    verbosity: Verbosity,
+}
+
+/// Runs `cpts plan`.
+pub fn run(args: &PlanArgs) -> cpts_coverage::Result<()> {
+    args.analysis.start_threads();
+    check_out_dir(
+        &args.out,
+        args.force,
+        &args.analysis.input_paths(&args.perimeters),
+    )?;
+    let tariff = args.analysis.tariff()?;
+    let stages = args.verbosity.stages();
+    stages.stage("reading the inputs");
+    let inputs = Inputs::load(&args.analysis.load_options(args.perimeters.clone())?)?;
+    let analysis = analyse(&inputs, &args.analysis.options(), &stages)?;
+    stages.stage("drawing up the plan");
+    let options = PlanOptions {
+        new_cpts_min: args.new_cpts_min,
+        min_border_m: args.min_border_m,
+        ..PlanOptions::default()
+    };
+    let plan = plan(&inputs, &analysis, &tariff, &options)?;
+    stages.stage("writing the outputs");
+    write_plan(&args.out, &plan, &inputs, &analysis)?;
+    stages.finish();
+    if !args.verbosity.quiet {
+        let extensions = plan
+            .zones
+            .iter()
+            .filter(|z| z.candidates.is_empty() && !z.extensions.is_empty())
+            .count();
+        let alone = plan
+            .zones
+            .iter()
+            .filter(|z| z.candidates.is_empty() && z.extensions.is_empty())
+            .count();
+        println!(
+            "{} white zones: {} to extend a neighbouring CPTS, {} new CPTS proposed, {} with no neighbour",
+            plan.zones.len(),
+            extensions,
+            plan.candidates.len(),
+            alone
+        );
+        println!(
+            "{} overlaps ruled; {} CPTS under {} inhabitants",
+            plan.rulings.len(),
+            plan.small_cpts.len(),
+            options.regional_min
+        );
+        println!(
+            "maximum ACI funding: {} € now, {} € if every proposal were accepted",
+            plan.funding_before, plan.funding_after
+        );
+        println!("outputs in {}", args.out.display());
+    }
+    Ok(())
+}

@@ -1,0 +1,292 @@
+//! The outputs of `cpts plan`: `plan.json` (every proposal), `plan.csv` (a row per
+//! proposal) and `proposals.geojson` (the territories proposed, ready to style in
+//! QGIS), written all at once.
+
+use crate::analysis::Analysis;
+use crate::error::{Error, Result};
+use crate::inputs::Inputs;
+use crate::io::atomic::replace_dir;
+use crate::io::geojson_out::{feature, write_layer};
+use crate::plan::{Change, Plan};
+use crate::projection::to_wgs84;
+use geo::MultiPolygon;
+use rayon::prelude::*;
+use serde_json::{json, Map, Value};
+use std::path::Path;
+
+/// The files `plan` writes.
+pub const PLAN_FILES: [&str; 3] = ["plan.json", "plan.csv", "proposals.geojson"];
+
+/// Version of the shape of `plan.json`.
+pub const PLAN_SCHEMA_VERSION: u32 = 1;
+
+/// Columns of `plan.csv`.
+const COLUMNS: [&str; 13] = [
+    "kind",
+    "white_zone",
+    "rank",
+    "cpts",
+    "nom",
+    "shared_border_km",
+    "population_before",
+    "population_after",
+    "tier_before",
+    "tier_after",
+    "funding_before_eur",
+    "funding_after_eur",
+    "funding_change_eur",
+];
+
+/// Writes every output of `plan` into `dir` (see [`replace_dir`]).
+pub fn write_plan(dir: &Path, plan: &Plan, inputs: &Inputs, analysis: &Analysis) -> Result<()> {
+    let proposals = proposal_features(plan, inputs, analysis)?;
+    replace_dir(dir, &PLAN_FILES, |staging| {
+        let mut text = serde_json::to_string_pretty(&plan_json(plan, inputs, analysis))
+            .map_err(std::io::Error::other)?;
+        text.push('\n');
+        std::fs::write(staging.join("plan.json"), text)?;
+        write_csv(&staging.join("plan.csv"), plan, inputs, analysis)?;
+        write_layer(&staging.join("proposals.geojson"), &proposals)
+    })
+}
+
+/// `ZB-0001` for the first white zone.
+fn zone_id(z: usize) -> String {
+    format!("ZB-{:04}", z + 1)
+}
+
+fn change_json(c: &Change) -> Value {
+    json!({
+        "population_before": c.population_before,
+        "population_after": c.population_after,
+        "tier_before": c.tier_before.number(),
+        "tier_after": c.tier_after.number(),
+        "funding_before_eur": c.funding_before,
+        "funding_after_eur": c.funding_after,
+        "funding_change_eur": i64::from(c.funding_after) - i64::from(c.funding_before),
+    })
+}
+
+/// Joins two JSON objects.
+fn with(mut a: Value, b: Value) -> Value {
+    if let (Some(a), Value::Object(b)) = (a.as_object_mut(), b) {
+        a.extend(b);
+    }
+    a
+}
+
+fn plan_json(plan: &Plan, inputs: &Inputs, analysis: &Analysis) -> Value {
+    let cpts = &inputs.cpts;
+    let code = |u: usize| inputs.units[u].code.to_string();
+    let white_zones: Vec<Value> = plan
+        .zones
+        .iter()
+        .map(|z| {
+            let w = &analysis.white.zones[z.zone];
+            let proposal = match (z.candidates.is_empty(), z.extensions.is_empty()) {
+                (false, _) => "new_cpts",
+                (true, false) => "extension",
+                (true, true) => "none",
+            };
+            json!({
+                "id": zone_id(z.zone),
+                "population": w.population,
+                "area_km2": w.area_m2 / 1e6,
+                "departements": w.departements,
+                "proposal": proposal,
+                "extensions": z.extensions.iter().map(|e| with(json!({
+                    "cpts": cpts[e.cpts].id,
+                    "nom": cpts[e.cpts].nom,
+                    "statut": cpts[e.cpts].statut.as_str(),
+                    "shared_border_km": e.shared_border_m / 1e3,
+                }), change_json(&e.change))).collect::<Vec<_>>(),
+                "candidates": z.candidates.iter().map(|&c| &plan.candidates[c].id).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let candidates: Vec<Value> = plan
+        .candidates
+        .iter()
+        .map(|c| {
+            json!({
+                "id": c.id,
+                "white_zone": zone_id(c.zone),
+                "population": c.population,
+                "tier": c.tier.number(),
+                "funding_max_eur": c.funding_max,
+                "communes": c.communes.iter().map(|&u| code(u)).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let overlaps: Vec<Value> = plan
+        .rulings
+        .iter()
+        .map(|r| {
+            let o = &analysis.overlaps[r.overlap];
+            with(
+                json!({
+                    "cpts_a": cpts[o.a].id,
+                    "cpts_b": cpts[o.b].id,
+                    "population": o.population,
+                    "area_km2": o.area_m2 / 1e6,
+                    "keeper": cpts[r.keeper].id,
+                    "leaver": cpts[r.leaver].id,
+                    "keeper_population": r.keeper_population,
+                    "leaver_population": r.leaver_population,
+                }),
+                json!({ "leaver_change": change_json(&r.leaver_change) }),
+            )
+        })
+        .collect();
+    let small: Vec<Value> = plan
+        .small_cpts
+        .iter()
+        .map(|&k| json!({"id": cpts[k].id, "nom": cpts[k].nom, "population": analysis.cpts_population[k]}))
+        .collect();
+    json!({
+        "schema_version": PLAN_SCHEMA_VERSION,
+        "rules": {
+            "new_cpts_min": plan.options.new_cpts_min,
+            "max_population": plan.options.max_population,
+            "min_border_m": plan.options.min_border_m,
+            "regional_min": plan.options.regional_min,
+            "extension_rank": "longest border shared with the white zone first, then CPTS id",
+            "overlap_keeper": "the CPTS holding more inhabitants in the communes the overlap touches; ties to the lower id",
+        },
+        "white_zones": white_zones,
+        "candidates": candidates,
+        "overlaps": overlaps,
+        "small_cpts": small,
+        "funding": {
+            "before_eur": plan.funding_before,
+            "after_eur": plan.funding_after,
+            "change_eur": plan.funding_after as i64 - plan.funding_before as i64,
+        },
+    })
+}
+
+/// One row per extension option, candidate and overlap ruling.
+fn write_csv(
+    path: &Path,
+    plan: &Plan,
+    inputs: &Inputs,
+    analysis: &Analysis,
+) -> std::io::Result<()> {
+    let mut out = csv::WriterBuilder::new().delimiter(b';').from_path(path)?;
+    out.write_record(COLUMNS)?;
+    let change = |c: &Change| -> [String; 7] {
+        [
+            c.population_before.to_string(),
+            c.population_after.to_string(),
+            c.tier_before.number().to_string(),
+            c.tier_after.number().to_string(),
+            c.funding_before.to_string(),
+            c.funding_after.to_string(),
+            (i64::from(c.funding_after) - i64::from(c.funding_before)).to_string(),
+        ]
+    };
+    for z in &plan.zones {
+        for (rank, e) in z.extensions.iter().enumerate() {
+            let c = &inputs.cpts[e.cpts];
+            let head = [
+                "extension".to_string(),
+                zone_id(z.zone),
+                (rank + 1).to_string(),
+                c.id.clone(),
+                c.nom.clone(),
+                (e.shared_border_m / 1e3).to_string(),
+            ];
+            out.write_record(head.iter().chain(&change(&e.change)))?;
+        }
+        if z.extensions.is_empty() && z.candidates.is_empty() {
+            let w = &analysis.white.zones[z.zone];
+            out.write_record([
+                "none".to_string(),
+                zone_id(z.zone),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                "0".into(),
+                w.population.to_string(),
+                String::new(),
+                String::new(),
+                "0".into(),
+                "0".into(),
+                "0".into(),
+            ])?;
+        }
+    }
+    for c in &plan.candidates {
+        let tier = c.tier.number().to_string();
+        out.write_record([
+            "new_cpts".to_string(),
+            zone_id(c.zone),
+            String::new(),
+            c.id.clone(),
+            String::new(),
+            String::new(),
+            "0".into(),
+            c.population.to_string(),
+            String::new(),
+            tier,
+            "0".into(),
+            c.funding_max.to_string(),
+            c.funding_max.to_string(),
+        ])?;
+    }
+    for r in &plan.rulings {
+        let c = &inputs.cpts[r.leaver];
+        let head = [
+            "overlap_left".to_string(),
+            String::new(),
+            String::new(),
+            c.id.clone(),
+            c.nom.clone(),
+            String::new(),
+        ];
+        out.write_record(head.iter().chain(&change(&r.leaver_change)))?;
+    }
+    out.flush()
+}
+
+/// The territories proposed: each white zone with its first extension, and each
+/// candidate new CPTS (the union of its communes), in WGS84.
+fn proposal_features(plan: &Plan, inputs: &Inputs, analysis: &Analysis) -> Result<Vec<Vec<u8>>> {
+    let white = &analysis.white.zones;
+    let extensions = plan.zones.par_iter().filter_map(|z| {
+        let first = z.extensions.first().filter(|_| z.candidates.is_empty())?;
+        let w = &white[z.zone];
+        let c = &inputs.cpts[first.cpts];
+        let props = with(
+            json!({"kind": "extension", "white_zone": zone_id(z.zone), "cpts": c.id, "nom": c.nom,
+                   "shared_border_km": first.shared_border_m / 1e3}),
+            change_json(&first.change),
+        );
+        Some((props, w.zone, MultiPolygon::new(vec![w.shape.clone()])))
+    });
+    let candidates = plan.candidates.par_iter().map(|c| {
+        let zone = white[c.zone].zone;
+        let grid = &analysis.grids[zone.index()];
+        let shapes: Vec<MultiPolygon<f64>> = c
+            .communes
+            .iter()
+            .filter_map(|&u| crate::projection::to_projected(zone, &inputs.units[u].geometry).ok())
+            .map(|s| grid.snap(&s))
+            .collect();
+        let props = json!({"kind": "new_cpts", "white_zone": zone_id(c.zone), "cpts": c.id,
+            "nom": format!("Nouvelle CPTS {}", c.id), "population_after": c.population,
+            "tier_after": c.tier.number(), "funding_after_eur": c.funding_max,
+            "communes": c.communes.iter().map(|&u| inputs.units[u].code.to_string()).collect::<Vec<_>>().join(",")});
+        (props, zone, grid.union(&shapes))
+    });
+    let all: Vec<(Value, crate::projection::Zone, MultiPolygon<f64>)> =
+        extensions.chain(candidates).collect();
+    all.into_par_iter()
+        .map(|(props, zone, shape)| {
+            let shape = to_wgs84(zone, &shape).map_err(|e| e.about(|| "a proposal".to_string()))?;
+            let properties: Map<String, Value> = props.as_object().cloned().unwrap_or_default();
+            Ok(feature(&properties, &shape))
+        })
+        .collect::<std::result::Result<Vec<_>, Error>>()
+}

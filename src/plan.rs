@@ -1,0 +1,422 @@
+//! The "Plan 100 % CPTS" (SPEC.md, seed 002): for each white zone the adjacent CPTS
+//! that could absorb it, ranked; for the large ones, candidate new CPTS made of
+//! contiguous uncovered communes; for each overlap, the CPTS that keeps the contested
+//! territory; and what each proposal does to populations, tiers and ACI funding.
+
+use crate::analysis::{project_perimeters, Analysis};
+use crate::borders::Borders;
+use crate::error::Result;
+use crate::funding::Tariff;
+use crate::inputs::{Inputs, Perimeters};
+use crate::membership::listing_cpts;
+use crate::model::Tier;
+use crate::projection::{to_projected, Zone};
+use geo::{BoundingRect, MultiPolygon};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+/// The rules of the plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanOptions {
+    /// A white zone of at least this many inhabitants is proposed as a new CPTS
+    /// (SPEC.md: 20 000).
+    pub new_cpts_min: f64,
+    /// A candidate new CPTS above this is split (the top of taille 3, 175 000).
+    pub max_population: f64,
+    /// A CPTS is adjacent to a white zone when they share at least this border, metres.
+    pub min_border_m: f64,
+    /// Regional criterion: a CPTS should exceed this population (seed 003: 20 000).
+    pub regional_min: f64,
+}
+
+impl Default for PlanOptions {
+    fn default() -> Self {
+        PlanOptions {
+            new_cpts_min: 20_000.0,
+            max_population: 175_000.0,
+            min_border_m: 100.0,
+            regional_min: 20_000.0,
+        }
+    }
+}
+
+/// A population change and its tier and maximum funding, before and after.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Change {
+    pub population_before: f64,
+    pub population_after: f64,
+    pub tier_before: Tier,
+    pub tier_after: Tier,
+    pub funding_before: u32,
+    pub funding_after: u32,
+}
+
+impl Change {
+    fn new(before: f64, after: f64, tariff: &Tariff) -> Change {
+        let (tier_before, tier_after) =
+            (Tier::from_population(before), Tier::from_population(after));
+        Change {
+            population_before: before,
+            population_after: after,
+            tier_before,
+            tier_after,
+            funding_before: tariff.maximum(tier_before),
+            funding_after: tariff.maximum(tier_after),
+        }
+    }
+}
+
+/// A CPTS that could absorb a white zone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Extension {
+    /// CPTS index.
+    pub cpts: usize,
+    /// Border shared with the white zone, metres.
+    pub shared_border_m: f64,
+    pub change: Change,
+}
+
+/// What is proposed for one white zone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZonePlan {
+    /// Index in `Analysis::white.zones` (`ZB-0001` is 0).
+    pub zone: usize,
+    /// The adjacent CPTS, longest shared border first (then by id).
+    pub extensions: Vec<Extension>,
+    /// The candidate new CPTS made of its communes, by index in [`Plan::candidates`].
+    pub candidates: Vec<usize>,
+}
+
+/// A candidate new CPTS.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    /// `NC-0001`…
+    pub id: String,
+    /// The white zone it comes from.
+    pub zone: usize,
+    /// Units, by index, increasing.
+    pub communes: Vec<usize>,
+    /// Their population in the white zone.
+    pub population: f64,
+    pub tier: Tier,
+    pub funding_max: u32,
+}
+
+/// Who keeps an overlap: the CPTS holding more inhabitants in the communes the overlap
+/// touches (its population or border lies mostly there); ties go to the lower id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OverlapRuling {
+    /// Index in `Analysis::overlaps`.
+    pub overlap: usize,
+    pub keeper: usize,
+    pub leaver: usize,
+    /// Inhabitants each holds in the touched communes.
+    pub keeper_population: f64,
+    pub leaver_population: f64,
+    /// The leaver gives up the overlap's population.
+    pub leaver_change: Change,
+}
+
+/// Every proposal, and the funding if all were accepted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub options: PlanOptions,
+    pub zones: Vec<ZonePlan>,
+    pub candidates: Vec<Candidate>,
+    pub rulings: Vec<OverlapRuling>,
+    /// CPTS under the regional minimum, by index.
+    pub small_cpts: Vec<usize>,
+    /// Population of each CPTS if every proposal were accepted: for each white zone its
+    /// candidates, else its first extension; every ruling.
+    pub population_after: Vec<f64>,
+    /// Sum of the CPTS's maximum funding now, and if every proposal were accepted
+    /// (candidates included), euros.
+    pub funding_before: u64,
+    pub funding_after: u64,
+}
+
+/// The plan for `inputs` as `analysis` found them.
+pub fn plan(
+    inputs: &Inputs,
+    analysis: &Analysis,
+    tariff: &Tariff,
+    options: &PlanOptions,
+) -> Result<Plan> {
+    let units = &inputs.units;
+    let grids = &analysis.grids;
+    let projected: Vec<MultiPolygon<f64>> = units
+        .par_iter()
+        .map(|u| {
+            to_projected(u.zone, &u.geometry)
+                .map(|s| grids[u.zone.index()].snap(&s))
+                .map_err(|e| e.about(|| format!("commune {}", u.code)))
+        })
+        .collect::<Result<_>>()?;
+    let perimeters: Vec<Vec<Option<MultiPolygon<f64>>>> = match &inputs.perimeters {
+        Perimeters::Polygons(shapes) => project_perimeters(&inputs.cpts, shapes)?
+            .into_iter()
+            .zip(grids)
+            .map(|(shapes, grid)| {
+                shapes
+                    .into_iter()
+                    .map(|s| s.map(|s| grid.snap(&s)))
+                    .collect()
+            })
+            .collect(),
+        Perimeters::Membership(_) => Vec::new(),
+    };
+    let by_unit = match &inputs.perimeters {
+        Perimeters::Membership(lists) => listing_cpts(units.len(), lists),
+        Perimeters::Polygons(_) => Vec::new(),
+    };
+    let owners: Vec<Borders> = Zone::ALL
+        .iter()
+        .map(|&zone| match &inputs.perimeters {
+            Perimeters::Polygons(_) => Borders::new(
+                perimeters[zone.index()]
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(k, s)| Some((s.as_ref()?, vec![k])))
+                    .collect(),
+            ),
+            Perimeters::Membership(_) => Borders::new(
+                (0..units.len())
+                    .filter(|&i| units[i].zone == zone && !by_unit[i].is_empty())
+                    .map(|i| (&projected[i], by_unit[i].clone()))
+                    .collect(),
+            ),
+        })
+        .collect();
+    let population = &analysis.cpts_population;
+    let white = &analysis.white;
+    let extensions: Vec<Vec<Extension>> = white
+        .zones
+        .par_iter()
+        .map(|w| {
+            let mut found: Vec<Extension> = owners[w.zone.index()]
+                .shared(&w.shape)
+                .into_iter()
+                .filter(|&(_, length)| length >= options.min_border_m)
+                .map(|(k, length)| Extension {
+                    cpts: k,
+                    shared_border_m: length,
+                    change: Change::new(population[k], population[k] + w.population, tariff),
+                })
+                .collect();
+            found.sort_by(|a, b| {
+                b.shared_border_m
+                    .total_cmp(&a.shared_border_m)
+                    .then_with(|| inputs.cpts[a.cpts].id.cmp(&inputs.cpts[b.cpts].id))
+            });
+            found
+        })
+        .collect();
+    let mut candidates = Vec::new();
+    let mut zones = Vec::new();
+    for (z, (w, extensions)) in white.zones.iter().zip(extensions).enumerate() {
+        let mut mine = Vec::new();
+        if w.population >= options.new_cpts_min && !w.communes.is_empty() {
+            let groups = split(&w.communes, &white.unit_population, &projected, options);
+            for communes in groups {
+                let population: f64 = communes.iter().map(|&c| white.unit_population[c]).sum();
+                let tier = Tier::from_population(population);
+                mine.push(candidates.len());
+                candidates.push(Candidate {
+                    id: format!("NC-{:04}", candidates.len() + 1),
+                    zone: z,
+                    communes,
+                    population,
+                    tier,
+                    funding_max: tariff.maximum(tier),
+                });
+            }
+        }
+        zones.push(ZonePlan {
+            zone: z,
+            extensions,
+            candidates: mine,
+        });
+    }
+    let rulings: Vec<OverlapRuling> = analysis
+        .overlaps
+        .iter()
+        .enumerate()
+        .map(|(o, overlap)| {
+            let held = |k: usize| -> f64 {
+                overlap
+                    .communes
+                    .iter()
+                    .map(|&c| {
+                        let cover = &analysis.covers[c];
+                        let area: f64 = cover
+                            .pieces
+                            .iter()
+                            .filter(|p| p.cpts == k)
+                            .map(|p| p.area)
+                            .sum();
+                        units[c].population * area / cover.area
+                    })
+                    .sum()
+            };
+            let (a, b) = (held(overlap.a), held(overlap.b));
+            let (keeper, leaver, kept, left) = match b > a {
+                true => (overlap.b, overlap.a, b, a),
+                false => (overlap.a, overlap.b, a, b),
+            };
+            OverlapRuling {
+                overlap: o,
+                keeper,
+                leaver,
+                keeper_population: kept,
+                leaver_population: left,
+                leaver_change: Change::new(
+                    population[leaver],
+                    population[leaver] - overlap.population,
+                    tariff,
+                ),
+            }
+        })
+        .collect();
+    let mut after = population.clone();
+    for z in &zones {
+        if let (true, Some(first)) = (z.candidates.is_empty(), z.extensions.first()) {
+            after[first.cpts] += white.zones[z.zone].population;
+        }
+    }
+    for r in &rulings {
+        after[r.leaver] -= analysis.overlaps[r.overlap].population;
+    }
+    let funding = |pops: &[f64]| -> u64 {
+        pops.iter()
+            .map(|&p| u64::from(tariff.maximum(Tier::from_population(p))))
+            .sum()
+    };
+    let funding_after = funding(&after)
+        + candidates
+            .iter()
+            .map(|c| u64::from(c.funding_max))
+            .sum::<u64>();
+    Ok(Plan {
+        options: options.clone(),
+        small_cpts: (0..population.len())
+            .filter(|&k| population[k] < options.regional_min)
+            .collect(),
+        funding_before: funding(population),
+        funding_after,
+        population_after: after,
+        zones,
+        candidates,
+        rulings,
+    })
+}
+
+/// Splits `communes` into contiguous groups of at most `max_population` inhabitants
+/// (unless one commune alone is larger): each grown breadth-first from the westernmost
+/// commune left until it holds its share of the total, passing over a commune that
+/// would take it above the maximum. A group under `new_cpts_min` then joins the
+/// smallest group it touches, or, touching none (an island), the nearest group.
+fn split(
+    communes: &[usize],
+    population: &[f64],
+    shapes: &[MultiPolygon<f64>],
+    options: &PlanOptions,
+) -> Vec<Vec<usize>> {
+    let total: f64 = communes.iter().map(|&c| population[c]).sum();
+    let count = (total / options.max_population).ceil().max(1.0);
+    if count == 1.0 {
+        return vec![communes.to_vec()];
+    }
+    let share = total / count;
+    let neighbours = adjacency(communes, shapes);
+    let corner = |c: usize| {
+        shapes[c]
+            .bounding_rect()
+            .map_or((0.0, 0.0), |r| (r.min().x, r.min().y))
+    };
+    let mut left: BTreeSet<usize> = communes.iter().copied().collect();
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    while let Some(&seed) = left
+        .iter()
+        .min_by(|&&a, &&b| corner(a).0.total_cmp(&corner(b).0))
+    {
+        let mut group = Vec::new();
+        let mut held = 0.0;
+        let mut queued = BTreeSet::from([seed]);
+        let mut queue = VecDeque::from([seed]);
+        while let Some(c) = queue.pop_front() {
+            if !group.is_empty() && held + population[c] > options.max_population {
+                continue;
+            }
+            left.remove(&c);
+            group.push(c);
+            held += population[c];
+            if held >= share {
+                break;
+            }
+            for &n in &neighbours[&c] {
+                if left.contains(&n) && queued.insert(n) {
+                    queue.push_back(n);
+                }
+            }
+        }
+        groups.push(group);
+    }
+    let pop = |g: &[usize]| g.iter().map(|&c| population[c]).sum::<f64>();
+    let centre = |g: &[usize]| {
+        let n = g.len().max(1) as f64;
+        let (x, y) = g
+            .iter()
+            .fold((0.0, 0.0), |(x, y), &c| (x + corner(c).0, y + corner(c).1));
+        (x / n, y / n)
+    };
+    // Merge the smallest group under the minimum, one at a time, while there are two.
+    while groups.len() > 1 {
+        let Some(small) = (0..groups.len())
+            .filter(|&g| pop(&groups[g]) < options.new_cpts_min)
+            .min_by(|&a, &b| pop(&groups[a]).total_cmp(&pop(&groups[b])))
+        else {
+            break;
+        };
+        let others = || (0..groups.len()).filter(move |&g| g != small);
+        let touching = others()
+            .filter(|&g| {
+                groups[small]
+                    .iter()
+                    .any(|c| neighbours[c].iter().any(|n| groups[g].contains(n)))
+            })
+            .min_by(|&a, &b| pop(&groups[a]).total_cmp(&pop(&groups[b])));
+        let (sx, sy) = centre(&groups[small]);
+        let distance = |g: usize| {
+            let (x, y) = centre(&groups[g]);
+            (x - sx).hypot(y - sy)
+        };
+        let nearest = others().min_by(|&a, &b| distance(a).total_cmp(&distance(b)));
+        let Some(into) = touching.or(nearest) else {
+            break;
+        };
+        let moved = std::mem::take(&mut groups[small]);
+        groups[into].extend(moved);
+        groups.remove(small);
+    }
+    for g in &mut groups {
+        g.sort_unstable();
+    }
+    groups.sort();
+    groups
+}
+
+/// Which of `communes` share a border with which.
+fn adjacency(communes: &[usize], shapes: &[MultiPolygon<f64>]) -> BTreeMap<usize, Vec<usize>> {
+    let borders = Borders::new(communes.iter().map(|&c| (&shapes[c], vec![c])).collect());
+    communes
+        .par_iter()
+        .map(|&c| {
+            let mut around: BTreeSet<usize> = BTreeSet::new();
+            for polygon in &shapes[c].0 {
+                around.extend(borders.shared(polygon).into_keys());
+            }
+            around.remove(&c);
+            (c, around.into_iter().collect())
+        })
+        .collect()
+}

@@ -1,0 +1,278 @@
+//! `cpts plan` on hand-drawn grids of communes, whose shared borders, rankings and
+//! splits are worked out by hand, and on world1 (../shared/data; skipped when absent),
+//! every proposal's figures recomputed from the analysis outputs.
+
+mod common;
+
+use common::*;
+use serde_json::{json, Value};
+use std::path::Path;
+
+/// A 0.01° square commune of the Côtes-d'Armor, `col` east and `row` south of 3° W 48.1° N.
+fn commune(code: &str, col: u32, row: u32, population: u32) -> Value {
+    let (x, y) = (-3.0 + 0.01 * col as f64, 48.1 - 0.01 * row as f64);
+    json!({"type": "Feature",
+        "properties": {"code": code, "nom": code, "population": population, "departement": "22", "region": "53"},
+        "geometry": {"type": "Polygon", "coordinates": [[[x, y - 0.01], [x + 0.01, y - 0.01], [x + 0.01, y], [x, y], [x, y - 0.01]]]}})
+}
+
+/// Runs `cpts plan` on `communes` and a membership `listing`; returns plan.json.
+fn plan(dir: &Path, communes: Vec<Value>, listing: &str) -> Value {
+    let layer = dir.join("communes.geojson");
+    std::fs::write(
+        &layer,
+        json!({"type": "FeatureCollection", "features": communes}).to_string(),
+    )
+    .unwrap();
+    let table = dir.join("listing.csv");
+    std::fs::write(&table, listing).unwrap();
+    let out = dir.join("plan");
+    let run = cpts(&[
+        "plan",
+        "-q",
+        "--communes",
+        layer.to_str().unwrap(),
+        "--perimeters",
+        table.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    read_json(&out.join("plan.json"))
+}
+
+#[test]
+fn neighbours_are_ranked_by_the_border_they_share_with_the_white_zone() {
+    // Row 0: A A W W / row 1: A W W B / row 2: C C C B. A shares two meridian sides
+    // (1 112 m each at 48.1° N) and a parallel side (744 m) with W; B one of each; C two
+    // parallel sides.
+    let grid = ["AAWW", "AWWB", "CCCB"];
+    let mut communes = Vec::new();
+    let mut listing = String::from("cpts_id;cpts_nom;statut;code_insee\n");
+    for (row, line) in grid.iter().enumerate() {
+        for (col, owner) in line.chars().enumerate() {
+            let code = format!("22{:03}", 1 + row * 4 + col);
+            communes.push(commune(&code, col as u32, row as u32, 1000));
+            if owner != 'W' {
+                listing.push_str(&format!("{owner};CPTS {owner};projet;{code}\n"));
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let p = plan(dir.path(), communes, &listing);
+    let zone = &p["white_zones"][0];
+    assert_eq!(zone["population"], 4000.0);
+    assert_eq!(zone["proposal"], "extension");
+    let ranked: Vec<&str> = zone["extensions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["cpts"].as_str().unwrap())
+        .collect();
+    assert_eq!(ranked, ["A", "B", "C"]);
+    let (meridian, parallel) = (1.112, 0.7434);
+    let border = |k: usize| zone["extensions"][k]["shared_border_km"].as_f64().unwrap();
+    for (k, expected) in [
+        (0, 2.0 * meridian + parallel),
+        (1, meridian + parallel),
+        (2, 2.0 * parallel),
+    ] {
+        assert!(
+            (border(k) / expected - 1.0).abs() < 0.01,
+            "{k}: {} vs {expected}",
+            border(k)
+        );
+    }
+    // A: 3 000 inhabitants, taille 1, stays taille 1 with the zone's 4 000.
+    let a = &zone["extensions"][0];
+    assert_eq!(a["population_before"], 3000.0);
+    assert_eq!(a["population_after"], 7000.0);
+    assert_eq!(
+        (a["tier_before"].clone(), a["tier_after"].clone()),
+        (json!(1), json!(1))
+    );
+    assert_eq!(a["funding_change_eur"], 0);
+    assert!(p["candidates"].as_array().unwrap().is_empty());
+    // Every CPTS is under the regional minimum of 20 000.
+    assert_eq!(p["small_cpts"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn a_large_white_zone_is_split_into_contiguous_candidates_of_plausible_size() {
+    // Ten white communes in a row, 30 000 inhabitants each (300 000: more than the
+    // 175 000 of a taille 3), and one commune of CPTS Z at the east end.
+    let mut communes: Vec<Value> = (0..10)
+        .map(|col| commune(&format!("22{:03}", col + 1), col, 0, 30_000))
+        .collect();
+    communes.push(commune("22011", 10, 0, 5_000));
+    let dir = tempfile::tempdir().unwrap();
+    let p = plan(
+        dir.path(),
+        communes,
+        "cpts_id;cpts_nom;statut;code_insee\nZ;CPTS Z;projet;22011\n",
+    );
+    let zone = &p["white_zones"][0];
+    assert_eq!(zone["proposal"], "new_cpts");
+    assert_eq!(zone["candidates"], json!(["NC-0001", "NC-0002"]));
+    // Two halves, west and east, of 150 000 each: taille 3, 487 500 € at most.
+    let candidates = p["candidates"].as_array().unwrap();
+    let codes = |k: usize| candidates[k]["communes"].clone();
+    assert_eq!(
+        codes(0),
+        json!(["22001", "22002", "22003", "22004", "22005"])
+    );
+    assert_eq!(
+        codes(1),
+        json!(["22006", "22007", "22008", "22009", "22010"])
+    );
+    for c in candidates {
+        assert_eq!(c["population"], 150_000.0);
+        assert_eq!(c["tier"], 3);
+        assert_eq!(c["funding_max_eur"], 487_500);
+    }
+    // Z is still offered, as the only neighbour (one meridian side).
+    assert_eq!(zone["extensions"][0]["cpts"], "Z");
+    // Funding if accepted: Z unchanged (a new CPTS takes the zone), two new taille 3.
+    assert_eq!(p["funding"]["before_eur"], 287_500);
+    assert_eq!(p["funding"]["after_eur"], 287_500 + 2 * 487_500);
+}
+
+/// Taille and maximum funding as SPEC.md states them (seed 004 and seed 002).
+fn tier_and_funding(population: f64) -> (u64, u64) {
+    match population {
+        p if p < 40_000.0 => (1, 287_500),
+        p if p < 80_000.0 => (2, 382_500),
+        p if p <= 175_000.0 => (3, 487_500),
+        _ => (4, 580_000),
+    }
+}
+
+#[test]
+fn world1_every_large_white_zone_has_a_proposal_whose_figures_recompute() {
+    let Some(data) = shared_data() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let communes = data.join("france/communes.geojson");
+    let arrondissements = data.join("france/arrondissements.geojson");
+    let perimeters = data.join("world1/cpts.geojson");
+    let extra = ["--arrondissements", arrondissements.to_str().unwrap()];
+    let analysis = dir.path().join("analysis");
+    let run = analyze_into(&communes, &perimeters, &analysis, &extra);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = dir.path().join("plan");
+    let run = cpts(&[
+        "plan",
+        "-q",
+        "--communes",
+        communes.to_str().unwrap(),
+        "--perimeters",
+        perimeters.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        extra[0],
+        extra[1],
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let p = read_json(&out.join("plan.json"));
+    let summary = read_json(&analysis.join("summary.json"));
+    // The analysis's own layers: white population by commune, zones, CPTS.
+    let white_of: std::collections::HashMap<String, f64> =
+        read_json(&analysis.join("communes.geojson"))["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                let p = &f["properties"];
+                (
+                    p["code"].as_str().unwrap().to_string(),
+                    p["white_zone_population"].as_f64().unwrap(),
+                )
+            })
+            .collect();
+    let zones = read_json(&analysis.join("white_zones.geojson"));
+    let zone_population = |id: &str| {
+        zones["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["properties"]["id"] == id)
+            .unwrap()["properties"]["population"]
+            .as_f64()
+            .unwrap()
+    };
+    let cpts_population = |id: &str| {
+        summary["cpts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap()["population"]
+            .as_f64()
+            .unwrap()
+    };
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-6 * b.abs().max(1.0);
+    let white_zones = p["white_zones"].as_array().unwrap();
+    assert_eq!(
+        white_zones.len() as u64,
+        summary["white_zone_count"].as_u64().unwrap()
+    );
+    for z in white_zones {
+        let id = z["id"].as_str().unwrap();
+        let population = zone_population(id);
+        assert!(close(z["population"].as_f64().unwrap(), population), "{id}");
+        if population >= 20_000.0 {
+            assert_eq!(z["proposal"], "new_cpts", "{id}");
+        }
+        for e in z["extensions"].as_array().unwrap() {
+            let before = cpts_population(e["cpts"].as_str().unwrap());
+            assert!(
+                close(e["population_before"].as_f64().unwrap(), before),
+                "{id}"
+            );
+            let after = before + population;
+            assert!(
+                close(e["population_after"].as_f64().unwrap(), after),
+                "{id}"
+            );
+            let ((t0, f0), (t1, f1)) = (tier_and_funding(before), tier_and_funding(after));
+            assert_eq!(
+                (e["tier_before"].as_u64(), e["tier_after"].as_u64()),
+                (Some(t0), Some(t1))
+            );
+            assert_eq!(
+                e["funding_change_eur"].as_i64(),
+                Some(f1 as i64 - f0 as i64)
+            );
+            assert!(e["shared_border_km"].as_f64().unwrap() >= 0.1);
+        }
+    }
+    let candidates = p["candidates"].as_array().unwrap();
+    assert!(!candidates.is_empty());
+    for c in candidates {
+        let population: f64 = c["communes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|code| white_of[code.as_str().unwrap()])
+            .sum();
+        assert!(
+            close(c["population"].as_f64().unwrap(), population),
+            "{}",
+            c["id"]
+        );
+        let (tier, funding) = tier_and_funding(population);
+        assert_eq!(c["tier"].as_u64(), Some(tier), "{}", c["id"]);
+        assert_eq!(c["funding_max_eur"].as_u64(), Some(funding), "{}", c["id"]);
+    }
+    // Every overlap is ruled, and the leaver gives up the overlap's population.
+    let overlaps = p["overlaps"].as_array().unwrap();
+    assert_eq!(
+        overlaps.len() as u64,
+        summary["overlap_count"].as_u64().unwrap()
+    );
+    for o in overlaps {
+        let leaver = cpts_population(o["leaver"].as_str().unwrap());
+        let after = o["leaver_change"]["population_after"].as_f64().unwrap();
+        assert!(close(after, leaver - o["population"].as_f64().unwrap()));
+        assert!(o["keeper_population"].as_f64() >= o["leaver_population"].as_f64());
+    }
+}
