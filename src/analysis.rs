@@ -104,18 +104,7 @@ pub fn analyse(inputs: &Inputs, options: &Options, progress: &dyn Progress) -> R
         .map(|(s, u)| grids[u.zone.index()].snap(s))
         .collect();
     let territories = match territories {
-        Territories::Projected(by_zone) => Territories::Projected(
-            by_zone
-                .into_iter()
-                .zip(&grids)
-                .map(|(shapes, grid)| {
-                    shapes
-                        .into_iter()
-                        .map(|s| s.map(|s| grid.snap(&s)))
-                        .collect()
-                })
-                .collect(),
-        ),
+        Territories::Projected(by_zone) => Territories::Projected(snapped(by_zone, &grids)),
         lists => lists,
     };
     let mut covers: Vec<UnitCover> = match &territories {
@@ -249,6 +238,23 @@ pub(crate) fn project_perimeters(
                         .map_err(|e| e.about(|| format!("CPTS {}", c.id))),
                     false => Ok(None),
                 })
+                .collect()
+        })
+        .collect()
+}
+
+/// Projected perimeters (as [`project_perimeters`] gives them) moved onto their zone's grid.
+pub(crate) fn snapped(
+    by_zone: Vec<Vec<Option<MultiPolygon<f64>>>>,
+    grids: &[Grid],
+) -> Vec<Vec<Option<MultiPolygon<f64>>>> {
+    by_zone
+        .into_iter()
+        .zip(grids)
+        .map(|(shapes, grid)| {
+            shapes
+                .into_iter()
+                .map(|s| s.map(|s| grid.snap(&s)))
                 .collect()
         })
         .collect()

@@ -3,7 +3,7 @@
 //! contiguous uncovered communes; for each overlap, the CPTS that keeps the contested
 //! territory; and what each proposal does to populations, tiers and ACI funding.
 
-use crate::analysis::{project_perimeters, Analysis};
+use crate::analysis::{project_perimeters, snapped, Analysis};
 use crate::borders::Borders;
 use crate::error::Result;
 use crate::funding::Tariff;
@@ -153,16 +153,7 @@ pub fn plan(
         })
         .collect::<Result<_>>()?;
     let perimeters: Vec<Vec<Option<MultiPolygon<f64>>>> = match &inputs.perimeters {
-        Perimeters::Polygons(shapes) => project_perimeters(&inputs.cpts, shapes)?
-            .into_iter()
-            .zip(grids)
-            .map(|(shapes, grid)| {
-                shapes
-                    .into_iter()
-                    .map(|s| s.map(|s| grid.snap(&s)))
-                    .collect()
-            })
-            .collect(),
+        Perimeters::Polygons(shapes) => snapped(project_perimeters(&inputs.cpts, shapes)?, grids),
         Perimeters::Membership(_) => Vec::new(),
     };
     let by_unit = match &inputs.perimeters {
