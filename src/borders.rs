@@ -4,7 +4,9 @@
 //! edge it follows: a stretch of boundary is shared when its midpoint lies within a few
 //! millimetres of another shape's edge.
 
-use geo::{BoundingRect, Coord, Line, LineString, MultiPolygon, Polygon, Rect};
+use geo::{
+    BoundingRect, Coord, Distance, Euclidean, Line, LineString, MultiPolygon, Polygon, Rect,
+};
 use rstar::primitives::{GeomWithData, Line as RLine, Rectangle};
 use rstar::{RTree, RTreeObject};
 use std::collections::{BTreeMap, BTreeSet};
@@ -81,6 +83,28 @@ impl<'a> Borders<'a> {
             }
         }
         lengths
+    }
+}
+
+impl Borders<'_> {
+    /// The owners of the piece nearest to `shape`, and its distance in metres: the
+    /// pieces whose boxes are nearest are measured exactly.
+    pub fn nearest(&self, shape: &Polygon<f64>) -> Option<(&[usize], f64)> {
+        const MEASURED: usize = 8;
+        let centre = shape.bounding_rect()?.center();
+        self.tree
+            .nearest_neighbor_iter(&[centre.x, centre.y])
+            .take(MEASURED)
+            .map(|b| {
+                let (piece, owners) = &self.pieces[b.data];
+                let distance = piece
+                    .0
+                    .iter()
+                    .map(|p| Euclidean.distance(shape, p))
+                    .fold(f64::INFINITY, f64::min);
+                (owners.as_slice(), distance)
+            })
+            .min_by(|a, b| a.1.total_cmp(&b.1))
     }
 }
 

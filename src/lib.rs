@@ -20,6 +20,7 @@
 //! ```
 
 pub mod analysis;
+pub mod apply;
 pub mod borders;
 pub mod check;
 pub mod code_passage;

@@ -85,6 +85,32 @@ pub struct ZonePlan {
     pub extensions: Vec<Extension>,
     /// The candidate new CPTS made of its communes, by index in [`Plan::candidates`].
     pub candidates: Vec<usize>,
+    /// When no CPTS shares its border (an island): the nearest CPTS, and how far it is.
+    pub nearest: Option<Nearest>,
+}
+
+/// The CPTS nearest to a white zone no CPTS touches.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Nearest {
+    pub cpts: usize,
+    /// Metres between the zone and the CPTS.
+    pub distance_m: f64,
+    pub change: Change,
+}
+
+impl ZonePlan {
+    /// The CPTS proposed to take the zone when no new CPTS is: the first extension,
+    /// else the nearest CPTS.
+    pub fn taker(&self) -> Option<usize> {
+        match self.candidates.is_empty() {
+            true => self
+                .extensions
+                .first()
+                .map(|e| e.cpts)
+                .or(self.nearest.as_ref().map(|n| n.cpts)),
+            false => None,
+        }
+    }
 }
 
 /// A candidate new CPTS.
@@ -127,7 +153,7 @@ pub struct Plan {
     /// CPTS under the regional minimum, by index.
     pub small_cpts: Vec<usize>,
     /// Population of each CPTS if every proposal were accepted: for each white zone its
-    /// candidates, else its first extension; every ruling.
+    /// candidates, else its first extension, else the nearest CPTS; every ruling.
     pub population_after: Vec<f64>,
     /// Sum of the CPTS's maximum funding now, and if every proposal were accepted
     /// (candidates included), euros.
@@ -180,7 +206,7 @@ pub fn plan(
         .collect();
     let population = &analysis.cpts_population;
     let white = &analysis.white;
-    let extensions: Vec<Vec<Extension>> = white
+    let extensions: Vec<(Vec<Extension>, Option<Nearest>)> = white
         .zones
         .par_iter()
         .map(|w| {
@@ -199,12 +225,29 @@ pub fn plan(
                     .total_cmp(&a.shared_border_m)
                     .then_with(|| inputs.cpts[a.cpts].id.cmp(&inputs.cpts[b.cpts].id))
             });
-            found
+            let nearest = match found.is_empty() {
+                true => owners[w.zone.index()]
+                    .nearest(&w.shape)
+                    .and_then(|(ks, distance)| {
+                        let k = *ks.iter().min_by_key(|&&k| &inputs.cpts[k].id)?;
+                        Some(Nearest {
+                            cpts: k,
+                            distance_m: distance,
+                            change: Change::new(
+                                population[k],
+                                population[k] + w.population,
+                                tariff,
+                            ),
+                        })
+                    }),
+                false => None,
+            };
+            (found, nearest)
         })
         .collect();
     let mut candidates = Vec::new();
     let mut zones = Vec::new();
-    for (z, (w, extensions)) in white.zones.iter().zip(extensions).enumerate() {
+    for (z, (w, (extensions, nearest))) in white.zones.iter().zip(extensions).enumerate() {
         let mut mine = Vec::new();
         if w.population >= options.new_cpts_min && !w.communes.is_empty() {
             let groups = split(&w.communes, &white.unit_population, &projected, options);
@@ -226,6 +269,7 @@ pub fn plan(
             zone: z,
             extensions,
             candidates: mine,
+            nearest,
         });
     }
     let rulings: Vec<OverlapRuling> = analysis
@@ -270,8 +314,8 @@ pub fn plan(
         .collect();
     let mut after = population.clone();
     for z in &zones {
-        if let (true, Some(first)) = (z.candidates.is_empty(), z.extensions.first()) {
-            after[first.cpts] += white.zones[z.zone].population;
+        if let Some(k) = z.taker() {
+            after[k] += white.zones[z.zone].population;
         }
     }
     for r in &rulings {

@@ -276,3 +276,142 @@ fn world1_every_large_white_zone_has_a_proposal_whose_figures_recompute() {
         assert!(o["keeper_population"].as_f64() >= o["leaver_population"].as_f64());
     }
 }
+
+/// Runs `cpts plan --apply` on `perimeters`, then `cpts analyze` on the result: the
+/// summary of the second run.
+fn applied_summary(
+    dir: &Path,
+    communes: &Path,
+    perimeters: &Path,
+    extra: &[&str],
+    applied: &str,
+) -> Value {
+    let applied = dir.join(applied);
+    let mut args: Vec<&str> = vec!["plan", "-q", "--communes", communes.to_str().unwrap()];
+    let out = dir.join("plan");
+    args.extend([
+        "--perimeters",
+        perimeters.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    args.extend(["--force", "--apply", applied.to_str().unwrap()]);
+    args.extend_from_slice(extra);
+    let run = cpts(&args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let again = dir.join("again");
+    let run = analyze_into(communes, &applied, &again, &[extra, &["--force"]].concat());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    read_json(&again.join("summary.json"))
+}
+
+/// Every inhabitant covered (polygon perimeters written at 6 decimals leave slivers of
+/// a few centimetres: well under one inhabitant), no white zone, no overlap.
+fn everyone_covered_once(s: &Value) {
+    assert_eq!(s["white_zone_count"], 0, "{s}");
+    assert_eq!(s["overlap_count"], 0);
+    let total = s["total_population"].as_f64().unwrap();
+    let covered = s["covered_population"].as_f64().unwrap();
+    assert!(total - covered < 1.0, "{covered} of {total}");
+}
+
+#[test]
+fn the_fixture_with_every_proposal_applied_is_covered_once_everywhere() {
+    let f = root().join("fixtures");
+    let communes = f.join("communes-22.geojson");
+    for (perimeters, applied) in [
+        ("cpts-22.geojson", "applied.geojson"),
+        ("cpts-22.csv", "applied.csv"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let s = applied_summary(dir.path(), &communes, &f.join(perimeters), &[], applied);
+        everyone_covered_once(&s);
+        // The new CPTS are there, as pre-projects.
+        let new: Vec<&Value> = s["cpts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["id"].as_str().unwrap().starts_with("NC-"))
+            .collect();
+        assert!(!new.is_empty(), "{perimeters}");
+        assert!(new.iter().all(|c| c["statut"] == "pre_projet"));
+    }
+    // The accepted plan is never written over an input.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("cpts.geojson");
+    std::fs::copy(f.join("cpts-22.geojson"), &input).unwrap();
+    let out = dir.path().join("plan");
+    let run = cpts(&[
+        "plan",
+        "--communes",
+        communes.to_str().unwrap(),
+        "--perimeters",
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--apply",
+        input.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("is one of the inputs"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn world1_with_every_proposal_applied_is_covered_once_everywhere() {
+    let Some(data) = shared_data() else { return };
+    let communes = data.join("france/communes.geojson");
+    let arrondissements = data.join("france/arrondissements.geojson");
+    let extra = ["--arrondissements", arrondissements.to_str().unwrap()];
+    for (perimeters, applied) in [
+        ("world1/cpts.geojson", "applied.geojson"),
+        ("world1/cpts_communes.csv", "applied.csv"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let s = applied_summary(
+            dir.path(),
+            &communes,
+            &data.join(perimeters),
+            &extra,
+            applied,
+        );
+        everyone_covered_once(&s);
+    }
+}
+
+#[test]
+fn the_plan_does_not_depend_on_the_thread_count() {
+    let f = root().join("fixtures");
+    let dir = tempfile::tempdir().unwrap();
+    let files = |threads: &str| -> Vec<Vec<u8>> {
+        let out = dir.path().join(format!("plan-{threads}"));
+        let applied = dir.path().join(format!("applied-{threads}.geojson"));
+        let run = cpts(&[
+            "plan",
+            "-q",
+            "--threads",
+            threads,
+            "--communes",
+            f.join("communes-22.geojson").to_str().unwrap(),
+            "--perimeters",
+            f.join("cpts-22.geojson").to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--apply",
+            applied.to_str().unwrap(),
+        ]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        ["plan.json", "plan.csv", "proposals.geojson"]
+            .iter()
+            .map(|name| std::fs::read(out.join(name)).unwrap())
+            .chain([std::fs::read(applied).unwrap()])
+            .collect()
+    };
+    assert!(
+        files("1") == files("4"),
+        "outputs differ between 1 and 4 threads"
+    );
+}

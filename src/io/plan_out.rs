@@ -3,10 +3,11 @@
 //! QGIS), written all at once.
 
 use crate::analysis::Analysis;
+use crate::apply::Applied;
 use crate::error::{Error, Result};
 use crate::inputs::Inputs;
 use crate::io::atomic::replace_dir;
-use crate::io::geojson_out::{feature, write_layer};
+use crate::io::geojson_out::{collection, feature, write_layer};
 use crate::plan::{Change, Plan};
 use crate::projection::to_wgs84;
 use geo::MultiPolygon;
@@ -83,10 +84,11 @@ fn plan_json(plan: &Plan, inputs: &Inputs, analysis: &Analysis) -> Value {
         .iter()
         .map(|z| {
             let w = &analysis.white.zones[z.zone];
-            let proposal = match (z.candidates.is_empty(), z.extensions.is_empty()) {
-                (false, _) => "new_cpts",
-                (true, false) => "extension",
-                (true, true) => "none",
+            let proposal = match (z.candidates.is_empty(), z.extensions.is_empty(), &z.nearest) {
+                (false, _, _) => "new_cpts",
+                (true, false, _) => "extension",
+                (true, true, Some(_)) => "nearest",
+                (true, true, None) => "none",
             };
             json!({
                 "id": zone_id(z.zone),
@@ -101,6 +103,11 @@ fn plan_json(plan: &Plan, inputs: &Inputs, analysis: &Analysis) -> Value {
                     "shared_border_km": e.shared_border_m / 1e3,
                 }), change_json(&e.change))).collect::<Vec<_>>(),
                 "candidates": z.candidates.iter().map(|&c| &plan.candidates[c].id).collect::<Vec<_>>(),
+                "nearest": z.nearest.as_ref().map(|n| with(json!({
+                    "cpts": cpts[n.cpts].id,
+                    "nom": cpts[n.cpts].nom,
+                    "distance_km": n.distance_m / 1e3,
+                }), change_json(&n.change))),
             })
         })
         .collect();
@@ -198,23 +205,29 @@ fn write_csv(
             ];
             out.write_record(head.iter().chain(&change(&e.change)))?;
         }
-        if z.extensions.is_empty() && z.candidates.is_empty() {
-            let w = &analysis.white.zones[z.zone];
-            out.write_record([
-                "none".to_string(),
-                zone_id(z.zone),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                "0".into(),
-                w.population.to_string(),
-                String::new(),
-                String::new(),
-                "0".into(),
-                "0".into(),
-                "0".into(),
-            ])?;
+        if !(z.extensions.is_empty() && z.candidates.is_empty()) {
+            continue;
+        }
+        match &z.nearest {
+            Some(n) => {
+                let c = &inputs.cpts[n.cpts];
+                let head = [
+                    "nearest".to_string(),
+                    zone_id(z.zone),
+                    String::new(),
+                    c.id.clone(),
+                    c.nom.clone(),
+                    String::new(),
+                ];
+                out.write_record(head.iter().chain(&change(&n.change)))?;
+            }
+            None => {
+                let mut row = vec![String::new(); COLUMNS.len()];
+                row[0] = "none".into();
+                row[1] = zone_id(z.zone);
+                row[7] = analysis.white.zones[z.zone].population.to_string();
+                out.write_record(&row)?;
+            }
         }
     }
     for c in &plan.candidates {
@@ -255,13 +268,17 @@ fn write_csv(
 fn proposal_features(plan: &Plan, inputs: &Inputs, analysis: &Analysis) -> Result<Vec<Vec<u8>>> {
     let white = &analysis.white.zones;
     let extensions = plan.zones.par_iter().filter_map(|z| {
-        let first = z.extensions.first().filter(|_| z.candidates.is_empty())?;
         let w = &white[z.zone];
-        let c = &inputs.cpts[first.cpts];
+        let (kind, k, change) = match (z.extensions.first(), &z.nearest) {
+            _ if !z.candidates.is_empty() => return None,
+            (Some(first), _) => ("extension", first.cpts, &first.change),
+            (None, Some(n)) => ("nearest", n.cpts, &n.change),
+            (None, None) => return None,
+        };
+        let c = &inputs.cpts[k];
         let props = with(
-            json!({"kind": "extension", "white_zone": zone_id(z.zone), "cpts": c.id, "nom": c.nom,
-                   "shared_border_km": first.shared_border_m / 1e3}),
-            change_json(&first.change),
+            json!({"kind": kind, "white_zone": zone_id(z.zone), "cpts": c.id, "nom": c.nom}),
+            change_json(change),
         );
         Some((props, w.zone, MultiPolygon::new(vec![w.shape.clone()])))
     });
@@ -289,4 +306,38 @@ fn proposal_features(plan: &Plan, inputs: &Inputs, analysis: &Analysis) -> Resul
             Ok(feature(&properties, &shape))
         })
         .collect::<std::result::Result<Vec<_>, Error>>()
+}
+
+/// The perimeters after the plan, in the form of the input: a GeoJSON perimeter layer
+/// (`id`, `nom`, `statut`) or a membership table (`cpts_id;cpts_nom;statut;code_insee`).
+pub fn applied_bytes(applied: &Applied, inputs: &Inputs) -> std::io::Result<Vec<u8>> {
+    match applied {
+        Applied::Polygons(cpts) => {
+            let features: Vec<Vec<u8>> = cpts
+                .par_iter()
+                .map(|(c, shape)| {
+                    let properties = json!({"id": c.id, "nom": c.nom, "statut": c.statut.as_str()});
+                    feature(properties.as_object().unwrap_or(&Map::new()), shape)
+                })
+                .collect();
+            Ok(collection(&features))
+        }
+        Applied::Lists(cpts) => {
+            let mut out = csv::WriterBuilder::new()
+                .delimiter(b';')
+                .from_writer(Vec::new());
+            out.write_record(["cpts_id", "cpts_nom", "statut", "code_insee"])?;
+            for (c, units) in cpts {
+                for &u in units {
+                    out.write_record([
+                        &c.id,
+                        &c.nom,
+                        c.statut.as_str(),
+                        inputs.units[u].code.as_str(),
+                    ])?;
+                }
+            }
+            out.into_inner().map_err(|e| e.into_error())
+        }
+    }
 }

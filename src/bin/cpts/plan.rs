@@ -2,10 +2,11 @@
 
 use crate::common::{AnalysisArgs, Verbosity};
 use clap::Args;
-use cpts_coverage::io::atomic::check_out_dir;
-use cpts_coverage::io::plan_out::write_plan;
+use cpts_coverage::apply::{apply, Applied};
+use cpts_coverage::io::atomic::{check_out_dir, write_file};
+use cpts_coverage::io::plan_out::{applied_bytes, write_plan};
 use cpts_coverage::plan::{plan, PlanOptions};
-use cpts_coverage::{analyse, Inputs, Progress};
+use cpts_coverage::{analyse, Error, Inputs, Progress};
 use std::path::PathBuf;
 
 /// Propose how to reach 100 % coverage without overlap.
@@ -26,6 +27,10 @@ pub struct PlanArgs {
     /// A CPTS is adjacent to a white zone when they share at least this border (metres).
     #[arg(long, value_name = "M", default_value_t = 100.0)]
     min_border_m: f64,
+    /// Also write the perimeters as they would be with every proposal accepted: a
+    /// GeoJSON layer (polygon mode) or a membership table (.csv), to analyse again.
+    #[arg(long, value_name = "FILE")]
+    apply: Option<PathBuf>,
     #[command(flatten)]
     analysis: AnalysisArgs,
     #[command(flatten)]
@@ -35,11 +40,11 @@ pub struct PlanArgs {
 /// Runs `cpts plan`.
 pub fn run(args: &PlanArgs) -> cpts_coverage::Result<()> {
     args.analysis.start_threads();
-    check_out_dir(
-        &args.out,
-        args.force,
-        &args.analysis.input_paths(&args.perimeters),
-    )?;
+    let inputs_paths = args.analysis.input_paths(&args.perimeters);
+    check_out_dir(&args.out, args.force, &inputs_paths)?;
+    if let Some(path) = &args.apply {
+        check_apply_path(path, &inputs_paths)?;
+    }
     let tariff = args.analysis.tariff()?;
     let stages = args.verbosity.stages();
     stages.stage("reading the inputs");
@@ -54,6 +59,31 @@ pub fn run(args: &PlanArgs) -> cpts_coverage::Result<()> {
     let plan = plan(&inputs, &analysis, &tariff, &options)?;
     stages.stage("writing the outputs");
     write_plan(&args.out, &plan, &inputs, &analysis)?;
+    if let Some(path) = &args.apply {
+        let applied = apply(&plan, &inputs, &analysis)?;
+        let polygons = matches!(applied, Applied::Polygons(_));
+        let wanted = if polygons { "geojson" } else { "csv" };
+        if path.extension().and_then(|e| e.to_str()) != Some(wanted) {
+            return Err(Error::Usage {
+                message: format!(
+                    "--apply {}: the perimeters are a {}",
+                    path.display(),
+                    if polygons {
+                        "polygon layer"
+                    } else {
+                        "membership table"
+                    }
+                ),
+                fix: format!("name the file with the .{wanted} extension"),
+            });
+        }
+        let bytes = applied_bytes(&applied, &inputs).map_err(|e| Error::Output {
+            path: path.clone(),
+            message: e.to_string(),
+            fix: "check the directory is writable".into(),
+        })?;
+        write_file(path, &bytes)?;
+    }
     stages.finish();
     if !args.verbosity.quiet {
         let extensions = plan
@@ -67,7 +97,7 @@ pub fn run(args: &PlanArgs) -> cpts_coverage::Result<()> {
             .filter(|z| z.candidates.is_empty() && z.extensions.is_empty())
             .count();
         println!(
-            "{} white zones: {} to extend a neighbouring CPTS, {} new CPTS proposed, {} with no neighbour",
+            "{} white zones: {} to extend a neighbouring CPTS, {} new CPTS proposed, {} with no neighbour (for the nearest CPTS)",
             plan.zones.len(),
             extensions,
             plan.candidates.len(),
@@ -84,6 +114,30 @@ pub fn run(args: &PlanArgs) -> cpts_coverage::Result<()> {
             plan.funding_before, plan.funding_after
         );
         println!("outputs in {}", args.out.display());
+        if let Some(path) = &args.apply {
+            println!(
+                "perimeters with every proposal accepted: {}",
+                path.display()
+            );
+        }
     }
     Ok(())
+}
+
+/// `--apply` must be a new file or an earlier result, never an input.
+fn check_apply_path(
+    path: &std::path::Path,
+    inputs: &[&std::path::Path],
+) -> cpts_coverage::Result<()> {
+    let same = |a: &std::path::Path| match (a.canonicalize(), path.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    match inputs.iter().any(|p| same(p)) {
+        true => Err(Error::Usage {
+            message: format!("--apply {} is one of the inputs", path.display()),
+            fix: "write the accepted plan to a new file".into(),
+        }),
+        false => Ok(()),
+    }
 }
