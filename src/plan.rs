@@ -159,6 +159,17 @@ pub struct Plan {
     /// (candidates included), euros.
     pub funding_before: u64,
     pub funding_after: u64,
+    /// The same by département, each CPTS counted in the département holding most of
+    /// its inhabitants (a CPTS over no commune is in none), by code.
+    pub by_departement: Vec<DepartementFunding>,
+}
+
+/// Maximum funding of the CPTS counted in one département, now and after the plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DepartementFunding {
+    pub departement: String,
+    pub before: u64,
+    pub after: u64,
 }
 
 /// The plan for `inputs` as `analysis` found them.
@@ -331,7 +342,9 @@ pub fn plan(
             .iter()
             .map(|c| u64::from(c.funding_max))
             .sum::<u64>();
+    let by_departement = by_departement(inputs, analysis, tariff, &after, &candidates);
     Ok(Plan {
+        by_departement,
         options: options.clone(),
         small_cpts: (0..population.len())
             .filter(|&k| population[k] < options.regional_min)
@@ -343,6 +356,59 @@ pub fn plan(
         candidates,
         rulings,
     })
+}
+
+/// The funding of each département, now and after: each existing CPTS in the
+/// département holding most of its inhabitants, each candidate in the one holding most
+/// of its white population.
+fn by_departement(
+    inputs: &Inputs,
+    analysis: &Analysis,
+    tariff: &Tariff,
+    after: &[f64],
+    candidates: &[Candidate],
+) -> Vec<DepartementFunding> {
+    let units = &inputs.units;
+    let mut held: Vec<BTreeMap<&str, f64>> = vec![BTreeMap::new(); inputs.cpts.len()];
+    for (u, cover) in units.iter().zip(&analysis.covers) {
+        for piece in &cover.pieces {
+            *held[piece.cpts].entry(&u.departement).or_insert(0.0) +=
+                u.population * piece.area / cover.area;
+        }
+    }
+    let home = |people: &BTreeMap<&str, f64>| -> Option<String> {
+        people
+            .iter()
+            .max_by(|a, b| a.1.total_cmp(b.1).then_with(|| b.0.cmp(a.0)))
+            .map(|(d, _)| d.to_string())
+    };
+    let maximum = |p: f64| u64::from(tariff.maximum(Tier::from_population(p)));
+    let mut totals: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    for (k, people) in held.iter().enumerate() {
+        if let Some(d) = home(people) {
+            let t = totals.entry(d).or_default();
+            t.0 += maximum(analysis.cpts_population[k]);
+            t.1 += maximum(after[k]);
+        }
+    }
+    for c in candidates {
+        let mut people: BTreeMap<&str, f64> = BTreeMap::new();
+        for &u in &c.communes {
+            *people.entry(&units[u].departement).or_insert(0.0) +=
+                analysis.white.unit_population[u];
+        }
+        if let Some(d) = home(&people) {
+            totals.entry(d).or_default().1 += u64::from(c.funding_max);
+        }
+    }
+    totals
+        .into_iter()
+        .map(|(departement, (before, after))| DepartementFunding {
+            departement,
+            before,
+            after,
+        })
+        .collect()
 }
 
 /// Splits `communes` into contiguous groups of at most `max_population` inhabitants

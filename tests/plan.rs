@@ -135,6 +135,20 @@ fn a_large_white_zone_is_split_into_contiguous_candidates_of_plausible_size() {
     // Funding if accepted: Z unchanged (a new CPTS takes the zone), two new taille 3.
     assert_eq!(p["funding"]["before_eur"], 287_500);
     assert_eq!(p["funding"]["after_eur"], 287_500 + 2 * 487_500);
+    assert_eq!(
+        p["funding"]["by_departement"],
+        json!([{"departement": "22", "before_eur": 287_500, "after_eur": 1_262_500, "change_eur": 975_000}])
+    );
+    // The report section says the same.
+    let md = std::fs::read_to_string(dir.path().join("plan/plan.md")).unwrap();
+    for line in [
+        "| ZB-0001 | 300 000 | nouvelle CPTS | NC-0001 (5 communes) | 150 000 | 3 | 487 500 € |",
+        "| ZB-0001 | 300 000 | nouvelle CPTS | NC-0002 (5 communes) | 150 000 | 3 | 487 500 € |",
+        "| France | 287 500 € | 1 262 500 € | +975 000 € |",
+        "| 22 Côtes-d'Armor | 287 500 € | 1 262 500 € | +975 000 € |",
+    ] {
+        assert!(md.contains(line), "{line} not in:\n{md}");
+    }
 }
 
 /// Taille and maximum funding as SPEC.md states them (seed 004 and seed 002).
@@ -262,6 +276,16 @@ fn world1_every_large_white_zone_has_a_proposal_whose_figures_recompute() {
         let (tier, funding) = tier_and_funding(population);
         assert_eq!(c["tier"].as_u64(), Some(tier), "{}", c["id"]);
         assert_eq!(c["funding_max_eur"].as_u64(), Some(funding), "{}", c["id"]);
+    }
+    // Every CPTS of world1 holds inhabitants: the départements' totals add up to the
+    // nation's.
+    let by_departement = p["funding"]["by_departement"].as_array().unwrap();
+    for key in ["before_eur", "after_eur"] {
+        let sum: u64 = by_departement
+            .iter()
+            .map(|d| d[key].as_u64().unwrap())
+            .sum();
+        assert_eq!(sum, p["funding"][key].as_u64().unwrap(), "{key}");
     }
     // Every overlap is ruled, and the leaver gives up the overlap's population.
     let overlaps = p["overlaps"].as_array().unwrap();

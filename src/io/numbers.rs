@@ -50,8 +50,8 @@ impl Lang {
     }
 
     /// `123456` → `123 456 €` (or `€123,456`).
-    pub fn euros(self, amount: u32) -> String {
-        let digits = self.grouped(&amount.to_string());
+    pub fn euros(self, amount: impl Into<u64>) -> String {
+        let digits = self.grouped(&amount.into().to_string());
         match self {
             Lang::Fr => format!("{digits} €"),
             Lang::En => format!("€{digits}"),
@@ -74,7 +74,7 @@ mod tests {
         assert_eq!(Fr.km2(12.345), "12,3 km²");
         assert_eq!(Fr.km2(207_784.24), "207 784,2 km²");
         assert_eq!(En.km2(207_784.24), "207,784.2 km²");
-        assert_eq!(Fr.euros(320_000), "320 000 €");
-        assert_eq!(En.euros(320_000), "€320,000");
+        assert_eq!(Fr.euros(320_000u32), "320 000 €");
+        assert_eq!(En.euros(320_000u32), "€320,000");
     }
 }

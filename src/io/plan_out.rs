@@ -1,22 +1,26 @@
 //! The outputs of `cpts plan`: `plan.json` (every proposal), `plan.csv` (a row per
-//! proposal) and `proposals.geojson` (the territories proposed, ready to style in
-//! QGIS), written all at once.
+//! proposal), `proposals.geojson` (the territories proposed, ready to style in QGIS)
+//! and `plan.md` (the plan as a report section), written all at once.
 
 use crate::analysis::Analysis;
 use crate::apply::Applied;
 use crate::error::{Error, Result};
 use crate::inputs::Inputs;
 use crate::io::atomic::replace_dir;
+use crate::io::diff_report::cell;
 use crate::io::geojson_out::{collection, feature, write_layer};
+use crate::io::numbers::Lang;
 use crate::plan::{Change, Plan};
 use crate::projection::to_wgs84;
+use crate::territories::{departement_name, labelled};
 use geo::MultiPolygon;
 use rayon::prelude::*;
 use serde_json::{json, Map, Value};
+use std::fmt::Write as _;
 use std::path::Path;
 
 /// The files `plan` writes.
-pub const PLAN_FILES: [&str; 3] = ["plan.json", "plan.csv", "proposals.geojson"];
+pub const PLAN_FILES: [&str; 4] = ["plan.json", "plan.csv", "proposals.geojson", "plan.md"];
 
 /// Version of the shape of `plan.json`.
 pub const PLAN_SCHEMA_VERSION: u32 = 1;
@@ -47,6 +51,10 @@ pub fn write_plan(dir: &Path, plan: &Plan, inputs: &Inputs, analysis: &Analysis)
         text.push('\n');
         std::fs::write(staging.join("plan.json"), text)?;
         write_csv(&staging.join("plan.csv"), plan, inputs, analysis)?;
+        std::fs::write(
+            staging.join("plan.md"),
+            plan_markdown(plan, inputs, analysis),
+        )?;
         write_layer(&staging.join("proposals.geojson"), &proposals)
     })
 }
@@ -168,6 +176,12 @@ fn plan_json(plan: &Plan, inputs: &Inputs, analysis: &Analysis) -> Value {
             "before_eur": plan.funding_before,
             "after_eur": plan.funding_after,
             "change_eur": plan.funding_after as i64 - plan.funding_before as i64,
+            "by_departement": plan.by_departement.iter().map(|d| json!({
+                "departement": d.departement,
+                "before_eur": d.before,
+                "after_eur": d.after,
+                "change_eur": d.after as i64 - d.before as i64,
+            })).collect::<Vec<_>>(),
         },
     })
 }
@@ -340,4 +354,139 @@ pub fn applied_bytes(applied: &Applied, inputs: &Inputs) -> std::io::Result<Vec<
             out.into_inner().map_err(|e| e.into_error())
         }
     }
+}
+
+/// White zones and départements listed in `plan.md`, most people or money first.
+const SHOWN: usize = 15;
+
+/// `plan.md`: the plan as a section of a report, in French.
+pub fn plan_markdown(plan: &Plan, inputs: &Inputs, analysis: &Analysis) -> String {
+    let fr = Lang::Fr;
+    let cpts = &inputs.cpts;
+    let white = &analysis.white.zones;
+    let mut md = String::from("## Plan 100 % CPTS\n\n");
+    let count = |proposal: fn(&crate::plan::ZonePlan) -> bool| {
+        plan.zones.iter().filter(|z| proposal(z)).count()
+    };
+    let _ = writeln!(
+        md,
+        "{} zones blanches : {} à couvrir par {} nouvelles CPTS (zones de {} habitants ou plus), \
+         {} par l'extension d'une CPTS voisine, {} par la CPTS la plus proche (aucune CPTS limitrophe), {} sans CPTS dans leur zone.\n",
+        plan.zones.len(),
+        count(|z| !z.candidates.is_empty()),
+        plan.candidates.len(),
+        fr.people(plan.options.new_cpts_min),
+        count(|z| z.candidates.is_empty() && !z.extensions.is_empty()),
+        count(|z| z.candidates.is_empty() && z.extensions.is_empty() && z.nearest.is_some()),
+        count(|z| z.candidates.is_empty() && z.extensions.is_empty() && z.nearest.is_none()),
+    );
+    md.push_str("| zone | habitants | proposition | CPTS | habitants après | taille | financement max. |\n|---|---|---|---|---|---|---|\n");
+    for z in plan.zones.iter().take(SHOWN) {
+        let w = &white[z.zone];
+        let row = |what: &str, who: String, people: f64, tiers: String, money: String| {
+            format!(
+                "| {} | {} | {what} | {who} | {} | {tiers} | {money} |\n",
+                zone_id(z.zone),
+                fr.people(w.population),
+                fr.people(people)
+            )
+        };
+        let changed = |c: &Change| {
+            (
+                format!("{} → {}", c.tier_before.number(), c.tier_after.number()),
+                format!(
+                    "{} → {}",
+                    fr.euros(c.funding_before),
+                    fr.euros(c.funding_after)
+                ),
+            )
+        };
+        for &k in &z.candidates {
+            let c = &plan.candidates[k];
+            md.push_str(&row(
+                "nouvelle CPTS",
+                format!("{} ({} communes)", c.id, c.communes.len()),
+                c.population,
+                c.tier.number().to_string(),
+                fr.euros(c.funding_max),
+            ));
+        }
+        if let (true, Some(e)) = (z.candidates.is_empty(), z.extensions.first()) {
+            let (tiers, money) = changed(&e.change);
+            md.push_str(&row(
+                "extension",
+                cell(&cpts[e.cpts].nom),
+                e.change.population_after,
+                tiers,
+                money,
+            ));
+        } else if let (true, Some(n)) = (z.candidates.is_empty(), &z.nearest) {
+            let (tiers, money) = changed(&n.change);
+            md.push_str(&row(
+                "CPTS la plus proche",
+                cell(&cpts[n.cpts].nom),
+                n.change.population_after,
+                tiers,
+                money,
+            ));
+        }
+    }
+    if plan.zones.len() > SHOWN {
+        let _ = writeln!(
+            md,
+            "\n… et {} autres zones (plan.csv).",
+            plan.zones.len() - SHOWN
+        );
+    }
+    if !plan.rulings.is_empty() {
+        md.push_str("\n### Chevauchements\n\nLe territoire disputé reste à la CPTS qui compte le plus d'habitants dans les communes touchées.\n\n| CPTS qui garde | CPTS qui cède | habitants cédés | taille de celle qui cède |\n|---|---|---|---|\n");
+        for r in &plan.rulings {
+            let o = &analysis.overlaps[r.overlap];
+            let c = &r.leaver_change;
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} | {} → {} |",
+                cell(&cpts[r.keeper].nom),
+                cell(&cpts[r.leaver].nom),
+                fr.people(o.population),
+                c.tier_before.number(),
+                c.tier_after.number()
+            );
+        }
+    }
+    let _ = writeln!(
+        md,
+        "\n### Financement ACI maximal\n\n{} CPTS sous {} habitants (critère régional).\n\n| | aujourd'hui | plan accepté | écart |\n|---|---|---|---|\n| France | {} | {} | {} |",
+        plan.small_cpts.len(),
+        fr.people(plan.options.regional_min),
+        euros(plan.funding_before),
+        euros(plan.funding_after),
+        euros_change(plan.funding_before, plan.funding_after),
+    );
+    let mut departements: Vec<_> = plan.by_departement.iter().collect();
+    departements.sort_by_key(|d| std::cmp::Reverse(d.after.abs_diff(d.before)));
+    for d in departements
+        .iter()
+        .take(SHOWN)
+        .filter(|d| d.after != d.before)
+    {
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} |",
+            labelled(&d.departement, departement_name(&d.departement)),
+            euros(d.before),
+            euros(d.after),
+            euros_change(d.before, d.after)
+        );
+    }
+    md
+}
+
+fn euros(amount: u64) -> String {
+    Lang::Fr.euros(amount)
+}
+
+fn euros_change(before: u64, after: u64) -> String {
+    let sign = if after >= before { "+" } else { "−" };
+    format!("{sign}{}", euros(after.abs_diff(before)))
 }
