@@ -411,21 +411,18 @@ pub fn plan_markdown(plan: &Plan, inputs: &Inputs, analysis: &Analysis) -> Strin
                 fr.euros(c.funding_max),
             ));
         }
-        if let (true, Some(e)) = (z.candidates.is_empty(), z.extensions.first()) {
-            let (tiers, money) = changed(&e.change);
+        let taker = match (z.extensions.first(), &z.nearest) {
+            _ if !z.candidates.is_empty() => None,
+            (Some(e), _) => Some(("extension", e.cpts, &e.change)),
+            (None, Some(n)) => Some(("CPTS la plus proche", n.cpts, &n.change)),
+            (None, None) => None,
+        };
+        if let Some((what, k, change)) = taker {
+            let (tiers, money) = changed(change);
             md.push_str(&row(
-                "extension",
-                cell(&cpts[e.cpts].nom),
-                e.change.population_after,
-                tiers,
-                money,
-            ));
-        } else if let (true, Some(n)) = (z.candidates.is_empty(), &z.nearest) {
-            let (tiers, money) = changed(&n.change);
-            md.push_str(&row(
-                "CPTS la plus proche",
-                cell(&cpts[n.cpts].nom),
-                n.change.population_after,
+                what,
+                cell(&cpts[k].nom),
+                change.population_after,
                 tiers,
                 money,
             ));
