@@ -8,11 +8,14 @@ use crate::borders::Borders;
 use crate::error::Result;
 use crate::funding::Tariff;
 use crate::inputs::{Inputs, Perimeters};
+use crate::io::ght::Ght;
 use crate::membership::listing_cpts;
 use crate::model::Tier;
 use crate::projection::{to_projected, Zone};
-use geo::{BoundingRect, MultiPolygon};
+use geo::{BoundingRect, Contains, InteriorPoint, MultiPolygon};
 use rayon::prelude::*;
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::RTree;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// The rules of the plan.
@@ -162,6 +165,22 @@ pub struct Plan {
     /// The same by département, each CPTS counted in the département holding most of
     /// its inhabitants (a CPTS over no commune is in none), by code.
     pub by_departement: Vec<DepartementFunding>,
+    /// With a GHT layer: the CPTS whose inhabitants lie in several GHT, each GHT
+    /// holding at least [`GHT_SHARE`] of them.
+    pub multi_ght: Vec<MultiGht>,
+}
+
+/// A GHT counts for a CPTS when it holds at least this share of its inhabitants (so
+/// that a perimeter drawn over a GHT's border by a few houses is not flagged).
+pub const GHT_SHARE: f64 = 0.05;
+
+/// A CPTS spanning several GHT (SPEC.md, regional criteria).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MultiGht {
+    pub cpts: usize,
+    /// The GHT (by index in the layer) and the share of the CPTS's inhabitants in each,
+    /// largest first.
+    pub shares: Vec<(usize, f64)>,
 }
 
 /// Maximum funding of the CPTS counted in one département, now and after the plan.
@@ -178,6 +197,7 @@ pub fn plan(
     analysis: &Analysis,
     tariff: &Tariff,
     options: &PlanOptions,
+    ght: &[Ght],
 ) -> Result<Plan> {
     let units = &inputs.units;
     let grids = &analysis.grids;
@@ -345,6 +365,7 @@ pub fn plan(
     let by_departement = by_departement(inputs, analysis, tariff, &after, &candidates);
     Ok(Plan {
         by_departement,
+        multi_ght: multi_ght(inputs, analysis, ght),
         options: options.clone(),
         small_cpts: (0..population.len())
             .filter(|&k| population[k] < options.regional_min)
@@ -356,6 +377,59 @@ pub fn plan(
         candidates,
         rulings,
     })
+}
+
+/// The CPTS whose inhabitants lie in several GHT: each commune is in the GHT holding
+/// its interior point.
+fn multi_ght(inputs: &Inputs, analysis: &Analysis, ght: &[Ght]) -> Vec<MultiGht> {
+    if ght.is_empty() {
+        return Vec::new();
+    }
+    let tree = RTree::bulk_load(
+        ght.iter()
+            .enumerate()
+            .filter_map(|(g, x)| {
+                let r = x.shape.bounding_rect()?;
+                Some(GeomWithData::new(
+                    Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                    g,
+                ))
+            })
+            .collect(),
+    );
+    let of_unit: Vec<Option<usize>> = inputs
+        .units
+        .par_iter()
+        .map(|u| {
+            let p = u.geometry.interior_point()?;
+            tree.locate_all_at_point(&[p.x(), p.y()])
+                .map(|b| b.data)
+                .filter(|&g| ght[g].shape.contains(&p))
+                .min()
+        })
+        .collect();
+    let mut held: Vec<BTreeMap<usize, f64>> = vec![BTreeMap::new(); inputs.cpts.len()];
+    for ((u, cover), g) in inputs.units.iter().zip(&analysis.covers).zip(&of_unit) {
+        if let Some(g) = g {
+            for piece in &cover.pieces {
+                *held[piece.cpts].entry(*g).or_insert(0.0) +=
+                    u.population * piece.area / cover.area;
+            }
+        }
+    }
+    held.into_iter()
+        .enumerate()
+        .filter_map(|(k, by_ght)| {
+            let total = analysis.cpts_population[k];
+            let mut shares: Vec<(usize, f64)> = by_ght
+                .into_iter()
+                .map(|(g, people)| (g, people / total))
+                .filter(|&(_, share)| share >= GHT_SHARE)
+                .collect();
+            shares.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            (shares.len() > 1).then_some(MultiGht { cpts: k, shares })
+        })
+        .collect()
 }
 
 /// The funding of each département, now and after: each existing CPTS in the

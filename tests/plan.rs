@@ -439,3 +439,117 @@ fn the_plan_does_not_depend_on_the_thread_count() {
         "outputs differ between 1 and 4 threads"
     );
 }
+
+#[test]
+fn a_cpts_across_two_ght_is_flagged() {
+    // Row 0: A A A B / row 1: A W W B. GHT "Ouest" holds columns 0 and 1, "Est" columns
+    // 2 and 3: A has three communes in Ouest and one in Est, B is all in Est.
+    let grid = ["AAAB", "AWWB"];
+    let mut communes = Vec::new();
+    let mut listing = String::from("cpts_id;cpts_nom;statut;code_insee\n");
+    for (row, line) in grid.iter().enumerate() {
+        for (col, owner) in line.chars().enumerate() {
+            let code = format!("22{:03}", 1 + row * 4 + col);
+            communes.push(commune(
+                &code,
+                col as u32,
+                row as u32,
+                1000 + 100 * col as u32,
+            ));
+            if owner != 'W' {
+                listing.push_str(&format!("{owner};CPTS {owner};projet;{code}\n"));
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let ght = |code: &str, x0: f64, x1: f64| {
+        json!({"type": "Feature", "properties": {"code_ght": code, "nom": format!("GHT {code}")},
+            "geometry": {"type": "Polygon", "coordinates": [[[x0, 48.0], [x1, 48.0], [x1, 48.2], [x0, 48.2], [x0, 48.0]]]}})
+    };
+    let layer = dir.path().join("ght.geojson");
+    std::fs::write(
+        &layer,
+        json!({"type": "FeatureCollection", "features": [ght("Ouest", -3.1, -2.98), ght("Est", -2.98, -2.9)]}).to_string(),
+    )
+    .unwrap();
+    let communes_path = dir.path().join("communes.geojson");
+    std::fs::write(
+        &communes_path,
+        json!({"type": "FeatureCollection", "features": communes}).to_string(),
+    )
+    .unwrap();
+    let table = dir.path().join("listing.csv");
+    std::fs::write(&table, listing).unwrap();
+    let out = dir.path().join("plan");
+    let run = cpts(&[
+        "plan",
+        "--communes",
+        communes_path.to_str().unwrap(),
+        "--perimeters",
+        table.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--ght",
+        layer.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("1 CPTS spanning several GHT"),
+        "{}",
+        run.stdout
+    );
+    let p = read_json(&out.join("plan.json"));
+    let flagged = p["multi_ght"].as_array().unwrap();
+    assert_eq!(flagged.len(), 1, "{flagged:?}");
+    assert_eq!(flagged[0]["cpts"], "A");
+    // A: 22001 (1 000), 22002 (1 100), 22005 (1 000) in Ouest; 22003 (1 200) in Est.
+    let shares: Vec<(&str, f64)> = flagged[0]["ght"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            (
+                g["code"].as_str().unwrap(),
+                g["population_share"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(shares[0].0, "Ouest");
+    assert!((shares[0].1 - 3100.0 / 4300.0).abs() < 1e-12);
+    assert_eq!(shares[1].0, "Est");
+    assert!((shares[1].1 - 1200.0 / 4300.0).abs() < 1e-12);
+}
+
+#[test]
+fn a_ght_layer_without_codes_is_refused_with_the_column_to_give() {
+    let f = root().join("fixtures");
+    let dir = tempfile::tempdir().unwrap();
+    let layer = dir.path().join("ght.geojson");
+    std::fs::write(
+        &layer,
+        r#"{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"label": "Armor"},
+            "geometry": {"type": "Polygon", "coordinates": [[[-3.5, 48.0], [-2.0, 48.0], [-2.0, 49.0], [-3.5, 48.0]]]}}]}"#,
+    )
+    .unwrap();
+    let out = dir.path().join("plan");
+    let run = cpts(&[
+        "plan",
+        "--communes",
+        f.join("communes-22.geojson").to_str().unwrap(),
+        "--perimeters",
+        f.join("cpts-22.geojson").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--ght",
+        layer.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("ght.geojson: feature 0: no GHT code (columns looked for: code_ght, ght, id_ght, code, id)"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("name the column of the GHT's code code_ght"),
+        "{}",
+        run.stderr
+    );
+    assert!(!out.exists());
+}

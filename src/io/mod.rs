@@ -8,6 +8,7 @@ pub mod diff_report;
 mod fgb_in;
 mod geojson_in;
 pub mod geojson_out;
+pub mod ght;
 mod gpkg_in;
 pub mod gpkg_out;
 pub mod layers;

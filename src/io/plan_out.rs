@@ -9,6 +9,7 @@ use crate::inputs::Inputs;
 use crate::io::atomic::replace_dir;
 use crate::io::diff_report::cell;
 use crate::io::geojson_out::{collection, feature, write_layer};
+use crate::io::ght::Ght;
 use crate::io::numbers::Lang;
 use crate::plan::{Change, Plan};
 use crate::projection::to_wgs84;
@@ -43,10 +44,16 @@ const COLUMNS: [&str; 13] = [
 ];
 
 /// Writes every output of `plan` into `dir` (see [`replace_dir`]).
-pub fn write_plan(dir: &Path, plan: &Plan, inputs: &Inputs, analysis: &Analysis) -> Result<()> {
+pub fn write_plan(
+    dir: &Path,
+    plan: &Plan,
+    inputs: &Inputs,
+    analysis: &Analysis,
+    ght: &[Ght],
+) -> Result<()> {
     let proposals = proposal_features(plan, inputs, analysis)?;
     replace_dir(dir, &PLAN_FILES, |staging| {
-        let mut text = serde_json::to_string_pretty(&plan_json(plan, inputs, analysis))
+        let mut text = serde_json::to_string_pretty(&plan_json(plan, inputs, analysis, ght))
             .map_err(std::io::Error::other)?;
         text.push('\n');
         std::fs::write(staging.join("plan.json"), text)?;
@@ -84,7 +91,7 @@ fn with(mut a: Value, b: Value) -> Value {
     a
 }
 
-fn plan_json(plan: &Plan, inputs: &Inputs, analysis: &Analysis) -> Value {
+fn plan_json(plan: &Plan, inputs: &Inputs, analysis: &Analysis, ght: &[Ght]) -> Value {
     let cpts = &inputs.cpts;
     let code = |u: usize| inputs.units[u].code.to_string();
     let white_zones: Vec<Value> = plan
@@ -172,6 +179,13 @@ fn plan_json(plan: &Plan, inputs: &Inputs, analysis: &Analysis) -> Value {
         "candidates": candidates,
         "overlaps": overlaps,
         "small_cpts": small,
+        "multi_ght": plan.multi_ght.iter().map(|m| json!({
+            "cpts": cpts[m.cpts].id,
+            "nom": cpts[m.cpts].nom,
+            "ght": m.shares.iter().map(|&(g, share)| json!({
+                "code": ght[g].code, "nom": ght[g].nom, "population_share": share,
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
         "funding": {
             "before_eur": plan.funding_before,
             "after_eur": plan.funding_after,

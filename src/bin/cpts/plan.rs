@@ -4,8 +4,10 @@ use crate::common::{AnalysisArgs, Verbosity};
 use clap::Args;
 use cpts_coverage::apply::{apply, Applied};
 use cpts_coverage::io::atomic::{check_out_dir, write_file};
+use cpts_coverage::io::ght::read_ght;
 use cpts_coverage::io::plan_out::{applied_bytes, write_plan};
 use cpts_coverage::plan::{plan, PlanOptions};
+use cpts_coverage::provenance::Provenance;
 use cpts_coverage::{analyse, Error, Inputs, Progress};
 use std::path::PathBuf;
 
@@ -27,6 +29,13 @@ pub struct PlanArgs {
     /// A CPTS is adjacent to a white zone when they share at least this border (metres).
     #[arg(long, value_name = "M", default_value_t = 100.0)]
     min_border_m: f64,
+    /// GHT layer (polygons with a code_ght column): the CPTS spanning several GHT are
+    /// listed.
+    #[arg(long, value_name = "FILE")]
+    ght: Option<PathBuf>,
+    /// CRS of the GHT layer when it declares none.
+    #[arg(long, value_name = "CRS", requires = "ght")]
+    ght_crs: Option<String>,
     /// Also write the perimeters as they would be with every proposal accepted: a
     /// GeoJSON layer (polygon mode) or a membership table (.csv), to analyse again.
     #[arg(long, value_name = "FILE")]
@@ -40,7 +49,8 @@ pub struct PlanArgs {
 /// Runs `cpts plan`.
 pub fn run(args: &PlanArgs) -> cpts_coverage::Result<()> {
     args.analysis.start_threads();
-    let inputs_paths = args.analysis.input_paths(&args.perimeters);
+    let mut inputs_paths = args.analysis.input_paths(&args.perimeters);
+    inputs_paths.extend(args.ght.as_deref());
     check_out_dir(&args.out, args.force, &inputs_paths)?;
     if let Some(path) = &args.apply {
         check_apply_path(path, &inputs_paths)?;
@@ -56,9 +66,13 @@ pub fn run(args: &PlanArgs) -> cpts_coverage::Result<()> {
         min_border_m: args.min_border_m,
         ..PlanOptions::default()
     };
-    let plan = plan(&inputs, &analysis, &tariff, &options)?;
+    let ght = match &args.ght {
+        Some(path) => read_ght(path, args.ght_crs.as_deref(), &mut Provenance::default())?,
+        None => Vec::new(),
+    };
+    let plan = plan(&inputs, &analysis, &tariff, &options, &ght)?;
     stages.stage("writing the outputs");
-    write_plan(&args.out, &plan, &inputs, &analysis)?;
+    write_plan(&args.out, &plan, &inputs, &analysis, &ght)?;
     if let Some(path) = &args.apply {
         let applied = apply(&plan, &inputs, &analysis)?;
         let polygons = matches!(applied, Applied::Polygons(_));
@@ -103,6 +117,9 @@ pub fn run(args: &PlanArgs) -> cpts_coverage::Result<()> {
             plan.candidates.len(),
             alone
         );
+        if args.ght.is_some() {
+            println!("{} CPTS spanning several GHT", plan.multi_ght.len());
+        }
         println!(
             "{} overlaps ruled; {} CPTS under {} inhabitants",
             plan.rulings.len(),
