@@ -18,6 +18,11 @@ fn commune(code: &str, col: u32, row: u32, population: u32) -> Value {
 
 /// Runs `cpts plan` on `communes` and a membership `listing`; returns plan.json.
 fn plan(dir: &Path, communes: Vec<Value>, listing: &str) -> Value {
+    plan_with(dir, communes, listing, &[]).1
+}
+
+/// `plan` with `extra` options: what the run printed, and plan.json.
+fn plan_with(dir: &Path, communes: Vec<Value>, listing: &str, extra: &[&str]) -> (Run, Value) {
     let layer = dir.join("communes.geojson");
     std::fs::write(
         &layer,
@@ -27,18 +32,20 @@ fn plan(dir: &Path, communes: Vec<Value>, listing: &str) -> Value {
     let table = dir.join("listing.csv");
     std::fs::write(&table, listing).unwrap();
     let out = dir.join("plan");
-    let run = cpts(&[
+    let mut args = vec![
         "plan",
-        "-q",
         "--communes",
         layer.to_str().unwrap(),
         "--perimeters",
         table.to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
-    ]);
+    ];
+    args.extend_from_slice(extra);
+    let run = cpts(&args);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    read_json(&out.join("plan.json"))
+    let json = read_json(&out.join("plan.json"));
+    (run, json)
 }
 
 #[test]
@@ -472,33 +479,17 @@ fn a_cpts_across_two_ght_is_flagged() {
         json!({"type": "FeatureCollection", "features": [ght("Ouest", -3.1, -2.98), ght("Est", -2.98, -2.9)]}).to_string(),
     )
     .unwrap();
-    let communes_path = dir.path().join("communes.geojson");
-    std::fs::write(
-        &communes_path,
-        json!({"type": "FeatureCollection", "features": communes}).to_string(),
-    )
-    .unwrap();
-    let table = dir.path().join("listing.csv");
-    std::fs::write(&table, listing).unwrap();
-    let out = dir.path().join("plan");
-    let run = cpts(&[
-        "plan",
-        "--communes",
-        communes_path.to_str().unwrap(),
-        "--perimeters",
-        table.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--ght",
-        layer.to_str().unwrap(),
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let (run, p) = plan_with(
+        dir.path(),
+        communes,
+        &listing,
+        &["--ght", layer.to_str().unwrap()],
+    );
     assert!(
         run.stdout.contains("1 CPTS spanning several GHT"),
         "{}",
         run.stdout
     );
-    let p = read_json(&out.join("plan.json"));
     let flagged = p["multi_ght"].as_array().unwrap();
     assert_eq!(flagged.len(), 1, "{flagged:?}");
     assert_eq!(flagged[0]["cpts"], "A");
