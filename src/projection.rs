@@ -4,10 +4,7 @@
 use crate::error::{Error, Result};
 use geo::{Coord, MapCoords, MultiPolygon, Rect};
 use proj::Proj;
-use std::cell::RefCell;
-use std::collections::hash_map::Entry;
-use std::collections::HashMap;
-use std::mem::ManuallyDrop;
+use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard};
 
 /// A territory computed in one projected CRS.
@@ -109,75 +106,73 @@ impl Zone {
     }
 }
 
-thread_local! {
-    /// PROJ objects cannot be shared between threads: each worker keeps its own, by
-    /// source and target CRS.
-    static TRANSFORMS: RefCell<HashMap<(String, String), Transform>> = RefCell::new(HashMap::new());
-}
+/// PROJ transformations, by source and target CRS, made once and kept for the life of
+/// the process: a thread borrows one, uses it alone, and gives it back. They are never
+/// destroyed: a destructor running as a thread pool winds down (rayon does not wait
+/// for its threads) while the process exits crashed libproj, whose own static objects
+/// were being torn down; a `static` is never dropped.
+static TRANSFORMS: Mutex<BTreeMap<(String, String), Vec<Lent>>> = Mutex::new(BTreeMap::new());
 
-/// PROJ objects and contexts are made and destroyed one at a time. PROJ 9.1 shares one
-/// SQLite handle on proj.db between the contexts of all threads, and libproj was seen
-/// to crash once in a test process where one thread pool's transformations were being
-/// destroyed while another pool's were made. Coordinates are still transformed in
-/// parallel, each thread with its own objects.
+/// A transformation lent to one thread at a time.
+struct Lent(Proj);
+
+// SAFETY: every `Proj` of proj 0.27 made by `new_known_crs` owns its own PROJ context;
+// PROJ lets a context and its objects move between threads as long as no two threads
+// use them at once, which the pool guarantees: a `Lent` is either in the pool or held
+// by the one thread that took it out.
+unsafe impl Send for Lent {}
+
+/// PROJ contexts are made and destroyed one at a time: PROJ 9.1 shares one SQLite
+/// handle on proj.db between the contexts of all threads. Coordinates are still
+/// transformed in parallel, each thread with the objects it borrowed.
 static LIFECYCLE: Mutex<()> = Mutex::new(());
 
-fn lifecycle() -> MutexGuard<'static, ()> {
-    LIFECYCLE
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-/// A thread's transformation, destroyed under [`LIFECYCLE`] when the thread ends.
-struct Transform(ManuallyDrop<Proj>);
-
-impl Drop for Transform {
-    fn drop(&mut self) {
-        let _made_alone = lifecycle();
-        // SAFETY: the transformation is dropped here once, and never used again.
-        unsafe { ManuallyDrop::drop(&mut self.0) }
-    }
+fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// WGS84 longitude/latitude, the CRS of RFC 7946 GeoJSON and of every output.
 pub const WGS84: &str = "EPSG:4326";
 
 fn with_transform<T>(from: &str, to: &str, f: impl FnOnce(&Proj) -> Result<T>) -> Result<T> {
-    TRANSFORMS.with(|cell| {
-        let mut map = cell.borrow_mut();
-        let proj = match map.entry((from.to_string(), to.to_string())) {
-            Entry::Occupied(known) => known.into_mut(),
-            Entry::Vacant(slot) => {
-                if !transformable(from, to) {
-                    return Err(Error::Projection {
-                        what: "PROJ".into(),
-                        crs: short(if from == WGS84 { to } else { from }),
-                        message: format!(
-                            "PROJ finds no transformation from {} to {}",
-                            short(from),
-                            short(to)
-                        ),
-                        fix: "give an EPSG code or the WKT of a .prj".into(),
-                    });
-                }
-                // `new_known_crs` normalises both ends to easting/northing or lon/lat order.
-                let made = {
-                    let _made_alone = lifecycle();
-                    Proj::new_known_crs(from, to, None)
-                };
-                let proj = made.map_err(|e| Error::Projection {
-                    what: "PROJ".into(),
-                    crs: short(if from == WGS84 { to } else { from }),
-                    message: e.to_string(),
-                    fix:
-                        "check the CRS (an EPSG code or the WKT of a .prj), and that PROJ and its \
-                          proj.db are installed (PROJ_DATA may point at them)"
-                            .into(),
-                })?;
-                slot.insert(Transform(ManuallyDrop::new(proj)))
-            }
-        };
-        f(&proj.0)
+    let key = (from.to_string(), to.to_string());
+    let spare = locked(&TRANSFORMS).get_mut(&key).and_then(Vec::pop);
+    let lent = match spare {
+        Some(lent) => lent,
+        None => Lent(new_transform(from, to)?),
+    };
+    let result = f(&lent.0);
+    locked(&TRANSFORMS).entry(key).or_default().push(lent);
+    result
+}
+
+/// A transformation from `from` to `to`, or why PROJ cannot make one.
+fn new_transform(from: &str, to: &str) -> Result<Proj> {
+    let crs = || short(if from == WGS84 { to } else { from });
+    if !transformable(from, to) {
+        return Err(Error::Projection {
+            what: "PROJ".into(),
+            crs: crs(),
+            message: format!(
+                "PROJ finds no transformation from {} to {}",
+                short(from),
+                short(to)
+            ),
+            fix: "give an EPSG code or the WKT of a .prj".into(),
+        });
+    }
+    // `new_known_crs` normalises both ends to easting/northing or lon/lat order.
+    let made = {
+        let _made_alone = locked(&LIFECYCLE);
+        Proj::new_known_crs(from, to, None)
+    };
+    made.map_err(|e| Error::Projection {
+        what: "PROJ".into(),
+        crs: crs(),
+        message: e.to_string(),
+        fix: "check the CRS (an EPSG code or the WKT of a .prj), and that PROJ and its \
+              proj.db are installed (PROJ_DATA may point at them)"
+            .into(),
     })
 }
 
@@ -208,7 +203,7 @@ fn with_object(a: &str, b: Option<&str>, check: impl FnOnce(*mut proj_sys::PJ) -
     let pair = !b.as_bytes().is_empty();
     // SAFETY: the context and the object are created and destroyed here, once each;
     // `a` and `b` are valid NUL-terminated strings that outlive the calls.
-    let _made_alone = lifecycle();
+    let _made_alone = locked(&LIFECYCLE);
     unsafe {
         let ctx = proj_sys::proj_context_create();
         proj_sys::proj_log_level(ctx, proj_sys::PJ_LOG_LEVEL_PJ_LOG_NONE);
