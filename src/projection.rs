@@ -128,7 +128,9 @@ unsafe impl Send for Lent {}
 static LIFECYCLE: Mutex<()> = Mutex::new(());
 
 fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// WGS84 longitude/latitude, the CRS of RFC 7946 GeoJSON and of every output.
