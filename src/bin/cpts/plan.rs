@@ -2,7 +2,8 @@
 
 use crate::common::{AnalysisArgs, Verbosity};
 use clap::Args;
-use cpts_coverage::apply::{apply, Applied};
+use cpts_coverage::apply::apply;
+use cpts_coverage::inputs::Perimeters;
 use cpts_coverage::io::atomic::{check_out_dir, write_file};
 use cpts_coverage::io::ght::read_ght;
 use cpts_coverage::io::plan_out::{applied_bytes, write_plan};
@@ -59,6 +60,9 @@ pub fn run(args: &PlanArgs) -> cpts_coverage::Result<()> {
     let stages = args.verbosity.stages();
     stages.stage("reading the inputs");
     let inputs = Inputs::load(&args.analysis.load_options(args.perimeters.clone())?)?;
+    if let Some(path) = &args.apply {
+        check_apply_form(path, matches!(inputs.perimeters, Perimeters::Polygons(_)))?;
+    }
     let analysis = analyse(&inputs, &args.analysis.options(), &stages)?;
     stages.stage("drawing up the plan");
     let options = PlanOptions {
@@ -71,31 +75,22 @@ pub fn run(args: &PlanArgs) -> cpts_coverage::Result<()> {
         None => Vec::new(),
     };
     let plan = plan(&inputs, &analysis, &tariff, &options, &ght)?;
+    // The accepted perimeters are made before anything is written.
+    let applied = match &args.apply {
+        Some(path) => {
+            let applied = apply(&plan, &inputs, &analysis)?;
+            let bytes = applied_bytes(&applied, &inputs).map_err(|e| Error::Output {
+                path: path.clone(),
+                message: e.to_string(),
+                fix: "check the disk has room".into(),
+            })?;
+            Some((path, bytes))
+        }
+        None => None,
+    };
     stages.stage("writing the outputs");
     write_plan(&args.out, &plan, &inputs, &analysis, &ght)?;
-    if let Some(path) = &args.apply {
-        let applied = apply(&plan, &inputs, &analysis)?;
-        let polygons = matches!(applied, Applied::Polygons(_));
-        let wanted = if polygons { "geojson" } else { "csv" };
-        if path.extension().and_then(|e| e.to_str()) != Some(wanted) {
-            return Err(Error::Usage {
-                message: format!(
-                    "--apply {}: the perimeters are a {}",
-                    path.display(),
-                    if polygons {
-                        "polygon layer"
-                    } else {
-                        "membership table"
-                    }
-                ),
-                fix: format!("name the file with the .{wanted} extension"),
-            });
-        }
-        let bytes = applied_bytes(&applied, &inputs).map_err(|e| Error::Output {
-            path: path.clone(),
-            message: e.to_string(),
-            fix: "check the directory is writable".into(),
-        })?;
+    if let Some((path, bytes)) = applied {
         write_file(path, &bytes)?;
     }
     stages.finish();
@@ -139,6 +134,22 @@ pub fn run(args: &PlanArgs) -> cpts_coverage::Result<()> {
         }
     }
     Ok(())
+}
+
+/// `--apply` is written in the form of the perimeters: GeoJSON for a polygon layer, CSV
+/// for a membership table.
+fn check_apply_form(path: &std::path::Path, polygons: bool) -> cpts_coverage::Result<()> {
+    let (wanted, form) = match polygons {
+        true => ("geojson", "polygon layer"),
+        false => ("csv", "membership table"),
+    };
+    match path.extension().and_then(|e| e.to_str()) == Some(wanted) {
+        true => Ok(()),
+        false => Err(Error::Usage {
+            message: format!("--apply {}: the perimeters are a {form}", path.display()),
+            fix: format!("name the file with the .{wanted} extension"),
+        }),
+    }
 }
 
 /// `--apply` must be a new file or an earlier result, never an input.
