@@ -389,6 +389,29 @@ fn the_fixture_with_every_proposal_applied_is_covered_once_everywhere() {
         "{}",
         run.stderr
     );
+    // Nor in another form than the perimeters', and then nothing at all is written.
+    let wrong = dir.path().join("accepted.csv");
+    let run = cpts(&[
+        "plan",
+        "--communes",
+        communes.to_str().unwrap(),
+        "--perimeters",
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--apply",
+        wrong.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("the perimeters are a polygon layer")
+            && run
+                .stderr
+                .contains("name the file with the .geojson extension"),
+        "{}",
+        run.stderr
+    );
+    assert!(!out.exists() && !wrong.exists());
 }
 
 #[test]
