@@ -67,7 +67,8 @@ pub fn read_fgb(
                 .collect()
         })
         .unwrap_or_default();
-    let mut features = Vec::with_capacity(count as usize);
+    // Not reserved from the header's count: a corrupt count would reserve ~30 times the file.
+    let mut features = Vec::new();
     while at < bytes.len() {
         let place = format!("feature {}", features.len());
         let size = bytes
