@@ -320,7 +320,7 @@ pub fn plan(
                             .filter(|p| p.cpts == k)
                             .map(|p| p.area)
                             .sum();
-                        units[c].population * area / cover.area
+                        units[c].population * share(area, cover.area)
                     })
                     .sum()
             };
@@ -413,7 +413,7 @@ fn multi_ght(inputs: &Inputs, analysis: &Analysis, ght: &[Ght]) -> Vec<MultiGht>
         if let Some(g) = g {
             for piece in &cover.pieces {
                 *held[piece.cpts].entry(*g).or_insert(0.0) +=
-                    u.population * piece.area / cover.area;
+                    u.population * share(piece.area, cover.area);
             }
         }
     }
@@ -447,7 +447,7 @@ fn by_departement(
     for (u, cover) in units.iter().zip(&analysis.covers) {
         for piece in &cover.pieces {
             *held[piece.cpts].entry(&u.departement).or_insert(0.0) +=
-                u.population * piece.area / cover.area;
+                u.population * share(piece.area, cover.area);
         }
     }
     let home = |people: &BTreeMap<&str, f64>| -> Option<String> {
@@ -594,4 +594,13 @@ fn adjacency(communes: &[usize], shapes: &[MultiPolygon<f64>]) -> BTreeMap<usize
             (c, around.into_iter().collect())
         })
         .collect()
+}
+
+/// `part / whole`, 0 for a unit without area (a membership listing may name one).
+fn share(part: f64, whole: f64) -> f64 {
+    if whole > 0.0 {
+        part / whole
+    } else {
+        0.0
+    }
 }

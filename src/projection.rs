@@ -5,6 +5,7 @@ use crate::error::{Error, Result};
 use geo::{Coord, MapCoords, MultiPolygon, Rect};
 use proj::Proj;
 use std::collections::BTreeMap;
+use std::mem::ManuallyDrop;
 use std::sync::{Mutex, MutexGuard};
 
 /// A territory computed in one projected CRS.
@@ -116,6 +117,23 @@ static TRANSFORMS: Mutex<BTreeMap<(String, String), Vec<Lent>>> = Mutex::new(BTr
 /// A transformation lent to one thread at a time.
 struct Lent(Proj);
 
+/// A borrowed transformation, put back into the pool when dropped.
+struct GiveBack {
+    key: (String, String),
+    lent: ManuallyDrop<Lent>,
+}
+
+impl Drop for GiveBack {
+    fn drop(&mut self) {
+        // SAFETY: `lent` is taken once, here, and never used again.
+        let lent = unsafe { ManuallyDrop::take(&mut self.lent) };
+        locked(&TRANSFORMS)
+            .entry(std::mem::take(&mut self.key))
+            .or_default()
+            .push(lent);
+    }
+}
+
 // SAFETY: every `Proj` of proj 0.27 made by `new_known_crs` owns its own PROJ context;
 // PROJ lets a context and its objects move between threads as long as no two threads
 // use them at once, which the pool guarantees: a `Lent` is either in the pool or held
@@ -143,9 +161,13 @@ fn with_transform<T>(from: &str, to: &str, f: impl FnOnce(&Proj) -> Result<T>) -
         Some(lent) => lent,
         None => Lent(new_transform(from, to)?),
     };
-    let result = f(&lent.0);
-    locked(&TRANSFORMS).entry(key).or_default().push(lent);
-    result
+    // Given back even if `f` panics: dropping it would destroy PROJ objects while other
+    // threads use theirs.
+    let borrowed = GiveBack {
+        key,
+        lent: ManuallyDrop::new(lent),
+    };
+    f(&borrowed.lent.0)
 }
 
 /// A transformation from `from` to `to`, or why PROJ cannot make one.

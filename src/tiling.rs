@@ -181,9 +181,10 @@ impl Layer<'_> {
             .meeting(&piece, self.units[*around.first()?].zone)
             .into_iter()
             .filter(|&i| {
-                grid.intersection_multi(&self.shapes[i], &piece)
-                    .unsigned_area()
-                    >= self.min_m2
+                let shared = grid
+                    .intersection_multi(&self.shapes[i], &piece)
+                    .unsigned_area();
+                shared > 0.0 && shared >= self.min_m2
             })
             .collect();
         (sharing.len() > 1).then(|| (Flaw::Overlap, sorted(sharing), area))

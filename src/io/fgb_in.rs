@@ -79,7 +79,14 @@ pub fn read_fgb(
         let table = bytes
             .get(at..end)
             .ok_or_else(|| corrupt(&place, "its size passes the end of the file".into()))?;
-        let feature = flatgeobuf::size_prefixed_root_as_feature(table)
+        // A feature may not expand to much more than its own bytes (FlatBuffers lets a
+        // vector repeat one offset: a small crafted feature could otherwise decode into
+        // gigabytes). Shared vtables make a sound feature's apparent size a little larger.
+        let limits = flatbuffers::VerifierOptions {
+            max_apparent_size: 8 * table.len() + 4096,
+            ..Default::default()
+        };
+        let feature = flatgeobuf::size_prefixed_root_as_feature_with_opts(&limits, table)
             .map_err(|e| corrupt(&place, e.to_string()))?;
         let properties = match feature.properties() {
             Some(p) => properties(p.bytes(), &columns).map_err(|e| corrupt(&place, e))?,
@@ -171,9 +178,12 @@ fn polygon(g: &Geometry) -> std::result::Result<Polygon<f64>, String> {
     }
     let points = xy.len() / 2;
     let ends: Vec<usize> = match g.ends() {
-        Some(ends) => ends.iter().map(|e| e as usize).collect(),
-        None => vec![points],
+        Some(ends) if !ends.is_empty() => ends.iter().map(|e| e as usize).collect(),
+        _ => vec![points],
     };
+    if ends.last() != Some(&points) {
+        return Err(format!("rings ending before the last of {points} points"));
+    }
     let mut rings = Vec::with_capacity(ends.len());
     let mut start = 0;
     for end in ends {
