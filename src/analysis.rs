@@ -11,7 +11,7 @@ use crate::overlaps::{overlaps, Overlap};
 use crate::overlay::{overlay_unit, PerimeterIndex};
 use crate::projection::{to_projected, Zone};
 use crate::white_zones::{white_zones, WhiteZones};
-use geo::{Area, BoundingRect, MultiPolygon, Rect};
+use geo::{Area, MultiPolygon, Rect};
 use rayon::prelude::*;
 
 /// Choices that change the figures.
@@ -262,13 +262,5 @@ pub(crate) fn snapped(
 
 /// Bounding box of shapes (a unit square when there is none).
 fn extent<'a>(shapes: impl Iterator<Item = &'a MultiPolygon<f64>>) -> Rect<f64> {
-    shapes
-        .filter_map(|s| s.bounding_rect())
-        .reduce(|a, b| {
-            Rect::new(
-                (a.min().x.min(b.min().x), a.min().y.min(b.min().y)),
-                (a.max().x.max(b.max().x), a.max().y.max(b.max().y)),
-            )
-        })
-        .unwrap_or_else(|| Rect::new((0.0, 0.0), (1.0, 1.0)))
+    crate::envelope::extent(shapes).unwrap_or_else(|| Rect::new((0.0, 0.0), (1.0, 1.0)))
 }

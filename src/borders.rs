@@ -4,9 +4,8 @@
 //! edge it follows: a stretch of boundary is shared when its midpoint lies within a few
 //! millimetres of another shape's edge.
 
-use geo::{
-    BoundingRect, Coord, Distance, Euclidean, Line, LineString, MultiPolygon, Polygon, Rect,
-};
+use crate::envelope::rectangle;
+use geo::{BoundingRect, Coord, Distance, Euclidean, Line, LineString, MultiPolygon, Polygon};
 use rstar::primitives::{GeomWithData, Line as RLine, Rectangle};
 use rstar::{RTree, RTreeObject};
 use std::collections::{BTreeMap, BTreeSet};
@@ -123,13 +122,10 @@ fn line_length(l: Line<f64>) -> f64 {
     (l.dx() * l.dx() + l.dy() * l.dy()).sqrt()
 }
 
-fn rectangle(r: Rect<f64>) -> Rectangle<[f64; 2]> {
-    Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use geo::Rect;
 
     fn square(x0: f64, y0: f64, side: f64) -> MultiPolygon<f64> {
         Rect::new((x0, y0), (x0 + side, y0 + side))

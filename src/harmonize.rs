@@ -4,9 +4,10 @@
 //! passage table says.
 
 use crate::code_passage::CodePassage;
+use crate::envelope::extent;
 use crate::grid::Grid;
 use crate::model::{InseeCode, Unit};
-use geo::{BoundingRect, MultiPolygon, Rect};
+use geo::MultiPolygon;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 
@@ -73,15 +74,7 @@ pub fn harmonise(units: Vec<Unit>, passage: &CodePassage) -> Harmonised {
 
 /// The union of the units' longitude/latitude shapes, on a grid of their extent.
 fn dissolve(group: &[Unit]) -> MultiPolygon<f64> {
-    let extent = group
-        .iter()
-        .filter_map(|u| u.geometry.bounding_rect())
-        .reduce(|a, b| {
-            Rect::new(
-                (a.min().x.min(b.min().x), a.min().y.min(b.min().y)),
-                (a.max().x.max(b.max().x), a.max().y.max(b.max().y)),
-            )
-        });
+    let extent = extent(group.iter().map(|u| &u.geometry));
     match extent {
         Some(extent) => Grid::covering(extent).union(group.iter().map(|u| &u.geometry)),
         None => MultiPolygon::new(vec![]),
@@ -93,6 +86,7 @@ mod tests {
     use super::*;
     use crate::projection::Zone;
     use geo::Area;
+    use geo::Rect;
 
     fn unit(code: &str, population: f64, x0: f64) -> Unit {
         let code = InseeCode::parse(code).unwrap().0;

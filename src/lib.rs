@@ -27,6 +27,7 @@ pub mod code_passage;
 pub mod commune_names;
 pub mod cover;
 pub mod diff;
+pub mod envelope;
 pub mod error;
 pub mod funding;
 pub mod grid;

@@ -5,6 +5,7 @@
 
 use crate::analysis::{project_perimeters, snapped, Analysis};
 use crate::borders::Borders;
+use crate::envelope::rectangle;
 use crate::error::Result;
 use crate::funding::Tariff;
 use crate::inputs::{Inputs, Perimeters};
@@ -14,7 +15,7 @@ use crate::model::Tier;
 use crate::projection::{to_projected, Zone};
 use geo::{BoundingRect, Contains, InteriorPoint, MultiPolygon};
 use rayon::prelude::*;
-use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::primitives::GeomWithData;
 use rstar::RTree;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -388,13 +389,7 @@ fn multi_ght(inputs: &Inputs, analysis: &Analysis, ght: &[Ght]) -> Vec<MultiGht>
     let tree = RTree::bulk_load(
         ght.iter()
             .enumerate()
-            .filter_map(|(g, x)| {
-                let r = x.shape.bounding_rect()?;
-                Some(GeomWithData::new(
-                    Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
-                    g,
-                ))
-            })
+            .filter_map(|(g, x)| Some(GeomWithData::new(rectangle(x.shape.bounding_rect()?), g)))
             .collect(),
     );
     let of_unit: Vec<Option<usize>> = inputs

@@ -4,11 +4,12 @@
 //! on its zone's grid; gaps are the holes of that union that no commune fills, overlaps
 //! the land the communes cover twice.
 
+use crate::envelope::{extent, rectangle};
 use crate::error::Result;
 use crate::grid::Grid;
 use crate::model::{InseeCode, Unit};
 use crate::projection::{to_projected, Zone};
-use geo::{Area, BoundingRect, Intersects, MultiPolygon, Orient, Polygon, Rect};
+use geo::{Area, BoundingRect, Intersects, MultiPolygon, Orient, Polygon};
 use rayon::prelude::*;
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, RTreeObject};
@@ -48,19 +49,12 @@ pub fn tiling_flaws(units: &[Unit], min_m2: f64) -> Result<Vec<TilingFlaw>> {
     let grids: Vec<Option<Grid>> = Zone::ALL
         .iter()
         .map(|&zone| {
-            let boxes = projected
+            let of_zone = projected
                 .iter()
                 .zip(units)
                 .filter(|(_, u)| u.zone == zone)
-                .filter_map(|(s, _)| s.bounding_rect());
-            boxes
-                .reduce(|a, b| {
-                    Rect::new(
-                        (a.min().x.min(b.min().x), a.min().y.min(b.min().y)),
-                        (a.max().x.max(b.max().x), a.max().y.max(b.max().y)),
-                    )
-                })
-                .map(Grid::covering)
+                .map(|(s, _)| s);
+            extent(of_zone).map(Grid::covering)
         })
         .collect();
     let shapes: Vec<MultiPolygon<f64>> = projected
@@ -222,10 +216,6 @@ fn sorted(mut v: Vec<usize>) -> Vec<usize> {
     v.sort_unstable();
     v.dedup();
     v
-}
-
-fn rectangle(r: Rect<f64>) -> Rectangle<[f64; 2]> {
-    Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y])
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 //! which is within a few per cent of a conformal map at these extents), simplified to
 //! half a pixel (Ramer–Douglas–Peucker) and written as relative path data to 0.1 px.
 
+use crate::envelope::extent;
 use crate::io::layers::{Layers, MapFeature};
 use crate::io::style::{coverage_class, BORDER, COVERAGE_CLASSES, OVERLAP, WHITE_ZONE};
 use crate::io::xml::escape;
@@ -125,22 +126,6 @@ fn tenth(v: i64) -> String {
         (0, f) => format!("{sign}.{f}"),
         (w, f) => format!("{sign}{w}.{f}"),
     }
-}
-
-/// The lon/lat box of `features`, `None` when they have no coordinate.
-fn extent<'a>(shapes: impl Iterator<Item = &'a MultiPolygon<f64>>) -> Option<Rect<f64>> {
-    shapes.filter_map(|s| s.bounding_rect()).reduce(|a, b| {
-        Rect::new(
-            Coord {
-                x: a.min().x.min(b.min().x),
-                y: a.min().y.min(b.min().y),
-            },
-            Coord {
-                x: a.max().x.max(b.max().x),
-                y: a.max().y.max(b.max().y),
-            },
-        )
-    })
 }
 
 /// The centre of a shape's bounding box.
