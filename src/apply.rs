@@ -33,6 +33,7 @@ fn new_cpts(plan: &Plan) -> impl Iterator<Item = Cpts> + '_ {
         id: c.id.clone(),
         nom: format!("Nouvelle CPTS {}", c.id),
         statut: NEW_STATUS,
+        missions: None,
     })
 }
 

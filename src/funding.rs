@@ -2,7 +2,7 @@
 //! (`data/aci_tariff.csv`), since amounts change with each amendment.
 
 use crate::error::{Error, Result};
-use crate::model::Tier;
+use crate::model::{Cpts, Missions, Tier};
 use std::path::Path;
 
 /// The tariff shipped with the engine.
@@ -77,13 +77,71 @@ impl Tariff {
 
     /// Maximum annual funding of a CPTS of `tier`, euros.
     pub fn maximum(&self, tier: Tier) -> u32 {
+        self.sum(tier, |_| true)
+    }
+
+    /// Maximum annual funding of a CPTS of `tier` that signed `missions` (keys as in
+    /// [`TariffLine::mission_key`]): the operation lines, and the lines of each mission
+    /// signed, euros.
+    pub fn for_missions(&self, tier: Tier, missions: &Missions) -> u32 {
+        self.sum(tier, |key| key == OPERATION || missions.signed(key))
+    }
+
+    /// The missions a CPTS can sign, in the order of the table (operation left out).
+    pub fn missions(&self) -> Vec<&str> {
+        let mut keys: Vec<&str> = Vec::new();
+        for key in self.lines.iter().map(TariffLine::mission_key) {
+            if key != OPERATION && !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+        keys
+    }
+
+    fn sum(&self, tier: Tier, keep: impl Fn(&str) -> bool) -> u32 {
         let t = tier.number() as usize - 1;
         self.lines
             .iter()
-            .filter(|l| l.in_maximum)
+            .filter(|l| l.in_maximum && keep(l.mission_key()))
             .map(|l| l.amounts[t])
             .sum()
     }
+}
+
+/// The lines paid to every CPTS that signed the ACI, whatever its missions.
+pub const OPERATION: &str = "fonctionnement";
+
+impl TariffLine {
+    /// The mission a line pays for: its key up to the first `_` (`acces` for
+    /// `acces_fixe` and `acces_variable`).
+    pub fn mission_key(&self) -> &str {
+        self.line.split('_').next().unwrap_or("")
+    }
+}
+
+/// Refuses missions signed in `path` that `tariff` has no line for (a misspelt
+/// `mission_…` column), naming the CPTS and the missions the tariff knows.
+pub fn check_missions(tariff: &Tariff, cpts: &[Cpts], path: &Path) -> Result<()> {
+    let known = tariff.missions();
+    for c in cpts {
+        let columns = c.missions.iter().flat_map(|m| m.0.keys());
+        if let Some(unknown) = columns.into_iter().find(|m| !known.contains(&m.as_str())) {
+            return Err(Error::input(
+                path,
+                format!("CPTS {}", c.id),
+                format!("the column mission_{unknown} names a mission the ACI tariff does not pay"),
+                format!(
+                    "name the mission columns after the tariff: {}",
+                    known
+                        .iter()
+                        .map(|m| format!("mission_{m}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -96,6 +154,36 @@ mod tests {
         let t = Tariff::default_tariff();
         let maxima = [Tier::T1, Tier::T2, Tier::T3, Tier::T4].map(|tier| t.maximum(tier));
         assert_eq!(maxima, [287_500, 382_500, 487_500, 580_000]);
+    }
+
+    #[test]
+    fn missions_add_their_lines_to_the_operation_lines() {
+        // Seed 002, tier 2: operation 60 000; access 70 000 + 30 000; prevention
+        // 15 000 + 15 000.
+        let t = Tariff::default_tariff();
+        let signed = |keys: &[&str]| Missions(keys.iter().map(|k| (k.to_string(), true)).collect());
+        assert_eq!(t.for_missions(Tier::T2, &signed(&[])), 60_000);
+        assert_eq!(
+            t.for_missions(Tier::T2, &signed(&["acces", "prevention"])),
+            60_000 + 100_000 + 30_000
+        );
+        assert_eq!(
+            t.for_missions(Tier::T4, &signed(&t.missions())),
+            t.maximum(Tier::T4)
+        );
+        let declined = Missions([("acces".to_string(), false)].into());
+        assert_eq!(t.for_missions(Tier::T2, &declined), 60_000);
+        assert_eq!(
+            t.missions(),
+            [
+                "acces",
+                "parcours",
+                "prevention",
+                "crise",
+                "qualite",
+                "accompagnement"
+            ]
+        );
     }
 
     #[test]

@@ -178,6 +178,21 @@ pub struct Cpts {
     pub id: String,
     pub nom: String,
     pub statut: Status,
+    /// The ACI missions it signed, when the perimeter file has `mission_…` columns;
+    /// `None` when it does not say.
+    pub missions: Option<Missions>,
+}
+
+/// Each mission a perimeter file has a column for (`acces`, `parcours`…), and whether
+/// the CPTS signed it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Missions(pub std::collections::BTreeMap<String, bool>);
+
+impl Missions {
+    /// Did the CPTS sign `mission`?
+    pub fn signed(&self, mission: &str) -> bool {
+        self.0.get(mission).copied().unwrap_or(false)
+    }
 }
 
 /// The city of an arrondissement municipal: Paris (75101–75120), Lyon (69381–69389)

@@ -11,7 +11,7 @@ use crate::funding::Tariff;
 use crate::inputs::{Inputs, Perimeters};
 use crate::io::ght::Ght;
 use crate::membership::listing_cpts;
-use crate::model::Tier;
+use crate::model::{Cpts, Tier};
 use crate::projection::{to_projected, Zone};
 use geo::{BoundingRect, Contains, InteriorPoint, MultiPolygon};
 use rayon::prelude::*;
@@ -44,21 +44,26 @@ impl Default for PlanOptions {
     }
 }
 
-/// A population change and its tier and maximum funding, before and after.
+/// A population change of one CPTS and its tier and funding, before and after.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Change {
     pub population_before: f64,
     pub population_after: f64,
     pub tier_before: Tier,
     pub tier_after: Tier,
+    /// Maximum funding.
     pub funding_before: u32,
     pub funding_after: u32,
+    /// Funding of the missions it signed, when the perimeter file says which.
+    pub missions_before: Option<u32>,
+    pub missions_after: Option<u32>,
 }
 
 impl Change {
-    fn new(before: f64, after: f64, tariff: &Tariff) -> Change {
+    fn new(cpts: &Cpts, before: f64, after: f64, tariff: &Tariff) -> Change {
         let (tier_before, tier_after) =
             (Tier::from_population(before), Tier::from_population(after));
+        let missions = |tier| Some(tariff.for_missions(tier, cpts.missions.as_ref()?));
         Change {
             population_before: before,
             population_after: after,
@@ -66,6 +71,8 @@ impl Change {
             tier_after,
             funding_before: tariff.maximum(tier_before),
             funding_after: tariff.maximum(tier_after),
+            missions_before: missions(tier_before),
+            missions_after: missions(tier_after),
         }
     }
 }
@@ -163,6 +170,10 @@ pub struct Plan {
     /// (candidates included), euros.
     pub funding_before: u64,
     pub funding_after: u64,
+    /// Sum of the funding of the missions signed, now and if every proposal were
+    /// accepted, when the perimeter file says which (a candidate has signed none yet).
+    pub missions_before: Option<u64>,
+    pub missions_after: Option<u64>,
     /// The same by département, each CPTS counted in the département holding most of
     /// its inhabitants (a CPTS over no commune is in none), by code.
     pub by_departement: Vec<DepartementFunding>,
@@ -249,7 +260,12 @@ pub fn plan(
                 .map(|(k, length)| Extension {
                     cpts: k,
                     shared_border_m: length,
-                    change: Change::new(population[k], population[k] + w.population, tariff),
+                    change: Change::new(
+                        &inputs.cpts[k],
+                        population[k],
+                        population[k] + w.population,
+                        tariff,
+                    ),
                 })
                 .collect();
             found.sort_by(|a, b| {
@@ -266,6 +282,7 @@ pub fn plan(
                             cpts: k,
                             distance_m: distance,
                             change: Change::new(
+                                &inputs.cpts[k],
                                 population[k],
                                 population[k] + w.population,
                                 tariff,
@@ -337,6 +354,7 @@ pub fn plan(
                 keeper_population: kept,
                 leaver_population: left,
                 leaver_change: Change::new(
+                    &inputs.cpts[leaver],
                     population[leaver],
                     population[leaver] - overlap.population,
                     tariff,
@@ -358,6 +376,18 @@ pub fn plan(
             .map(|&p| u64::from(tariff.maximum(Tier::from_population(p))))
             .sum()
     };
+    let signed = inputs.cpts.iter().any(|c| c.missions.is_some());
+    let missions = |pops: &[f64]| -> Option<u64> {
+        signed.then(|| {
+            pops.iter()
+                .zip(&inputs.cpts)
+                .filter_map(|(&p, c)| {
+                    let tier = Tier::from_population(p);
+                    Some(u64::from(tariff.for_missions(tier, c.missions.as_ref()?)))
+                })
+                .sum()
+        })
+    };
     let funding_after = funding(&after)
         + candidates
             .iter()
@@ -373,6 +403,8 @@ pub fn plan(
             .collect(),
         funding_before: funding(population),
         funding_after,
+        missions_before: missions(population),
+        missions_after: missions(&after),
         population_after: after,
         zones,
         candidates,

@@ -78,6 +78,9 @@ pub struct CptsRow {
     pub population: f64,
     pub tier: u8,
     pub funding_max_eur: u32,
+    /// Maximum funding of the missions it signed, when the perimeter file says which.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub funding_missions_eur: Option<u32>,
     /// Whether the CPTS reaches beyond the supplied communes: population, tier and
     /// funding then count only the part over them.
     #[serde(default)]
@@ -280,6 +283,10 @@ impl Summary {
                         population,
                         tier: tier.number(),
                         funding_max_eur: tariff.maximum(tier),
+                        funding_missions_eur: c
+                            .missions
+                            .as_ref()
+                            .map(|m| tariff.for_missions(tier, m)),
                         partial,
                         departements,
                     }

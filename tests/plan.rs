@@ -567,3 +567,201 @@ fn a_ght_layer_without_codes_is_refused_with_the_column_to_give() {
     );
     assert!(!out.exists());
 }
+
+/// Row 0: A W / row 1: B B. A (35 000, taille 1) signed access and prevention; B
+/// (10 000) signed nothing; W (10 000) is white. W shares a meridian side with A
+/// (1 112 m) and a parallel side with B (744 m), so A takes it and reaches taille 2.
+fn missions_grid(missions_header: &str, a: &str, b: &str) -> (Vec<Value>, String) {
+    let communes = vec![
+        commune("22001", 0, 0, 35_000),
+        commune("22002", 1, 0, 10_000),
+        commune("22003", 0, 1, 5_000),
+        commune("22004", 1, 1, 5_000),
+    ];
+    let listing = format!(
+        "cpts_id;cpts_nom;statut;code_insee;{missions_header}\n\
+         A;CPTS A;signataire_aci;22001;{a}\n\
+         B;CPTS B;signataire_aci;22003;{b}\n\
+         B;CPTS B;signataire_aci;22004;{b}\n"
+    );
+    (communes, listing)
+}
+
+#[test]
+fn the_funding_of_signed_missions_follows_the_tier() {
+    let (communes, listing) = missions_grid(
+        "mission_acces;Mission Prévention;mission_parcours",
+        "oui;x;non",
+        "non;;0",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let applied = dir.path().join("applied.csv");
+    let (_, p) = plan_with(
+        dir.path(),
+        communes,
+        &listing,
+        &["--apply", applied.to_str().unwrap()],
+    );
+    let zone = &p["white_zones"][0];
+    let a = &zone["extensions"][0];
+    assert_eq!(a["cpts"], "A");
+    assert_eq!(
+        (a["tier_before"].clone(), a["tier_after"].clone()),
+        (json!(1), json!(2))
+    );
+    // Seed 002: taille 1: operation 50 000, access 55 000 + 25 000, prevention
+    // 10 000 + 10 000; taille 2: 60 000, 70 000 + 30 000, 15 000 + 15 000.
+    assert_eq!(a["funding_missions_before_eur"], 150_000);
+    assert_eq!(a["funding_missions_after_eur"], 190_000);
+    // B signed no mission: operation only, 50 000 at taille 1.
+    let funding = &p["funding"];
+    assert_eq!(funding["missions_before_eur"], 150_000 + 50_000);
+    assert_eq!(funding["missions_after_eur"], 190_000 + 50_000);
+    let csv = std::fs::read_to_string(dir.path().join("plan/plan.csv")).unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(';').collect();
+    let row: Vec<&str> = csv.lines().nth(1).unwrap().split(';').collect();
+    let cell = |name: &str| row[header.iter().position(|h| *h == name).unwrap()];
+    assert_eq!(cell("cpts"), "A");
+    assert_eq!(cell("funding_missions_before_eur"), "150000");
+    assert_eq!(cell("funding_missions_after_eur"), "190000");
+    // The analysis tables say what the signed missions bring today.
+    let table = std::fs::read_to_string(dir.path().join("plan/cpts.csv")).unwrap();
+    assert!(
+        table.starts_with("id;nom;statut;population;tier;funding_max_eur;funding_missions_eur;partial;departements\n"),
+        "{table}"
+    );
+    assert!(
+        table.contains("A;CPTS A;signataire_aci;35000.00;1;287500;150000;"),
+        "{table}"
+    );
+    assert!(
+        table.contains("B;CPTS B;signataire_aci;10000.00;1;287500;50000;"),
+        "{table}"
+    );
+    // The accepted perimeters keep the missions, W now with A.
+    let applied = std::fs::read_to_string(&applied).unwrap();
+    assert!(
+        applied.starts_with(
+            "cpts_id;cpts_nom;statut;code_insee;mission_acces;mission_parcours;mission_prevention\n"
+        ),
+        "{applied}"
+    );
+    assert!(
+        applied.contains("A;CPTS A;signataire_aci;22002;oui;non;oui\n"),
+        "{applied}"
+    );
+    assert!(
+        applied.contains("B;CPTS B;signataire_aci;22004;non;non;non\n"),
+        "{applied}"
+    );
+}
+
+#[test]
+fn without_mission_columns_no_mission_funding_is_made_up() {
+    let (communes, listing) = missions_grid("note", "", "");
+    let dir = tempfile::tempdir().unwrap();
+    let p = plan(dir.path(), communes, &listing);
+    let a = &p["white_zones"][0]["extensions"][0];
+    assert_eq!(a["funding_missions_before_eur"], Value::Null);
+    assert_eq!(p["funding"]["missions_after_eur"], Value::Null);
+}
+
+#[test]
+fn a_misspelt_mission_or_an_unclear_cell_is_refused() {
+    for (header, a, expected, fix) in [
+        (
+            "mission_acess",
+            "oui",
+            "CPTS A: the column mission_acess names a mission the ACI tariff does not pay",
+            "mission_acces, mission_parcours, mission_prevention, mission_crise, mission_qualite, mission_accompagnement",
+        ),
+        (
+            "mission_acces",
+            "peut-être",
+            "line 2: the column mission_acces reads \"peut-être\", neither yes nor no",
+            "write oui or non",
+        ),
+    ] {
+        let (communes, listing) = missions_grid(header, a, "non");
+        let dir = tempfile::tempdir().unwrap();
+        let layer = dir.path().join("communes.geojson");
+        std::fs::write(
+            &layer,
+            json!({"type": "FeatureCollection", "features": communes}).to_string(),
+        )
+        .unwrap();
+        let table = dir.path().join("listing.csv");
+        std::fs::write(&table, listing).unwrap();
+        let out = dir.path().join("plan");
+        let run = cpts(&[
+            "plan",
+            "--communes",
+            layer.to_str().unwrap(),
+            "--perimeters",
+            table.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(run.stderr.contains("listing.csv"), "{}", run.stderr);
+        assert!(run.stderr.contains(expected), "{}", run.stderr);
+        assert!(run.stderr.contains(fix), "{}", run.stderr);
+        assert!(!out.exists());
+    }
+}
+
+#[test]
+fn the_reports_carry_the_plan_in_the_language_asked() {
+    let (communes, listing) = missions_grid("mission_acces", "oui", "non");
+    for (lang, words) in [
+        (
+            "fr",
+            [
+                "1 zones blanches : 0 à couvrir",
+                "extension",
+                "habitants après",
+            ],
+        ),
+        (
+            "en",
+            [
+                "1 white zones: 0 to cover",
+                "extension",
+                "inhabitants after",
+            ],
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        plan_with(dir.path(), communes.clone(), &listing, &["--lang", lang]);
+        let out = dir.path().join("plan");
+        let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+        let section = &html[html.find("<section id=\"plan\">").expect("a plan section")..];
+        let section = &section[..section.find("</section>").unwrap()];
+        for word in words {
+            assert!(section.contains(word), "{lang}: {word} not in {section}");
+        }
+        // A takes W: 35 000 + 10 000 inhabitants, taille 1 → 2.
+        assert!(
+            section.contains("<td>CPTS A</td><td class=\"n\">45"),
+            "{section}"
+        );
+        assert!(section.contains("<td>1 → 2</td>"), "{section}");
+        // report.md, which stays short, gives the counts and points to the details.
+        let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+        assert!(
+            md.contains("## Plan 100 % CPTS\n\n1 zones blanches : 0 à couvrir"),
+            "{md}"
+        );
+        assert!(md.contains("Détail : `plan.md`"), "{md}");
+        // The analysis outputs are all there beside the plan.
+        for file in [
+            "summary.json",
+            "cpts.csv",
+            "white_zones.geojson",
+            "plan.md",
+            "proposals.geojson",
+        ] {
+            assert!(out.join(file).exists(), "{file}");
+        }
+    }
+}

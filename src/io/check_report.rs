@@ -4,7 +4,7 @@
 use crate::check::Check;
 use crate::error::Result;
 use crate::io::atomic::write_file;
-use crate::io::diff_report::cell;
+use crate::io::section::cell;
 use crate::io::xml::escape;
 use crate::summary::Summary;
 use std::collections::BTreeMap;

@@ -3,7 +3,7 @@
 
 use super::table::{Row, Table};
 use crate::error::{Error, Result};
-use crate::model::{Cpts, Status};
+use crate::model::{Cpts, Missions, Status};
 use crate::provenance::{listing, AssumptionKind, Provenance};
 use crate::vocabulary::{fold, reads_as_white_zone, StatusVocabulary};
 use std::collections::{BTreeMap, BTreeSet};
@@ -219,6 +219,7 @@ pub fn read_cpts(
             "name the column with --cpts-name-field (and --cpts-id-field if there is an id)",
         ));
     }
+    let missions = mission_columns(table);
     let exclusions = exclusion_columns(path, table, &options.exclude)?;
     let mut dropped = vec![0usize; exclusions.len()];
     let mut unknown: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -255,7 +256,13 @@ pub fn read_cpts(
                 .push(row.place.clone());
             options.default_status
         };
-        cpts.push(Some(Cpts { id, nom, statut }));
+        let missions = signed_missions(path, table, row, &missions)?;
+        cpts.push(Some(Cpts {
+            id,
+            nom,
+            statut,
+            missions,
+        }));
     }
     if !unknown.is_empty() {
         return Err(unknown_labels(path, &unknown, &labels));
@@ -309,6 +316,56 @@ pub fn read_cpts(
         );
     }
     Ok(cpts)
+}
+
+/// The `mission_…` columns (compared folded: `Mission Accès` too), with the mission
+/// each names (`acces`).
+fn mission_columns(table: &Table) -> Vec<(usize, String)> {
+    table
+        .columns
+        .iter()
+        .enumerate()
+        .filter_map(|(c, name)| {
+            let folded = fold(name);
+            let key = folded.strip_prefix("mission ")?.trim().replace(' ', "_");
+            (!key.is_empty()).then_some((c, key))
+        })
+        .collect()
+}
+
+/// The missions a row says its CPTS signed: `None` when the file has no mission
+/// column. A cell reads yes (`oui`, `yes`, `x`, `1`, `true`, `signée`) or no (`non`,
+/// `no`, `0`, `false`, blank).
+fn signed_missions(
+    path: &Path,
+    table: &Table,
+    row: &Row,
+    columns: &[(usize, String)],
+) -> Result<Option<Missions>> {
+    if columns.is_empty() {
+        return Ok(None);
+    }
+    let mut signed = Missions::default();
+    for (c, key) in columns {
+        let yes = match fold(row.cell(*c)).as_str() {
+            "oui" | "o" | "yes" | "y" | "x" | "1" | "true" | "vrai" | "signe" | "signee" => true,
+            "non" | "n" | "no" | "0" | "false" | "faux" | "" => false,
+            _ => {
+                return Err(Error::input(
+                    path,
+                    &row.place,
+                    format!(
+                        "the column {} reads {:?}, neither yes nor no",
+                        table.columns[*c],
+                        row.cell(*c)
+                    ),
+                    "write oui or non (yes/no, 1/0, x or blank) in the mission columns",
+                ))
+            }
+        };
+        signed.0.insert(key.clone(), yes);
+    }
+    Ok(Some(signed))
 }
 
 /// The columns of the exclusions, with their folded values.

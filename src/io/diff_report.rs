@@ -6,6 +6,7 @@ use crate::error::Result;
 use crate::inputs::Inputs;
 use crate::io::atomic::replace_dir;
 use crate::io::geojson_out::{feature, write_layer};
+use crate::io::section::cell;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -89,11 +90,6 @@ pub fn write_diff(dir: &Path, diff: &Diff, inputs: &Inputs) -> Result<()> {
         write_layer(&staging.join("diff.geojson"), &features)?;
         std::fs::write(staging.join("diff.md"), markdown(diff))
     })
-}
-
-/// Text for a Markdown table cell: `|` escaped, line breaks removed.
-pub(crate) fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace(['\n', '\r'], " ")
 }
 
 /// A table with its header row even when it has no other row (an empty file would

@@ -19,6 +19,7 @@ pub mod plan_out;
 pub mod qgis_project;
 pub mod report_html;
 pub mod report_md;
+pub mod section;
 mod shapefile_in;
 pub mod style;
 pub mod svg_map;

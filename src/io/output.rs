@@ -11,6 +11,7 @@ use crate::io::geojson_out::write_features;
 use crate::io::gpkg_out::{write_gpkg, GPKG_FILE};
 use crate::io::layers::Layers;
 use crate::io::numbers::Lang;
+use crate::io::plan_out::{PlanFiles, PLAN_FILES};
 use crate::io::qgis_project::{project, PROJECT_FILE};
 use crate::io::report_html::{html_report, Focus};
 use crate::io::report_md::markdown_report;
@@ -18,6 +19,7 @@ use crate::io::style::style;
 use crate::summary::Summary;
 use std::fs;
 use std::path::Path;
+use std::sync::Arc;
 
 /// How the map layers are written.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -37,6 +39,8 @@ pub struct OutputOptions {
     pub lang: Lang,
     /// Départements or regions `report.html` maps commune by commune.
     pub focus: Vec<Focus>,
+    /// The plan (`cpts plan`): its files, and its sections of the reports.
+    pub plan: Option<Arc<PlanFiles>>,
 }
 
 /// The title of the QGIS project.
@@ -91,6 +95,7 @@ pub fn write_outputs(
         &GEOJSON_FILES[..],
         &[GPKG_FILE],
         &CHECK_FILES[..],
+        &PLAN_FILES[..],
     ]
     .concat();
     replace_dir(dir, &replaceable, |staging| {
@@ -107,14 +112,26 @@ fn write_all(
     let mut text = serde_json::to_string_pretty(summary).map_err(std::io::Error::other)?;
     text.push('\n');
     fs::write(dir.join("summary.json"), text)?;
-    fs::write(dir.join("report.md"), markdown_report(summary))?;
+    let plan = options.plan.as_deref();
+    let mut report = markdown_report(summary);
+    if let Some(plan) = plan {
+        report.push('\n');
+        report.push_str(&plan.digest);
+    }
+    fs::write(dir.join("report.md"), report)?;
     // The report's maps are drawn while the layers are written.
     let (html, layers_written) = rayon::join(
-        || html_report(summary, layers, options.lang, &options.focus),
+        || {
+            let section = plan.map(|p| &p.section);
+            html_report(summary, layers, options.lang, &options.focus, section)
+        },
         || write_layers(dir, layers, options.format),
     );
     layers_written?;
     fs::write(dir.join("report.html"), html)?;
+    if let Some(plan) = plan {
+        plan.write(dir)?;
+    }
     crate::io::tables::write_tables(dir, summary)
 }
 

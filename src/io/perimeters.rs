@@ -211,10 +211,10 @@ fn read_membership(
                 path,
                 &row.place,
                 format!(
-                    "CPTS {:?} has another name or status than on its first row",
+                    "CPTS {:?} has another name, status or missions than on its first row",
                     this.id
                 ),
-                "give each CPTS the same name and status on every row",
+                "give each CPTS the same name, status and missions on every row",
             ));
         }
         rows.push(MemberRow {

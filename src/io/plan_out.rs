@@ -6,18 +6,18 @@ use crate::analysis::Analysis;
 use crate::apply::Applied;
 use crate::error::{Error, Result};
 use crate::inputs::Inputs;
-use crate::io::atomic::replace_dir;
-use crate::io::diff_report::cell;
 use crate::io::geojson_out::{collection, feature, write_layer};
 use crate::io::ght::Ght;
 use crate::io::numbers::Lang;
-use crate::plan::{Change, Plan};
+use crate::io::section::{Block, Section, Table};
+use crate::model::Cpts;
+use crate::plan::{Change, Plan, ZonePlan};
 use crate::projection::to_wgs84;
 use crate::territories::{departement_name, labelled};
 use geo::MultiPolygon;
 use rayon::prelude::*;
 use serde_json::{json, Map, Value};
-use std::fmt::Write as _;
+use std::collections::BTreeSet;
 use std::path::Path;
 
 /// The files `plan` writes.
@@ -27,7 +27,7 @@ pub const PLAN_FILES: [&str; 4] = ["plan.json", "plan.csv", "proposals.geojson",
 pub const PLAN_SCHEMA_VERSION: u32 = 1;
 
 /// Columns of `plan.csv`.
-const COLUMNS: [&str; 13] = [
+const COLUMNS: [&str; 15] = [
     "kind",
     "white_zone",
     "rank",
@@ -41,29 +41,60 @@ const COLUMNS: [&str; 13] = [
     "funding_before_eur",
     "funding_after_eur",
     "funding_change_eur",
+    "funding_missions_before_eur",
+    "funding_missions_after_eur",
 ];
 
-/// Writes every output of `plan` into `dir` (see [`replace_dir`]).
-pub fn write_plan(
-    dir: &Path,
-    plan: &Plan,
-    inputs: &Inputs,
-    analysis: &Analysis,
-    ght: &[Ght],
-) -> Result<()> {
-    let proposals = proposal_features(plan, inputs, analysis)?;
-    replace_dir(dir, &PLAN_FILES, |staging| {
-        let mut text = serde_json::to_string_pretty(&plan_json(plan, inputs, analysis, ght))
-            .map_err(std::io::Error::other)?;
-        text.push('\n');
-        std::fs::write(staging.join("plan.json"), text)?;
-        write_csv(&staging.join("plan.csv"), plan, inputs, analysis)?;
-        std::fs::write(
-            staging.join("plan.md"),
-            plan_markdown(plan, inputs, analysis),
-        )?;
-        write_layer(&staging.join("proposals.geojson"), &proposals)
-    })
+/// The outputs of a plan, made before anything is written: its files, and its
+/// sections of `report.md` and `report.html`.
+#[derive(Debug)]
+pub struct PlanFiles {
+    json: String,
+    csv: Vec<u8>,
+    markdown: String,
+    proposals: Vec<Vec<u8>>,
+    /// The section of `report.html`, in its language.
+    pub section: Section,
+    /// The short section of `report.md`.
+    pub digest: String,
+}
+
+impl PlanFiles {
+    /// The outputs of `plan`, to go in `out`; `lang` is the language of the
+    /// `report.html` section.
+    pub fn new(
+        out: &Path,
+        plan: &Plan,
+        inputs: &Inputs,
+        analysis: &Analysis,
+        ght: &[Ght],
+        lang: Lang,
+    ) -> Result<PlanFiles> {
+        let failed = |file: &str, message: String| Error::Output {
+            path: out.join(file),
+            message,
+            fix: "check the machine has memory to spare".into(),
+        };
+        let mut json = serde_json::to_string_pretty(&plan_json(plan, inputs, analysis, ght))
+            .map_err(|e| failed("plan.json", e.to_string()))?;
+        json.push('\n');
+        Ok(PlanFiles {
+            json,
+            csv: plan_csv(plan, inputs, analysis).map_err(|e| failed("plan.csv", e.to_string()))?,
+            markdown: plan_section(plan, inputs, analysis, Lang::Fr).markdown(),
+            proposals: proposal_features(plan, inputs, analysis)?,
+            section: plan_section(plan, inputs, analysis, lang),
+            digest: plan_digest(plan),
+        })
+    }
+
+    /// Writes [`PLAN_FILES`] into `dir`.
+    pub fn write(&self, dir: &Path) -> std::io::Result<()> {
+        std::fs::write(dir.join("plan.json"), &self.json)?;
+        std::fs::write(dir.join("plan.csv"), &self.csv)?;
+        std::fs::write(dir.join("plan.md"), &self.markdown)?;
+        write_layer(&dir.join("proposals.geojson"), &self.proposals)
+    }
 }
 
 /// `ZB-0001` for the first white zone.
@@ -80,6 +111,8 @@ fn change_json(c: &Change) -> Value {
         "funding_before_eur": c.funding_before,
         "funding_after_eur": c.funding_after,
         "funding_change_eur": i64::from(c.funding_after) - i64::from(c.funding_before),
+        "funding_missions_before_eur": c.missions_before,
+        "funding_missions_after_eur": c.missions_after,
     })
 }
 
@@ -190,6 +223,8 @@ fn plan_json(plan: &Plan, inputs: &Inputs, analysis: &Analysis, ght: &[Ght]) -> 
             "before_eur": plan.funding_before,
             "after_eur": plan.funding_after,
             "change_eur": plan.funding_after as i64 - plan.funding_before as i64,
+            "missions_before_eur": plan.missions_before,
+            "missions_after_eur": plan.missions_after,
             "by_departement": plan.by_departement.iter().map(|d| json!({
                 "departement": d.departement,
                 "before_eur": d.before,
@@ -201,15 +236,13 @@ fn plan_json(plan: &Plan, inputs: &Inputs, analysis: &Analysis, ght: &[Ght]) -> 
 }
 
 /// One row per extension option, candidate and overlap ruling.
-fn write_csv(
-    path: &Path,
-    plan: &Plan,
-    inputs: &Inputs,
-    analysis: &Analysis,
-) -> std::io::Result<()> {
-    let mut out = csv::WriterBuilder::new().delimiter(b';').from_path(path)?;
+fn plan_csv(plan: &Plan, inputs: &Inputs, analysis: &Analysis) -> std::io::Result<Vec<u8>> {
+    let mut out = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer(Vec::new());
     out.write_record(COLUMNS)?;
-    let change = |c: &Change| -> [String; 7] {
+    let amount = |a: Option<u32>| a.map_or(String::new(), |a| a.to_string());
+    let change = |c: &Change| -> [String; 9] {
         [
             c.population_before.to_string(),
             c.population_after.to_string(),
@@ -218,6 +251,8 @@ fn write_csv(
             c.funding_before.to_string(),
             c.funding_after.to_string(),
             (i64::from(c.funding_after) - i64::from(c.funding_before)).to_string(),
+            amount(c.missions_before),
+            amount(c.missions_after),
         ]
     };
     for z in &plan.zones {
@@ -274,6 +309,8 @@ fn write_csv(
             "0".into(),
             c.funding_max.to_string(),
             c.funding_max.to_string(),
+            String::new(),
+            String::new(),
         ])?;
     }
     for r in &plan.rulings {
@@ -288,7 +325,7 @@ fn write_csv(
         ];
         out.write_record(head.iter().chain(&change(&r.leaver_change)))?;
     }
-    out.flush()
+    out.into_inner().map_err(|e| e.into_error())
 }
 
 /// The territories proposed: each white zone with its first extension, and each
@@ -337,15 +374,36 @@ fn proposal_features(plan: &Plan, inputs: &Inputs, analysis: &Analysis) -> Resul
 }
 
 /// The perimeters after the plan, in the form of the input: a GeoJSON perimeter layer
-/// (`id`, `nom`, `statut`) or a membership table (`cpts_id;cpts_nom;statut;code_insee`).
+/// (`id`, `nom`, `statut`) or a membership table (`cpts_id;cpts_nom;statut;code_insee`),
+/// with a `mission_…` column (oui/non) for each mission the input listed.
 pub fn applied_bytes(applied: &Applied, inputs: &Inputs) -> std::io::Result<Vec<u8>> {
+    let missions: BTreeSet<&String> = inputs
+        .cpts
+        .iter()
+        .flat_map(|c| c.missions.iter().flat_map(|m| m.0.keys()))
+        .collect();
+    let signed = |c: &Cpts| -> Vec<(String, &'static str)> {
+        missions
+            .iter()
+            .map(|&m| {
+                let yes = c.missions.as_ref().is_some_and(|s| s.signed(m));
+                (format!("mission_{m}"), if yes { "oui" } else { "non" })
+            })
+            .collect()
+    };
     match applied {
         Applied::Polygons(cpts) => {
             let features: Vec<Vec<u8>> = cpts
                 .par_iter()
                 .map(|(c, shape)| {
-                    let properties = json!({"id": c.id, "nom": c.nom, "statut": c.statut.as_str()});
-                    feature(properties.as_object().unwrap_or(&Map::new()), shape)
+                    let mut properties = Map::new();
+                    properties.insert("id".into(), json!(c.id));
+                    properties.insert("nom".into(), json!(c.nom));
+                    properties.insert("statut".into(), json!(c.statut.as_str()));
+                    for (column, value) in signed(c) {
+                        properties.insert(column, json!(value));
+                    }
+                    feature(&properties, shape)
                 })
                 .collect();
             Ok(collection(&features))
@@ -354,15 +412,22 @@ pub fn applied_bytes(applied: &Applied, inputs: &Inputs) -> std::io::Result<Vec<
             let mut out = csv::WriterBuilder::new()
                 .delimiter(b';')
                 .from_writer(Vec::new());
-            out.write_record(["cpts_id", "cpts_nom", "statut", "code_insee"])?;
+            let mut header: Vec<String> = ["cpts_id", "cpts_nom", "statut", "code_insee"]
+                .map(String::from)
+                .to_vec();
+            header.extend(missions.iter().map(|m| format!("mission_{m}")));
+            out.write_record(&header)?;
             for (c, units) in cpts {
                 for &u in units {
-                    out.write_record([
+                    let mut record: Vec<&str> = vec![
                         &c.id,
                         &c.nom,
                         c.statut.as_str(),
                         inputs.units[u].code.as_str(),
-                    ])?;
+                    ];
+                    let marks = signed(c);
+                    record.extend(marks.iter().map(|(_, v)| *v));
+                    out.write_record(&record)?;
                 }
             }
             out.into_inner().map_err(|e| e.into_error())
@@ -370,134 +435,296 @@ pub fn applied_bytes(applied: &Applied, inputs: &Inputs) -> std::io::Result<Vec<
     }
 }
 
-/// White zones and départements listed in `plan.md`, most people or money first.
+/// White zones and départements listed in the plan section, most people or money first.
 const SHOWN: usize = 15;
 
-/// `plan.md`: the plan as a section of a report, in French.
-pub fn plan_markdown(plan: &Plan, inputs: &Inputs, analysis: &Analysis) -> String {
-    let fr = Lang::Fr;
+/// The words of the plan section.
+struct Words {
+    title: &'static str,
+    zones: &'static str,
+    inhabitants: &'static str,
+    proposal: &'static str,
+    after: &'static str,
+    tier: &'static str,
+    funding: &'static str,
+    new_cpts: &'static str,
+    communes: &'static str,
+    extension: &'static str,
+    nearest: &'static str,
+    more: &'static str,
+    overlaps: &'static str,
+    overlap_rule: &'static str,
+    keeper: &'static str,
+    leaver: &'static str,
+    given_up: &'static str,
+    leaver_tier: &'static str,
+    funding_title: &'static str,
+    small: &'static str,
+    now: &'static str,
+    accepted: &'static str,
+    change: &'static str,
+    missions: &'static str,
+    nation: &'static str,
+}
+
+const FR: Words = Words {
+    title: "Plan 100 % CPTS",
+    zones: "zone",
+    inhabitants: "habitants",
+    proposal: "proposition",
+    after: "habitants après",
+    tier: "taille",
+    funding: "financement max.",
+    new_cpts: "nouvelle CPTS",
+    communes: "communes",
+    extension: "extension",
+    nearest: "CPTS la plus proche",
+    more: "autres zones (plan.csv)",
+    overlaps: "Chevauchements",
+    overlap_rule: "Le territoire disputé reste à la CPTS qui compte le plus d'habitants dans les communes touchées.",
+    keeper: "CPTS qui garde",
+    leaver: "CPTS qui cède",
+    given_up: "habitants cédés",
+    leaver_tier: "taille de celle qui cède",
+    funding_title: "Financement ACI maximal",
+    small: "CPTS sous {} habitants (critère régional).",
+    now: "aujourd'hui",
+    accepted: "plan accepté",
+    change: "écart",
+    missions: "missions signées",
+    nation: "France",
+};
+
+const EN: Words = Words {
+    title: "Plan 100 % CPTS",
+    zones: "zone",
+    inhabitants: "inhabitants",
+    proposal: "proposal",
+    after: "inhabitants after",
+    tier: "taille",
+    funding: "maximum funding",
+    new_cpts: "new CPTS",
+    communes: "communes",
+    extension: "extension",
+    nearest: "nearest CPTS",
+    more: "other zones (plan.csv)",
+    overlaps: "Overlaps",
+    overlap_rule: "The contested territory stays with the CPTS holding more inhabitants in the communes it touches.",
+    keeper: "CPTS keeping it",
+    leaver: "CPTS giving it up",
+    given_up: "inhabitants given up",
+    leaver_tier: "taille of the one giving up",
+    funding_title: "Maximum ACI funding",
+    small: "CPTS under {} inhabitants (regional criterion).",
+    now: "now",
+    accepted: "plan accepted",
+    change: "change",
+    missions: "signed missions",
+    nation: "France",
+};
+
+/// The counts of the plan in one sentence.
+fn counts(plan: &Plan, lang: Lang) -> String {
+    let count = |proposal: fn(&ZonePlan) -> bool| plan.zones.iter().filter(|z| proposal(z)).count();
+    let new = count(|z| !z.candidates.is_empty());
+    let extended = count(|z| z.candidates.is_empty() && !z.extensions.is_empty());
+    let nearest =
+        count(|z| z.candidates.is_empty() && z.extensions.is_empty() && z.nearest.is_some());
+    let alone =
+        count(|z| z.candidates.is_empty() && z.extensions.is_empty() && z.nearest.is_none());
+    let (zones, candidates, minimum) = (
+        plan.zones.len(),
+        plan.candidates.len(),
+        lang.people(plan.options.new_cpts_min),
+    );
+    match lang {
+        Lang::Fr => format!(
+            "{zones} zones blanches : {new} à couvrir par {candidates} nouvelles CPTS (zones de {minimum} habitants ou plus), \
+             {extended} par l'extension d'une CPTS voisine, {nearest} par la CPTS la plus proche (aucune CPTS limitrophe), {alone} sans CPTS dans leur zone."
+        ),
+        Lang::En => format!(
+            "{zones} white zones: {new} to cover with {candidates} new CPTS (zones of {minimum} inhabitants or more), \
+             {extended} by extending a neighbouring CPTS, {nearest} by the nearest CPTS (none adjacent), {alone} with no CPTS in their zone."
+        ),
+    }
+}
+
+/// The plan as a report section: the zones and what is proposed for each (first
+/// [`SHOWN`]), the overlaps ruled, the funding now and with the plan accepted.
+pub fn plan_section(plan: &Plan, inputs: &Inputs, analysis: &Analysis, lang: Lang) -> Section {
+    let w = match lang {
+        Lang::Fr => &FR,
+        Lang::En => &EN,
+    };
     let cpts = &inputs.cpts;
     let white = &analysis.white.zones;
-    let mut md = String::from("## Plan 100 % CPTS\n\n");
-    let count = |proposal: fn(&crate::plan::ZonePlan) -> bool| {
-        plan.zones.iter().filter(|z| proposal(z)).count()
-    };
-    let _ = writeln!(
-        md,
-        "{} zones blanches : {} à couvrir par {} nouvelles CPTS (zones de {} habitants ou plus), \
-         {} par l'extension d'une CPTS voisine, {} par la CPTS la plus proche (aucune CPTS limitrophe), {} sans CPTS dans leur zone.\n",
-        plan.zones.len(),
-        count(|z| !z.candidates.is_empty()),
-        plan.candidates.len(),
-        fr.people(plan.options.new_cpts_min),
-        count(|z| z.candidates.is_empty() && !z.extensions.is_empty()),
-        count(|z| z.candidates.is_empty() && z.extensions.is_empty() && z.nearest.is_some()),
-        count(|z| z.candidates.is_empty() && z.extensions.is_empty() && z.nearest.is_none()),
-    );
-    md.push_str("| zone | habitants | proposition | CPTS | habitants après | taille | financement max. |\n|---|---|---|---|---|---|---|\n");
+    let mut blocks = vec![Block::Text(counts(plan, lang))];
+    let mut rows = Vec::new();
     for z in plan.zones.iter().take(SHOWN) {
-        let w = &white[z.zone];
+        let w_zone = &white[z.zone];
         let row = |what: &str, who: String, people: f64, tiers: String, money: String| {
-            format!(
-                "| {} | {} | {what} | {who} | {} | {tiers} | {money} |\n",
+            vec![
                 zone_id(z.zone),
-                fr.people(w.population),
-                fr.people(people)
-            )
-        };
-        let changed = |c: &Change| {
-            (
-                format!("{} → {}", c.tier_before.number(), c.tier_after.number()),
-                format!(
-                    "{} → {}",
-                    fr.euros(c.funding_before),
-                    fr.euros(c.funding_after)
-                ),
-            )
+                lang.people(w_zone.population),
+                what.to_string(),
+                who,
+                lang.people(people),
+                tiers,
+                money,
+            ]
         };
         for &k in &z.candidates {
             let c = &plan.candidates[k];
-            md.push_str(&row(
-                "nouvelle CPTS",
-                format!("{} ({} communes)", c.id, c.communes.len()),
+            rows.push(row(
+                w.new_cpts,
+                format!("{} ({} {})", c.id, c.communes.len(), w.communes),
                 c.population,
                 c.tier.number().to_string(),
-                fr.euros(c.funding_max),
+                lang.euros(c.funding_max),
             ));
         }
-        let taker = match (z.extensions.first(), &z.nearest) {
-            _ if !z.candidates.is_empty() => None,
-            (Some(e), _) => Some(("extension", e.cpts, &e.change)),
-            (None, Some(n)) => Some(("CPTS la plus proche", n.cpts, &n.change)),
-            (None, None) => None,
-        };
-        if let Some((what, k, change)) = taker {
-            let (tiers, money) = changed(change);
-            md.push_str(&row(
+        if let Some(k) = z.taker() {
+            let (what, change) = match z.extensions.first() {
+                Some(e) => (w.extension, &e.change),
+                None => match &z.nearest {
+                    Some(n) => (w.nearest, &n.change),
+                    None => continue,
+                },
+            };
+            rows.push(row(
                 what,
-                cell(&cpts[k].nom),
+                cpts[k].nom.clone(),
                 change.population_after,
-                tiers,
-                money,
+                format!(
+                    "{} → {}",
+                    change.tier_before.number(),
+                    change.tier_after.number()
+                ),
+                format!(
+                    "{} → {}",
+                    lang.euros(change.funding_before),
+                    lang.euros(change.funding_after)
+                ),
             ));
         }
     }
+    blocks.push(Block::Table(Table {
+        header: [
+            w.zones,
+            w.inhabitants,
+            w.proposal,
+            "CPTS",
+            w.after,
+            w.tier,
+            w.funding,
+        ]
+        .map(String::from)
+        .to_vec(),
+        numeric: vec![false, true, false, false, true, false, true],
+        rows,
+    }));
     if plan.zones.len() > SHOWN {
-        let _ = writeln!(
-            md,
-            "\n… et {} autres zones (plan.csv).",
-            plan.zones.len() - SHOWN
-        );
+        blocks.push(Block::Text(format!(
+            "… {} {}.",
+            plan.zones.len() - SHOWN,
+            w.more
+        )));
     }
     if !plan.rulings.is_empty() {
-        md.push_str("\n### Chevauchements\n\nLe territoire disputé reste à la CPTS qui compte le plus d'habitants dans les communes touchées.\n\n| CPTS qui garde | CPTS qui cède | habitants cédés | taille de celle qui cède |\n|---|---|---|---|\n");
-        for r in &plan.rulings {
-            let o = &analysis.overlaps[r.overlap];
-            let c = &r.leaver_change;
-            let _ = writeln!(
-                md,
-                "| {} | {} | {} | {} → {} |",
-                cell(&cpts[r.keeper].nom),
-                cell(&cpts[r.leaver].nom),
-                fr.people(o.population),
-                c.tier_before.number(),
-                c.tier_after.number()
-            );
-        }
+        blocks.push(Block::Heading(w.overlaps.into()));
+        blocks.push(Block::Text(w.overlap_rule.into()));
+        let rows = plan
+            .rulings
+            .iter()
+            .map(|r| {
+                let c = &r.leaver_change;
+                vec![
+                    cpts[r.keeper].nom.clone(),
+                    cpts[r.leaver].nom.clone(),
+                    lang.people(analysis.overlaps[r.overlap].population),
+                    format!("{} → {}", c.tier_before.number(), c.tier_after.number()),
+                ]
+            })
+            .collect();
+        blocks.push(Block::Table(Table {
+            header: [w.keeper, w.leaver, w.given_up, w.leaver_tier]
+                .map(String::from)
+                .to_vec(),
+            numeric: vec![false, false, true, false],
+            rows,
+        }));
     }
-    let _ = writeln!(
-        md,
-        "\n### Financement ACI maximal\n\n{} CPTS sous {} habitants (critère régional).\n\n| | aujourd'hui | plan accepté | écart |\n|---|---|---|---|\n| France | {} | {} | {} |",
+    blocks.push(Block::Heading(w.funding_title.into()));
+    blocks.push(Block::Text(format!(
+        "{} {}",
         plan.small_cpts.len(),
-        fr.people(plan.options.regional_min),
-        euros(plan.funding_before),
-        euros(plan.funding_after),
-        euros_change(plan.funding_before, plan.funding_after),
-    );
+        w.small
+            .replace("{}", &lang.people(plan.options.regional_min))
+    )));
+    let line = |who: String, before: u64, after: u64| {
+        vec![
+            who,
+            lang.euros(before),
+            lang.euros(after),
+            euros_change(lang, before, after),
+        ]
+    };
+    let mut rows = vec![line(
+        w.nation.into(),
+        plan.funding_before,
+        plan.funding_after,
+    )];
+    if let (Some(before), Some(after)) = (plan.missions_before, plan.missions_after) {
+        rows.push(line(
+            format!("{} ({})", w.nation, w.missions),
+            before,
+            after,
+        ));
+    }
     let mut departements: Vec<_> = plan.by_departement.iter().collect();
     departements.sort_by_key(|d| std::cmp::Reverse(d.after.abs_diff(d.before)));
-    for d in departements
-        .iter()
-        .take(SHOWN)
-        .filter(|d| d.after != d.before)
-    {
-        let _ = writeln!(
-            md,
-            "| {} | {} | {} | {} |",
-            labelled(&d.departement, departement_name(&d.departement)),
-            euros(d.before),
-            euros(d.after),
-            euros_change(d.before, d.after)
-        );
+    rows.extend(
+        departements
+            .iter()
+            .take(SHOWN)
+            .filter(|d| d.after != d.before)
+            .map(|d| {
+                line(
+                    labelled(&d.departement, departement_name(&d.departement)),
+                    d.before,
+                    d.after,
+                )
+            }),
+    );
+    blocks.push(Block::Table(Table {
+        header: ["", w.now, w.accepted, w.change].map(String::from).to_vec(),
+        numeric: vec![false, true, true, true],
+        rows,
+    }));
+    Section {
+        id: "plan",
+        title: w.title.into(),
+        blocks,
     }
-    md
 }
 
-fn euros(amount: u64) -> String {
-    Lang::Fr.euros(amount)
+/// The plan in a few lines of French for `report.md`, which stays short: the counts,
+/// the funding now and with the plan accepted, and where the rest is.
+pub fn plan_digest(plan: &Plan) -> String {
+    let fr = Lang::Fr;
+    format!(
+        "## Plan 100 % CPTS\n\n{}\n\n- {} chevauchement(s) attribué(s) ; {} CPTS sous {} habitants.\n- Financement ACI maximal : {} aujourd'hui, {} plan accepté ({}).\n\nDétail : `plan.md`, `plan.csv`, `proposals.geojson`.\n",
+        counts(plan, fr),
+        plan.rulings.len(),
+        plan.small_cpts.len(),
+        fr.people(plan.options.regional_min),
+        fr.euros(plan.funding_before),
+        fr.euros(plan.funding_after),
+        euros_change(fr, plan.funding_before, plan.funding_after),
+    )
 }
 
-fn euros_change(before: u64, after: u64) -> String {
+fn euros_change(lang: Lang, before: u64, after: u64) -> String {
     let sign = if after >= before { "+" } else { "−" };
-    format!("{sign}{}", euros(after.abs_diff(before)))
+    format!("{sign}{}", lang.euros(after.abs_diff(before)))
 }

@@ -7,6 +7,7 @@
 use crate::error::{Error, Result};
 use crate::io::layers::{Layers, MapFeature};
 use crate::io::numbers::Lang;
+use crate::io::section::Section;
 use crate::io::style::{
     status_colour, BORDER, COVERAGE_CLASSES, COVERAGE_LABELS, OVERLAP, STATUS_LABELS, WHITE_ZONE,
 };
@@ -258,7 +259,14 @@ svg.addEventListener('dblclick',function(){vb.x=home[0];vb.y=home[1];vb.width=ho
 ";
 
 /// The HTML report of `summary`, with maps drawn from `layers`.
-pub fn html_report(summary: &Summary, layers: &Layers, lang: Lang, focus: &[Focus]) -> String {
+/// `plan` is the plan's section (`cpts plan`), after the CPTS.
+pub fn html_report(
+    summary: &Summary,
+    layers: &Layers,
+    lang: Lang,
+    focus: &[Focus],
+    plan: Option<&Section>,
+) -> String {
     let w = match lang {
         Lang::Fr => &FR,
         Lang::En => &EN,
@@ -332,6 +340,9 @@ pub fn html_report(summary: &Summary, layers: &Layers, lang: Lang, focus: &[Focu
     overlaps(&mut h, s, w, lang);
     cpts_table(&mut h, s, w, lang);
     tier_histogram(&mut h, s, w);
+    if let Some(plan) = plan {
+        h.push_str(&plan.html());
+    }
     provenance(&mut h, s, w);
     let _ = writeln!(h, "<script>{SCRIPT}</script>\n</body></html>");
     h

@@ -6,27 +6,41 @@ use std::path::Path;
 /// Writes the three tables of `summary` into `dir`.
 pub fn write_tables(dir: &Path, summary: &Summary) -> std::io::Result<()> {
     let mut cpts = writer(&dir.join("cpts.csv"))?;
-    cpts.write_record([
+    // The missions column only when the perimeter file says which missions were signed.
+    let missions = summary
+        .cpts
+        .iter()
+        .any(|c| c.funding_missions_eur.is_some());
+    let mut header = vec![
         "id",
         "nom",
         "statut",
         "population",
         "tier",
         "funding_max_eur",
-        "partial",
-        "departements",
-    ])?;
+    ];
+    if missions {
+        header.push("funding_missions_eur");
+    }
+    header.extend(["partial", "departements"]);
+    cpts.write_record(header)?;
     for c in &summary.cpts {
-        cpts.write_record([
+        let mut record = vec![
             c.id.clone(),
             c.nom.clone(),
             c.statut.to_string(),
             format!("{:.2}", c.population),
             c.tier.to_string(),
             c.funding_max_eur.to_string(),
-            c.partial.to_string(),
-            c.departements.join(","),
-        ])?;
+        ];
+        if missions {
+            record.push(
+                c.funding_missions_eur
+                    .map_or(String::new(), |e| e.to_string()),
+            );
+        }
+        record.extend([c.partial.to_string(), c.departements.join(",")]);
+        cpts.write_record(record)?;
     }
     cpts.flush()?;
     let rows = summary

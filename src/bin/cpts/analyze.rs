@@ -1,13 +1,10 @@
 //! `cpts analyze`: overlay communes with CPTS perimeters and write every output.
 
-use crate::common::{AnalysisArgs, Verbosity};
+use crate::common::{AnalysisArgs, ReportArgs, Verbosity};
 use clap::Args;
+use cpts_coverage::funding::check_missions;
 use cpts_coverage::io::atomic::check_out_dir;
-use cpts_coverage::io::numbers::Lang;
-use cpts_coverage::io::output::{LayerFormat, OutputOptions};
-use cpts_coverage::io::report_html::Focus;
 use cpts_coverage::{analyse, write_outputs, Inputs, Progress, Summary};
-use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 /// Overlay communes with CPTS perimeters and write coverage, white zones and overlaps.
@@ -23,17 +20,8 @@ pub struct AnalyzeArgs {
     /// Replace the outputs of an earlier run in --out (never other files).
     #[arg(long)]
     force: bool,
-    /// How the map layers are written: GeoJSON files each with its QGIS style, or one
-    /// GeoPackage (cpts-coverage.gpkg) holding every layer and its style.
-    #[arg(long, value_enum, default_value_t = LayerFormat::Geojson)]
-    format: LayerFormat,
-    /// Language of report.html.
-    #[arg(long, value_enum, default_value_t = Lang::Fr)]
-    lang: Lang,
-    /// A département (`22`) or region (`region:53`) that report.html maps commune by
-    /// commune (repeatable; `departement:53` when a code is both).
-    #[arg(long, value_name = "CODE")]
-    focus: Vec<String>,
+    #[command(flatten)]
+    report: ReportArgs,
     #[command(flatten)]
     analysis: AnalysisArgs,
     #[command(flatten)]
@@ -52,28 +40,12 @@ pub fn run(args: &AnalyzeArgs) -> cpts_coverage::Result<()> {
     let stages = args.verbosity.stages();
     stages.stage("reading the inputs");
     let inputs = Inputs::load(&args.analysis.load_options(args.perimeters.clone())?)?;
-    let departements: BTreeSet<String> =
-        inputs.units.iter().map(|u| u.departement.clone()).collect();
-    let regions: BTreeSet<String> = inputs.units.iter().map(|u| u.region.clone()).collect();
-    let focus = args
-        .focus
-        .iter()
-        .map(|raw| Focus::resolve(raw, &departements, &regions))
-        .collect::<cpts_coverage::Result<Vec<_>>>()?;
+    check_missions(&tariff, &inputs.cpts, &args.perimeters)?;
+    let output = args.report.options(&inputs)?;
     let analysis = analyse(&inputs, &args.analysis.options(), &stages)?;
     let summary = Summary::new(&inputs, &analysis, &tariff);
     stages.stage("writing the outputs");
-    write_outputs(
-        &args.out,
-        &inputs,
-        &analysis,
-        &summary,
-        &OutputOptions {
-            format: args.format,
-            lang: args.lang,
-            focus,
-        },
-    )?;
+    write_outputs(&args.out, &inputs, &analysis, &summary, &output)?;
     stages.finish();
     if !args.verbosity.quiet {
         report(&summary, args);

@@ -2,14 +2,54 @@
 
 use clap::Args;
 use cpts_coverage::io::cpts_attributes::{Exclusion, PerimeterOptions};
+use cpts_coverage::io::numbers::Lang;
+use cpts_coverage::io::output::{LayerFormat, OutputOptions};
+use cpts_coverage::io::report_html::Focus;
 use cpts_coverage::model::Status;
 use cpts_coverage::population::PopulationTable;
 use cpts_coverage::vocabulary::StatusVocabulary;
-use cpts_coverage::{CommuneFields, LoadOptions, Options, Progress, Tariff};
+use cpts_coverage::{CommuneFields, Inputs, LoadOptions, Options, Progress, Tariff};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::collections::BTreeSet;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
+
+/// How the outputs of an analysis are written.
+#[derive(Args)]
+pub struct ReportArgs {
+    /// How the map layers are written: GeoJSON files each with its QGIS style, or one
+    /// GeoPackage (cpts-coverage.gpkg) holding every layer and its style.
+    #[arg(long, value_enum, default_value_t = LayerFormat::Geojson)]
+    format: LayerFormat,
+    /// Language of report.html.
+    #[arg(long, value_enum, default_value_t = Lang::Fr)]
+    pub lang: Lang,
+    /// A département (`22`) or region (`region:53`) that report.html maps commune by
+    /// commune (repeatable; `departement:53` when a code is both).
+    #[arg(long, value_name = "CODE")]
+    focus: Vec<String>,
+}
+
+impl ReportArgs {
+    /// The output options, the focus read against the codes of `inputs`.
+    pub fn options(&self, inputs: &Inputs) -> cpts_coverage::Result<OutputOptions> {
+        let departements: BTreeSet<String> =
+            inputs.units.iter().map(|u| u.departement.clone()).collect();
+        let regions: BTreeSet<String> = inputs.units.iter().map(|u| u.region.clone()).collect();
+        let focus = self
+            .focus
+            .iter()
+            .map(|raw| Focus::resolve(raw, &departements, &regions))
+            .collect::<cpts_coverage::Result<Vec<_>>>()?;
+        Ok(OutputOptions {
+            format: self.format,
+            lang: self.lang,
+            focus,
+            plan: None,
+        })
+    }
+}
 
 /// The communes, and how to analyse them.
 #[derive(Args)]

@@ -3,6 +3,7 @@
 use crate::common::{AnalysisArgs, Verbosity};
 use clap::Args;
 use cpts_coverage::diff::{diff, Side};
+use cpts_coverage::funding::check_missions;
 use cpts_coverage::inputs::Territory;
 use cpts_coverage::io::atomic::check_out_dir;
 use cpts_coverage::io::diff_report::{markdown, write_diff};
@@ -45,6 +46,7 @@ pub fn run(args: &DiffArgs) -> cpts_coverage::Result<()> {
     let territory = Territory::load(&load)?;
     let side = |path: &PathBuf, territory: Territory| -> cpts_coverage::Result<_> {
         let inputs = Inputs::with_perimeters(territory, path, &load.perimeter)?;
+        check_missions(&tariff, &inputs.cpts, path)?;
         let analysis = analyse(&inputs, &options, &stages)?;
         let summary = Summary::new(&inputs, &analysis, &tariff);
         Ok((inputs, analysis, summary))

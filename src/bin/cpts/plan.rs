@@ -1,16 +1,18 @@
 //! `cpts plan`: the proposals that would close the white zones and end the overlaps.
 
-use crate::common::{AnalysisArgs, Verbosity};
+use crate::common::{AnalysisArgs, ReportArgs, Verbosity};
 use clap::Args;
 use cpts_coverage::apply::apply;
+use cpts_coverage::funding::check_missions;
 use cpts_coverage::inputs::Perimeters;
 use cpts_coverage::io::atomic::{check_out_dir, write_file};
 use cpts_coverage::io::ght::read_ght;
-use cpts_coverage::io::plan_out::{applied_bytes, write_plan};
+use cpts_coverage::io::plan_out::{applied_bytes, PlanFiles};
 use cpts_coverage::plan::{plan, PlanOptions};
 use cpts_coverage::provenance::Provenance;
-use cpts_coverage::{analyse, Error, Inputs, Progress};
+use cpts_coverage::{analyse, write_outputs, Error, Inputs, Progress, Summary};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Propose how to reach 100 % coverage without overlap.
 #[derive(Args)]
@@ -18,7 +20,8 @@ pub struct PlanArgs {
     /// CPTS perimeters, as for `cpts analyze`.
     #[arg(long, value_name = "FILE")]
     perimeters: PathBuf,
-    /// Output directory: plan.json, plan.csv, proposals.geojson.
+    /// Output directory: the outputs of `analyze`, their reports with the plan, and
+    /// plan.json, plan.csv, plan.md, proposals.geojson.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
     /// Replace the outputs of an earlier plan in --out (never other files).
@@ -42,6 +45,8 @@ pub struct PlanArgs {
     #[arg(long, value_name = "FILE")]
     apply: Option<PathBuf>,
     #[command(flatten)]
+    report: ReportArgs,
+    #[command(flatten)]
     analysis: AnalysisArgs,
     #[command(flatten)]
     verbosity: Verbosity,
@@ -60,10 +65,13 @@ pub fn run(args: &PlanArgs) -> cpts_coverage::Result<()> {
     let stages = args.verbosity.stages();
     stages.stage("reading the inputs");
     let inputs = Inputs::load(&args.analysis.load_options(args.perimeters.clone())?)?;
+    check_missions(&tariff, &inputs.cpts, &args.perimeters)?;
     if let Some(path) = &args.apply {
         check_apply_form(path, matches!(inputs.perimeters, Perimeters::Polygons(_)))?;
     }
+    let mut output = args.report.options(&inputs)?;
     let analysis = analyse(&inputs, &args.analysis.options(), &stages)?;
+    let summary = Summary::new(&inputs, &analysis, &tariff);
     stages.stage("drawing up the plan");
     let options = PlanOptions {
         new_cpts_min: args.new_cpts_min,
@@ -88,8 +96,10 @@ pub fn run(args: &PlanArgs) -> cpts_coverage::Result<()> {
         }
         None => None,
     };
+    let files = PlanFiles::new(&args.out, &plan, &inputs, &analysis, &ght, args.report.lang)?;
+    output.plan = Some(Arc::new(files));
     stages.stage("writing the outputs");
-    write_plan(&args.out, &plan, &inputs, &analysis, &ght)?;
+    write_outputs(&args.out, &inputs, &analysis, &summary, &output)?;
     if let Some((path, bytes)) = applied {
         write_file(path, &bytes)?;
     }

@@ -4,6 +4,7 @@
 use crate::common::AnalysisArgs;
 use clap::Args;
 use cpts_coverage::code_passage::CodePassage;
+use cpts_coverage::funding::check_missions;
 use cpts_coverage::io::atomic::write_file;
 use cpts_coverage::provenance::Provenance;
 use cpts_coverage::tiling::tiling_flaws;
@@ -52,6 +53,7 @@ fn inspect(args: &ValidateArgs) -> cpts_coverage::Result<Vec<Finding>> {
     let mut options = args.analysis.load_options(args.perimeters.clone())?;
     options.perimeter.keep_going = true;
     let inputs = Inputs::load(&options)?;
+    check_missions(&tariff, &inputs.cpts, &args.perimeters)?;
     let analysis = analyse(&inputs, &args.analysis.options(), &())?;
     let summary = Summary::new(&inputs, &analysis, &tariff);
     let mut found: Vec<Finding> = inputs
