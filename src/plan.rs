@@ -13,7 +13,7 @@ use crate::io::ght::Ght;
 use crate::membership::listing_cpts;
 use crate::model::{Cpts, Tier};
 use crate::projection::{to_projected, Zone};
-use geo::{BoundingRect, Contains, InteriorPoint, MultiPolygon};
+use geo::{Area, BoundingRect, Contains, InteriorPoint, MultiPolygon};
 use rayon::prelude::*;
 use rstar::primitives::GeomWithData;
 use rstar::RTree;
@@ -139,17 +139,21 @@ pub struct Candidate {
     pub funding_max: u32,
 }
 
-/// Who keeps an overlap: the CPTS holding more inhabitants in the communes the overlap
-/// touches (its population or border lies mostly there); ties go to the lower id.
+/// Who keeps an overlap: the CPTS holding more inhabitants in the communes of the
+/// contested territory (the overlaps sharing a commune), else the one with the longer
+/// border with them, else the lower id.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OverlapRuling {
     /// Index in `Analysis::overlaps`.
     pub overlap: usize,
     pub keeper: usize,
     pub leaver: usize,
-    /// Inhabitants each holds in the touched communes.
+    /// Inhabitants each holds in the contested territory's communes.
     pub keeper_population: f64,
     pub leaver_population: f64,
+    /// Border each shares with those communes, metres.
+    pub keeper_border_m: f64,
+    pub leaver_border_m: f64,
     /// The leaver gives up the overlap's population.
     pub leaver_change: Change,
 }
@@ -166,6 +170,8 @@ pub struct Plan {
     /// Population of each CPTS if every proposal were accepted: for each white zone its
     /// candidates, else its first extension, else the nearest CPTS; every ruling.
     pub population_after: Vec<f64>,
+    /// Each CPTS whose population the plan changes (by index), with the change.
+    pub changed: Vec<(usize, Change)>,
     /// Sum of the CPTS's maximum funding now, and if every proposal were accepted
     /// (candidates included), euros.
     pub funding_before: u64,
@@ -296,10 +302,22 @@ pub fn plan(
         .collect();
     let mut candidates = Vec::new();
     let mut zones = Vec::new();
+    // A commune in two white zones (a CPTS between its parts) joins the candidates of
+    // the first only, so that its people count once.
+    let mut claimed: BTreeSet<usize> = BTreeSet::new();
     for (z, (w, (extensions, nearest))) in white.zones.iter().zip(extensions).enumerate() {
         let mut mine = Vec::new();
-        if w.population >= options.new_cpts_min && !w.communes.is_empty() {
-            let groups = split(&w.communes, &white.unit_population, &projected, options);
+        let communes: Vec<usize> = match w.population >= options.new_cpts_min {
+            true => w
+                .communes
+                .iter()
+                .copied()
+                .filter(|c| claimed.insert(*c))
+                .collect(),
+            false => Vec::new(),
+        };
+        if !communes.is_empty() {
+            let groups = split(&communes, &white.unit_population, &projected, options);
             for communes in groups {
                 let population: f64 = communes.iter().map(|&c| white.unit_population[c]).sum();
                 let tier = Tier::from_population(population);
@@ -321,55 +339,41 @@ pub fn plan(
             nearest,
         });
     }
-    let rulings: Vec<OverlapRuling> = analysis
+    // A contested commune listed by both CPTS borders both everywhere: the border of
+    // each is measured against its other communes only.
+    let contested: BTreeSet<usize> = analysis
         .overlaps
         .iter()
-        .enumerate()
-        .map(|(o, overlap)| {
-            let held = |k: usize| -> f64 {
-                overlap
-                    .communes
-                    .iter()
-                    .map(|&c| {
-                        let cover = &analysis.covers[c];
-                        let area: f64 = cover
-                            .pieces
-                            .iter()
-                            .filter(|p| p.cpts == k)
-                            .map(|p| p.area)
-                            .sum();
-                        units[c].population * share(area, cover.area)
-                    })
-                    .sum()
-            };
-            let (a, b) = (held(overlap.a), held(overlap.b));
-            let (keeper, leaver, kept, left) = match b > a {
-                true => (overlap.b, overlap.a, b, a),
-                false => (overlap.a, overlap.b, a, b),
-            };
-            OverlapRuling {
-                overlap: o,
-                keeper,
-                leaver,
-                keeper_population: kept,
-                leaver_population: left,
-                leaver_change: Change::new(
-                    &inputs.cpts[leaver],
-                    population[leaver],
-                    population[leaver] - overlap.population,
-                    tariff,
-                ),
-            }
-        })
+        .flat_map(|o| o.communes.iter().copied())
         .collect();
+    let uncontested: Vec<Borders>;
+    let around: &[Borders] = match &inputs.perimeters {
+        Perimeters::Polygons(_) => &owners,
+        Perimeters::Membership(_) => {
+            uncontested = Zone::ALL
+                .iter()
+                .map(|&zone| {
+                    Borders::new(
+                        (0..units.len())
+                            .filter(|i| units[*i].zone == zone && !contested.contains(i))
+                            .filter(|&i| !by_unit[i].is_empty())
+                            .map(|i| (&projected[i], by_unit[i].clone()))
+                            .collect(),
+                    )
+                })
+                .collect();
+            &uncontested
+        }
+    };
+    let rulings = rule_overlaps(inputs, analysis, &projected, around, tariff);
     let mut after = population.clone();
     for z in &zones {
         if let Some(k) = z.taker() {
             after[k] += white.zones[z.zone].population;
         }
     }
-    for r in &rulings {
-        after[r.leaver] -= analysis.overlaps[r.overlap].population;
+    for (k, lost) in given_up(inputs, analysis, &projected, &rulings) {
+        after[k] -= lost;
     }
     let funding = |pops: &[f64]| -> u64 {
         pops.iter()
@@ -405,11 +409,145 @@ pub fn plan(
         funding_after,
         missions_before: missions(population),
         missions_after: missions(&after),
+        changed: (0..after.len())
+            .filter(|&k| after[k] != population[k])
+            .map(|k| {
+                (
+                    k,
+                    Change::new(&inputs.cpts[k], population[k], after[k], tariff),
+                )
+            })
+            .collect(),
         population_after: after,
         zones,
         candidates,
         rulings,
     })
+}
+
+/// Rules every overlap. The overlaps that share a commune form one contested
+/// territory, where the CPTS are ranked once: more inhabitants held in its communes
+/// first, then (a tie, as when both list the same communes) the longer border with
+/// them, then the lower id. Each pair's keeper is the higher ranked, so that land under
+/// three CPTS stays with one of them.
+fn rule_overlaps(
+    inputs: &Inputs,
+    analysis: &Analysis,
+    projected: &[MultiPolygon<f64>],
+    owners: &[Borders],
+    tariff: &Tariff,
+) -> Vec<OverlapRuling> {
+    let units = &inputs.units;
+    let overlaps = &analysis.overlaps;
+    // Contested territories: overlaps joined by a shared commune.
+    let mut territory: Vec<usize> = (0..overlaps.len()).collect();
+    let root = |t: &[usize], mut o: usize| {
+        while t[o] != o {
+            o = t[o];
+        }
+        o
+    };
+    let mut first_overlap: BTreeMap<usize, usize> = BTreeMap::new();
+    for (o, overlap) in overlaps.iter().enumerate() {
+        for &c in &overlap.communes {
+            let other = *first_overlap.entry(c).or_insert(o);
+            let (x, y) = (root(&territory, other), root(&territory, o));
+            territory[x.max(y)] = x.min(y);
+        }
+    }
+    let mut communes: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
+    for (o, overlap) in overlaps.iter().enumerate() {
+        let t = root(&territory, o);
+        communes.entry(t).or_default().extend(&overlap.communes);
+    }
+    // Inhabitants each CPTS holds in a territory's communes, and its border with them.
+    let rank = |t: usize, k: usize| -> (f64, f64) {
+        let mut held = 0.0;
+        let mut border = 0.0;
+        for &c in &communes[&t] {
+            let cover = &analysis.covers[c];
+            let area: f64 = cover
+                .pieces
+                .iter()
+                .filter(|p| p.cpts == k)
+                .map(|p| p.area)
+                .sum();
+            held += units[c].population * share(area, cover.area);
+            for polygon in &projected[c].0 {
+                border += owners[units[c].zone.index()]
+                    .shared(polygon)
+                    .get(&k)
+                    .copied()
+                    .unwrap_or(0.0);
+            }
+        }
+        (held, border)
+    };
+    overlaps
+        .iter()
+        .enumerate()
+        .map(|(o, overlap)| {
+            let t = root(&territory, o);
+            let (a, b) = (rank(t, overlap.a), rank(t, overlap.b));
+            // `a` has the lower id, so it wins a complete tie.
+            let a_keeps = a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)).is_ge();
+            let ((keeper, kept), (leaver, left)) = match a_keeps {
+                true => ((overlap.a, a), (overlap.b, b)),
+                false => ((overlap.b, b), (overlap.a, a)),
+            };
+            let population = &analysis.cpts_population;
+            OverlapRuling {
+                overlap: o,
+                keeper,
+                leaver,
+                keeper_population: kept.0,
+                leaver_population: left.0,
+                keeper_border_m: kept.1,
+                leaver_border_m: left.1,
+                leaver_change: Change::new(
+                    &inputs.cpts[leaver],
+                    population[leaver],
+                    population[leaver] - overlap.population,
+                    tariff,
+                ),
+            }
+        })
+        .collect()
+}
+
+/// The inhabitants each leaving CPTS gives up under `rulings`, by CPTS: the
+/// overlaps' populations, less, in a commune under two overlaps it leaves (land under
+/// three CPTS), what they share, so that it counts once.
+fn given_up(
+    inputs: &Inputs,
+    analysis: &Analysis,
+    projected: &[MultiPolygon<f64>],
+    rulings: &[OverlapRuling],
+) -> BTreeMap<usize, f64> {
+    let mut total: BTreeMap<usize, f64> = BTreeMap::new();
+    let mut left_in: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
+    for r in rulings {
+        let overlap = &analysis.overlaps[r.overlap];
+        *total.entry(r.leaver).or_insert(0.0) += overlap.population;
+        for &c in &overlap.communes {
+            left_in.entry((r.leaver, c)).or_default().push(r.overlap);
+        }
+    }
+    for ((k, c), left) in left_in.into_iter().filter(|(_, left)| left.len() > 1) {
+        let unit = &inputs.units[c];
+        let grid = &analysis.grids[unit.zone.index()];
+        let pieces: Vec<MultiPolygon<f64>> = left
+            .iter()
+            .flat_map(|&o| &analysis.overlaps[o].shapes)
+            .filter(|(zone, _)| *zone == unit.zone)
+            .map(|(_, shape)| grid.intersection_multi(shape, &projected[c]))
+            .collect();
+        let people = |area: f64| unit.population * share(area, analysis.covers[c].area);
+        let counted: f64 = pieces.iter().map(|p| people(p.unsigned_area())).sum();
+        let once = people(grid.union(&pieces).unsigned_area());
+        *total.entry(k).or_insert(0.0) -= counted - once;
+    }
+    total
 }
 
 /// The CPTS whose inhabitants lie in several GHT: each commune is in the GHT holding
@@ -515,8 +653,10 @@ fn by_departement(
 /// Splits `communes` into contiguous groups of at most `max_population` inhabitants
 /// (unless one commune alone is larger): each grown breadth-first from the westernmost
 /// commune left until it holds its share of the total, passing over a commune that
-/// would take it above the maximum. A group under `new_cpts_min` then joins the
-/// smallest group it touches, or, touching none (an island), the nearest group.
+/// would take it above the maximum. Shares leave room for a group under
+/// `new_cpts_min`, which then joins the smallest group it touches that stays within
+/// the maximum, or, touching none (an island), the nearest such group; with no such
+/// group it stays a candidate of its own.
 fn split(
     communes: &[usize],
     population: &[f64],
@@ -524,7 +664,11 @@ fn split(
     options: &PlanOptions,
 ) -> Vec<Vec<usize>> {
     let total: f64 = communes.iter().map(|&c| population[c]).sum();
-    let count = (total / options.max_population).ceil().max(1.0);
+    if total <= options.max_population {
+        return vec![communes.to_vec()];
+    }
+    let room = (options.max_population - options.new_cpts_min).max(options.max_population / 2.0);
+    let count = (total / room).ceil().max(1.0);
     if count == 1.0 {
         return vec![communes.to_vec()];
     }
@@ -571,15 +715,20 @@ fn split(
             .fold((0.0, 0.0), |(x, y), &c| (x + corner(c).0, y + corner(c).1));
         (x / n, y / n)
     };
-    // Merge the smallest group under the minimum, one at a time, while there are two.
+    // Merge the smallest group under the minimum, one at a time, while one can be.
+    let mut alone: BTreeSet<Vec<usize>> = BTreeSet::new();
     while groups.len() > 1 {
         let Some(small) = (0..groups.len())
-            .filter(|&g| pop(&groups[g]) < options.new_cpts_min)
+            .filter(|&g| pop(&groups[g]) < options.new_cpts_min && !alone.contains(&groups[g]))
             .min_by(|&a, &b| pop(&groups[a]).total_cmp(&pop(&groups[b])))
         else {
             break;
         };
-        let others = || (0..groups.len()).filter(move |&g| g != small);
+        let fits = pop(&groups[small]);
+        let with_room: Vec<usize> = (0..groups.len())
+            .filter(|&g| g != small && pop(&groups[g]) + fits <= options.max_population)
+            .collect();
+        let others = || with_room.iter().copied();
         let touching = others()
             .filter(|&g| {
                 groups[small]
@@ -594,7 +743,8 @@ fn split(
         };
         let nearest = others().min_by(|&a, &b| distance(a).total_cmp(&distance(b)));
         let Some(into) = touching.or(nearest) else {
-            break;
+            alone.insert(groups[small].clone());
+            continue;
         };
         let moved = std::mem::take(&mut groups[small]);
         groups[into].extend(moved);

@@ -283,6 +283,15 @@ fn world1_every_large_white_zone_has_a_proposal_whose_figures_recompute() {
         let (tier, funding) = tier_and_funding(population);
         assert_eq!(c["tier"].as_u64(), Some(tier), "{}", c["id"]);
         assert_eq!(c["funding_max_eur"].as_u64(), Some(funding), "{}", c["id"]);
+        // Plausible sizes: none above the top of taille 3 (no world1 commune is).
+        assert!(population <= 175_000.0, "{}: {population}", c["id"]);
+    }
+    // No commune is proposed for two new CPTS.
+    let mut proposed = std::collections::HashSet::new();
+    for c in candidates {
+        for code in c["communes"].as_array().unwrap() {
+            assert!(proposed.insert(code.as_str().unwrap()), "{code}");
+        }
     }
     // Every CPTS of world1 holds inhabitants: the départements' totals add up to the
     // nation's.
@@ -764,4 +773,87 @@ fn the_reports_carry_the_plan_in_the_language_asked() {
             assert!(out.join(file).exists(), "{file}");
         }
     }
+}
+
+#[test]
+fn a_commune_under_three_cpts_stays_with_one_and_counts_once_for_the_others() {
+    // Row 0: A A X / row 1: B C C, every commune 1 000 inhabitants; X is listed by A, B
+    // and C. Each holds all of X, a tie; A shares X's west side (1 112 m), C its south
+    // side (744 m), B no side: A keeps X, C gives it up to A, B to A and C.
+    let owners = [
+        ("22001", "A"),
+        ("22002", "A"),
+        ("22004", "B"),
+        ("22005", "C"),
+        ("22006", "C"),
+    ];
+    let communes: Vec<Value> = (0..6)
+        .map(|i| commune(&format!("220{:02}", i + 1), i % 3, i / 3, 1000))
+        .collect();
+    let mut listing = String::from("cpts_id;cpts_nom;statut;code_insee\n");
+    for (code, k) in owners {
+        listing.push_str(&format!("{k};CPTS {k};projet;{code}\n"));
+    }
+    for k in ["A", "B", "C"] {
+        listing.push_str(&format!("{k};CPTS {k};projet;22003\n"));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let layer = dir.path().join("communes.geojson");
+    let applied = dir.path().join("applied.csv");
+    let (_, p) = plan_with(
+        dir.path(),
+        communes,
+        &listing,
+        &["--apply", applied.to_str().unwrap()],
+    );
+    let rulings: Vec<(&str, &str)> = p["overlaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (o["keeper"].as_str().unwrap(), o["leaver"].as_str().unwrap()))
+        .collect();
+    assert_eq!(rulings, [("A", "B"), ("A", "C"), ("C", "B")]);
+    let a = &p["overlaps"][0];
+    assert_eq!(a["keeper_population"], a["leaver_population"]);
+    let border = |o: &Value, key: &str| o[key].as_f64().unwrap();
+    // Both border X's own 4 sides (listed by both), A one more meridian side.
+    assert!((border(a, "keeper_border_km") - border(a, "leaver_border_km") - 1.112).abs() < 0.012);
+    // B gives up X once, though to two CPTS: 2 000 → 1 000; C 3 000 → 2 000.
+    let after: Vec<(&str, f64)> = p["changed_cpts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["cpts"].as_str().unwrap(),
+                c["population_after"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(after, [("B", 1000.0), ("C", 2000.0)]);
+    // Accepted and analysed again: everyone once, A with X.
+    let again = dir.path().join("again");
+    let run = analyze_into(&layer, &applied, &again, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let s = read_json(&again.join("summary.json"));
+    everyone_covered_once(&s);
+    let population: Vec<(String, f64)> = s["cpts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["id"].as_str().unwrap().to_string(),
+                c["population"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        population,
+        [
+            ("A".to_string(), 3000.0),
+            ("B".to_string(), 1000.0),
+            ("C".to_string(), 2000.0)
+        ]
+    );
 }
