@@ -61,8 +61,9 @@ pub struct Inputs {
 }
 
 /// The population units, read and checked once: several perimeter files can be
-/// analysed on them (see `cpts diff`).
-#[derive(Debug, Clone)]
+/// analysed on them (see `cpts diff`), and a later run can take them from the cache
+/// (see [`crate::cache`]).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Territory {
     /// Sorted by code.
     pub units: Vec<Unit>,

@@ -22,6 +22,7 @@
 pub mod analysis;
 pub mod apply;
 pub mod borders;
+pub mod cache;
 pub mod check;
 pub mod code_passage;
 pub mod commune_names;

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// An INSEE commune code: always a 5-character string (`01001`, `2A004`, `97411`).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct InseeCode(String);
 
@@ -150,7 +150,7 @@ impl Tier {
 }
 
 /// A population unit: a commune, or an arrondissement municipal standing in for its city.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Unit {
     pub code: InseeCode,
     pub nom: String,

@@ -9,7 +9,9 @@ use std::mem::ManuallyDrop;
 use std::sync::{Mutex, MutexGuard};
 
 /// A territory computed in one projected CRS.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Zone {
     /// Metropolitan France and Corsica, Lambert-93 (EPSG:2154).
     Metropole,

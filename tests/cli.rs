@@ -732,6 +732,7 @@ fn a_closed_pipe_ends_quietly() {
     // `cpts validate … | head -1`: the reader goes away after one line.
     let f = common::root().join("fixtures");
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cpts"))
+        .env("XDG_CACHE_HOME", common::root().join("target/test-cache"))
         .args(["validate", "--communes"])
         .arg(f.join("communes-22.geojson"))
         .arg("--perimeters")

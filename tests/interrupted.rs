@@ -12,7 +12,8 @@ use std::time::Duration;
 fn analyze(perimeters: &Path, out: &Path) -> Command {
     let f = common::root().join("fixtures");
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_cpts"));
-    cmd.args(["analyze", "-q", "--force", "--communes"])
+    cmd.env("XDG_CACHE_HOME", common::root().join("target/test-cache"))
+        .args(["analyze", "-q", "--force", "--communes"])
         .arg(f.join("communes-22.geojson"));
     cmd.arg("--perimeters")
         .arg(perimeters)

@@ -13,9 +13,11 @@ pub struct Run {
     pub stderr: String,
 }
 
-/// Runs the `cpts` binary built for the tests.
+/// Runs the `cpts` binary built for the tests, its cache in `target/test-cache` (never
+/// the user's).
 pub fn cpts<S: AsRef<OsStr>>(args: &[S]) -> Run {
     let out = Command::new(env!("CARGO_BIN_EXE_cpts"))
+        .env("XDG_CACHE_HOME", root().join("target/test-cache"))
         .args(args)
         .output()
         .unwrap();

@@ -4,7 +4,7 @@ use crate::common::{AnalysisArgs, ReportArgs, Verbosity};
 use clap::Args;
 use cpts_coverage::funding::check_missions;
 use cpts_coverage::io::atomic::check_out_dir;
-use cpts_coverage::{analyse, write_outputs, Inputs, Progress, Summary};
+use cpts_coverage::{analyse, write_outputs, Progress, Summary};
 use std::path::PathBuf;
 
 /// Overlay communes with CPTS perimeters and write coverage, white zones and overlaps.
@@ -39,7 +39,8 @@ pub fn run(args: &AnalyzeArgs) -> cpts_coverage::Result<()> {
     let tariff = args.analysis.tariff()?;
     let stages = args.verbosity.stages();
     stages.stage("reading the inputs");
-    let inputs = Inputs::load(&args.analysis.load_options(args.perimeters.clone())?)?;
+    let load = args.analysis.load_options(args.perimeters.clone())?;
+    let inputs = args.analysis.inputs(&load, args.verbosity.verbose)?;
     check_missions(&tariff, &inputs.cpts, &args.perimeters)?;
     let output = args.report.options(&inputs)?;
     let analysis = analyse(&inputs, &args.analysis.options(), &stages)?;

@@ -1,6 +1,8 @@
 //! Arguments and displays shared by the subcommands that run an analysis.
 
 use clap::Args;
+use cpts_coverage::cache::{default_dir, load_territory, CacheUse};
+use cpts_coverage::inputs::Territory;
 use cpts_coverage::io::cpts_attributes::{Exclusion, PerimeterOptions};
 use cpts_coverage::io::numbers::Lang;
 use cpts_coverage::io::output::{LayerFormat, OutputOptions};
@@ -92,6 +94,13 @@ pub struct AnalysisArgs {
     /// CRS of the perimeter layer when it declares none.
     #[arg(long, value_name = "CRS")]
     pub perimeters_crs: Option<String>,
+    /// Read the communes from their files, neither using nor filling the cache.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Where the communes read once are kept for the next runs (default:
+    /// $XDG_CACHE_HOME/cpts-coverage/territories, or ~/.cache/cpts-coverage/territories).
+    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+    pub cache_dir: Option<PathBuf>,
     #[command(flatten)]
     pub fields: FieldArgs,
     #[command(flatten)]
@@ -196,6 +205,51 @@ pub struct FieldArgs {
 }
 
 impl AnalysisArgs {
+    /// The communes of `options`, through the cache unless `--no-cache`; what the cache
+    /// did is told on stderr with `-v`.
+    pub fn territory(
+        &self,
+        options: &LoadOptions,
+        verbose: bool,
+    ) -> cpts_coverage::Result<Territory> {
+        let dir = match self.no_cache {
+            true => None,
+            false => self.cache_dir.clone().or_else(default_dir),
+        };
+        let (territory, used) = load_territory(options, dir.as_deref())?;
+        let said = match used {
+            CacheUse::Off => None,
+            CacheUse::Hit(path) => Some(format!("communes read from the cache {}", path.display())),
+            CacheUse::Stored { path, why: None } => {
+                Some(format!("communes stored in the cache {}", path.display()))
+            }
+            CacheUse::Stored {
+                path,
+                why: Some(why),
+            } => Some(format!(
+                "the cache entry {} was unusable ({why}): rebuilt",
+                path.display()
+            )),
+            CacheUse::Unwritable { path, why } => Some(format!(
+                "the cache entry {} could not be written ({why}); the run goes on without it",
+                path.display()
+            )),
+        };
+        if let Some(text) = said.filter(|_| verbose) {
+            eprintln!("{text}");
+        }
+        Ok(territory)
+    }
+
+    /// Every input of `options`, the communes through the cache.
+    pub fn inputs(&self, options: &LoadOptions, verbose: bool) -> cpts_coverage::Result<Inputs> {
+        Inputs::with_perimeters(
+            self.territory(options, verbose)?,
+            &options.perimeters,
+            &options.perimeter,
+        )
+    }
+
     /// Sizes the worker pool; call before any parallel work.
     pub fn start_threads(&self) {
         if let Some(n) = self.threads {

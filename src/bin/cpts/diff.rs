@@ -43,7 +43,7 @@ pub fn run(args: &DiffArgs) -> cpts_coverage::Result<()> {
     let stages = args.verbosity.stages();
     stages.stage("reading the communes");
     let load = args.analysis.load_options(args.before.clone())?;
-    let territory = Territory::load(&load)?;
+    let territory = args.analysis.territory(&load, args.verbosity.verbose)?;
     let side = |path: &PathBuf, territory: Territory| -> cpts_coverage::Result<_> {
         let inputs = Inputs::with_perimeters(territory, path, &load.perimeter)?;
         check_missions(&tariff, &inputs.cpts, path)?;

@@ -10,7 +10,7 @@ use cpts_coverage::io::ght::read_ght;
 use cpts_coverage::io::plan_out::{applied_bytes, PlanFiles};
 use cpts_coverage::plan::{plan, PlanOptions};
 use cpts_coverage::provenance::Provenance;
-use cpts_coverage::{analyse, write_outputs, Error, Inputs, Progress, Summary};
+use cpts_coverage::{analyse, write_outputs, Error, Progress, Summary};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -64,7 +64,8 @@ pub fn run(args: &PlanArgs) -> cpts_coverage::Result<()> {
     let tariff = args.analysis.tariff()?;
     let stages = args.verbosity.stages();
     stages.stage("reading the inputs");
-    let inputs = Inputs::load(&args.analysis.load_options(args.perimeters.clone())?)?;
+    let load = args.analysis.load_options(args.perimeters.clone())?;
+    let inputs = args.analysis.inputs(&load, args.verbosity.verbose)?;
     check_missions(&tariff, &inputs.cpts, &args.perimeters)?;
     if let Some(path) = &args.apply {
         check_apply_form(path, matches!(inputs.perimeters, Perimeters::Polygons(_)))?;

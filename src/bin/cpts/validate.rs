@@ -12,7 +12,7 @@ use cpts_coverage::validation::{
     error_finding, exit_status, findings, problem_finding, tiling_findings, vintage_findings,
     Finding, Level,
 };
-use cpts_coverage::{analyse, Inputs, Summary};
+use cpts_coverage::{analyse, Summary};
 use serde_json::json;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -52,7 +52,7 @@ fn inspect(args: &ValidateArgs) -> cpts_coverage::Result<Vec<Finding>> {
     let tariff = args.analysis.tariff()?;
     let mut options = args.analysis.load_options(args.perimeters.clone())?;
     options.perimeter.keep_going = true;
-    let inputs = Inputs::load(&options)?;
+    let inputs = args.analysis.inputs(&options, false)?;
     check_missions(&tariff, &inputs.cpts, &args.perimeters)?;
     let analysis = analyse(&inputs, &args.analysis.options(), &())?;
     let summary = Summary::new(&inputs, &analysis, &tariff);
