@@ -8,6 +8,7 @@
 
 use crate::error::{Error, Result};
 use crate::inputs::{LoadOptions, Territory};
+use crate::io::gpkg_in::split_layer;
 use std::fs;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -29,11 +30,20 @@ pub enum CacheUse {
     Off,
     /// Read from the entry at this path.
     Hit(PathBuf),
-    /// Read from the inputs and stored at this path; `why` says what was wrong with an
-    /// entry found there, if one was.
-    Stored { path: PathBuf, why: Option<String> },
+    /// Read from the inputs and stored.
+    Stored {
+        /// The entry written.
+        path: PathBuf,
+        /// What was wrong with an entry found there, if one was.
+        why: Option<String>,
+    },
     /// Read from the inputs; the entry could not be written (the run goes on).
-    Unwritable { path: PathBuf, why: String },
+    Unwritable {
+        /// The entry that could not be written.
+        path: PathBuf,
+        /// Why.
+        why: String,
+    },
 }
 
 /// The default cache directory: `$XDG_CACHE_HOME/cpts-coverage/territories`, else
@@ -82,12 +92,17 @@ pub fn load_territory(options: &LoadOptions, dir: Option<&Path>) -> Result<(Terr
     Ok((territory, used))
 }
 
-/// The key of `options`: the bytes of each file read (a Shapefile with its sidecars),
-/// their paths, the options read with, and the engine's version.
+/// The key of `options`: the bytes and modification times of each file read (a
+/// Shapefile with its sidecars, a GeoPackage with its write-ahead log), their paths,
+/// the options read with, and the build of the engine (its executable's size and time).
 fn key(options: &LoadOptions) -> Result<u128> {
     let mut hash = Xxh3::new();
+    let build = std::env::current_exe()
+        .and_then(fs::metadata)
+        .map(|m| format!("{} {:?}", m.len(), m.modified().ok()))
+        .unwrap_or_default();
     let settings = format!(
-        "{} {FORMAT} {:?} {:?} {:?} {:?}",
+        "{} {build} {FORMAT} {:?} {:?} {:?} {:?}",
         env!("CARGO_PKG_VERSION"),
         options.fields,
         options.crs,
@@ -103,6 +118,8 @@ fn key(options: &LoadOptions) -> Result<u128> {
         .flatten()
         .chain(options.population.as_ref().map(|p| &p.path));
     for path in files {
+        // As given: `FILE.gpkg:LAYER` names the layer.
+        hash.update(path.to_string_lossy().as_bytes());
         for file in with_sidecars(path) {
             hash.update(file.to_string_lossy().as_bytes());
             // An absent sidecar is part of the key too; an absent input fails when it
@@ -111,6 +128,9 @@ fn key(options: &LoadOptions) -> Result<u128> {
                 hash.update(b"absent");
                 continue;
             };
+            // The day a file was changed is reported (`sources[].modified`).
+            let modified = reader.metadata().and_then(|m| m.modified()).ok();
+            hash.update(format!("{modified:?}").as_bytes());
             // In slices, so that a large layer is never held whole for its hash.
             let mut slice = vec![0; 1 << 20];
             loop {
@@ -131,16 +151,25 @@ fn key(options: &LoadOptions) -> Result<u128> {
     Ok(hash.digest128())
 }
 
-/// `path`, and for a Shapefile the files beside it that it is read with.
+/// The files `path` is read from: a Shapefile with the files beside it, a GeoPackage
+/// (`FILE.gpkg` or `FILE.gpkg:LAYER`) with its write-ahead log, which holds the edits
+/// not yet written back.
 fn with_sidecars(path: &Path) -> Vec<PathBuf> {
-    let shapefile = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("shp"));
-    let mut files = vec![path.to_path_buf()];
-    if shapefile {
+    let path = split_layer(path).map_or(path.to_path_buf(), |(file, _)| file);
+    let is = |extension: &str| {
+        path.extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case(extension))
+    };
+    let mut files = vec![path.clone()];
+    if is("shp") {
         for extension in ["shx", "dbf", "prj", "cpg"] {
             files.push(path.with_extension(extension));
         }
+    }
+    if is("gpkg") {
+        let mut wal = path.clone().into_os_string();
+        wal.push("-wal");
+        files.push(wal.into());
     }
     files
 }
@@ -190,23 +219,40 @@ fn store(dir: &Path, path: &Path, territory: &Territory) -> std::io::Result<()> 
     Ok(())
 }
 
-/// Removes all but the [`KEPT`] most recently used entries of `dir` (and the temporary
-/// files of writes that were cut short, once old).
+/// Removes all but the [`KEPT`] most recently used entries of `dir`, and the temporary
+/// files of writes cut short, once old. Nothing else is touched: `--cache-dir` may name
+/// a directory holding other files.
 fn prune(dir: &Path) {
     let Ok(entries) = fs::read_dir(dir) else {
         return;
     };
-    let mut found: Vec<(std::time::SystemTime, PathBuf)> = entries
+    let is_entry = |name: &str| {
+        name.strip_suffix(".bin").is_some_and(|key| {
+            key.len() == 32
+                && key
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        })
+    };
+    let mut found: Vec<(std::time::SystemTime, PathBuf, bool)> = entries
         .flatten()
-        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            let kind = match (is_entry(&name), name.starts_with(".tmp")) {
+                (true, _) => true,
+                (false, true) => false,
+                (false, false) => return None,
+            };
+            Some((e.metadata().ok()?.modified().ok()?, e.path(), kind))
+        })
         .collect();
     found.sort_by(|a, b| b.cmp(a));
-    let (entries, others): (Vec<_>, Vec<_>) = found
-        .into_iter()
-        .partition(|(_, p)| p.extension().is_some_and(|e| e == "bin"));
+    let (entries, others): (Vec<_>, Vec<_>) = found.into_iter().partition(|(_, _, e)| *e);
+    let entries = entries.into_iter().map(|(t, p, _)| (t, p));
+    let others = others.into_iter().map(|(t, p, _)| (t, p));
     let stale = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
     let abandoned = others.into_iter().filter(|(t, _)| *t < stale);
-    for (_, path) in entries.into_iter().skip(KEPT).chain(abandoned) {
+    for (_, path) in entries.skip(KEPT).chain(abandoned) {
         let _ = fs::remove_file(path);
     }
 }
@@ -234,6 +280,39 @@ impl<W: Write> Write for Hashing<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pruning_keeps_the_newest_entries_and_touches_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+        let mut names = Vec::new();
+        for k in 0..KEPT + 2 {
+            let name = format!("{k:032x}.bin");
+            let path = dir.path().join(&name);
+            fs::write(&path, b"entry").unwrap();
+            let age = std::time::Duration::from_secs(60 * k as u64);
+            let file = fs::File::options().append(true).open(&path).unwrap();
+            file.set_modified(std::time::SystemTime::now() - age)
+                .unwrap();
+            names.push(name);
+        }
+        for other in ["communes.geojson", "notes.bin", ".tmpAbc123"] {
+            let path = dir.path().join(other);
+            fs::write(&path, b"x").unwrap();
+            let file = fs::File::options().append(true).open(&path).unwrap();
+            file.set_modified(old).unwrap();
+        }
+        prune(dir.path());
+        let mut left: Vec<String> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        left.sort();
+        let mut expected: Vec<String> = names[..KEPT].to_vec();
+        expected.extend(["communes.geojson".to_string(), "notes.bin".to_string()]);
+        expected.sort();
+        assert_eq!(left, expected);
+    }
 
     #[test]
     fn an_entry_with_one_byte_changed_or_cut_is_refused() {

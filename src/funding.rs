@@ -103,8 +103,7 @@ impl Tariff {
         self.lines
             .iter()
             .filter(|l| l.in_maximum && keep(l.mission_key()))
-            .map(|l| l.amounts[t])
-            .sum()
+            .fold(0u32, |sum, l| sum.saturating_add(l.amounts[t]))
     }
 }
 

@@ -11,7 +11,7 @@ use crate::funding::Tariff;
 use crate::inputs::{Inputs, Perimeters};
 use crate::io::ght::Ght;
 use crate::membership::listing_cpts;
-use crate::model::{Cpts, Tier};
+use crate::model::{Cpts, Missions, Tier};
 use crate::projection::{to_projected, Zone};
 use geo::{Area, BoundingRect, Contains, InteriorPoint, MultiPolygon};
 use rayon::prelude::*;
@@ -54,8 +54,9 @@ pub struct Change {
     /// Maximum funding.
     pub funding_before: u32,
     pub funding_after: u32,
-    /// Funding of the missions it signed, when the perimeter file says which.
+    /// Funding of the missions it signed, when the perimeter file says which, now…
     pub missions_before: Option<u32>,
+    /// …and at its taille after the change.
     pub missions_after: Option<u32>,
 }
 
@@ -94,7 +95,8 @@ pub struct ZonePlan {
     pub zone: usize,
     /// The adjacent CPTS, longest shared border first (then by id).
     pub extensions: Vec<Extension>,
-    /// The candidate new CPTS made of its communes, by index in [`Plan::candidates`].
+    /// The candidate new CPTS made of its communes, by index in [`Plan::candidates`]; a
+    /// zone holding a commune of an earlier zone's candidate joins that candidate.
     pub candidates: Vec<usize>,
     /// When no CPTS shares its border (an island): the nearest CPTS, and how far it is.
     pub nearest: Option<Nearest>,
@@ -151,8 +153,9 @@ pub struct OverlapRuling {
     /// Inhabitants each holds in the contested territory's communes.
     pub keeper_population: f64,
     pub leaver_population: f64,
-    /// Border each shares with those communes, metres.
+    /// Border the keeper shares with those communes, metres.
     pub keeper_border_m: f64,
+    /// Border the leaver shares with them, metres.
     pub leaver_border_m: f64,
     /// The leaver gives up the overlap's population.
     pub leaver_change: Change,
@@ -177,7 +180,8 @@ pub struct Plan {
     pub funding_before: u64,
     pub funding_after: u64,
     /// Sum of the funding of the missions signed, now and if every proposal were
-    /// accepted, when the perimeter file says which (a candidate has signed none yet).
+    /// accepted, when the perimeter file says which (a candidate has signed none yet: the
+    /// operation lines).
     pub missions_before: Option<u64>,
     pub missions_after: Option<u64>,
     /// The same by département, each CPTS counted in the département holding most of
@@ -300,14 +304,34 @@ pub fn plan(
             (found, nearest)
         })
         .collect();
-    let mut candidates = Vec::new();
+    let mut candidates: Vec<Candidate> = Vec::new();
     let mut zones = Vec::new();
     // A commune in two white zones (a CPTS between its parts) joins the candidates of
     // the first only, so that its people count once.
     let mut claimed: BTreeSet<usize> = BTreeSet::new();
     for (z, (w, (extensions, nearest))) in white.zones.iter().zip(extensions).enumerate() {
         let mut mine = Vec::new();
-        let communes: Vec<usize> = match w.population >= options.new_cpts_min {
+        // A zone holding a commune of an earlier candidate joins it, with its other
+        // communes, whatever its size: the commune links them.
+        let linked: Vec<usize> = (0..candidates.len())
+            .filter(|&k| {
+                let held: &Vec<usize> = &candidates[k].communes;
+                w.communes.iter().any(|c| held.binary_search(c).is_ok())
+            })
+            .collect();
+        if let Some(&first) = linked.first() {
+            let rest: Vec<usize> = w
+                .communes
+                .iter()
+                .copied()
+                .filter(|c| claimed.insert(*c))
+                .collect();
+            let held = &mut candidates[first].communes;
+            held.extend(rest);
+            held.sort_unstable();
+            mine = linked;
+        }
+        let communes: Vec<usize> = match mine.is_empty() && w.population >= options.new_cpts_min {
             true => w
                 .communes
                 .iter()
@@ -339,6 +363,13 @@ pub fn plan(
             nearest,
         });
     }
+    // Linked zones added communes: figures from the final lists.
+    for c in &mut candidates {
+        c.population = c.communes.iter().map(|&u| white.unit_population[u]).sum();
+        c.tier = Tier::from_population(c.population);
+        c.funding_max = tariff.maximum(c.tier);
+    }
+
     // A contested commune listed by both CPTS borders both everywhere: the border of
     // each is measured against its other communes only.
     let contested: BTreeSet<usize> = analysis
@@ -408,7 +439,13 @@ pub fn plan(
         funding_before: funding(population),
         funding_after,
         missions_before: missions(population),
-        missions_after: missions(&after),
+        // A new CPTS has signed no mission yet: the operation lines, at its taille.
+        missions_after: missions(&after).map(|m| {
+            m + candidates
+                .iter()
+                .map(|c| u64::from(tariff.for_missions(c.tier, &Missions::default())))
+                .sum::<u64>()
+        }),
         changed: (0..after.len())
             .filter(|&k| after[k] != population[k])
             .map(|k| {

@@ -685,6 +685,12 @@ fn a_misspelt_mission_or_an_unclear_cell_is_refused() {
             "mission_acces, mission_parcours, mission_prevention, mission_crise, mission_qualite, mission_accompagnement",
         ),
         (
+            "mission_acces;Mission Accès",
+            "oui;oui",
+            "the header: the columns mission_acces and Mission Accès both give the mission acces",
+            "keep one column per mission",
+        ),
+        (
             "mission_acces",
             "peut-être",
             "line 2: the column mission_acces reads \"peut-être\", neither yes nor no",
@@ -856,4 +862,43 @@ fn a_commune_under_three_cpts_stays_with_one_and_counts_once_for_the_others() {
             ("C".to_string(), 2000.0)
         ]
     );
+}
+
+#[test]
+fn a_commune_in_two_white_zones_makes_one_new_cpts_counted_once() {
+    // M (60 000 inhabitants) has two squares, at columns 0 and 2; K's commune at
+    // column 1 parts them: two white zones of 30 000 each. M goes to one new CPTS, of
+    // 60 000, proposed for both zones; K gains nobody.
+    let square = |col: f64| {
+        let (x, y) = (-3.0 + 0.01 * col, 48.1);
+        json!([[
+            [x, y - 0.01],
+            [x + 0.01, y - 0.01],
+            [x + 0.01, y],
+            [x, y],
+            [x, y - 0.01]
+        ]])
+    };
+    let m = json!({"type": "Feature",
+        "properties": {"code": "22001", "nom": "M", "population": 60000, "departement": "22", "region": "53"},
+        "geometry": {"type": "MultiPolygon", "coordinates": [square(0.0), square(2.0)]}});
+    let communes = vec![m, commune("22002", 1, 0, 1000)];
+    let listing = "cpts_id;cpts_nom;statut;code_insee\nK;CPTS K;projet;22002\n";
+    let dir = tempfile::tempdir().unwrap();
+    let p = plan(dir.path(), communes, listing);
+    let zones = p["white_zones"].as_array().unwrap();
+    assert_eq!(zones.len(), 2);
+    for z in zones {
+        assert!(
+            (z["population"].as_f64().unwrap() - 30_000.0).abs() < 1.0,
+            "{z}"
+        );
+        assert_eq!(z["proposal"], "new_cpts", "{z}");
+        assert_eq!(z["candidates"], json!(["NC-0001"]));
+    }
+    let candidates = p["candidates"].as_array().unwrap();
+    assert_eq!(candidates.len(), 1);
+    assert_eq!(candidates[0]["population"], 60_000.0);
+    assert_eq!(candidates[0]["communes"], json!(["22001"]));
+    assert_eq!(p["changed_cpts"], json!([]));
 }

@@ -219,7 +219,7 @@ pub fn read_cpts(
             "name the column with --cpts-name-field (and --cpts-id-field if there is an id)",
         ));
     }
-    let missions = mission_columns(table);
+    let missions = mission_columns(path, table)?;
     let exclusions = exclusion_columns(path, table, &options.exclude)?;
     let mut dropped = vec![0usize; exclusions.len()];
     let mut unknown: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -319,18 +319,33 @@ pub fn read_cpts(
 }
 
 /// The `mission_…` columns (compared folded: `Mission Accès` too), with the mission
-/// each names (`acces`).
-fn mission_columns(table: &Table) -> Vec<(usize, String)> {
-    table
-        .columns
-        .iter()
-        .enumerate()
-        .filter_map(|(c, name)| {
-            let folded = fold(name);
-            let key = folded.strip_prefix("mission ")?.trim().replace(' ', "_");
-            (!key.is_empty()).then_some((c, key))
-        })
-        .collect()
+/// each names (`acces`); two columns for one mission are refused.
+fn mission_columns(path: &Path, table: &Table) -> Result<Vec<(usize, String)>> {
+    let mut columns: Vec<(usize, String)> = Vec::new();
+    for (c, name) in table.columns.iter().enumerate() {
+        let folded = fold(name);
+        let Some(key) = folded
+            .strip_prefix("mission ")
+            .map(|k| k.trim().replace(' ', "_"))
+        else {
+            continue;
+        };
+        if let Some((first, _)) = columns.iter().find(|(_, k)| *k == key) {
+            return Err(Error::input(
+                path,
+                "the header",
+                format!(
+                    "the columns {} and {} both give the mission {key}",
+                    table.columns[*first], name
+                ),
+                "keep one column per mission",
+            ));
+        }
+        if !key.is_empty() {
+            columns.push((c, key));
+        }
+    }
+    Ok(columns)
 }
 
 /// The missions a row says its CPTS signed: `None` when the file has no mission

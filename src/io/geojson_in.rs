@@ -273,6 +273,7 @@ pub fn text_property(feature: &RawFeature, field: &str) -> Option<String> {
     match property(feature, field)? {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
         _ => None,
     }
 }

@@ -9,7 +9,7 @@ mod fgb_in;
 mod geojson_in;
 pub mod geojson_out;
 pub mod ght;
-mod gpkg_in;
+pub(crate) mod gpkg_in;
 pub mod gpkg_out;
 pub mod layers;
 pub mod numbers;
