@@ -1,8 +1,10 @@
 //! Polygon validity that stays fast on features of millions of vertices. geo's
 //! `Validation` compares every pair of a ring's segments: a ring of 80 000 vertices takes
-//! half a minute, one of a million hours. Shapes up to [`SMALL`] vertices keep geo's
-//! check; larger ones are checked with geo's sweep ([`geo::Intersections`], O((n + k)
-//! log n)) and one point-in-polygon test per ring.
+//! half a minute, one of a million hours. Shapes above [`SMALL`] vertices are checked
+//! with geo's sweep ([`geo::Intersections`], O((n + k) log n)) and one point-in-polygon
+//! test per ring. Shapes from [`TINY`] to [`SMALL`] vertices take the sweep too when it
+//! finds no two segments meeting (then geo finds none either: valid), and geo's check
+//! otherwise, so that its reading of rings touching at a point stays the reference.
 
 use geo::line_intersection::LineIntersection;
 use geo::sweep::Cross;
@@ -10,26 +12,38 @@ use geo::{
     Contains, Coord, CoordsIter, Intersections, Line, LineString, MultiPolygon, Polygon, Validation,
 };
 
-/// Shapes with at most this many vertices are checked by geo's own validation.
+/// Shapes with at most this many vertices are checked by geo's own validation alone.
+pub const TINY: usize = 100;
+/// Shapes with more vertices are checked by the sweep alone.
 pub const SMALL: usize = 10_000;
 
 /// Whether `shape` is a valid (OGC) multipolygon.
 pub fn is_valid(shape: &MultiPolygon<f64>) -> bool {
-    if shape.coords_count() <= SMALL {
-        shape.is_valid()
-    } else {
-        rings_closed(shape.0.iter()) && no_crossing(&shape.0) && well_nested(&shape.0)
-    }
+    checked(shape.coords_count(), &shape.0, || shape.is_valid())
 }
 
 /// Whether one polygon is valid.
 pub fn polygon_is_valid(polygon: &Polygon<f64>) -> bool {
-    if polygon.coords_count() <= SMALL {
-        polygon.is_valid()
-    } else {
-        let one = std::slice::from_ref(polygon);
-        rings_closed(one.iter()) && no_crossing(one) && well_nested(one)
+    checked(
+        polygon.coords_count(),
+        std::slice::from_ref(polygon),
+        || polygon.is_valid(),
+    )
+}
+
+/// The verdict on `polygons` of `n` vertices: geo's (`geo_check`) for the small ones
+/// and whenever the sweep finds segments meeting below [`SMALL`], the sweep's else.
+fn checked(n: usize, polygons: &[Polygon<f64>], geo_check: impl Fn() -> bool) -> bool {
+    if n <= TINY {
+        return geo_check();
     }
+    let finite = polygons
+        .iter()
+        .flat_map(|p| p.coords_iter())
+        .all(|c| c.x.is_finite() && c.y.is_finite());
+    let swept =
+        finite && rings_closed(polygons.iter()) && no_crossing(polygons) && well_nested(polygons);
+    swept || (n <= SMALL && geo_check())
 }
 
 fn rings(polygon: &Polygon<f64>) -> impl Iterator<Item = &LineString<f64>> {
@@ -130,6 +144,35 @@ mod tests {
             .collect();
         coords.push(coords[0]);
         LineString::new(coords)
+    }
+
+    #[test]
+    fn shapes_between_tiny_and_small_get_exactly_the_answers_of_geo() {
+        let n = 5 * TINY;
+        let disc = Polygon::new(circle(n, 0.0, 0.0, 10.0), vec![]);
+        let mut holed = Polygon::new(circle(n, 0.0, 0.0, 10.0), vec![circle(n, 0.0, 0.0, 5.0)]);
+        holed.interiors_mut(|holes| holes[0].0.reverse());
+        // A hole touching its shell at one vertex (the shell's (10, 0)), which the
+        // sweep alone would call meeting.
+        let mut touching = Polygon::new(circle(n, 0.0, 0.0, 10.0), vec![circle(n, 5.0, 0.0, 5.0)]);
+        touching.interiors_mut(|holes| holes[0].0.reverse());
+        let mut crossing = circle(n, 0.0, 0.0, 10.0);
+        crossing.0.swap(16, n / 2);
+        let shapes = [
+            MultiPolygon::new(vec![disc.clone()]),
+            MultiPolygon::new(vec![holed]),
+            MultiPolygon::new(vec![touching]),
+            MultiPolygon::new(vec![
+                disc.clone(),
+                Polygon::new(circle(n, 5.0, 0.0, 10.0), vec![]),
+            ]),
+            MultiPolygon::new(vec![disc, Polygon::new(circle(n, 20.0, 0.0, 10.0), vec![])]),
+            MultiPolygon::new(vec![Polygon::new(crossing, vec![])]),
+        ];
+        for shape in &shapes {
+            assert_eq!(is_valid(shape), shape.is_valid(), "{shape:?}");
+            assert_eq!(polygon_is_valid(&shape.0[0]), shape.0[0].is_valid());
+        }
     }
 
     #[test]
