@@ -11,11 +11,11 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Version of the schema below; it moves whenever its shape changes.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
-/// The oldest schema `cpts check` still reads: versions 3 and 4 only added fields
-/// (`sources`, `assumptions`, the CPTS's `partial`; the sources' `modified`), read from
-/// older summaries as empty, false or absent.
+/// The oldest schema `cpts check` still reads: versions 3 to 5 only added fields
+/// (`sources`, `assumptions`, the CPTS's `partial`; the sources' `modified`; the CPTS's
+/// `funding_missions_eur`), read from older summaries as empty, false or absent.
 pub const OLDEST_READABLE_SCHEMA: u32 = 2;
 
 /// Every national figure of one analysis.

@@ -24,7 +24,7 @@ use std::path::Path;
 pub const PLAN_FILES: [&str; 4] = ["plan.json", "plan.csv", "proposals.geojson", "plan.md"];
 
 /// Version of the shape of `plan.json`.
-pub const PLAN_SCHEMA_VERSION: u32 = 1;
+pub const PLAN_SCHEMA_VERSION: u32 = 2;
 
 /// Columns of `plan.csv`.
 const COLUMNS: [&str; 15] = [
