@@ -11,7 +11,7 @@ use crate::funding::Tariff;
 use crate::inputs::{Inputs, Perimeters};
 use crate::io::ght::Ght;
 use crate::membership::listing_cpts;
-use crate::model::{Cpts, Missions, Tier};
+use crate::model::{Cpts, Missions, Tier, Unit};
 use crate::projection::{to_projected, Zone};
 use geo::{Area, BoundingRect, Contains, InteriorPoint, MultiPolygon};
 use rayon::prelude::*;
@@ -249,12 +249,9 @@ pub fn plan(
                     .filter_map(|(k, s)| Some((s.as_ref()?, vec![k])))
                     .collect(),
             ),
-            Perimeters::Membership(_) => Borders::new(
-                (0..units.len())
-                    .filter(|&i| units[i].zone == zone && !by_unit[i].is_empty())
-                    .map(|i| (&projected[i], by_unit[i].clone()))
-                    .collect(),
-            ),
+            Perimeters::Membership(_) => {
+                listed_borders(zone, units, &projected, &by_unit, |_| true)
+            }
         })
         .collect();
     let population = &analysis.cpts_population;
@@ -384,13 +381,9 @@ pub fn plan(
             uncontested = Zone::ALL
                 .iter()
                 .map(|&zone| {
-                    Borders::new(
-                        (0..units.len())
-                            .filter(|i| units[*i].zone == zone && !contested.contains(i))
-                            .filter(|&i| !by_unit[i].is_empty())
-                            .map(|i| (&projected[i], by_unit[i].clone()))
-                            .collect(),
-                    )
+                    listed_borders(zone, units, &projected, &by_unit, |i| {
+                        !contested.contains(&i)
+                    })
                 })
                 .collect();
             &uncontested
@@ -462,6 +455,23 @@ pub fn plan(
     })
 }
 
+/// The borders of the listed units of `zone` that `keep` keeps, each keyed by the CPTS
+/// listing it (membership mode).
+fn listed_borders<'a>(
+    zone: Zone,
+    units: &[Unit],
+    projected: &'a [MultiPolygon<f64>],
+    by_unit: &[Vec<usize>],
+    keep: impl Fn(usize) -> bool,
+) -> Borders<'a> {
+    Borders::new(
+        (0..projected.len())
+            .filter(|&i| units[i].zone == zone && !by_unit[i].is_empty() && keep(i))
+            .map(|i| (&projected[i], by_unit[i].clone()))
+            .collect(),
+    )
+}
+
 /// Rules every overlap. The overlaps that share a commune form one contested
 /// territory, where the CPTS are ranked once: more inhabitants held in its communes
 /// first, then (a tie, as when both list the same communes) the longer border with
@@ -520,12 +530,24 @@ fn rule_overlaps(
         }
         (held, border)
     };
+    // Each CPTS measured once per territory, however many of its overlaps lie there.
+    let ranks: BTreeMap<(usize, usize), (f64, f64)> = overlaps
+        .iter()
+        .enumerate()
+        .flat_map(|(o, overlap)| {
+            let t = root(&territory, o);
+            [(t, overlap.a), (t, overlap.b)]
+        })
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .map(|(t, k)| ((t, k), rank(t, k)))
+        .collect();
     overlaps
         .iter()
         .enumerate()
         .map(|(o, overlap)| {
             let t = root(&territory, o);
-            let (a, b) = (rank(t, overlap.a), rank(t, overlap.b));
+            let (a, b) = (ranks[&(t, overlap.a)], ranks[&(t, overlap.b)]);
             // `a` has the lower id, so it wins a complete tie.
             let a_keeps = a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)).is_ge();
             let ((keeper, kept), (leaver, left)) = match a_keeps {

@@ -8,20 +8,6 @@ use common::*;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// Every output file of a directory, by name.
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| {
-            let e = e.unwrap();
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
-}
-
 /// `cpts analyze -v` with the cache in `cache` (or none): the outputs, and what it said.
 fn run(
     communes: &Path,
@@ -48,7 +34,7 @@ fn run(
     args.extend(extra.iter().map(|s| s.to_string()));
     let run = cpts(&args);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    (files(out), run.stderr)
+    (file_bytes(out), run.stderr)
 }
 
 /// The one entry of a cache directory.

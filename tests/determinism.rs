@@ -36,16 +36,7 @@ fn outputs(
         )
         .unwrap();
     });
-    std::fs::read_dir(&out)
-        .unwrap()
-        .map(|e| {
-            let e = e.unwrap();
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
+    file_bytes(&out)
 }
 
 fn same_bytes(communes: PathBuf, perimeters: PathBuf, arrondissements: Option<PathBuf>) {

@@ -23,6 +23,15 @@ fn plan(dir: &Path, communes: Vec<Value>, listing: &str) -> Value {
 
 /// `plan` with `extra` options: what the run printed, and plan.json.
 fn plan_with(dir: &Path, communes: Vec<Value>, listing: &str, extra: &[&str]) -> (Run, Value) {
+    let run = plan_run(dir, communes, listing, extra);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json = read_json(&dir.join("plan").join("plan.json"));
+    (run, json)
+}
+
+/// Writes `communes` and the membership `listing` into `dir` and runs `cpts plan` on
+/// them, its outputs in `dir/plan`.
+fn plan_run(dir: &Path, communes: Vec<Value>, listing: &str, extra: &[&str]) -> Run {
     let layer = dir.join("communes.geojson");
     std::fs::write(
         &layer,
@@ -42,10 +51,7 @@ fn plan_with(dir: &Path, communes: Vec<Value>, listing: &str, extra: &[&str]) ->
         out.to_str().unwrap(),
     ];
     args.extend_from_slice(extra);
-    let run = cpts(&args);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let json = read_json(&out.join("plan.json"));
-    (run, json)
+    cpts(&args)
 }
 
 #[test]
@@ -699,24 +705,8 @@ fn a_misspelt_mission_or_an_unclear_cell_is_refused() {
     ] {
         let (communes, listing) = missions_grid(header, a, "non");
         let dir = tempfile::tempdir().unwrap();
-        let layer = dir.path().join("communes.geojson");
-        std::fs::write(
-            &layer,
-            json!({"type": "FeatureCollection", "features": communes}).to_string(),
-        )
-        .unwrap();
-        let table = dir.path().join("listing.csv");
-        std::fs::write(&table, listing).unwrap();
         let out = dir.path().join("plan");
-        let run = cpts(&[
-            "plan",
-            "--communes",
-            layer.to_str().unwrap(),
-            "--perimeters",
-            table.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ]);
+        let run = plan_run(dir.path(), communes, &listing, &[]);
         assert_eq!(run.code, 2, "{}", run.stderr);
         assert!(run.stderr.contains("listing.csv"), "{}", run.stderr);
         assert!(run.stderr.contains(expected), "{}", run.stderr);
