@@ -65,6 +65,41 @@ impl Zone {
         }
     }
 
+    /// The zone's projection as PROJ parameters: the one operation PROJ itself chooses
+    /// from WGS84 to [`Zone::epsg`] (`projinfo -s EPSG:4326 -t EPSG:2154`), every datum
+    /// shift being null on GRS80. Made from this string, a transformation takes no
+    /// lookup in `proj.db` and gives the same bits.
+    fn projection(self) -> &'static str {
+        match self {
+            Zone::Metropole => {
+                "+proj=lcc +lat_0=46.5 +lon_0=3 +lat_1=49 +lat_2=44 +x_0=700000 +y_0=6600000 +ellps=GRS80"
+            }
+            Zone::Antilles => "+proj=utm +zone=20 +ellps=GRS80",
+            Zone::Guyane => "+proj=utm +zone=22 +ellps=GRS80",
+            Zone::Reunion => "+proj=utm +zone=40 +south +ellps=GRS80",
+            Zone::Mayotte => "+proj=utm +zone=38 +south +ellps=GRS80",
+        }
+    }
+
+    /// The zone's CRS as PROJ names it: `EPSG:2154`.
+    fn crs(self) -> String {
+        format!("EPSG:{}", self.epsg())
+    }
+
+    /// The PROJ pipeline from WGS84 longitude/latitude to the zone's CRS, or back.
+    fn pipeline(self, to_wgs84: bool) -> String {
+        match to_wgs84 {
+            false => format!(
+                "+proj=pipeline +step +proj=unitconvert +xy_in=deg +xy_out=rad +step {}",
+                self.projection()
+            ),
+            true => format!(
+                "+proj=pipeline +step +inv {} +step +proj=unitconvert +xy_in=rad +xy_out=deg",
+                self.projection()
+            ),
+        }
+    }
+
     /// Longitudes and latitudes (west, south, east, north) the zone's shapes lie within.
     fn envelope(self) -> [f64; 4] {
         match self {
@@ -174,6 +209,18 @@ fn with_transform<T>(from: &str, to: &str, f: impl FnOnce(&Proj) -> Result<T>) -
 
 /// A transformation from `from` to `to`, or why PROJ cannot make one.
 fn new_transform(from: &str, to: &str) -> Result<Proj> {
+    if let Some(pipeline) = zone_pipeline(from, to) {
+        let made = {
+            let _made_alone = locked(&LIFECYCLE);
+            Proj::new(&pipeline)
+        };
+        return made.map_err(|e| Error::Projection {
+            what: "PROJ".into(),
+            crs: short(&pipeline),
+            message: e.to_string(),
+            fix: "check that PROJ is installed".into(),
+        });
+    }
     let crs = || short(if from == WGS84 { to } else { from });
     if !transformable(from, to) {
         return Err(Error::Projection {
@@ -199,6 +246,18 @@ fn new_transform(from: &str, to: &str) -> Result<Proj> {
         fix: "check the CRS (an EPSG code or the WKT of a .prj), and that PROJ and its \
               proj.db are installed (PROJ_DATA may point at them)"
             .into(),
+    })
+}
+
+/// The pipeline between WGS84 and a zone's CRS, when `from` and `to` are those two.
+fn zone_pipeline(from: &str, to: &str) -> Option<String> {
+    Zone::ALL.into_iter().find_map(|zone| {
+        let crs = zone.crs();
+        match (from, to) {
+            (WGS84, t) if t == crs => Some(zone.pipeline(false)),
+            (f, WGS84) if f == crs => Some(zone.pipeline(true)),
+            _ => None,
+        }
     })
 }
 
@@ -271,12 +330,12 @@ fn transform(from: &str, to: &str, shape: &MultiPolygon<f64>) -> Result<MultiPol
 /// WGS84 longitude/latitude to the zone's projected CRS (metres). An error speaks of
 /// "a shape": name it with [`Error::about`].
 pub fn to_projected(zone: Zone, shape: &MultiPolygon<f64>) -> Result<MultiPolygon<f64>> {
-    transform(WGS84, &format!("EPSG:{}", zone.epsg()), shape)
+    transform(WGS84, &zone.crs(), shape)
 }
 
 /// The zone's projected CRS back to WGS84 longitude/latitude.
 pub fn to_wgs84(zone: Zone, shape: &MultiPolygon<f64>) -> Result<MultiPolygon<f64>> {
-    transform(&format!("EPSG:{}", zone.epsg()), WGS84, shape)
+    transform(&zone.crs(), WGS84, shape)
 }
 
 /// Any CRS PROJ knows (`EPSG:2154`, or the WKT of a `.prj`), easting/northing or
@@ -312,6 +371,34 @@ mod tests {
             "{}",
             q.unsigned_area()
         );
+    }
+
+    #[test]
+    fn zone_pipelines_give_the_bits_of_the_epsg_transformations() {
+        // PROJ objects made and destroyed here, apart from other tests' (see LIFECYCLE).
+        let _alone = locked(&LIFECYCLE);
+        for zone in Zone::ALL {
+            let [w, s, e, n] = zone.envelope();
+            let from_db = |from: &str, to: &str| Proj::new_known_crs(from, to, None).unwrap();
+            let (forward, back) = (from_db(WGS84, &zone.crs()), from_db(&zone.crs(), WGS84));
+            let pipeline = |to_wgs84| Proj::new(&zone.pipeline(to_wgs84)).unwrap();
+            let (fast_forward, fast_back) = (pipeline(false), pipeline(true));
+            for i in 0..=40 {
+                for j in 0..=40 {
+                    let lonlat = (
+                        w + (e - w) * f64::from(i) / 40.0,
+                        s + (n - s) * f64::from(j) / 40.0,
+                    );
+                    let metres = forward.convert(lonlat).unwrap();
+                    assert_eq!(fast_forward.convert(lonlat).unwrap(), metres, "{zone:?}");
+                    assert_eq!(
+                        fast_back.convert(metres).unwrap(),
+                        back.convert(metres).unwrap(),
+                        "{zone:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
