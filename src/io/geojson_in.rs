@@ -1,5 +1,6 @@
 //! Reading GeoJSON feature collections of polygons, with errors that name the feature.
 
+use super::collection_scan::{self, Parts};
 use super::fgb_in::read_fgb;
 use super::gpkg_in::{read_gpkg, split_layer};
 use super::shapefile_in::read_shapefile;
@@ -7,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::projection::{crs_to_wgs84, is_crs, Zone, WGS84};
 use crate::provenance::{AssumptionKind, Provenance};
 use geo::{BoundingRect, Coord, CoordsIter, LineString, MultiPolygon, Orient, Polygon};
+use rayon::prelude::*;
 use serde::de::{Error as _, IgnoredAny, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -216,19 +218,11 @@ pub fn with_features<T>(
         path: path.to_path_buf(),
         source,
     })?;
-    let collection: RawCollection = serde_json::from_slice(&text).map_err(|e| {
-        let problem = if e.is_eof() {
-            format!("the JSON ends too early ({e}): the file looks truncated")
-        } else {
-            format!("this is not valid GeoJSON: {e}")
-        };
-        Error::input(
-            path,
-            format!("line {}, column {}", e.line(), e.column()),
-            problem,
-            "give a GeoJSON FeatureCollection (export it again from QGIS or ogr2ogr)",
-        )
-    })?;
+    let parallel = collection_scan::split(&text).and_then(|parts| parsed(&text, &parts));
+    let collection = match parallel {
+        Some(collection) => collection,
+        None => parsed_whole(path, &text)?,
+    };
     if collection.kind != "FeatureCollection" {
         return Err(Error::input(
             path,
@@ -245,6 +239,53 @@ pub fn with_features<T>(
     }
     let crs = LayerCrs::of_member(path, collection.crs.as_ref(), declared)?.checked(path)?;
     use_features(&collection.features, &crs)
+}
+
+/// The collection parsed from the [`Parts`] `split` found, its features in parallel;
+/// `None` when a part does not parse (the whole text is then parsed again, for the
+/// message).
+fn parsed<'a>(text: &'a [u8], parts: &Parts) -> Option<RawCollection<'a>> {
+    let mut keys: Vec<&[u8]> = parts.members.iter().map(|(k, _)| *k).collect();
+    keys.sort_unstable();
+    if keys.windows(2).any(|w| w[0] == w[1]) {
+        return None;
+    }
+    let member = |key: &[u8]| {
+        let (_, range) = parts.members.iter().find(|(k, _)| *k == key)?;
+        Some(&text[range.clone()])
+    };
+    let kind: String = serde_json::from_slice(member(b"type")?).ok()?;
+    let crs: Option<Value> = match member(b"crs") {
+        Some(crs) => serde_json::from_slice(crs).ok()?,
+        None => None,
+    };
+    let features = parts
+        .features
+        .par_iter()
+        .map(|range| serde_json::from_slice(&text[range.clone()]).ok())
+        .collect::<Option<Vec<RawFeature>>>()?;
+    Some(RawCollection {
+        kind,
+        features,
+        crs,
+    })
+}
+
+/// The collection parsed in one pass, or the error at its line and column.
+fn parsed_whole<'a>(path: &Path, text: &'a [u8]) -> Result<RawCollection<'a>> {
+    serde_json::from_slice(text).map_err(|e| {
+        let problem = if e.is_eof() {
+            format!("the JSON ends too early ({e}): the file looks truncated")
+        } else {
+            format!("this is not valid GeoJSON: {e}")
+        };
+        Error::input(
+            path,
+            format!("line {}, column {}", e.line(), e.column()),
+            problem,
+            "give a GeoJSON FeatureCollection (export it again from QGIS or ogr2ogr)",
+        )
+    })
 }
 
 fn empty_layer(path: &Path) -> Error {

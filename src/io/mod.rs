@@ -2,6 +2,7 @@
 
 pub mod atomic;
 pub mod check_report;
+mod collection_scan;
 pub mod communes;
 pub mod cpts_attributes;
 pub mod diff_report;

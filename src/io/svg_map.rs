@@ -72,36 +72,41 @@ fn path_data(out: &mut String, shape: &MultiPolygon<f64>, frame: &Frame, toleran
         .0
         .iter()
         .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()));
+    let mut points: Vec<(i64, i64)> = Vec::new();
     for ring in rings {
         let projected: LineString<f64> = ring.0.iter().map(|&c| frame.project(c)).collect();
-        let simple = projected.simplify(tolerance);
-        let tenths: Vec<(i64, i64)> = simple
-            .0
-            .iter()
-            .map(|c| ((c.x * 10.0).round() as i64, (c.y * 10.0).round() as i64))
-            .collect();
-        let mut points = tenths.clone();
+        points.clear();
+        points.extend(
+            projected
+                .simplify(tolerance)
+                .0
+                .iter()
+                .map(|c| ((c.x * 10.0).round() as i64, (c.y * 10.0).round() as i64)),
+        );
         points.dedup();
         if points.len() < 4 {
             continue;
         }
         let (mut px, mut py) = points[0];
-        let _ = write!(out, "M{}{}", tenth(px), separated(py));
+        out.push('M');
+        push_pair(out, px, py);
         for &(x, y) in &points[1..points.len() - 1] {
-            let _ = write!(out, "l{}{}", tenth(x - px), separated(y - py));
+            out.push('l');
+            push_pair(out, x - px, y - py);
             (px, py) = (x, y);
         }
         out.push('z');
     }
 }
 
-/// The second number of a pair: a minus sign separates it, otherwise a space.
-fn separated(v: i64) -> String {
-    if v < 0 {
-        tenth(v)
-    } else {
-        format!(" {}", tenth(v))
+/// Appends a pair of tenths: a minus sign separates the second number, otherwise a
+/// space.
+fn push_pair(out: &mut String, x: i64, y: i64) {
+    push_tenth(out, x);
+    if y >= 0 {
+        out.push(' ');
     }
+    push_tenth(out, y);
 }
 
 /// The path data of every feature kept, computed in parallel, in their order.
@@ -117,14 +122,18 @@ fn joined_paths(features: &[&MapFeature], frame: &Frame, tolerance: f64) -> Stri
         .concat()
 }
 
-/// `123` → `12.3`, `-5` → `-.5`, `40` → `4`.
-fn tenth(v: i64) -> String {
-    let sign = if v < 0 { "-" } else { "" };
-    let (whole, frac) = (v.abs() / 10, v.abs() % 10);
-    match (whole, frac) {
-        (_, 0) => format!("{sign}{whole}"),
-        (0, f) => format!("{sign}.{f}"),
-        (w, f) => format!("{sign}{w}.{f}"),
+/// Appends `123` as `12.3`, `-5` as `-.5`, `40` as `4`.
+fn push_tenth(out: &mut String, v: i64) {
+    if v < 0 {
+        out.push('-');
+    }
+    let (whole, frac) = (v.unsigned_abs() / 10, v.unsigned_abs() % 10);
+    if whole > 0 || frac == 0 {
+        let _ = write!(out, "{whole}");
+    }
+    if frac > 0 {
+        out.push('.');
+        out.push(char::from(b'0' + frac as u8));
     }
 }
 
@@ -276,18 +285,18 @@ pub fn national_map(layers: &Layers, label: &str) -> String {
     const WIDTH: f64 = 1000.0;
     const HEIGHT: f64 = 820.0;
     const SIDE: f64 = 180.0;
-    let communes = layers.get("communes");
-    let overseas = |f: &MapFeature| INSETS.iter().any(|(d, _)| text(f, "departement") == *d);
-    let metropole: Vec<&MapFeature> = communes.iter().filter(|f| !overseas(f)).collect();
+    // The metropole's communes, then each inset's, read in one pass.
+    let mut frames: Vec<Vec<&MapFeature>> = vec![Vec::new(); INSETS.len() + 1];
+    for f in layers.get("communes") {
+        let departement = text(f, "departement");
+        let inset = INSETS.iter().position(|(d, _)| departement == *d);
+        frames[inset.map_or(0, |k| k + 1)].push(f);
+    }
+    let metropole = std::mem::take(&mut frames[0]);
     let insets: Vec<(&str, Vec<&MapFeature>)> = INSETS
         .iter()
-        .map(|(code, name)| {
-            let list: Vec<&MapFeature> = communes
-                .iter()
-                .filter(|f| text(f, "departement") == *code)
-                .collect();
-            (*name, list)
-        })
+        .zip(frames.into_iter().skip(1))
+        .map(|((_, name), list)| (*name, list))
         .filter(|(_, list)| !list.is_empty())
         .collect();
     let main_width = if insets.is_empty() {
@@ -388,6 +397,11 @@ mod tests {
 
     #[test]
     fn tenths_are_written_short() {
+        let tenth = |v| {
+            let mut s = String::new();
+            push_tenth(&mut s, v);
+            s
+        };
         assert_eq!(tenth(123), "12.3");
         assert_eq!(tenth(-5), "-.5");
         assert_eq!(tenth(40), "4");

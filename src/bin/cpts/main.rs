@@ -11,6 +11,9 @@ mod validate;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Coverage of the population by CPTS: white zones, overlaps, size tiers, ACI funding.
 #[derive(Parser)]
 #[command(name = "cpts", version, about)]
