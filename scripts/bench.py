@@ -21,6 +21,7 @@ import argparse
 import csv
 import json
 import os
+import re
 import platform
 import signal
 import statistics
@@ -128,6 +129,7 @@ class Bench:
         self.tools = ["cpts"] + (["geopandas"] if a.geopandas else []) + (["postgis"] if a.postgis else [])
         self.counter = 0
         self.server_peak = {}  # label -> peak summed PSS (MiB) of the PostGIS server during one run
+        self.logs = {}  # (label, variant) -> the logs of its timed runs
         self.idle_server = None  # summed PSS (MiB) of the idle cluster, just before that run
 
     def argv(self, tool, inputs, out, extra=()):
@@ -153,8 +155,8 @@ class Bench:
                 sample = sample_server and name == "postgis" and i == 0
                 if sample:
                     self.idle_server = self.server.mib()
-                wall, rss, srv = run(cmd, os.path.join(self.work, "logs", f"{self.counter:04d}-{name}.log"),
-                                     self.server if sample else None)
+                log_path = os.path.join(self.work, "logs", f"{self.counter:04d}-{name}.log")
+                wall, rss, srv = run(cmd, log_path, self.server if sample else None)
                 tag = "warm-up" if is_warmup else f"run {i + 1 - warmup}/{runs}"
                 log(f"  {label}, {tag}: {name:10} {wall:7.2f} s {rss:7.0f} MiB"
                     + (f", server {srv:.0f} MiB" if srv is not None else ""))
@@ -162,6 +164,7 @@ class Bench:
                     self.server_peak[label] = srv
                 if not is_warmup:
                     res[name].append((wall, rss, srv))
+                    self.logs.setdefault((label, name), []).append(log_path)
         return res
 
 
@@ -214,6 +217,48 @@ def build_extracts(data, work, levels):
 
 # ---------------------------------------------------------------------------------------
 # Formatting
+
+
+STAGE_LINE = re.compile(r"^\[\s*([0-9.]+)s\] (.+)$")
+
+
+def stage_medians(logs):
+    """Median seconds of each stage over the runs' `-v` logs, in the order of the stages."""
+    per_stage = {}
+    for path in logs:
+        with open(path) as f:
+            marks = [(m.group(2), float(m.group(1))) for m in map(STAGE_LINE.match, f) if m]
+        for (stage, start), (_, end) in zip(marks, marks[1:]):
+            per_stage.setdefault(stage, []).append(end - start)
+    return {stage: med(values) for stage, values in per_stage.items()}
+
+
+def amdahl_table(one, two):
+    """Stage by stage: times on 1 and 2 threads, the parallel fraction p that Amdahl's law
+    gives from their ratio (S = 1 / ((1 - p) + p / 2), so p = 2 (1 - T2 / T1)), and the
+    time p predicts on 8 and 16 cores."""
+    def predicted(t1, p, cores):
+        return t1 * ((1 - p) + p / cores)
+
+    lines = ["| stage, world1 polygon mode (medians) | 1 thread | 2 threads | speed-up | parallel fraction p "
+             "| predicted, 8 cores | predicted, 16 cores |", "|---|---|---|---|---|---|---|"]
+    totals = [0.0, 0.0, 0.0, 0.0]
+    for stage, t1 in one.items():
+        t2 = two.get(stage, t1)
+        p = min(1.0, max(0.0, 2 * (1 - t2 / t1))) if t1 > 0 else 0.0
+        p8, p16 = predicted(t1, p, 8), predicted(t1, p, 16)
+        for i, v in enumerate((t1, t2, p8, p16)):
+            totals[i] += v
+        lines.append(f"| {stage} | {secs(t1)} | {secs(t2)} | {times(t1 / t2) if t2 else ''} | {p:.2f} "
+                     f"| {secs(p8)} | {secs(p16)} |")
+    t1, t2, p8, p16 = totals
+    p = min(1.0, max(0.0, 2 * (1 - t2 / t1))) if t1 else 0.0
+    lines.append(f"| all stages | {secs(t1)} | {secs(t2)} | {times(t1 / t2)} | {p:.2f} | {secs(p8)} "
+                 f"({times(t1 / p8)}) | {secs(p16)} ({times(t1 / p16)}) |")
+    lines += ["", "Stages as `cpts analyze -v` prints them, from the thread-scaling runs above (the process's "
+              "start-up and exit are outside them). p is clipped to 0–1; the predicted times assume each stage "
+              "keeps its measured p (Amdahl's law), which a memory-bound stage may not.", ""]
+    return lines
 
 
 def rounds_of(n, names):
@@ -333,8 +378,11 @@ def main():
     # 2. Thread scaling, polygon mode.
     log(f"thread scaling, polygon mode: {rounds_of(n, ['cpts --threads 1', 'cpts --threads 2'])}")
     inputs = dict(world1, perimeters=os.path.join(data, "world1", "cpts.geojson"))
-    threads = b.rounds("threads", {f"--threads {k}": b.argv("cpts", inputs, out("threads", f"t{k}"),
-                                                            ["--threads", str(k)]) for k in (1, 2)}, n)
+    # With -v, each stage's start is printed: the stages are timed from the same runs.
+    verbose = lambda argv: ["-v" if x == "-q" else x for x in argv]
+    threads = b.rounds("threads", {f"--threads {k}": verbose(b.argv("cpts", inputs, out("threads", f"t{k}"),
+                                                                    ["--threads", str(k)])) for k in (1, 2)}, n)
+    stages = {k: stage_medians(b.logs[("threads", f"--threads {k}")]) for k in (1, 2)}
 
     # 3. Cost versus size, polygon mode: extracts built here, the nation taken from section 1.
     log(f"cost versus size: extracts of département {a.departement} and region {a.region}")
@@ -403,6 +451,7 @@ def main():
         lines.append(f"| `--threads {k}` | {secs(med(w for w, _, _ in r))} | {med(m for _, m, _ in r):.0f} MiB |")
     lines.append(f"| speed-up, threads 1 / threads 2 | {ratio_cell(t1, t2)} | |")
     lines.append("")
+    lines += amdahl_table(stages[1], stages[2])
 
     lines.append("| cost versus size, polygon mode | communes | CPTS | cpts | cpts per 1,000 communes "
                  "| GeoPandas peer | PostGIS peer |")

@@ -15,6 +15,52 @@ type PartEnvelope = GeomWithData<Rectangle<[f64; 2]>, (usize, usize)>;
 pub struct PerimeterIndex<'a> {
     shapes: &'a [Option<MultiPolygon<f64>>],
     tree: RTree<PartEnvelope>,
+    /// The [`Runs`] of each polygon of each CPTS present.
+    runs: Vec<Vec<Runs>>,
+}
+
+/// One polygon of a perimeter, with its runs.
+type Part<'a> = (&'a Polygon<f64>, &'a Runs);
+
+/// Edges taken [`RUN`] at a time along each ring.
+const RUN: usize = 16;
+
+/// The boxes of the runs of [`RUN`] consecutive edges of each ring of one polygon
+/// (exterior first): the edges near a unit are found without visiting the others.
+struct Runs(Vec<Vec<Rect<f64>>>);
+
+impl Runs {
+    fn new(polygon: &Polygon<f64>) -> Runs {
+        Runs(rings(polygon).map(run_boxes).collect())
+    }
+}
+
+/// The boxes of a ring's runs: run `c` holds the edges from vertex `c × RUN` to vertex
+/// `(c + 1) × RUN` (or the ring's last).
+fn run_boxes(ring: &LineString<f64>) -> Vec<Rect<f64>> {
+    let last = ring.0.len().saturating_sub(1);
+    (0..last)
+        .step_by(RUN)
+        .filter_map(|start| {
+            LineString::from(ring.0[start..=(start + RUN).min(last)].to_vec()).bounding_rect()
+        })
+        .collect()
+}
+
+/// The vertices of run `c` of a ring of `last + 1` vertices, its last one included.
+fn run_vertices(c: usize, last: usize) -> std::ops::RangeInclusive<usize> {
+    c * RUN..=((c + 1) * RUN).min(last)
+}
+
+fn rings(polygon: &Polygon<f64>) -> impl Iterator<Item = &LineString<f64>> {
+    std::iter::once(polygon.exterior()).chain(polygon.interiors())
+}
+
+fn boxes_meet(a: &Rect<f64>, b: &Rect<f64>) -> bool {
+    a.min().x <= b.max().x
+        && b.min().x <= a.max().x
+        && a.min().y <= b.max().y
+        && b.min().y <= a.max().y
 }
 
 impl<'a> PerimeterIndex<'a> {
@@ -33,14 +79,20 @@ impl<'a> PerimeterIndex<'a> {
                 ))
             })
             .collect();
+        let runs = shapes
+            .iter()
+            .map(|s| s.iter().flat_map(|s| &s.0).map(Runs::new).collect())
+            .collect();
         PerimeterIndex {
             shapes,
             tree: RTree::bulk_load(parts),
+            runs,
         }
     }
 
-    /// The polygons of each CPTS whose envelope meets `shape`'s, grouped by CPTS index.
-    fn candidates(&self, shape: &MultiPolygon<f64>) -> Vec<(usize, Vec<&'a Polygon<f64>>)> {
+    /// The polygons of each CPTS whose envelope meets `shape`'s, with their runs,
+    /// grouped by CPTS index.
+    fn candidates(&self, shape: &MultiPolygon<f64>) -> Vec<(usize, Vec<Part<'_>>)> {
         let Some(r) = shape.bounding_rect() else {
             return vec![];
         };
@@ -51,12 +103,13 @@ impl<'a> PerimeterIndex<'a> {
             .map(|e| e.data)
             .collect();
         hits.sort_unstable();
-        let mut grouped: Vec<(usize, Vec<&Polygon<f64>>)> = Vec::new();
+        let mut grouped: Vec<(usize, Vec<Part>)> = Vec::new();
         for (k, p) in hits {
-            let poly = &self.shapes[k]
+            let polygon = &self.shapes[k]
                 .as_ref()
                 .expect("indexed perimeters are present")
                 .0[p];
+            let poly = (polygon, &self.runs[k][p]);
             match grouped.last_mut() {
                 Some((last, polys)) if *last == k => polys.push(poly),
                 _ => grouped.push((k, vec![poly])),
@@ -87,8 +140,8 @@ pub fn overlay_unit(
     for (k, polys) in &candidates {
         let mut piece = Vec::new();
         let mut whole = false;
-        for p in polys {
-            match bbox.map_or(Side::Crossing, |b| side(&b, p)) {
+        for &(p, runs) in polys {
+            match bbox.map_or(Side::Crossing, |b| side(&b, p, runs)) {
                 Side::Outside => {}
                 Side::Inside => {
                     // The polygons of one CPTS are disjoint: this one holds the whole unit.
@@ -97,7 +150,7 @@ pub fn overlay_unit(
                     break;
                 }
                 Side::Crossing => {
-                    let near = bbox.map_or_else(|| (*p).clone(), |b| near_part(&b, p));
+                    let near = bbox.map_or_else(|| p.clone(), |b| near_part(&b, p, runs));
                     piece.extend(grid.intersection(unit, &near).0);
                     crossing.push((*k, near));
                 }
@@ -179,20 +232,25 @@ fn overlap_pieces(grid: &Grid, shapes: &[(usize, MultiPolygon<f64>, bool)]) -> V
 /// the winding number of every point of the box is kept, and no vertex is created: a
 /// perimeter of thousands of vertices shrinks to the few near the unit, and every
 /// vertex stays on the zone's grid.
-fn near_part(bbox: &Rect<f64>, polygon: &Polygon<f64>) -> Polygon<f64> {
-    let exterior =
-        near_ring(bbox, polygon.exterior()).unwrap_or_else(|| polygon.exterior().clone());
+fn near_part(bbox: &Rect<f64>, polygon: &Polygon<f64>, runs: &Runs) -> Polygon<f64> {
+    let exterior = near_ring(bbox, polygon.exterior(), &runs.0[0])
+        .unwrap_or_else(|| polygon.exterior().clone());
     let interiors = polygon
         .interiors()
         .iter()
-        .filter_map(|r| near_ring(bbox, r))
+        .zip(&runs.0[1..])
+        .filter_map(|(r, boxes)| near_ring(bbox, r, boxes))
         .collect();
     Polygon::new(exterior, interiors)
 }
 
-/// [`near_part`] for one ring; `None` when the whole ring lies in one half-plane beside
-/// the box (it then changes nothing inside it).
-fn near_ring(bbox: &Rect<f64>, ring: &LineString<f64>) -> Option<LineString<f64>> {
+/// [`near_part`] for one ring, whose runs have the boxes `boxes`; `None` when the whole
+/// ring lies in one half-plane beside the box (it then changes nothing inside it).
+fn near_ring(
+    bbox: &Rect<f64>,
+    ring: &LineString<f64>,
+    boxes: &[Rect<f64>],
+) -> Option<LineString<f64>> {
     let (lo, hi) = (bbox.min(), bbox.max());
     let side = |c: &Coord<f64>| match () {
         _ if c.x < lo.x => 1,
@@ -203,13 +261,30 @@ fn near_ring(bbox: &Rect<f64>, ring: &LineString<f64>) -> Option<LineString<f64>
     };
     let points = &ring.0[..ring.0.len().saturating_sub(1)];
     let n = points.len();
-    let sides: Vec<u8> = points.iter().map(side).collect();
-    let start = (0..n).find(|&i| sides[i] == 0 || sides[i] != sides[(i + n - 1) % n])?;
+    // A run whose box lies in one half-plane has all its vertices there.
+    let mut sides = vec![0u8; n];
+    for (c, b) in boxes.iter().enumerate() {
+        let vertices = c * RUN..((c + 1) * RUN).min(n);
+        let within_x = b.min().x >= lo.x && b.max().x <= hi.x;
+        let whole_run = match () {
+            _ if b.max().x < lo.x => Some(1),
+            _ if b.min().x > hi.x => Some(2),
+            _ if within_x && b.max().y < lo.y => Some(3),
+            _ if within_x && b.min().y > hi.y => Some(4),
+            _ => None,
+        };
+        match whole_run {
+            Some(s) => sides[vertices].fill(s),
+            None => vertices.for_each(|i| sides[i] = side(&points[i])),
+        }
+    }
+    let before = |i: usize| if i == 0 { n - 1 } else { i - 1 };
+    let after = |i: usize| if i + 1 == n { 0 } else { i + 1 };
+    let start = (0..n).find(|&i| sides[i] == 0 || sides[i] != sides[before(i)])?;
     let mut kept = Vec::with_capacity(n.min(64));
-    for j in 0..n {
-        let i = (start + j) % n;
+    for i in (start..n).chain(0..start) {
         let s = sides[i];
-        let inner_of_run = s != 0 && s == sides[(i + n - 1) % n] && s == sides[(i + 1) % n];
+        let inner_of_run = s != 0 && s == sides[before(i)] && s == sides[after(i)];
         if !inner_of_run {
             kept.push(points[i]);
         }
@@ -230,7 +305,7 @@ enum Side {
 
 /// Decides without a boolean operation when no edge of `polygon` meets `bbox`: the box
 /// is then wholly inside or wholly outside. Most communes are one or the other.
-fn side(bbox: &Rect<f64>, polygon: &Polygon<f64>) -> Side {
+fn side(bbox: &Rect<f64>, polygon: &Polygon<f64>, runs: &Runs) -> Side {
     let (lo, hi) = (bbox.min(), bbox.max());
     let meets = |l: Line<f64>| {
         let apart = l.start.x.max(l.end.x) < lo.x
@@ -239,8 +314,16 @@ fn side(bbox: &Rect<f64>, polygon: &Polygon<f64>) -> Side {
             || l.start.y.min(l.end.y) > hi.y;
         !apart && l.intersects(bbox)
     };
-    let mut rings = std::iter::once(polygon.exterior()).chain(polygon.interiors());
-    if rings.any(|r| r.lines().any(meets)) {
+    let crossing = rings(polygon).zip(&runs.0).any(|(ring, boxes)| {
+        let last = ring.0.len().saturating_sub(1);
+        boxes.iter().enumerate().any(|(c, b)| {
+            boxes_meet(b, bbox)
+                && ring.0[run_vertices(c, last)]
+                    .windows(2)
+                    .any(|w| meets(Line::new(w[0], w[1])))
+        })
+    });
+    if crossing {
         Side::Crossing
     } else if polygon.intersects(&lo) {
         Side::Inside
@@ -354,7 +437,7 @@ mod tests {
         ring.push(Coord { x: -100.0, y: 15.0 });
         let perimeter = Polygon::new(LineString::new(ring), vec![]);
         let bbox = Rect::new((0.0, 0.0), (10.0, 10.0));
-        let near = near_part(&bbox, &perimeter);
+        let near = near_part(&bbox, &perimeter, &Runs::new(&perimeter));
         assert!(near.exterior().0.len() < 10, "{:?}", near.exterior());
         let unit: MultiPolygon<f64> = Rect::new((0.0, 0.0), (10.0, 10.0)).to_polygon().into();
         let grid = test_grid();
