@@ -1,7 +1,13 @@
-//! Per-stage benchmarks: loading, analysis in both modes, and writing the outputs, on
-//! the shipped Côtes-d'Armor fixtures and, when ../shared/data is present, on the
-//! national world1 data set.
+//! Per-stage benchmarks, on the shipped Côtes-d'Armor fixtures (real communes) and, when
+//! ../shared/data is present, on the national world1 data set: reading, projecting the
+//! communes, placing (perimeters projected, grids, snapping), indexing the perimeters,
+//! the overlay (or the matching of lists), the white-zone dissolve, the overlaps, the
+//! aggregation into the summary and writing the outputs; and the whole analysis.
 
+use cpts_coverage::analysis::{cover_units, place, project_units};
+use cpts_coverage::overlaps::overlaps;
+use cpts_coverage::overlay::PerimeterIndex;
+use cpts_coverage::white_zones::white_zones;
 use cpts_coverage::{analyse, write_outputs, Inputs, LoadOptions, Options, Summary, Tariff};
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::path::{Path, PathBuf};
@@ -57,16 +63,53 @@ fn datasets() -> Vec<Dataset> {
 
 fn stages(c: &mut Criterion) {
     let tariff = Tariff::default_tariff();
+    let options = Options::default();
+    let sliver_m2 = options.sliver_km2 * 1e6;
     for set in datasets() {
         let mut group = c.benchmark_group(set.name);
         group.sample_size(10);
-        group.bench_function("load", |b| b.iter(|| Inputs::load(&set.polygon).unwrap()));
-        for (mode, options) in [("polygon", &set.polygon), ("membership", &set.membership)] {
-            let inputs = Inputs::load(options).unwrap();
-            group.bench_function(format!("analyse-{mode}"), |b| {
-                b.iter(|| analyse(&inputs, &Options::default(), &()).unwrap())
+        group.bench_function("read", |b| b.iter(|| Inputs::load(&set.polygon).unwrap()));
+        for (mode, load) in [("polygon", &set.polygon), ("membership", &set.membership)] {
+            let inputs = Inputs::load(load).unwrap();
+            let projected = project_units(&inputs.units).unwrap();
+            if mode == "polygon" {
+                group.bench_function("project", |b| {
+                    b.iter(|| project_units(&inputs.units).unwrap())
+                });
+            }
+            group.bench_function(format!("place-{mode}"), |b| {
+                b.iter(|| place(&inputs, projected.clone(), &()).unwrap())
             });
-            let analysis = analyse(&inputs, &Options::default(), &()).unwrap();
+            let placed = place(&inputs, projected, &()).unwrap();
+            if let Some(perimeters) = placed.perimeters() {
+                group.bench_function("index", |b| {
+                    b.iter(|| {
+                        perimeters
+                            .iter()
+                            .map(|zone| PerimeterIndex::new(zone))
+                            .collect::<Vec<_>>()
+                    })
+                });
+            }
+            let counted = options.counted();
+            group.bench_function(format!("cover-{mode}"), |b| {
+                b.iter(|| cover_units(&inputs, &placed, counted, &()))
+            });
+            let covers = cover_units(&inputs, &placed, counted, &());
+            let min_area = if mode == "polygon" { sliver_m2 } else { 0.0 };
+            group.bench_function(format!("white-zones-{mode}"), |b| {
+                b.iter(|| white_zones(&inputs.units, &placed.grids, &covers, min_area))
+            });
+            group.bench_function(format!("overlaps-{mode}"), |b| {
+                b.iter(|| overlaps(&inputs.units, &placed.grids, &covers, min_area))
+            });
+            group.bench_function(format!("analyse-{mode}"), |b| {
+                b.iter(|| analyse(&inputs, &options, &()).unwrap())
+            });
+            let analysis = analyse(&inputs, &options, &()).unwrap();
+            group.bench_function(format!("aggregate-{mode}"), |b| {
+                b.iter(|| Summary::new(&inputs, &analysis, &tariff))
+            });
             let summary = Summary::new(&inputs, &analysis, &tariff);
             let dir = tempfile::tempdir().unwrap();
             group.bench_function(format!("write-{mode}"), |b| {

@@ -6,7 +6,7 @@ use crate::error::Result;
 use crate::grid::Grid;
 use crate::inputs::{Inputs, Perimeters};
 use crate::membership::{cover_unit, listing_cpts};
-use crate::model::{Cpts, Perimeter, Status};
+use crate::model::{Cpts, Perimeter, Status, Unit};
 use crate::overlaps::{overlaps, Overlap};
 use crate::overlay::{overlay_unit, PerimeterIndex};
 use crate::projection::{to_projected, Zone};
@@ -33,7 +33,8 @@ impl Default for Options {
 }
 
 impl Options {
-    fn counted(&self) -> [bool; 3] {
+    /// Whether each status of [`Status::ALL`] counts as covering.
+    pub fn counted(&self) -> [bool; 3] {
         Status::ALL.map(|s| self.statuses.contains(&s))
     }
 }
@@ -64,79 +65,20 @@ pub struct Analysis {
     pub grids: Vec<Grid>,
 }
 
-/// Runs the analysis of `inputs`.
+/// Runs the analysis of `inputs`: [`project_units`], [`place`], [`cover_units`], then
+/// the white zones, the overlaps and the CPTS populations.
 pub fn analyse(inputs: &Inputs, options: &Options, progress: &dyn Progress) -> Result<Analysis> {
     let units = &inputs.units;
-    let statuses: Vec<Status> = inputs.cpts.iter().map(|c| c.statut).collect();
-    let counted = options.counted();
     progress.stage("projecting the communes");
-    let projected: Vec<MultiPolygon<f64>> = units
-        .par_iter()
-        .map(|u| {
-            to_projected(u.zone, &u.geometry).map_err(|e| e.about(|| format!("commune {}", u.code)))
-        })
-        .collect::<Result<_>>()?;
-    let territories = match &inputs.perimeters {
-        Perimeters::Polygons(shapes) => {
-            progress.stage("projecting the perimeters");
-            Territories::Projected(project_perimeters(&inputs.cpts, shapes)?)
-        }
-        Perimeters::Membership(lists) => Territories::Lists(lists),
-    };
-    let grids: Vec<Grid> = Zone::ALL
-        .iter()
-        .map(|zone| {
-            let of_units = projected
-                .iter()
-                .zip(units)
-                .filter(|(_, u)| u.zone == *zone)
-                .map(|(s, _)| s);
-            let of_perimeters = territories
-                .projected()
-                .flat_map(|p| p[zone.index()].iter().flatten());
-            Grid::covering(extent(of_units.chain(of_perimeters)))
-        })
-        .collect();
-    // All geometry lives on its zone's grid, so that areas agree with the operations'.
-    let projected: Vec<MultiPolygon<f64>> = projected
-        .par_iter()
-        .zip(units)
-        .map(|(s, u)| grids[u.zone.index()].snap(s))
-        .collect();
-    let territories = match territories {
-        Territories::Projected(by_zone) => Territories::Projected(snapped(by_zone, &grids)),
-        lists => lists,
-    };
-    let mut covers: Vec<UnitCover> = match &territories {
-        Territories::Projected(by_zone) => {
-            let indexes: Vec<PerimeterIndex> =
-                by_zone.iter().map(|s| PerimeterIndex::new(s)).collect();
-            progress.stage("overlaying communes and perimeters");
-            projected
-                .par_iter()
-                .zip(units)
-                .map(|(unit, u)| {
-                    overlay_unit(
-                        &grids[u.zone.index()],
-                        unit,
-                        &indexes[u.zone.index()],
-                        &statuses,
-                        counted,
-                    )
-                })
-                .collect()
-        }
-        Territories::Lists(lists) => {
-            progress.stage("matching the membership lists");
-            let by_unit = listing_cpts(units.len(), lists);
-            projected
-                .par_iter()
-                .zip(&by_unit)
-                .map(|(unit, listed)| cover_unit(unit, listed, &statuses, counted))
-                .collect()
-        }
-    };
-    drop(projected);
+    let projected = project_units(units)?;
+    let placed = place(inputs, projected, progress)?;
+    let mut covers = cover_units(inputs, &placed, options.counted(), progress);
+    let Placed {
+        grids,
+        units: snapped_units,
+        territories,
+    } = placed;
+    drop(snapped_units);
     let partial = match &territories {
         Territories::Projected(by_zone) => reaching_beyond(by_zone, &covers, options.sliver_km2),
         Territories::Lists(_) => inputs.reaches_beyond.clone(),
@@ -166,6 +108,125 @@ pub fn analyse(inputs: &Inputs, options: &Options, progress: &dyn Progress) -> R
         partial,
         grids,
     })
+}
+
+/// Each unit projected into its zone's CRS.
+pub fn project_units(units: &[Unit]) -> Result<Vec<MultiPolygon<f64>>> {
+    units
+        .par_iter()
+        .map(|u| {
+            to_projected(u.zone, &u.geometry).map_err(|e| e.about(|| format!("commune {}", u.code)))
+        })
+        .collect()
+}
+
+/// The units and perimeters projected and moved onto their zone's grid: what the
+/// overlay works on.
+pub struct Placed<'a> {
+    /// The integer grid of each zone of [`Zone::ALL`], on which every shape is cut.
+    pub grids: Vec<Grid>,
+    /// Each unit, projected and on its zone's grid.
+    pub units: Vec<MultiPolygon<f64>>,
+    territories: Territories<'a>,
+}
+
+impl Placed<'_> {
+    /// Polygon mode: for each zone of [`Zone::ALL`], one slot per CPTS, projected and on
+    /// the grid, `None` for the CPTS of other zones.
+    pub fn perimeters(&self) -> Option<&[Vec<Option<MultiPolygon<f64>>>]> {
+        self.territories.projected().next().map(Vec::as_slice)
+    }
+}
+
+/// Projects the perimeters (polygon mode), makes each zone's grid around the units
+/// (`projected`, from [`project_units`]) and perimeters, and moves them onto it.
+pub fn place<'a>(
+    inputs: &'a Inputs,
+    projected: Vec<MultiPolygon<f64>>,
+    progress: &dyn Progress,
+) -> Result<Placed<'a>> {
+    let units = &inputs.units;
+    let territories = match &inputs.perimeters {
+        Perimeters::Polygons(shapes) => {
+            progress.stage("projecting the perimeters");
+            Territories::Projected(project_perimeters(&inputs.cpts, shapes)?)
+        }
+        Perimeters::Membership(lists) => Territories::Lists(lists),
+    };
+    let grids: Vec<Grid> = Zone::ALL
+        .iter()
+        .map(|zone| {
+            let of_units = projected
+                .iter()
+                .zip(units)
+                .filter(|(_, u)| u.zone == *zone)
+                .map(|(s, _)| s);
+            let of_perimeters = territories
+                .projected()
+                .flat_map(|p| p[zone.index()].iter().flatten());
+            Grid::covering(extent(of_units.chain(of_perimeters)))
+        })
+        .collect();
+    // All geometry lives on its zone's grid, so that areas agree with the operations'.
+    let snapped_units: Vec<MultiPolygon<f64>> = projected
+        .par_iter()
+        .zip(units)
+        .map(|(s, u)| grids[u.zone.index()].snap(s))
+        .collect();
+    let territories = match territories {
+        Territories::Projected(by_zone) => Territories::Projected(snapped(by_zone, &grids)),
+        lists => lists,
+    };
+    Ok(Placed {
+        grids,
+        units: snapped_units,
+        territories,
+    })
+}
+
+/// The coverage of each unit: overlaid with the perimeters an index of each zone's
+/// names (polygon mode), or from the lists naming it (membership mode). `counted[s]`
+/// says whether status s counts as covered.
+pub fn cover_units(
+    inputs: &Inputs,
+    placed: &Placed,
+    counted: [bool; 3],
+    progress: &dyn Progress,
+) -> Vec<UnitCover> {
+    let units = &inputs.units;
+    let statuses: Vec<Status> = inputs.cpts.iter().map(|c| c.statut).collect();
+    match &placed.territories {
+        Territories::Projected(by_zone) => {
+            let indexes: Vec<PerimeterIndex> =
+                by_zone.iter().map(|s| PerimeterIndex::new(s)).collect();
+            progress.stage("overlaying communes and perimeters");
+            placed
+                .units
+                .par_iter()
+                .zip(units)
+                .map(|(unit, u)| {
+                    let zone = u.zone.index();
+                    overlay_unit(
+                        &placed.grids[zone],
+                        unit,
+                        &indexes[zone],
+                        &statuses,
+                        counted,
+                    )
+                })
+                .collect()
+        }
+        Territories::Lists(lists) => {
+            progress.stage("matching the membership lists");
+            let by_unit = listing_cpts(units.len(), lists);
+            placed
+                .units
+                .par_iter()
+                .zip(&by_unit)
+                .map(|(unit, listed)| cover_unit(unit, listed, &statuses, counted))
+                .collect()
+        }
+    }
 }
 
 /// Share of a perimeter's area that may lie outside the supplied communes before its
