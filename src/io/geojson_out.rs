@@ -7,22 +7,21 @@ use geo::{LineString, MultiPolygon, Polygon};
 use rayon::prelude::*;
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
-use serde_json::{Map, Value};
 use std::fs;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
 /// One GeoJSON feature, serialised straight from the geometry (no JSON tree).
 #[derive(Serialize)]
-struct Feature<'a> {
+struct Feature<'a, P: Serialize> {
     #[serde(rename = "type")]
     kind: &'static str,
-    properties: &'a Map<String, Value>,
+    properties: &'a P,
     geometry: Geometry<'a>,
 }
 
-/// One GeoJSON feature as bytes.
-pub(crate) fn feature(properties: &Map<String, Value>, geometry: &MultiPolygon<f64>) -> Vec<u8> {
+/// One GeoJSON feature as bytes: `properties` must serialise as a JSON object.
+pub(crate) fn feature(properties: &impl Serialize, geometry: &MultiPolygon<f64>) -> Vec<u8> {
     let f = Feature {
         kind: "Feature",
         properties,

@@ -127,7 +127,7 @@ fn write_layer(tx: &rusqlite::Transaction, layer: &Layer) -> rusqlite::Result<()
             layer
                 .fields
                 .iter()
-                .map(|(name, kind)| sql_value(f.properties.get(*name), *kind)),
+                .map(|(name, kind)| sql_value(f.properties.get(name), *kind)),
         );
         insert.execute(rusqlite::params_from_iter(row))?;
     }

@@ -10,13 +10,51 @@ use crate::projection::to_wgs84;
 use crate::summary::Summary;
 use geo::{unary_union, MultiPolygon};
 use rayon::prelude::*;
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{json, Map, Value};
 use std::borrow::Cow;
 
 /// One feature: its attributes (in a fixed order) and its WGS84 shape.
 pub struct MapFeature<'a> {
-    pub properties: Map<String, Value>,
+    pub properties: Properties,
     pub geometry: Cow<'a, MultiPolygon<f64>>,
+}
+
+/// The attributes of one feature, in a fixed order.
+pub enum Properties {
+    /// The values of a layer's fields, in the order of the fields: no name is stored
+    /// per feature (the communes layer has 35 000).
+    Fields(&'static [(&'static str, FieldType)], Vec<Value>),
+    /// Any JSON object.
+    Object(Map<String, Value>),
+}
+
+impl Properties {
+    /// The attribute called `key`.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        match self {
+            Properties::Fields(fields, values) => fields
+                .iter()
+                .position(|(name, _)| *name == key)
+                .and_then(|i| values.get(i)),
+            Properties::Object(map) => map.get(key),
+        }
+    }
+}
+
+impl Serialize for Properties {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            Properties::Fields(fields, values) => {
+                let mut map = serializer.serialize_map(Some(values.len()))?;
+                for ((name, _), value) in fields.iter().zip(values) {
+                    map.serialize_entry(name, value)?;
+                }
+                map.end()
+            }
+            Properties::Object(map) => map.serialize(serializer),
+        }
+    }
 }
 
 /// The type of an attribute, as GeoPackage and QGIS see it.
@@ -141,14 +179,27 @@ fn communes<'a>(inputs: &'a Inputs, analysis: &Analysis) -> Vec<MapFeature<'a>> 
         .zip(&analysis.covers)
         .zip(&analysis.white.unit_population)
         .map(|((u, c), white)| {
-            let cpts: Vec<&str> = c.holders(sliver_m2).map(|k| inputs.cpts[k].id.as_str()).collect();
+            let cpts: Vec<&str> = c
+                .holders(sliver_m2)
+                .map(|k| inputs.cpts[k].id.as_str())
+                .collect();
+            // In the order of COMMUNE_FIELDS.
             MapFeature {
-                properties: object(json!({
-                    "code": u.code, "nom": u.nom, "commune": u.commune, "departement": u.departement,
-                    "region": u.region, "population": u.population, "covered_share": c.covered_share(),
-                    "covered_population": u.population * c.covered_share(), "white_zone_population": white,
-                    "cpts": cpts.join(","),
-                })),
+                properties: Properties::Fields(
+                    COMMUNE_FIELDS,
+                    vec![
+                        json!(u.code),
+                        json!(u.nom),
+                        json!(u.commune),
+                        json!(u.departement),
+                        json!(u.region),
+                        json!(u.population),
+                        json!(c.covered_share()),
+                        json!(u.population * c.covered_share()),
+                        json!(white),
+                        json!(cpts.join(",")),
+                    ],
+                ),
                 geometry: Cow::Borrowed(&u.geometry),
             }
         })
@@ -170,7 +221,7 @@ fn cpts<'a>(inputs: &'a Inputs, summary: &Summary) -> Vec<MapFeature<'a>> {
             let mut properties = object(serde_json::to_value(row).unwrap_or(Value::Null));
             properties.insert("departements".into(), row.departements.join(",").into());
             MapFeature {
-                properties,
+                properties: Properties::Object(properties),
                 geometry,
             }
         })
@@ -187,11 +238,11 @@ fn white_zones<'a>(inputs: &Inputs, analysis: &Analysis) -> Result<Vec<MapFeatur
             let shape = to_wgs84(z.zone, &MultiPolygon::new(vec![z.shape.clone()]))
                 .map_err(|e| e.about(|| format!("white zone {}", n + 1)))?;
             Ok(MapFeature {
-                properties: object(json!({
+                properties: Properties::Object(object(json!({
                     "id": format!("ZB-{:04}", n + 1), "area_km2": z.area_m2 / 1e6, "population": z.population,
                     "departements": z.departements.join(","), "commune_count": z.communes.len(),
                     "communes": codes(&inputs.units, &z.communes),
-                })),
+                }))),
                 geometry: Cow::Owned(shape),
             })
         })
@@ -211,11 +262,11 @@ fn overlaps<'a>(analysis: &Analysis, summary: &Summary) -> Result<Vec<MapFeature
                 polygons.extend(back.0);
             }
             Ok(MapFeature {
-                properties: object(json!({
+                properties: Properties::Object(object(json!({
                     "cpts_a": row.cpts_a, "cpts_b": row.cpts_b, "area_km2": row.area_km2,
                     "population": row.population, "departements": row.departements.join(","),
                     "communes": row.communes.join(","),
-                })),
+                }))),
                 geometry: Cow::Owned(MultiPolygon::new(polygons)),
             })
         })
