@@ -71,16 +71,15 @@ fn stages(c: &mut Criterion) {
         group.bench_function("read", |b| b.iter(|| Inputs::load(&set.polygon).unwrap()));
         for (mode, load) in [("polygon", &set.polygon), ("membership", &set.membership)] {
             let inputs = Inputs::load(load).unwrap();
-            let projected = project_units(&inputs.units).unwrap();
             if mode == "polygon" {
                 group.bench_function("project", |b| {
                     b.iter(|| project_units(&inputs.units).unwrap())
                 });
             }
             group.bench_function(format!("place-{mode}"), |b| {
-                b.iter(|| place(&inputs, projected.clone(), &()).unwrap())
+                b.iter(|| place(&inputs, &()).unwrap())
             });
-            let placed = place(&inputs, projected, &()).unwrap();
+            let placed = place(&inputs, &()).unwrap();
             if let Some(perimeters) = placed.perimeters() {
                 group.bench_function("index", |b| {
                     b.iter(|| {

@@ -65,13 +65,11 @@ pub struct Analysis {
     pub grids: Vec<Grid>,
 }
 
-/// Runs the analysis of `inputs`: [`project_units`], [`place`], [`cover_units`], then
-/// the white zones, the overlaps and the CPTS populations.
+/// Runs the analysis of `inputs`: [`place`], [`cover_units`], then the white zones, the
+/// overlaps and the CPTS populations.
 pub fn analyse(inputs: &Inputs, options: &Options, progress: &dyn Progress) -> Result<Analysis> {
     let units = &inputs.units;
-    progress.stage("projecting the communes");
-    let projected = project_units(units)?;
-    let placed = place(inputs, projected, progress)?;
+    let placed = place(inputs, progress)?;
     let mut covers = cover_units(inputs, &placed, options.counted(), progress);
     let Placed {
         grids,
@@ -110,7 +108,8 @@ pub fn analyse(inputs: &Inputs, options: &Options, progress: &dyn Progress) -> R
     })
 }
 
-/// Each unit projected into its zone's CRS.
+/// Each unit projected into its zone's CRS (done once, when the units are read: see
+/// [`Inputs::projected`]).
 pub fn project_units(units: &[Unit]) -> Result<Vec<MultiPolygon<f64>>> {
     units
         .par_iter()
@@ -138,14 +137,10 @@ impl Placed<'_> {
     }
 }
 
-/// Projects the perimeters (polygon mode), makes each zone's grid around the units
-/// (`projected`, from [`project_units`]) and perimeters, and moves them onto it.
-pub fn place<'a>(
-    inputs: &'a Inputs,
-    projected: Vec<MultiPolygon<f64>>,
-    progress: &dyn Progress,
-) -> Result<Placed<'a>> {
-    let units = &inputs.units;
+/// Projects the perimeters (polygon mode), makes each zone's grid around the projected
+/// units and perimeters, and moves them onto it.
+pub fn place<'a>(inputs: &'a Inputs, progress: &dyn Progress) -> Result<Placed<'a>> {
+    let (units, projected) = (&inputs.units, &inputs.projected);
     let territories = match &inputs.perimeters {
         Perimeters::Polygons(shapes) => {
             progress.stage("projecting the perimeters");

@@ -1,5 +1,6 @@
 //! Loading: the population units and the CPTS, checked and matched to each other.
 
+use crate::analysis::project_units;
 use crate::code_passage::CodePassage;
 use crate::commune_names::{NameIndex, NameMatch};
 use crate::error::{Error, Result};
@@ -46,6 +47,8 @@ pub enum Perimeters {
 #[derive(Debug, Clone)]
 pub struct Inputs {
     pub units: Vec<Unit>,
+    /// Each unit's geometry in its zone's projected CRS, in the order of `units`.
+    pub projected: Vec<MultiPolygon<f64>>,
     pub cpts: Vec<Cpts>,
     pub perimeters: Perimeters,
     pub repairs: Repairs,
@@ -67,6 +70,9 @@ pub struct Inputs {
 pub struct Territory {
     /// Sorted by code.
     pub units: Vec<Unit>,
+    /// Each unit's geometry in its zone's projected CRS (metres), in the order of
+    /// `units`: projected once, kept in the cache with the units.
+    pub projected: Vec<MultiPolygon<f64>>,
     pub repairs: Repairs,
     /// Whether arrondissements stand in for Paris, Lyon and Marseille.
     pub arrondissements: bool,
@@ -118,8 +124,10 @@ impl Territory {
         )?;
         // Arrondissements given in the communes layer itself, in place of their city.
         let arrondissements = units.iter().any(|u| u.commune != u.code);
+        let projected = project_units(&units)?;
         Ok(Territory {
             units,
+            projected,
             repairs,
             arrondissements,
             provenance,
@@ -145,6 +153,7 @@ impl Inputs {
     ) -> Result<Inputs> {
         let Territory {
             units,
+            projected,
             mut repairs,
             arrondissements,
             mut provenance,
@@ -185,6 +194,7 @@ impl Inputs {
         };
         Ok(Inputs {
             units,
+            projected,
             cpts,
             perimeters,
             repairs,

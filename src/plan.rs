@@ -12,7 +12,7 @@ use crate::inputs::{Inputs, Perimeters};
 use crate::io::ght::Ght;
 use crate::membership::listing_cpts;
 use crate::model::{Cpts, Missions, Tier, Unit};
-use crate::projection::{to_projected, Zone};
+use crate::projection::Zone;
 use geo::{Area, BoundingRect, Contains, InteriorPoint, MultiPolygon};
 use rayon::prelude::*;
 use rstar::primitives::GeomWithData;
@@ -223,14 +223,12 @@ pub fn plan(
 ) -> Result<Plan> {
     let units = &inputs.units;
     let grids = &analysis.grids;
-    let projected: Vec<MultiPolygon<f64>> = units
+    let projected: Vec<MultiPolygon<f64>> = inputs
+        .projected
         .par_iter()
-        .map(|u| {
-            to_projected(u.zone, &u.geometry)
-                .map(|s| grids[u.zone.index()].snap(&s))
-                .map_err(|e| e.about(|| format!("commune {}", u.code)))
-        })
-        .collect::<Result<_>>()?;
+        .zip(units)
+        .map(|(s, u)| grids[u.zone.index()].snap(s))
+        .collect();
     let perimeters: Vec<Vec<Option<MultiPolygon<f64>>>> = match &inputs.perimeters {
         Perimeters::Polygons(shapes) => snapped(project_perimeters(&inputs.cpts, shapes)?, grids),
         Perimeters::Membership(_) => Vec::new(),

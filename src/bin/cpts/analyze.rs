@@ -40,10 +40,12 @@ pub fn run(args: &AnalyzeArgs) -> cpts_coverage::Result<()> {
     let stages = args.verbosity.stages();
     stages.stage("reading the inputs");
     let load = args.analysis.load_options(args.perimeters.clone())?;
-    let inputs = args.analysis.inputs(&load, args.verbosity.verbose)?;
+    let mut inputs = args.analysis.inputs(&load, args.verbosity.verbose)?;
     check_missions(&tariff, &inputs.cpts, &args.perimeters)?;
     let output = args.report.options(&inputs)?;
     let analysis = analyse(&inputs, &args.analysis.options(), &stages)?;
+    // The outputs are drawn from the units' WGS84 geometry: the projected copy goes.
+    inputs.projected = Vec::new();
     let summary = Summary::new(&inputs, &analysis, &tariff);
     stages.stage("writing the outputs");
     write_outputs(&args.out, &inputs, &analysis, &summary, &output)?;
