@@ -80,48 +80,12 @@ pub struct Territory {
 }
 
 impl Territory {
-    /// Reads and checks the communes (and arrondissements) of `options`.
+    /// Reads and checks the communes (and arrondissements) of `options`, and projects
+    /// them.
     pub fn load(options: &LoadOptions) -> Result<Territory> {
         let mut repairs = Repairs::default();
         let mut provenance = Provenance::default();
-        let mut units = read_communes(
-            &options.communes,
-            options.crs.as_deref(),
-            &options.fields,
-            options.population.is_some(),
-            &mut repairs,
-            &mut provenance,
-        )?;
-        check_single_level(&options.communes, &units)?;
-        if let Some(path) = &options.arrondissements {
-            units = merge_arrondissements(
-                path,
-                options.crs.as_deref(),
-                units,
-                &mut repairs,
-                &mut provenance,
-            )?;
-        }
-        provenance.population_source = match &options.population {
-            Some(table) => {
-                let populations = table.read(&mut provenance)?;
-                populations.apply(&table.path, &mut units, &mut provenance)?;
-                populations.source
-            }
-            None => format!(
-                "{}, property {}",
-                file_name(&options.communes),
-                options.fields.population
-            ),
-        };
-        state_fractional_populations(&units, &mut provenance);
-        units.sort_by(|a, b| a.code.cmp(&b.code));
-        repairs.repaired_geometries +=
-            repair_geometries(units.par_iter_mut().map(|u| &mut u.geometry));
-        check_area(
-            &options.communes,
-            units.iter().map(|u| (u.code.as_str(), &u.geometry)),
-        )?;
+        let units = read_units(options, &mut repairs, &mut provenance)?;
         // Arrondissements given in the communes layer itself, in place of their city.
         let arrondissements = units.iter().any(|u| u.commune != u.code);
         let projected = project_units(&units)?;
@@ -133,6 +97,48 @@ impl Territory {
             provenance,
         })
     }
+}
+
+/// Reads and checks the communes (and arrondissements) of `options`, sorted by code,
+/// counting what was repaired and recording what was read; nothing projected (see
+/// [`Territory::load`]).
+pub fn read_units(
+    options: &LoadOptions,
+    repairs: &mut Repairs,
+    provenance: &mut Provenance,
+) -> Result<Vec<Unit>> {
+    let mut units = read_communes(
+        &options.communes,
+        options.crs.as_deref(),
+        &options.fields,
+        options.population.is_some(),
+        repairs,
+        provenance,
+    )?;
+    check_single_level(&options.communes, &units)?;
+    if let Some(path) = &options.arrondissements {
+        units = merge_arrondissements(path, options.crs.as_deref(), units, repairs, provenance)?;
+    }
+    provenance.population_source = match &options.population {
+        Some(table) => {
+            let populations = table.read(provenance)?;
+            populations.apply(&table.path, &mut units, provenance)?;
+            populations.source
+        }
+        None => format!(
+            "{}, property {}",
+            file_name(&options.communes),
+            options.fields.population
+        ),
+    };
+    state_fractional_populations(&units, provenance);
+    units.sort_by(|a, b| a.code.cmp(&b.code));
+    repairs.repaired_geometries += repair_geometries(units.par_iter_mut().map(|u| &mut u.geometry));
+    check_area(
+        &options.communes,
+        units.iter().map(|u| (u.code.as_str(), &u.geometry)),
+    )?;
+    Ok(units)
 }
 
 impl Inputs {

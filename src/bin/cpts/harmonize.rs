@@ -5,10 +5,11 @@ use crate::common::FieldArgs;
 use clap::Args;
 use cpts_coverage::code_passage::CodePassage;
 use cpts_coverage::harmonize::harmonise;
-use cpts_coverage::inputs::Territory;
+use cpts_coverage::inputs::read_units;
 use cpts_coverage::io::atomic::write_file;
 use cpts_coverage::io::communes::communes_geojson;
 use cpts_coverage::provenance::{listing, Provenance};
+use cpts_coverage::repair::Repairs;
 use cpts_coverage::{Error, LoadOptions};
 use std::path::PathBuf;
 
@@ -58,14 +59,18 @@ pub fn run(args: &HarmonizeArgs) -> cpts_coverage::Result<()> {
         Some(path) => CodePassage::read(path, &mut Provenance::default())?,
         None => CodePassage::shipped(),
     };
-    let territory = Territory::load(&LoadOptions {
-        communes: args.communes.clone(),
-        fields: args.fields.fields(),
-        crs: args.communes_crs.clone(),
-        ..Default::default()
-    })?;
-    let before = territory.units.len();
-    let harmonised = harmonise(territory.units, &passage);
+    let units = read_units(
+        &LoadOptions {
+            communes: args.communes.clone(),
+            fields: args.fields.fields(),
+            crs: args.communes_crs.clone(),
+            ..Default::default()
+        },
+        &mut Repairs::default(),
+        &mut Provenance::default(),
+    )?;
+    let before = units.len();
+    let harmonised = harmonise(units, &passage);
     write_file(&args.out, &communes_geojson(&harmonised.units))?;
     let merges: Vec<String> = harmonised
         .merges
