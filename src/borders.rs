@@ -5,6 +5,7 @@
 //! millimetres of another shape's edge.
 
 use crate::envelope::rectangle;
+use crate::grid::rings;
 use geo::{BoundingRect, Coord, Distance, Euclidean, Line, LineString, MultiPolygon, Polygon};
 use rstar::primitives::{GeomWithData, Line as RLine, Rectangle};
 use rstar::{RTree, RTreeObject};
@@ -105,13 +106,6 @@ impl Borders<'_> {
             })
             .min_by(|a, b| a.1.total_cmp(&b.1))
     }
-}
-
-fn rings(shape: &MultiPolygon<f64>) -> impl Iterator<Item = &LineString<f64>> {
-    shape
-        .0
-        .iter()
-        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
 }
 
 fn point(c: Coord<f64>) -> [f64; 2] {

@@ -157,11 +157,13 @@ impl Grid {
     }
 }
 
-fn rings(shape: &MultiPolygon<f64>) -> impl Iterator<Item = &LineString<f64>> {
+/// The rings of every polygon of a shape.
+pub(crate) fn rings(shape: &MultiPolygon<f64>) -> impl Iterator<Item = &LineString<f64>> {
     shape.0.iter().flat_map(polygon_rings)
 }
 
-fn polygon_rings(polygon: &Polygon<f64>) -> impl Iterator<Item = &LineString<f64>> {
+/// The rings of a polygon, its exterior first.
+pub(crate) fn polygon_rings(polygon: &Polygon<f64>) -> impl Iterator<Item = &LineString<f64>> {
     std::iter::once(polygon.exterior()).chain(polygon.interiors())
 }
 

@@ -2,7 +2,7 @@
 //! their parts' envelopes names, never with a union of all of them.
 
 use crate::cover::{union_area, OverlapPiece, Piece, UnitCover};
-use crate::grid::Grid;
+use crate::grid::{polygon_rings, Grid};
 use crate::model::Status;
 use geo::{Area, BoundingRect, Coord, Intersects, Line, LineString, MultiPolygon, Polygon, Rect};
 use rstar::primitives::{GeomWithData, Rectangle};
@@ -31,7 +31,7 @@ struct Runs(Vec<Vec<Rect<f64>>>);
 
 impl Runs {
     fn new(polygon: &Polygon<f64>) -> Runs {
-        Runs(rings(polygon).map(run_boxes).collect())
+        Runs(polygon_rings(polygon).map(run_boxes).collect())
     }
 }
 
@@ -50,17 +50,6 @@ fn run_boxes(ring: &LineString<f64>) -> Vec<Rect<f64>> {
 /// The vertices of run `c` of a ring of `last + 1` vertices, its last one included.
 fn run_vertices(c: usize, last: usize) -> std::ops::RangeInclusive<usize> {
     c * RUN..=((c + 1) * RUN).min(last)
-}
-
-fn rings(polygon: &Polygon<f64>) -> impl Iterator<Item = &LineString<f64>> {
-    std::iter::once(polygon.exterior()).chain(polygon.interiors())
-}
-
-fn boxes_meet(a: &Rect<f64>, b: &Rect<f64>) -> bool {
-    a.min().x <= b.max().x
-        && b.min().x <= a.max().x
-        && a.min().y <= b.max().y
-        && b.min().y <= a.max().y
 }
 
 impl<'a> PerimeterIndex<'a> {
@@ -314,10 +303,10 @@ fn side(bbox: &Rect<f64>, polygon: &Polygon<f64>, runs: &Runs) -> Side {
             || l.start.y.min(l.end.y) > hi.y;
         !apart && l.intersects(bbox)
     };
-    let crossing = rings(polygon).zip(&runs.0).any(|(ring, boxes)| {
+    let crossing = polygon_rings(polygon).zip(&runs.0).any(|(ring, boxes)| {
         let last = ring.0.len().saturating_sub(1);
         boxes.iter().enumerate().any(|(c, b)| {
-            boxes_meet(b, bbox)
+            b.intersects(bbox)
                 && ring.0[run_vertices(c, last)]
                     .windows(2)
                     .any(|w| meets(Line::new(w[0], w[1])))

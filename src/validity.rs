@@ -7,6 +7,7 @@
 //! up to [`SMALL`] vertices gets geo's check, so that its reading of rings touching at a
 //! point stays the reference; a larger one is invalid.
 
+use crate::grid::polygon_rings;
 use geo::line_intersection::{line_intersection, LineIntersection};
 use geo::sweep::Cross;
 use geo::{
@@ -44,14 +45,10 @@ fn checked(n: usize, polygons: &[Polygon<f64>], geo_check: impl Fn() -> bool) ->
     swept || (n <= SMALL && geo_check())
 }
 
-fn rings(polygon: &Polygon<f64>) -> impl Iterator<Item = &LineString<f64>> {
-    std::iter::once(polygon.exterior()).chain(polygon.interiors())
-}
-
 /// Every ring closed, with at least three distinct positions.
 fn rings_closed<'a>(polygons: impl Iterator<Item = &'a Polygon<f64>>) -> bool {
     polygons
-        .flat_map(rings)
+        .flat_map(polygon_rings)
         .all(|r| r.is_closed() && r.0.len() >= 4)
 }
 
@@ -80,7 +77,7 @@ impl Cross for Segment {
 fn no_crossing(polygons: &[Polygon<f64>]) -> bool {
     let segments: Vec<Segment> = polygons
         .iter()
-        .flat_map(rings)
+        .flat_map(polygon_rings)
         .enumerate()
         .flat_map(|(ring, r)| {
             let ring_len = r.0.len() - 1;

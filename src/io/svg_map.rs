@@ -9,6 +9,7 @@
 //! half a pixel (Ramer–Douglas–Peucker) and written as relative path data to 0.1 px.
 
 use crate::envelope::extent;
+use crate::grid::rings;
 use crate::io::layers::{Layers, MapFeature};
 use crate::io::style::{coverage_class, BORDER, COVERAGE_CLASSES, OVERLAP, WHITE_ZONE};
 use crate::io::xml::escape;
@@ -68,12 +69,8 @@ impl Frame {
 
 /// Appends the path data of `shape` in `frame`, simplified to `tolerance` pixels.
 fn path_data(out: &mut String, shape: &MultiPolygon<f64>, frame: &Frame, tolerance: f64) {
-    let rings = shape
-        .0
-        .iter()
-        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()));
     let mut points: Vec<(i64, i64)> = Vec::new();
-    for ring in rings {
+    for ring in rings(shape) {
         let projected: LineString<f64> = ring.0.iter().map(|&c| frame.project(c)).collect();
         points.clear();
         points.extend(
