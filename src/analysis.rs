@@ -141,6 +141,12 @@ impl Placed<'_> {
 /// units and perimeters, and moves them onto it.
 pub fn place<'a>(inputs: &'a Inputs, progress: &dyn Progress) -> Result<Placed<'a>> {
     let (units, projected) = (&inputs.units, &inputs.projected);
+    // Zipped with the units below: an emptied projection would leave units out unseen.
+    assert_eq!(
+        projected.len(),
+        units.len(),
+        "the units' projection was let go before an analysis"
+    );
     let territories = match &inputs.perimeters {
         Perimeters::Polygons(shapes) => {
             progress.stage("projecting the perimeters");

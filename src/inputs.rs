@@ -47,7 +47,8 @@ pub enum Perimeters {
 #[derive(Debug, Clone)]
 pub struct Inputs {
     pub units: Vec<Unit>,
-    /// Each unit's geometry in its zone's projected CRS, in the order of `units`.
+    /// Each unit's geometry in its zone's projected CRS, in the order of `units`. A
+    /// command may empty it once its last analysis is done, to spare the memory.
     pub projected: Vec<MultiPolygon<f64>>,
     pub cpts: Vec<Cpts>,
     pub perimeters: Perimeters,
