@@ -4,10 +4,11 @@
 //! the overlay (or the matching of lists), the white-zone dissolve, the overlaps, the
 //! aggregation into the summary and writing the outputs; and the whole analysis.
 
-use cpts_coverage::analysis::{cover_units, place, project_units};
-use cpts_coverage::overlaps::overlaps;
-use cpts_coverage::overlay::PerimeterIndex;
-use cpts_coverage::white_zones::white_zones;
+use cpts_coverage::analysis::{cover_units, place};
+use cpts_coverage::load::inputs::project_units;
+use cpts_coverage::overlay::polygon::PerimeterIndex;
+use cpts_coverage::zones::overlaps::overlaps;
+use cpts_coverage::zones::white_zones::white_zones;
 use cpts_coverage::{analyse, write_outputs, Inputs, LoadOptions, Options, Summary, Tariff};
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::path::{Path, PathBuf};

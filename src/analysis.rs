@@ -1,16 +1,17 @@
 //! The pipeline: project, overlay (or read the lists), dissolve white zones, collect
 //! overlaps, and sum CPTS populations, each stage parallel over units.
 
-use crate::cover::UnitCover;
 use crate::error::Result;
-use crate::grid::Grid;
-use crate::inputs::{Inputs, Perimeters};
-use crate::membership::{cover_unit, listing_cpts};
-use crate::model::{Cpts, Perimeter, Status, Unit};
-use crate::overlaps::{overlaps, Overlap};
-use crate::overlay::{overlay_unit, PerimeterIndex};
-use crate::projection::{to_projected, Zone};
-use crate::white_zones::{white_zones, WhiteZones};
+use crate::geometry::grid::Grid;
+use crate::geometry::projection::{to_projected, Zone};
+use crate::load::cache::CacheUse;
+use crate::load::inputs::{Inputs, Perimeters};
+use crate::model::{Cpts, Perimeter, Status};
+use crate::overlay::cover::UnitCover;
+use crate::overlay::membership::{cover_unit, listing_cpts};
+use crate::overlay::polygon::{overlay_unit, PerimeterIndex};
+use crate::zones::overlaps::{overlaps, Overlap};
+use crate::zones::white_zones::{white_zones, WhiteZones};
 use geo::{Area, MultiPolygon, Rect};
 use rayon::prelude::*;
 
@@ -42,6 +43,8 @@ impl Options {
 /// Receives the name of each stage as it starts (for a progress display).
 pub trait Progress: Sync {
     fn stage(&self, name: &str);
+    /// What the cache of the communes did (nothing to tell by default).
+    fn cache(&self, _used: &CacheUse) {}
 }
 
 impl Progress for () {
@@ -106,17 +109,6 @@ pub fn analyse(inputs: &Inputs, options: &Options, progress: &dyn Progress) -> R
         partial,
         grids,
     })
-}
-
-/// Each unit projected into its zone's CRS (done once, when the units are read: see
-/// [`Inputs::projected`]).
-pub fn project_units(units: &[Unit]) -> Result<Vec<MultiPolygon<f64>>> {
-    units
-        .par_iter()
-        .map(|u| {
-            to_projected(u.zone, &u.geometry).map_err(|e| e.about(|| format!("commune {}", u.code)))
-        })
-        .collect()
 }
 
 /// The units and perimeters projected and moved onto their zone's grid: what the
@@ -324,5 +316,5 @@ pub(crate) fn snapped(
 
 /// Bounding box of shapes (a unit square when there is none).
 fn extent<'a>(shapes: impl Iterator<Item = &'a MultiPolygon<f64>>) -> Rect<f64> {
-    crate::envelope::extent(shapes).unwrap_or_else(|| Rect::new((0.0, 0.0), (1.0, 1.0)))
+    crate::geometry::envelope::extent(shapes).unwrap_or_else(|| Rect::new((0.0, 0.0), (1.0, 1.0)))
 }

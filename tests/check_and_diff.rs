@@ -514,11 +514,11 @@ fn diff_tables_keep_their_header_and_the_fields_of_diff_json() {
     };
     assert_eq!(
         header("diff_communes.csv"),
-        cpts_coverage::io::diff_report::COMMUNE_COLUMNS.join(";")
+        cpts_coverage::report::diff::COMMUNE_COLUMNS.join(";")
     );
     assert_eq!(
         header("diff_cpts.csv"),
-        cpts_coverage::io::diff_report::CPTS_COLUMNS.join(";")
+        cpts_coverage::report::diff::CPTS_COLUMNS.join(";")
     );
     let row = &report["departements"][0];
     let keys: Vec<&str> = row
@@ -553,9 +553,9 @@ fn diff_tables_keep_their_header_and_the_fields_of_diff_json() {
     for (list, columns) in [
         (
             "communes",
-            &cpts_coverage::io::diff_report::COMMUNE_COLUMNS[..],
+            &cpts_coverage::report::diff::COMMUNE_COLUMNS[..],
         ),
-        ("cpts", &cpts_coverage::io::diff_report::CPTS_COLUMNS[..]),
+        ("cpts", &cpts_coverage::report::diff::CPTS_COLUMNS[..]),
     ] {
         let keys: Vec<&str> = report[list][0]
             .as_object()

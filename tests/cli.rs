@@ -132,7 +132,10 @@ fn a_good_run_writes_every_output_and_prints_the_headline() {
         assert!(case.path("out").join(name).is_file(), "{name} missing");
     }
     let s = common::read_json(&case.path("out/summary.json"));
-    assert_eq!(s["schema_version"], cpts_coverage::summary::SCHEMA_VERSION);
+    assert_eq!(
+        s["schema_version"],
+        cpts_coverage::figures::summary::SCHEMA_VERSION
+    );
     // No overlap: zero, not "-0" (a float sum of nothing).
     assert_eq!(s["overlap_count"], 0);
     let text = std::fs::read_to_string(case.path("out/summary.json")).unwrap();

@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use cpts_coverage::code_passage::CodePassage;
+use cpts_coverage::harmonize::code_passage::CodePassage;
 use cpts_coverage::model::InseeCode;
 use cpts_coverage::{analyse, Inputs, LoadOptions, Options, Summary, Tariff};
 use serde_json::Value;
@@ -38,7 +38,10 @@ fn world1_listed_with_old_codes_gives_the_same_coverage() {
     // For each current code, one old code that leads to it through the shipped table.
     let passage = CodePassage::shipped();
     let mut old_code: HashMap<String, String> = HashMap::new();
-    for line in cpts_coverage::code_passage::SHIPPED.lines().skip(1) {
+    for line in cpts_coverage::harmonize::code_passage::SHIPPED
+        .lines()
+        .skip(1)
+    {
         let old = line.split(';').next().unwrap();
         let code = InseeCode::parse(old).unwrap().0;
         let current = passage.current(&code).unwrap().as_str().to_string();

@@ -3,7 +3,8 @@
 mod common;
 
 use common::*;
-use cpts_coverage::io::output::{output_files, LayerFormat, OutputOptions};
+use cpts_coverage::pipeline::outputs::{output_files, OutputOptions};
+use cpts_coverage::write::LayerFormat;
 use cpts_coverage::{analyse, write_outputs, Inputs, LoadOptions, Options, Summary, Tariff};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

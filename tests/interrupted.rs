@@ -4,7 +4,8 @@
 
 mod common;
 
-use cpts_coverage::io::output::{output_files, LayerFormat};
+use cpts_coverage::pipeline::outputs::output_files;
+use cpts_coverage::write::LayerFormat;
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;

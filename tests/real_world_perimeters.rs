@@ -157,7 +157,7 @@ fn a_name_only_layer_with_a_white_zone_feature_runs_with_one_flag() {
 
 #[test]
 fn a_legacy_lambert93_crs_member_is_reprojected() {
-    use cpts_coverage::projection::{to_projected, Zone};
+    use cpts_coverage::geometry::projection::{to_projected, Zone};
     use geo::{Coord, LineString, MultiPolygon, Polygon};
     let layer: Value =
         serde_json::from_str(&std::fs::read_to_string(quirk("cpts-names-only.geojson")).unwrap())

@@ -4,8 +4,8 @@
 
 mod common;
 
-use cpts_coverage::population::PopulationTable;
-use cpts_coverage::provenance::Provenance;
+use cpts_coverage::read::population::PopulationTable;
+use cpts_coverage::model::provenance::Provenance;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

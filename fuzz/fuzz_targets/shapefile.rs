@@ -5,7 +5,7 @@
 
 mod common;
 
-use cpts_coverage::inputs::Territory;
+use cpts_coverage::load::inputs::Territory;
 use cpts_coverage::LoadOptions;
 use libfuzzer_sys::fuzz_target;
 

@@ -3,8 +3,8 @@
 //! must keep.
 #![allow(dead_code)]
 
-use cpts_coverage::inputs::Territory;
-use cpts_coverage::io::cpts_attributes::PerimeterOptions;
+use cpts_coverage::load::inputs::Territory;
+use cpts_coverage::read::cpts_attributes::PerimeterOptions;
 use cpts_coverage::{analyse, Inputs, LoadOptions, Options, Summary, Tariff};
 use std::path::PathBuf;
 use std::sync::OnceLock;

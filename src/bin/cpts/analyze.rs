@@ -1,10 +1,9 @@
 //! `cpts analyze`: overlay communes with CPTS perimeters and write every output.
 
-use crate::common::{AnalysisArgs, ReportArgs, Verbosity};
+use crate::common::{AnalysisArgs, JobArgs, ReportArgs, Verbosity};
 use clap::Args;
-use cpts_coverage::funding::check_missions;
-use cpts_coverage::io::atomic::check_out_dir;
-use cpts_coverage::{analyse, write_outputs, Progress, Summary};
+use cpts_coverage::pipeline;
+use cpts_coverage::Summary;
 use std::path::PathBuf;
 
 /// Overlay communes with CPTS perimeters and write coverage, white zones and overlaps.
@@ -31,24 +30,16 @@ pub struct AnalyzeArgs {
 /// Runs `cpts analyze`.
 pub fn run(args: &AnalyzeArgs) -> cpts_coverage::Result<()> {
     args.analysis.start_threads();
-    check_out_dir(
-        &args.out,
-        args.force,
-        &args.analysis.input_paths(&args.perimeters),
-    )?;
-    let tariff = args.analysis.tariff()?;
+    let job = JobArgs {
+        analysis: &args.analysis,
+        report: &args.report,
+        perimeters: &args.perimeters,
+        out: &args.out,
+        force: args.force,
+    }
+    .job()?;
     let stages = args.verbosity.stages();
-    stages.stage("reading the inputs");
-    let load = args.analysis.load_options(args.perimeters.clone())?;
-    let mut inputs = args.analysis.inputs(&load, args.verbosity.verbose)?;
-    check_missions(&tariff, &inputs.cpts, &args.perimeters)?;
-    let output = args.report.options(&inputs)?;
-    let analysis = analyse(&inputs, &args.analysis.options(), &stages)?;
-    // The outputs are drawn from the units' WGS84 geometry: the projected copy goes.
-    inputs.projected = Vec::new();
-    let summary = Summary::new(&inputs, &analysis, &tariff);
-    stages.stage("writing the outputs");
-    write_outputs(&args.out, &inputs, &analysis, &summary, &output)?;
+    let summary = pipeline::analyze(&job, &stages)?;
     stages.finish();
     if !args.verbosity.quiet {
         report(&summary, args);

@@ -1,8 +1,8 @@
 //! `cpts check`: regression rules between a baseline summary and a current one.
 
 use clap::Args;
-use cpts_coverage::check::{check, read_summary, Rules};
-use cpts_coverage::io::check_report::{table, write_reports};
+use cpts_coverage::report::check::{table, write_reports};
+use cpts_coverage::verbs::check::{check, read_summary, Rules};
 use std::path::PathBuf;
 use std::process::ExitCode;
 

@@ -1,20 +1,19 @@
 //! Arguments and displays shared by the subcommands that run an analysis.
 
-use clap::Args;
-use cpts_coverage::cache::{default_dir, load_territory, CacheUse};
-use cpts_coverage::inputs::Territory;
-use cpts_coverage::io::cpts_attributes::{Exclusion, PerimeterOptions};
-use cpts_coverage::io::numbers::Lang;
-use cpts_coverage::io::output::{LayerFormat, OutputOptions};
-use cpts_coverage::io::report_html::Focus;
+use clap::{Args, ValueEnum};
+use cpts_coverage::load::cache::{default_dir, load_territory, CacheUse};
+use cpts_coverage::load::inputs::Territory;
 use cpts_coverage::model::Status;
-use cpts_coverage::population::PopulationTable;
-use cpts_coverage::vocabulary::StatusVocabulary;
+use cpts_coverage::pipeline::Job;
+use cpts_coverage::read::cpts_attributes::{Exclusion, PerimeterOptions};
+use cpts_coverage::read::population::PopulationTable;
+use cpts_coverage::read::vocabulary::StatusVocabulary;
+use cpts_coverage::report::numbers::Lang;
+use cpts_coverage::write::LayerFormat;
 use cpts_coverage::{CommuneFields, Inputs, LoadOptions, Options, Progress, Tariff};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::collections::BTreeSet;
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// How the outputs of an analysis are written.
@@ -22,33 +21,63 @@ use std::time::{Duration, Instant};
 pub struct ReportArgs {
     /// How the map layers are written: GeoJSON files each with its QGIS style, or one
     /// GeoPackage (cpts-coverage.gpkg) holding every layer and its style.
-    #[arg(long, value_enum, default_value_t = LayerFormat::Geojson)]
-    format: LayerFormat,
+    #[arg(long, value_enum, default_value_t = FormatArg::Geojson)]
+    format: FormatArg,
     /// Language of report.html.
-    #[arg(long, value_enum, default_value_t = Lang::Fr)]
-    pub lang: Lang,
+    #[arg(long, value_enum, default_value_t = LangArg::Fr)]
+    lang: LangArg,
     /// A département (`22`) or region (`region:53`) that report.html maps commune by
     /// commune (repeatable; `departement:53` when a code is both).
     #[arg(long, value_name = "CODE")]
     focus: Vec<String>,
 }
 
-impl ReportArgs {
-    /// The output options, the focus read against the codes of `inputs`.
-    pub fn options(&self, inputs: &Inputs) -> cpts_coverage::Result<OutputOptions> {
-        let departements: BTreeSet<String> =
-            inputs.units.iter().map(|u| u.departement.clone()).collect();
-        let regions: BTreeSet<String> = inputs.units.iter().map(|u| u.region.clone()).collect();
-        let focus = self
-            .focus
-            .iter()
-            .map(|raw| Focus::resolve(raw, &departements, &regions))
-            .collect::<cpts_coverage::Result<Vec<_>>>()?;
-        Ok(OutputOptions {
-            format: self.format,
-            lang: self.lang,
-            focus,
-            plan: None,
+/// `--format`.
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    /// One RFC 7946 GeoJSON file per layer, each with its QGIS style (`.qml`) beside it.
+    Geojson,
+    /// One GeoPackage holding every layer and its style.
+    Gpkg,
+}
+
+/// `--lang`.
+#[derive(Clone, Copy, ValueEnum)]
+enum LangArg {
+    Fr,
+    En,
+}
+
+/// The run an analysis's arguments describe.
+pub struct JobArgs<'a> {
+    pub analysis: &'a AnalysisArgs,
+    pub report: &'a ReportArgs,
+    pub perimeters: &'a Path,
+    pub out: &'a Path,
+    pub force: bool,
+}
+
+impl JobArgs<'_> {
+    /// The [`Job`] of these arguments (the tariff read, the perimeter options checked).
+    pub fn job(&self) -> cpts_coverage::Result<Job> {
+        let analysis = self.analysis;
+        Ok(Job {
+            load: analysis.load_options(self.perimeters.to_path_buf())?,
+            cache_dir: analysis.cache_dir(),
+            options: analysis.options(),
+            tariff: analysis.tariff()?,
+            other_inputs: analysis.other_inputs(),
+            out: self.out.to_path_buf(),
+            force: self.force,
+            format: match self.report.format {
+                FormatArg::Geojson => LayerFormat::Geojson,
+                FormatArg::Gpkg => LayerFormat::Gpkg,
+            },
+            lang: match self.report.lang {
+                LangArg::Fr => Lang::Fr,
+                LangArg::En => Lang::En,
+            },
+            focus: self.report.focus.clone(),
         })
     }
 }
@@ -205,6 +234,14 @@ pub struct FieldArgs {
 }
 
 impl AnalysisArgs {
+    /// The cache directory: none with `--no-cache`, else `--cache-dir` or the default.
+    pub fn cache_dir(&self) -> Option<PathBuf> {
+        match self.no_cache {
+            true => None,
+            false => self.cache_dir.clone().or_else(default_dir),
+        }
+    }
+
     /// The communes of `options`, through the cache unless `--no-cache`; what the cache
     /// did is told on stderr with `-v`.
     pub fn territory(
@@ -212,31 +249,9 @@ impl AnalysisArgs {
         options: &LoadOptions,
         verbose: bool,
     ) -> cpts_coverage::Result<Territory> {
-        let dir = match self.no_cache {
-            true => None,
-            false => self.cache_dir.clone().or_else(default_dir),
-        };
-        let (territory, used) = load_territory(options, dir.as_deref())?;
-        let said = match used {
-            CacheUse::Off => None,
-            CacheUse::Hit(path) => Some(format!("communes read from the cache {}", path.display())),
-            CacheUse::Stored { path, why: None } => {
-                Some(format!("communes stored in the cache {}", path.display()))
-            }
-            CacheUse::Stored {
-                path,
-                why: Some(why),
-            } => Some(format!(
-                "the cache entry {} was unusable ({why}): rebuilt",
-                path.display()
-            )),
-            CacheUse::Unwritable { path, why } => Some(format!(
-                "the cache entry {} could not be written ({why}); the run goes on without it",
-                path.display()
-            )),
-        };
-        if let Some(text) = said.filter(|_| verbose) {
-            eprintln!("{text}");
+        let (territory, used) = load_territory(options, self.cache_dir().as_deref())?;
+        if verbose {
+            say_cache(&used);
         }
         Ok(territory)
     }
@@ -261,18 +276,28 @@ impl AnalysisArgs {
     }
 
     /// Every input file, with `perimeters`: outputs must never land on them.
-    pub fn input_paths<'a>(&'a self, perimeters: &'a std::path::Path) -> Vec<&'a std::path::Path> {
+    pub fn input_paths<'a>(&'a self, perimeters: &'a Path) -> Vec<&'a Path> {
         [Some(self.communes.as_path()), Some(perimeters)]
             .into_iter()
-            .chain([
-                self.arrondissements.as_deref(),
-                self.population.as_deref(),
-                self.tariff.as_deref(),
-                self.perimeter.status_map.as_deref(),
-                self.perimeter.code_passage.as_deref(),
-            ])
+            .chain([self.arrondissements.as_deref(), self.population.as_deref()])
             .flatten()
+            .chain(self.other_inputs_paths())
             .collect()
+    }
+
+    /// The files read besides the layers and the population table.
+    fn other_inputs_paths(&self) -> impl Iterator<Item = &Path> {
+        [
+            self.tariff.as_deref(),
+            self.perimeter.status_map.as_deref(),
+            self.perimeter.code_passage.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+    }
+
+    fn other_inputs(&self) -> Vec<PathBuf> {
+        self.other_inputs_paths().map(Path::to_path_buf).collect()
     }
 
     /// What to read, with `perimeters` as the perimeter file.
@@ -384,4 +409,33 @@ impl Progress for Stages {
         }
         self.bar.set_message(name.to_string());
     }
+
+    fn cache(&self, used: &CacheUse) {
+        if self.verbose {
+            say_cache(used);
+        }
+    }
+}
+
+/// Tells on stderr what the cache of the communes did.
+fn say_cache(used: &CacheUse) {
+    let said = match used {
+        CacheUse::Off => return,
+        CacheUse::Hit(path) => format!("communes read from the cache {}", path.display()),
+        CacheUse::Stored { path, why: None } => {
+            format!("communes stored in the cache {}", path.display())
+        }
+        CacheUse::Stored {
+            path,
+            why: Some(why),
+        } => format!(
+            "the cache entry {} was unusable ({why}): rebuilt",
+            path.display()
+        ),
+        CacheUse::Unwritable { path, why } => format!(
+            "the cache entry {} could not be written ({why}); the run goes on without it",
+            path.display()
+        ),
+    };
+    eprintln!("{said}");
 }

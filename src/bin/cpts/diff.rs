@@ -2,11 +2,11 @@
 
 use crate::common::{AnalysisArgs, Verbosity};
 use clap::Args;
-use cpts_coverage::diff::{diff, Side};
-use cpts_coverage::funding::check_missions;
-use cpts_coverage::inputs::Territory;
-use cpts_coverage::io::atomic::check_out_dir;
-use cpts_coverage::io::diff_report::{markdown, write_diff};
+use cpts_coverage::figures::funding::check_missions;
+use cpts_coverage::load::inputs::Territory;
+use cpts_coverage::report::diff::{markdown, write_diff};
+use cpts_coverage::verbs::diff::{diff, Side};
+use cpts_coverage::write::atomic::check_out_dir;
 use cpts_coverage::{analyse, Inputs, Progress, Summary};
 use std::path::PathBuf;
 

@@ -3,13 +3,13 @@
 
 use crate::common::FieldArgs;
 use clap::Args;
-use cpts_coverage::code_passage::CodePassage;
-use cpts_coverage::harmonize::harmonise;
-use cpts_coverage::inputs::read_units;
-use cpts_coverage::io::atomic::write_file;
-use cpts_coverage::io::communes::communes_geojson;
-use cpts_coverage::provenance::{listing, Provenance};
-use cpts_coverage::repair::Repairs;
+use cpts_coverage::geometry::repair::Repairs;
+use cpts_coverage::harmonize::code_passage::CodePassage;
+use cpts_coverage::harmonize::merge::harmonise;
+use cpts_coverage::load::inputs::read_units;
+use cpts_coverage::model::provenance::{listing, Provenance};
+use cpts_coverage::write::atomic::write_file;
+use cpts_coverage::write::geojson::communes_geojson;
 use cpts_coverage::{Error, LoadOptions};
 use std::path::PathBuf;
 

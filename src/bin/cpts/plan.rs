@@ -1,18 +1,10 @@
 //! `cpts plan`: the proposals that would close the white zones and end the overlaps.
 
-use crate::common::{AnalysisArgs, ReportArgs, Verbosity};
+use crate::common::{AnalysisArgs, JobArgs, ReportArgs, Verbosity};
 use clap::Args;
-use cpts_coverage::apply::apply;
-use cpts_coverage::funding::check_missions;
-use cpts_coverage::inputs::Perimeters;
-use cpts_coverage::io::atomic::{check_out_dir, write_file};
-use cpts_coverage::io::ght::read_ght;
-use cpts_coverage::io::plan_out::{applied_bytes, PlanFiles};
-use cpts_coverage::plan::{plan, PlanOptions};
-use cpts_coverage::provenance::Provenance;
-use cpts_coverage::{analyse, write_outputs, Error, Progress, Summary};
+use cpts_coverage::pipeline::{self, PlanJob};
+use cpts_coverage::verbs::plan::PlanOptions;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 /// Propose how to reach 100 % coverage without overlap.
 #[derive(Args)]
@@ -55,55 +47,26 @@ pub struct PlanArgs {
 /// Runs `cpts plan`.
 pub fn run(args: &PlanArgs) -> cpts_coverage::Result<()> {
     args.analysis.start_threads();
-    let mut inputs_paths = args.analysis.input_paths(&args.perimeters);
-    inputs_paths.extend(args.ght.as_deref());
-    check_out_dir(&args.out, args.force, &inputs_paths)?;
-    if let Some(path) = &args.apply {
-        check_apply_path(path, &inputs_paths)?;
+    let job = JobArgs {
+        analysis: &args.analysis,
+        report: &args.report,
+        perimeters: &args.perimeters,
+        out: &args.out,
+        force: args.force,
     }
-    let tariff = args.analysis.tariff()?;
-    let stages = args.verbosity.stages();
-    stages.stage("reading the inputs");
-    let load = args.analysis.load_options(args.perimeters.clone())?;
-    let inputs = args.analysis.inputs(&load, args.verbosity.verbose)?;
-    check_missions(&tariff, &inputs.cpts, &args.perimeters)?;
-    if let Some(path) = &args.apply {
-        check_apply_form(path, matches!(inputs.perimeters, Perimeters::Polygons(_)))?;
-    }
-    let mut output = args.report.options(&inputs)?;
-    let analysis = analyse(&inputs, &args.analysis.options(), &stages)?;
-    let summary = Summary::new(&inputs, &analysis, &tariff);
-    stages.stage("drawing up the plan");
+    .job()?;
     let options = PlanOptions {
         new_cpts_min: args.new_cpts_min,
         min_border_m: args.min_border_m,
         ..PlanOptions::default()
     };
-    let ght = match &args.ght {
-        Some(path) => read_ght(path, args.ght_crs.as_deref(), &mut Provenance::default())?,
-        None => Vec::new(),
+    let plan_job = PlanJob {
+        options,
+        ght: args.ght.clone().map(|path| (path, args.ght_crs.clone())),
+        apply: args.apply.clone(),
     };
-    let plan = plan(&inputs, &analysis, &tariff, &options, &ght)?;
-    // The accepted perimeters are made before anything is written.
-    let applied = match &args.apply {
-        Some(path) => {
-            let applied = apply(&plan, &inputs, &analysis)?;
-            let bytes = applied_bytes(&applied, &inputs).map_err(|e| Error::Output {
-                path: path.clone(),
-                message: e.to_string(),
-                fix: "check the disk has room".into(),
-            })?;
-            Some((path, bytes))
-        }
-        None => None,
-    };
-    let files = PlanFiles::new(&args.out, &plan, &inputs, &analysis, &ght, args.report.lang)?;
-    output.plan = Some(Arc::new(files));
-    stages.stage("writing the outputs");
-    write_outputs(&args.out, &inputs, &analysis, &summary, &output)?;
-    if let Some((path, bytes)) = applied {
-        write_file(path, &bytes)?;
-    }
+    let stages = args.verbosity.stages();
+    let (_, plan) = pipeline::plan(&job, &plan_job, &stages)?;
     stages.finish();
     if !args.verbosity.quiet {
         let extensions = plan
@@ -130,7 +93,7 @@ pub fn run(args: &PlanArgs) -> cpts_coverage::Result<()> {
             "{} overlaps ruled; {} CPTS under {} inhabitants",
             plan.rulings.len(),
             plan.small_cpts.len(),
-            options.regional_min
+            plan_job.options.regional_min
         );
         println!(
             "maximum ACI funding: {} € now, {} € if every proposal were accepted",
@@ -145,38 +108,4 @@ pub fn run(args: &PlanArgs) -> cpts_coverage::Result<()> {
         }
     }
     Ok(())
-}
-
-/// `--apply` is written in the form of the perimeters: GeoJSON for a polygon layer, CSV
-/// for a membership table.
-fn check_apply_form(path: &std::path::Path, polygons: bool) -> cpts_coverage::Result<()> {
-    let (wanted, form) = match polygons {
-        true => ("geojson", "polygon layer"),
-        false => ("csv", "membership table"),
-    };
-    match path.extension().and_then(|e| e.to_str()) == Some(wanted) {
-        true => Ok(()),
-        false => Err(Error::Usage {
-            message: format!("--apply {}: the perimeters are a {form}", path.display()),
-            fix: format!("name the file with the .{wanted} extension"),
-        }),
-    }
-}
-
-/// `--apply` must be a new file or an earlier result, never an input.
-fn check_apply_path(
-    path: &std::path::Path,
-    inputs: &[&std::path::Path],
-) -> cpts_coverage::Result<()> {
-    let same = |a: &std::path::Path| match (a.canonicalize(), path.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    };
-    match inputs.iter().any(|p| same(p)) {
-        true => Err(Error::Usage {
-            message: format!("--apply {} is one of the inputs", path.display()),
-            fix: "write the accepted plan to a new file".into(),
-        }),
-        false => Ok(()),
-    }
 }

@@ -3,15 +3,15 @@
 
 use crate::common::AnalysisArgs;
 use clap::Args;
-use cpts_coverage::code_passage::CodePassage;
-use cpts_coverage::funding::check_missions;
-use cpts_coverage::io::atomic::write_file;
-use cpts_coverage::provenance::Provenance;
-use cpts_coverage::tiling::tiling_flaws;
-use cpts_coverage::validation::{
+use cpts_coverage::figures::funding::check_missions;
+use cpts_coverage::harmonize::code_passage::CodePassage;
+use cpts_coverage::model::provenance::Provenance;
+use cpts_coverage::verbs::tiling::tiling_flaws;
+use cpts_coverage::verbs::validate::{
     error_finding, exit_status, findings, problem_finding, tiling_findings, vintage_findings,
     Finding, Level,
 };
+use cpts_coverage::write::atomic::write_file;
 use cpts_coverage::{analyse, Summary};
 use serde_json::json;
 use std::path::PathBuf;

@@ -1,0 +1,4 @@
+//! The figures of an analysis: coverage by territory and status, each CPTS's population, size tier and ACI funding.
+
+pub mod funding;
+pub mod summary;

@@ -1,0 +1,305 @@
+//! `summary.json`: the figures of one analysis in a stable, documented schema
+//! (see README, "summary.json"). Lists are sorted by code or id.
+
+use crate::analysis::Analysis;
+use crate::figures::funding::Tariff;
+use crate::geometry::repair::Repairs;
+use crate::load::inputs::{Inputs, Perimeters};
+use crate::model::provenance::{listing, Assumption, AssumptionKind, Source};
+use crate::model::Status;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Version of the schema below; it moves whenever its shape changes.
+pub const SCHEMA_VERSION: u32 = 5;
+
+/// The oldest schema `cpts check` still reads: versions 3 to 5 only added fields
+/// (`sources`, `assumptions`, the CPTS's `partial`; the sources' `modified`; the CPTS's
+/// `funding_missions_eur`), read from older summaries as empty, false or absent.
+pub const OLDEST_READABLE_SCHEMA: u32 = 2;
+
+/// Every national figure of one analysis.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Summary {
+    pub schema_version: u32,
+    /// `polygon` or `membership`.
+    pub mode: String,
+    /// Statuses whose CPTS count as covering in `covered_population` and the white zones.
+    pub statuses_counted: Vec<Status>,
+    /// `communes`, or `arrondissements` when they stand in for Paris, Lyon and Marseille.
+    pub population_level: String,
+    pub sliver_km2: f64,
+    pub unit_count: usize,
+    pub total_population: f64,
+    pub covered_population: f64,
+    pub coverage_rate: f64,
+    pub by_status: Vec<StatusRow>,
+    pub white_zone_population: f64,
+    pub white_zone_count: usize,
+    pub white_zone_area_km2: f64,
+    pub sliver_count: usize,
+    pub sliver_population: f64,
+    pub overlap_count: usize,
+    pub overlap_population: f64,
+    pub overlap_area_km2: f64,
+    /// Every overlapping pair, sorted by ids.
+    pub overlaps: Vec<OverlapRow>,
+    #[serde(flatten)]
+    pub repairs: Repairs,
+    /// Where the populations come from (the communes layer's property, or a table's
+    /// column).
+    #[serde(default)]
+    pub population_source: String,
+    /// The files read: role, file name, format and CRS.
+    #[serde(default)]
+    pub sources: Vec<Source>,
+    /// What was taken for granted to read the inputs, in the order it happened.
+    #[serde(default)]
+    pub assumptions: Vec<Assumption>,
+    pub cpts: Vec<CptsRow>,
+    pub by_departement: Vec<DepartementRow>,
+    pub by_region: Vec<RegionRow>,
+}
+
+/// Coverage by the CPTS of one status alone.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StatusRow {
+    pub statut: Status,
+    pub covered_population: f64,
+    pub coverage_rate: f64,
+}
+
+/// One CPTS with its population, size tier and maximum ACI funding.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CptsRow {
+    pub id: String,
+    pub nom: String,
+    pub statut: Status,
+    pub population: f64,
+    pub tier: u8,
+    pub funding_max_eur: u32,
+    /// Maximum funding of the missions it signed, when the perimeter file says which.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub funding_missions_eur: Option<u32>,
+    /// Whether the CPTS reaches beyond the supplied communes: population, tier and
+    /// funding then count only the part over them.
+    #[serde(default)]
+    pub partial: bool,
+    /// Départements of the communes it holds (at least the sliver tolerance or half of
+    /// the commune), sorted.
+    pub departements: Vec<String>,
+}
+
+/// Two CPTS on one territory.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OverlapRow {
+    pub cpts_a: String,
+    pub cpts_b: String,
+    pub area_km2: f64,
+    pub population: f64,
+    /// Départements of the communes touched.
+    pub departements: Vec<String>,
+    /// Communes touched (by at least 1 m²).
+    pub communes: Vec<String>,
+}
+
+/// Population figures of a territory.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Totals {
+    pub population: f64,
+    pub covered_population: f64,
+    pub coverage_rate: f64,
+    pub white_zone_population: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DepartementRow {
+    pub departement: String,
+    #[serde(flatten)]
+    pub totals: Totals,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RegionRow {
+    pub region: String,
+    #[serde(flatten)]
+    pub totals: Totals,
+}
+
+/// The assumptions of the inputs, then the CPTS found to reach beyond the communes.
+fn assumptions(inputs: &Inputs, analysis: &Analysis) -> Vec<Assumption> {
+    let mut provenance = inputs.provenance.clone();
+    let partial: Vec<String> = inputs
+        .cpts
+        .iter()
+        .zip(&analysis.partial)
+        .filter(|(_, &p)| p)
+        .map(|(c, _)| c.id.clone())
+        .collect();
+    if !partial.is_empty() {
+        provenance.assume(
+            AssumptionKind::Partial,
+            partial.len(),
+            format!(
+                "perimeters reaching beyond the supplied communes; only the part over them counts, \
+                 so population, tier and funding are partial (partial: true): {}",
+                listing(&partial, 20)
+            ),
+        );
+    }
+    provenance.assumptions
+}
+
+/// For each CPTS, the départements of the units it holds.
+fn cpts_departements(inputs: &Inputs, analysis: &Analysis) -> Vec<Vec<String>> {
+    let mut sets = vec![std::collections::BTreeSet::new(); inputs.cpts.len()];
+    let sliver_m2 = analysis.options.sliver_km2 * 1e6;
+    for (u, c) in inputs.units.iter().zip(&analysis.covers) {
+        for k in c.holders(sliver_m2) {
+            sets[k].insert(u.departement.clone());
+        }
+    }
+    sets.into_iter().map(|s| s.into_iter().collect()).collect()
+}
+
+/// A sum that is +0 when there is nothing to add (`Iterator::sum` gives -0 for floats,
+/// which would print as "-0").
+fn total(values: impl Iterator<Item = f64>) -> f64 {
+    values.fold(0.0, |a, b| a + b)
+}
+
+fn rate(part: f64, whole: f64) -> f64 {
+    if whole > 0.0 {
+        part / whole
+    } else {
+        0.0
+    }
+}
+
+impl Summary {
+    /// Gathers the figures of `analysis` on `inputs`, funding from `tariff`.
+    pub fn new(inputs: &Inputs, analysis: &Analysis, tariff: &Tariff) -> Summary {
+        let units = &inputs.units;
+        let covered: Vec<f64> = units
+            .iter()
+            .zip(&analysis.covers)
+            .map(|(u, c)| u.population * c.covered_share())
+            .collect();
+        let total_population = total(units.iter().map(|u| u.population));
+        let covered_population = total(covered.iter().copied());
+        let by_status = Status::ALL
+            .map(|s| {
+                let people = total(
+                    units
+                        .iter()
+                        .zip(&analysis.covers)
+                        .map(|(u, c)| u.population * c.status_share(s)),
+                );
+                StatusRow {
+                    statut: s,
+                    covered_population: people,
+                    coverage_rate: rate(people, total_population),
+                }
+            })
+            .to_vec();
+        let group = |key: &dyn Fn(usize) -> String| -> BTreeMap<String, Totals> {
+            let mut groups: BTreeMap<String, Totals> = BTreeMap::new();
+            for (i, u) in units.iter().enumerate() {
+                let t = groups.entry(key(i)).or_default();
+                t.population += u.population;
+                t.covered_population += covered[i];
+                t.white_zone_population += analysis.white.unit_population[i];
+            }
+            for t in groups.values_mut() {
+                t.coverage_rate = rate(t.covered_population, t.population);
+            }
+            groups
+        };
+        let white = &analysis.white;
+        Summary {
+            schema_version: SCHEMA_VERSION,
+            mode: match inputs.perimeters {
+                Perimeters::Polygons(_) => "polygon",
+                Perimeters::Membership(_) => "membership",
+            }
+            .into(),
+            statuses_counted: analysis.options.statuses.clone(),
+            population_level: if inputs.arrondissements {
+                "arrondissements"
+            } else {
+                "communes"
+            }
+            .into(),
+            sliver_km2: analysis.options.sliver_km2,
+            unit_count: units.len(),
+            total_population,
+            covered_population,
+            coverage_rate: rate(covered_population, total_population),
+            by_status,
+            white_zone_population: total(white.zones.iter().map(|z| z.population)),
+            white_zone_count: white.zones.len(),
+            white_zone_area_km2: total(white.zones.iter().map(|z| z.area_m2)) / 1e6,
+            sliver_count: white.sliver_count,
+            sliver_population: white.sliver_population,
+            overlap_count: analysis.overlaps.len(),
+            overlap_population: total(analysis.overlaps.iter().map(|o| o.population)),
+            overlap_area_km2: total(analysis.overlaps.iter().map(|o| o.area_m2)) / 1e6,
+            overlaps: analysis
+                .overlaps
+                .iter()
+                .map(|o| {
+                    let departements: BTreeSet<&String> =
+                        o.communes.iter().map(|&i| &units[i].departement).collect();
+                    OverlapRow {
+                        cpts_a: inputs.cpts[o.a].id.clone(),
+                        cpts_b: inputs.cpts[o.b].id.clone(),
+                        area_km2: o.area_m2 / 1e6,
+                        population: o.population,
+                        departements: departements.into_iter().cloned().collect(),
+                        communes: o
+                            .communes
+                            .iter()
+                            .map(|&i| units[i].code.to_string())
+                            .collect(),
+                    }
+                })
+                .collect(),
+            repairs: inputs.repairs,
+            population_source: inputs.provenance.population_source.clone(),
+            sources: inputs.provenance.sources.clone(),
+            assumptions: assumptions(inputs, analysis),
+            cpts: inputs
+                .cpts
+                .iter()
+                .zip(&analysis.cpts_population)
+                .zip(cpts_departements(inputs, analysis))
+                .zip(&analysis.partial)
+                .map(|(((c, &population), departements), &partial)| {
+                    let funding = tariff.funding(population, c.missions.as_ref());
+                    CptsRow {
+                        id: c.id.clone(),
+                        nom: c.nom.clone(),
+                        statut: c.statut,
+                        population,
+                        tier: funding.tier.number(),
+                        funding_max_eur: funding.maximum,
+                        funding_missions_eur: funding.missions,
+                        partial,
+                        departements,
+                    }
+                })
+                .collect(),
+            by_departement: group(&|i| units[i].departement.clone())
+                .into_iter()
+                .map(|(departement, totals)| DepartementRow {
+                    departement,
+                    totals,
+                })
+                .collect(),
+            by_region: group(&|i| units[i].region.clone())
+                .into_iter()
+                .map(|(region, totals)| RegionRow { region, totals })
+                .collect(),
+        }
+    }
+}

@@ -1,0 +1,8 @@
+//! Geometry on the zones' projected grids: projection, the integer grid of boolean operations, validity, repair, bounding boxes, shared borders.
+
+pub mod borders;
+pub mod envelope;
+pub mod grid;
+pub mod projection;
+pub mod repair;
+pub mod validity;

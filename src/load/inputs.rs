@@ -1,0 +1,524 @@
+//! Loading: the population units and the CPTS, checked and matched to each other.
+
+use crate::error::{Error, Result};
+use crate::geometry::projection::to_projected;
+use crate::geometry::repair::{repair_geometries, Repairs};
+use crate::harmonize::code_passage::CodePassage;
+use crate::harmonize::commune_names::{NameIndex, NameMatch};
+use crate::model::provenance::{file_name, listing, AssumptionKind, Provenance};
+use crate::model::{city_of_arrondissement, is_arrondissement, Cpts, InseeCode, Perimeter, Unit};
+use crate::read::communes::{
+    merge_arrondissements, read_communes, state_fractional_populations, CommuneFields,
+};
+use crate::read::cpts_attributes::PerimeterOptions;
+use crate::read::perimeters::{read_perimeters, CommuneRef, MemberRow, PerimeterFile};
+use crate::read::population::PopulationTable;
+use geo::{Area, MultiPolygon};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+/// Where the inputs are and how the communes layer names its properties.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    pub communes: PathBuf,
+    pub perimeters: PathBuf,
+    /// Arrondissements municipaux, which then replace Paris, Lyon and Marseille as units.
+    pub arrondissements: Option<PathBuf>,
+    pub fields: CommuneFields,
+    /// How to read the perimeter file's columns and statuses.
+    pub perimeter: PerimeterOptions,
+    /// A table giving the populations instead of the communes layer.
+    pub population: Option<PopulationTable>,
+    /// CRS of the communes and arrondissements layers when they declare none (`--communes-crs`).
+    pub crs: Option<String>,
+}
+
+/// How the CPTS territories are given.
+#[derive(Debug, Clone)]
+pub enum Perimeters {
+    /// One perimeter per CPTS (same order as [`Inputs::cpts`]).
+    Polygons(Vec<Perimeter>),
+    /// For each CPTS, the indices of the units it lists, sorted and without repeats.
+    Membership(Vec<Vec<usize>>),
+}
+
+/// Everything an analysis needs, checked: units sorted by code, CPTS sorted by id.
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    pub units: Vec<Unit>,
+    /// Each unit's geometry in its zone's projected CRS, in the order of `units`. A
+    /// command may empty it once its last analysis is done, to spare the memory.
+    pub projected: Vec<MultiPolygon<f64>>,
+    pub cpts: Vec<Cpts>,
+    pub perimeters: Perimeters,
+    pub repairs: Repairs,
+    /// Whether arrondissements stand in for Paris, Lyon and Marseille.
+    pub arrondissements: bool,
+    /// The files read and the assumptions made in reading them.
+    pub provenance: Provenance,
+    /// For each CPTS, whether its file already says it reaches beyond the supplied
+    /// communes (membership rows in départements the communes layer lacks).
+    pub reaches_beyond: Vec<bool>,
+    /// The flaws the reading went past (only with `PerimeterOptions::keep_going`).
+    pub problems: Vec<Problem>,
+}
+
+/// The population units, read and checked once: several perimeter files can be
+/// analysed on them (see `cpts diff`), and a later run can take them from the cache
+/// (see [`crate::load::cache`]).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Territory {
+    /// Sorted by code.
+    pub units: Vec<Unit>,
+    /// Each unit's geometry in its zone's projected CRS (metres), in the order of
+    /// `units`: projected once, kept in the cache with the units.
+    pub projected: Vec<MultiPolygon<f64>>,
+    pub repairs: Repairs,
+    /// Whether arrondissements stand in for Paris, Lyon and Marseille.
+    pub arrondissements: bool,
+    pub provenance: Provenance,
+}
+
+impl Territory {
+    /// Reads and checks the communes (and arrondissements) of `options`, and projects
+    /// them.
+    pub fn load(options: &LoadOptions) -> Result<Territory> {
+        let mut repairs = Repairs::default();
+        let mut provenance = Provenance::default();
+        let units = read_units(options, &mut repairs, &mut provenance)?;
+        // Arrondissements given in the communes layer itself, in place of their city.
+        let arrondissements = units.iter().any(|u| u.commune != u.code);
+        let projected = project_units(&units)?;
+        Ok(Territory {
+            units,
+            projected,
+            repairs,
+            arrondissements,
+            provenance,
+        })
+    }
+}
+
+/// Reads and checks the communes (and arrondissements) of `options`, sorted by code,
+/// counting what was repaired and recording what was read; nothing projected (see
+/// [`Territory::load`]).
+pub fn read_units(
+    options: &LoadOptions,
+    repairs: &mut Repairs,
+    provenance: &mut Provenance,
+) -> Result<Vec<Unit>> {
+    let mut units = read_communes(
+        &options.communes,
+        options.crs.as_deref(),
+        &options.fields,
+        options.population.is_some(),
+        repairs,
+        provenance,
+    )?;
+    check_single_level(&options.communes, &units)?;
+    if let Some(path) = &options.arrondissements {
+        units = merge_arrondissements(path, options.crs.as_deref(), units, repairs, provenance)?;
+    }
+    provenance.population_source = match &options.population {
+        Some(table) => {
+            let populations = table.read(provenance)?;
+            populations.apply(&table.path, &mut units, provenance)?;
+            populations.source
+        }
+        None => format!(
+            "{}, property {}",
+            file_name(&options.communes),
+            options.fields.population
+        ),
+    };
+    state_fractional_populations(&units, provenance);
+    units.sort_by(|a, b| a.code.cmp(&b.code));
+    repairs.repaired_geometries += repair_geometries(units.par_iter_mut().map(|u| &mut u.geometry));
+    check_area(
+        &options.communes,
+        units.iter().map(|u| (u.code.as_str(), &u.geometry)),
+    )?;
+    Ok(units)
+}
+
+impl Inputs {
+    /// Reads and checks every input; fails with the first problem found.
+    pub fn load(options: &LoadOptions) -> Result<Inputs> {
+        Inputs::with_perimeters(
+            Territory::load(options)?,
+            &options.perimeters,
+            &options.perimeter,
+        )
+    }
+
+    /// Reads the perimeter file `path` and matches it to the units of `territory`.
+    pub fn with_perimeters(
+        territory: Territory,
+        path: &Path,
+        options: &PerimeterOptions,
+    ) -> Result<Inputs> {
+        let Territory {
+            units,
+            projected,
+            mut repairs,
+            arrondissements,
+            mut provenance,
+        } = territory;
+        let file = read_perimeters(path, options, &mut repairs, &mut provenance)?;
+        let mut problems = Vec::new();
+        let (cpts, perimeters, reaches_beyond) = match file {
+            PerimeterFile::Polygons(mut layer) => {
+                layer.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+                repairs.repaired_geometries +=
+                    repair_geometries(layer.par_iter_mut().map(|(_, p)| &mut p.shape));
+                check_area(path, layer.iter().map(|(c, p)| (c.id.as_str(), &p.shape)))?;
+                let (cpts, shapes): (Vec<Cpts>, _) = layer.into_iter().unzip();
+                let beyond = vec![false; cpts.len()];
+                (cpts, Perimeters::Polygons(shapes), beyond)
+            }
+            PerimeterFile::Membership { cpts, rows } => {
+                let passage = match &options.code_passage {
+                    Some(table) => CodePassage::read(table, &mut provenance)?,
+                    None => CodePassage::shipped(),
+                };
+                let members = Members {
+                    path,
+                    units: &units,
+                    cpts: &cpts,
+                    with_arrondissements: arrondissements,
+                    passage: &passage,
+                    keep_going: options.keep_going,
+                };
+                let (lists, beyond) = members.resolve(&rows, &mut provenance, &mut problems)?;
+                let mut order: Vec<usize> = (0..cpts.len()).collect();
+                order.sort_by(|&a, &b| cpts[a].id.cmp(&cpts[b].id));
+                let cpts = order.iter().map(|&k| cpts[k].clone()).collect();
+                let lists = order.iter().map(|&k| lists[k].clone()).collect();
+                let beyond = order.iter().map(|&k| beyond[k]).collect();
+                (cpts, Perimeters::Membership(lists), beyond)
+            }
+        };
+        Ok(Inputs {
+            units,
+            projected,
+            cpts,
+            perimeters,
+            repairs,
+            arrondissements,
+            provenance,
+            reaches_beyond,
+            problems,
+        })
+    }
+}
+
+/// A flaw that stops `analyze`, recorded instead when the perimeter options say to
+/// keep going (`cpts validate`), the rows at fault being left out.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    /// Stable code of the flaw: `split_commune`, `unknown_code`…
+    pub kind: &'static str,
+    pub path: PathBuf,
+    /// The rows at fault: `3 rows`.
+    pub place: String,
+    pub problem: String,
+    pub fix: String,
+    /// The CPTS that lost rows to it.
+    pub cpts: Vec<String>,
+}
+
+impl Problem {
+    /// The error `analyze` stops with.
+    pub fn error(&self) -> Error {
+        Error::input(&self.path, &self.place, &self.problem, &self.fix)
+    }
+}
+
+/// Fails on the first shape without area (flat rings, or nothing left after repair).
+fn check_area<'a>(
+    path: &Path,
+    shapes: impl Iterator<Item = (&'a str, &'a MultiPolygon<f64>)>,
+) -> Result<()> {
+    for (name, shape) in shapes {
+        if shape.unsigned_area() == 0.0 {
+            return Err(Error::input(
+                path,
+                format!("feature {name}"),
+                "the geometry has no area (its rings are flat or cancel out)",
+                "draw the feature's polygon or remove the feature",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Fails when the communes layer holds a city and one of its arrondissements: the
+/// population would be counted twice.
+fn check_single_level(path: &Path, units: &[Unit]) -> Result<()> {
+    let codes: std::collections::HashSet<&str> = units.iter().map(|u| u.code.as_str()).collect();
+    match units.iter().find(|u| city_of_arrondissement(&u.code).is_some_and(|city| codes.contains(city))) {
+        Some(u) => Err(Error::input(
+            path,
+            format!("code {}", u.code),
+            format!(
+                "the layer holds both the arrondissement {} and its city {}: its population would be counted twice",
+                u.code,
+                city_of_arrondissement(&u.code).unwrap_or_default()
+            ),
+            "keep one level: the city in the communes layer, its arrondissements in --arrondissements",
+        )),
+        None => Ok(()),
+    }
+}
+
+/// A membership table's rows, matched to the units of the communes layer.
+struct Members<'a> {
+    path: &'a Path,
+    units: &'a [Unit],
+    cpts: &'a [Cpts],
+    with_arrondissements: bool,
+    passage: &'a CodePassage,
+    keep_going: bool,
+}
+
+impl Members<'_> {
+    /// Matches each row to units: a unit's own code, a city whose arrondissements are
+    /// the units (then the row covers all of them), or a name within its département.
+    /// Rows in départements absent from the communes layer are outside the territory:
+    /// their CPTS is flagged. Returns each CPTS's units, sorted, and the flags.
+    /// Rows that cannot be matched are refused, or with `keep_going` left out and
+    /// recorded in `problems`.
+    fn resolve(
+        &self,
+        rows: &[MemberRow],
+        provenance: &mut Provenance,
+        problems: &mut Vec<Problem>,
+    ) -> Result<(Vec<Vec<usize>>, Vec<bool>)> {
+        let mut by_code: HashMap<&InseeCode, Vec<usize>> = HashMap::new();
+        for (i, u) in self.units.iter().enumerate() {
+            by_code.entry(&u.code).or_default().push(i);
+            if u.commune != u.code {
+                by_code.entry(&u.commune).or_default().push(i);
+            }
+        }
+        let names = NameIndex::new(self.units);
+        let mut lists = vec![Vec::new(); self.cpts.len()];
+        let mut beyond = vec![false; self.cpts.len()];
+        let (mut arrondissements, mut unknown, mut outside) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut loose, mut ambiguous, mut unnamed) = (Vec::new(), Vec::new(), Vec::new());
+        let mut mapped = Vec::new();
+        for row in rows {
+            let at = |what: &dyn std::fmt::Display| format!("{what} ({})", row.place);
+            match &row.commune {
+                CommuneRef::Code(code) => match by_code.get(code) {
+                    Some(found) => lists[row.cpts].extend_from_slice(found),
+                    None if self
+                        .passage
+                        .current(code)
+                        .is_some_and(|c| by_code.contains_key(c)) =>
+                    {
+                        let current = self.passage.current(code).expect("checked above");
+                        lists[row.cpts].extend_from_slice(&by_code[current]);
+                        mapped.push(format!("{code} → {current}"));
+                    }
+                    None if !names.knows_departement(&departement_of(code)) => {
+                        beyond[row.cpts] = true;
+                        outside.push(at(code));
+                    }
+                    None if !self.with_arrondissements && is_arrondissement(code) => {
+                        arrondissements.push((code, row.cpts, row.place.as_str()))
+                    }
+                    None => unknown.push(at(code)),
+                },
+                CommuneRef::Name { nom, departement } => match names.find(nom, departement) {
+                    NameMatch::Exact(i) => lists[row.cpts].push(i),
+                    NameMatch::Loose(i) => {
+                        lists[row.cpts].push(i);
+                        loose.push(format!("{nom} → {}", names.describe(&[i])));
+                    }
+                    NameMatch::Unknown(_) if !names.knows_departement(departement) => {
+                        beyond[row.cpts] = true;
+                        outside.push(at(&format!("{nom} ({departement})")));
+                    }
+                    NameMatch::Ambiguous(candidates) => ambiguous.push(format!(
+                        "{nom} ({}) could be {}",
+                        row.place,
+                        names.describe(&candidates)
+                    )),
+                    NameMatch::Unknown(close) => unnamed.push(format!(
+                        "{nom} in {departement} ({}; closest: {})",
+                        row.place,
+                        names.describe(&close)
+                    )),
+                },
+            }
+        }
+        problems.extend(self.split_cities(&arrondissements));
+        problems.extend(
+            [
+                (
+                    "unknown_code",
+                    &unknown,
+                    "codes that are in no commune of the communes layer, nor in the passage table",
+                    "correct the codes, map old codes to current ones with --code-passage FILE, or give a communes layer of the same vintage (COG) and extent",
+                ),
+                (
+                    "ambiguous_name",
+                    &ambiguous,
+                    "ambiguous commune names",
+                    "write the INSEE code in a code_insee column for these communes",
+                ),
+                (
+                    "unknown_name",
+                    &unnamed,
+                    "commune names found in no commune of their département",
+                    "correct the names (or the département), or give INSEE codes in a code_insee column",
+                ),
+            ]
+            .into_iter()
+            .filter(|(_, rows, _, _)| !rows.is_empty())
+            .map(|(kind, rows, problem, fix)| Problem {
+                kind,
+                path: self.path.to_path_buf(),
+                place: format!("{} rows", rows.len()),
+                problem: format!("{problem}: {}", listing(rows, 20)),
+                fix: fix.into(),
+                cpts: Vec::new(),
+            }),
+        );
+        if !self.keep_going && !problems.is_empty() {
+            return Err(problems[0].error());
+        }
+        mapped.sort();
+        mapped.dedup();
+        if !mapped.is_empty() {
+            provenance.assume(
+                AssumptionKind::HarmonisedCode,
+                mapped.len(),
+                format!(
+                    "perimeters: codes of merged communes mapped to the current ones ({}): {}",
+                    self.passage.source,
+                    mapped.join(", ")
+                ),
+            );
+        }
+        loose.sort();
+        loose.dedup();
+        if !loose.is_empty() {
+            provenance.assume(
+                AssumptionKind::LooseName,
+                loose.len(),
+                format!(
+                    "perimeters: commune names matched loosely: {}",
+                    loose.join(", ")
+                ),
+            );
+        }
+        if !outside.is_empty() {
+            provenance.assume(
+                AssumptionKind::OutsideTerritory,
+                outside.len(),
+                format!(
+                    "perimeters: rows naming communes of départements absent from the communes layer, left out: {}",
+                    listing(&outside, 20)
+                ),
+            );
+        }
+        for list in &mut lists {
+            list.sort_unstable();
+            list.dedup();
+        }
+        self.state_shared_communes(&lists, provenance);
+        Ok((lists, beyond))
+    }
+
+    /// The cities the table splits between CPTS by arrondissement, when the units
+    /// hold the city alone: one problem per city, naming its CPTS and rows.
+    fn split_cities(&self, rows: &[(&InseeCode, usize, &str)]) -> Vec<Problem> {
+        let mut by_city: BTreeMap<&str, Vec<&(&InseeCode, usize, &str)>> = BTreeMap::new();
+        for row in rows {
+            by_city
+                .entry(city_of_arrondissement(row.0).unwrap_or_default())
+                .or_default()
+                .push(row);
+        }
+        by_city
+            .into_iter()
+            .map(|(city, rows)| {
+                let cpts: BTreeSet<&str> = rows.iter().map(|r| self.cpts[r.1].id.as_str()).collect();
+                let name = self
+                    .units
+                    .iter()
+                    .find(|u| u.code.as_str() == city)
+                    .map_or(city, |u| u.nom.as_str());
+                let items: Vec<String> = rows.iter().map(|(code, _, place)| format!("{code} ({place})")).collect();
+                Problem {
+                    kind: "split_commune",
+                    path: self.path.to_path_buf(),
+                    place: format!("{} rows", rows.len()),
+                    problem: format!(
+                            "{name} ({city}) is split between {} CPTS ({}) by its arrondissements, \
+                             which the communes layer lacks: {}",
+                            cpts.len(),
+                            cpts.iter().copied().collect::<Vec<_>>().join(", "),
+                            listing(&items, 20)
+                        ),
+                    fix: "pass the arrondissements with --arrondissements FILE (scripts/fetch_communes.py writes arrondissements.geojson), so that each CPTS holds its own".into(),
+                    cpts: cpts.into_iter().map(String::from).collect(),
+                }
+            })
+            .collect()
+    }
+
+    /// States the units listed by several CPTS: they count as overlaps, which is
+    /// wrong if the commune is in fact split between them.
+    fn state_shared_communes(&self, lists: &[Vec<usize>], provenance: &mut Provenance) {
+        let mut listed_by = vec![0usize; self.units.len()];
+        for list in lists {
+            for &i in list {
+                listed_by[i] += 1;
+            }
+        }
+        let items: Vec<String> = listed_by
+            .iter()
+            .zip(self.units)
+            .filter(|(n, _)| **n > 1)
+            .map(|(n, u)| format!("{} ({n} CPTS)", u.code))
+            .collect();
+        if items.is_empty() {
+            return;
+        }
+        provenance.assume(
+            AssumptionKind::SharedCommune,
+            items.len(),
+            format!(
+                "perimeters: communes listed by several CPTS count as overlaps: {}; \
+                 if one is in fact split between them, give polygon perimeters \
+                 (or --arrondissements for Paris, Lyon and Marseille)",
+                listing(&items, 20)
+            ),
+        );
+    }
+}
+
+/// The département of a commune code: `2A004` → `2A`, `97411` → `974`.
+fn departement_of(code: &InseeCode) -> String {
+    let c = code.as_str();
+    if c.starts_with("97") || c.starts_with("98") {
+        c[..3].to_string()
+    } else {
+        c[..2].to_string()
+    }
+}
+
+/// Each unit projected into its zone's CRS (done once, when the units are read: see
+/// [`Inputs::projected`]).
+pub fn project_units(units: &[Unit]) -> Result<Vec<MultiPolygon<f64>>> {
+    units
+        .par_iter()
+        .map(|u| {
+            to_projected(u.zone, &u.geometry).map_err(|e| e.about(|| format!("commune {}", u.code)))
+        })
+        .collect()
+}

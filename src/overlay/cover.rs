@@ -1,0 +1,80 @@
+//! What lies inside one population unit: which CPTS cover how much of it, what is left
+//! uncovered, and where two CPTS overlap on it. Polygon mode computes it by overlay
+//! ([`crate::overlay::polygon`]), membership mode from the lists ([`crate::overlay::membership`]).
+
+use crate::geometry::grid::Grid;
+use crate::model::Status;
+use geo::{Area, MultiPolygon};
+
+/// The share of one CPTS in one unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Piece {
+    /// Index of the CPTS in [`crate::Inputs::cpts`].
+    pub cpts: usize,
+    /// Area of the unit inside the CPTS, m².
+    pub area: f64,
+}
+
+/// Where two CPTS claim the same part of one unit.
+#[derive(Debug, Clone)]
+pub struct OverlapPiece {
+    /// CPTS indices, `a < b`.
+    pub a: usize,
+    pub b: usize,
+    pub area: f64,
+    /// Projected geometry.
+    pub shape: MultiPolygon<f64>,
+}
+
+/// Coverage of one population unit, in its zone's projected CRS.
+#[derive(Debug, Clone)]
+pub struct UnitCover {
+    /// Area of the unit, m².
+    pub area: f64,
+    /// Area inside at least one CPTS of each status ([`Status::ALL`] order), m².
+    pub status_area: [f64; 3],
+    /// Area inside at least one CPTS of a counted status, m².
+    pub covered_area: f64,
+    /// One piece per CPTS present in the unit, by CPTS index.
+    pub pieces: Vec<Piece>,
+    /// The part of the unit in no CPTS of a counted status.
+    pub uncovered: MultiPolygon<f64>,
+    pub overlaps: Vec<OverlapPiece>,
+}
+
+impl UnitCover {
+    /// Covered share of the unit, 0 to 1: `area(c ∩ U) / area(c)`.
+    pub fn covered_share(&self) -> f64 {
+        share(self.covered_area, self.area)
+    }
+
+    /// The CPTS said to hold the unit: those holding at least `min_m2` of it, or half of it.
+    pub fn holders(&self, min_m2: f64) -> impl Iterator<Item = usize> + '_ {
+        self.pieces
+            .iter()
+            .filter(move |p| p.area >= min_m2 || p.area >= 0.5 * self.area)
+            .map(|p| p.cpts)
+    }
+
+    /// Covered share by CPTS of `status` alone.
+    pub fn status_share(&self, status: Status) -> f64 {
+        share(self.status_area[status.index()], self.area)
+    }
+}
+
+fn share(part: f64, whole: f64) -> f64 {
+    if whole > 0.0 {
+        (part / whole).clamp(0.0, 1.0)
+    } else {
+        0.0
+    }
+}
+
+/// Area of the union of shapes that may overlap, measured once.
+pub fn union_area(grid: &Grid, shapes: &[&MultiPolygon<f64>]) -> f64 {
+    match shapes {
+        [] => 0.0,
+        [one] => one.unsigned_area(),
+        many => grid.union(many.iter().copied()).unsigned_area(),
+    }
+}

@@ -1,0 +1,454 @@
+//! Polygon mode: each unit is intersected with the few CPTS perimeters an R-tree of
+//! their parts' envelopes names, never with a union of all of them.
+
+use crate::geometry::grid::{polygon_rings, Grid};
+use crate::model::Status;
+use crate::overlay::cover::{union_area, OverlapPiece, Piece, UnitCover};
+use geo::{Area, BoundingRect, Coord, Intersects, Line, LineString, MultiPolygon, Polygon, Rect};
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{RTree, AABB};
+
+/// Envelope of one polygon of one CPTS: (CPTS index, polygon index).
+type PartEnvelope = GeomWithData<Rectangle<[f64; 2]>, (usize, usize)>;
+
+/// Perimeters of one zone, projected, indexed by the envelopes of their polygons.
+pub struct PerimeterIndex<'a> {
+    shapes: &'a [Option<MultiPolygon<f64>>],
+    tree: RTree<PartEnvelope>,
+    /// The [`Runs`] of each polygon of each CPTS present.
+    runs: Vec<Vec<Runs>>,
+}
+
+/// One polygon of a perimeter, with its runs.
+type Part<'a> = (&'a Polygon<f64>, &'a Runs);
+
+/// Edges taken [`RUN`] at a time along each ring.
+const RUN: usize = 16;
+
+/// The boxes of the runs of [`RUN`] consecutive edges of each ring of one polygon
+/// (exterior first): the edges near a unit are found without visiting the others.
+struct Runs(Vec<Vec<Rect<f64>>>);
+
+impl Runs {
+    fn new(polygon: &Polygon<f64>) -> Runs {
+        Runs(polygon_rings(polygon).map(run_boxes).collect())
+    }
+}
+
+/// The boxes of a ring's runs: run `c` holds the edges from vertex `c × RUN` to vertex
+/// `(c + 1) × RUN` (or the ring's last).
+fn run_boxes(ring: &LineString<f64>) -> Vec<Rect<f64>> {
+    let last = ring.0.len().saturating_sub(1);
+    (0..last)
+        .step_by(RUN)
+        .filter_map(|start| {
+            LineString::from(ring.0[start..=(start + RUN).min(last)].to_vec()).bounding_rect()
+        })
+        .collect()
+}
+
+/// The vertices of run `c` of a ring of `last + 1` vertices, its last one included.
+fn run_vertices(c: usize, last: usize) -> std::ops::RangeInclusive<usize> {
+    c * RUN..=((c + 1) * RUN).min(last)
+}
+
+impl<'a> PerimeterIndex<'a> {
+    /// Indexes the perimeters present (`Some`) in `shapes`.
+    pub fn new(shapes: &'a [Option<MultiPolygon<f64>>]) -> Self {
+        let parts = shapes
+            .iter()
+            .enumerate()
+            .filter_map(|(k, s)| s.as_ref().map(|s| (k, s)))
+            .flat_map(|(k, s)| s.0.iter().enumerate().map(move |(p, poly)| (k, p, poly)))
+            .filter_map(|(k, p, poly)| {
+                let r = poly.bounding_rect()?;
+                Some(PartEnvelope::new(
+                    Rectangle::from_corners(r.min().into(), r.max().into()),
+                    (k, p),
+                ))
+            })
+            .collect();
+        let runs = shapes
+            .iter()
+            .map(|s| s.iter().flat_map(|s| &s.0).map(Runs::new).collect())
+            .collect();
+        PerimeterIndex {
+            shapes,
+            tree: RTree::bulk_load(parts),
+            runs,
+        }
+    }
+
+    /// The polygons of each CPTS whose envelope meets `shape`'s, with their runs,
+    /// grouped by CPTS index.
+    fn candidates(&self, shape: &MultiPolygon<f64>) -> Vec<(usize, Vec<Part<'_>>)> {
+        let Some(r) = shape.bounding_rect() else {
+            return vec![];
+        };
+        let envelope = AABB::from_corners(r.min().into(), r.max().into());
+        let mut hits: Vec<(usize, usize)> = self
+            .tree
+            .locate_in_envelope_intersecting(&envelope)
+            .map(|e| e.data)
+            .collect();
+        hits.sort_unstable();
+        let mut grouped: Vec<(usize, Vec<Part>)> = Vec::new();
+        for (k, p) in hits {
+            let polygon = &self.shapes[k]
+                .as_ref()
+                .expect("indexed perimeters are present")
+                .0[p];
+            let poly = (polygon, &self.runs[k][p]);
+            match grouped.last_mut() {
+                Some((last, polys)) if *last == k => polys.push(poly),
+                _ => grouped.push((k, vec![poly])),
+            }
+        }
+        grouped
+    }
+}
+
+/// Uncovered share of a unit below which the remainder is not computed.
+const HAIRLINE_SHARE: f64 = 1e-6;
+
+/// Overlays one projected unit with the perimeters, on the zone's `grid`: `statuses[k]`
+/// is CPTS k's status and `counted[s]` whether status s counts as covered.
+pub fn overlay_unit(
+    grid: &Grid,
+    unit: &MultiPolygon<f64>,
+    index: &PerimeterIndex,
+    statuses: &[Status],
+    counted: [bool; 3],
+) -> UnitCover {
+    let area = unit.unsigned_area();
+    let candidates = index.candidates(unit);
+    let bbox = unit.bounding_rect();
+    // (CPTS, piece, whether the piece is the whole unit)
+    let mut shapes: Vec<(usize, MultiPolygon<f64>, bool)> = Vec::new();
+    let mut crossing: Vec<(usize, Polygon<f64>)> = Vec::new();
+    for (k, polys) in &candidates {
+        let mut piece = Vec::new();
+        let mut whole = false;
+        for &(p, runs) in polys {
+            match bbox.map_or(Side::Crossing, |b| side(&b, p, runs)) {
+                Side::Outside => {}
+                Side::Inside => {
+                    // The polygons of one CPTS are disjoint: this one holds the whole unit.
+                    piece = unit.0.clone();
+                    whole = true;
+                    break;
+                }
+                Side::Crossing => {
+                    let near = bbox.map_or_else(|| p.clone(), |b| near_part(&b, p, runs));
+                    piece.extend(grid.intersection(unit, &near).0);
+                    crossing.push((*k, near));
+                }
+            }
+        }
+        let piece = MultiPolygon::new(piece);
+        if piece.unsigned_area() > 0.0 {
+            shapes.push((*k, piece, whole));
+        }
+    }
+    let of_status = |keep: &dyn Fn(Status) -> bool| -> Vec<&MultiPolygon<f64>> {
+        shapes
+            .iter()
+            .filter(|(k, _, _)| keep(statuses[*k]))
+            .map(|(_, s, _)| s)
+            .collect()
+    };
+    let status_area = Status::ALL.map(|s| union_area(grid, &of_status(&|t| t == s)));
+    let covered_area = union_area(grid, &of_status(&|t| counted[t.index()]));
+    // A remainder under a millionth of the unit is the hairline left where the
+    // perimeter follows the commune's border: not territory. Otherwise the remainder
+    // is cut by the perimeters themselves, not by the pieces, whose borders along the
+    // unit's were snapped and would leave hairlines.
+    let uncovered = if covered_area == 0.0 {
+        unit.clone()
+    } else if covered_area < area * (1.0 - HAIRLINE_SHARE) {
+        let counted_polys = crossing
+            .iter()
+            .filter(|(k, _)| counted[statuses[*k].index()])
+            .map(|(_, p)| p);
+        counted_polys.fold(unit.clone(), |rest, p| grid.difference(&rest, p))
+    } else {
+        MultiPolygon::new(vec![])
+    };
+    UnitCover {
+        area,
+        status_area,
+        covered_area,
+        pieces: shapes
+            .iter()
+            .map(|(k, s, _)| Piece {
+                cpts: *k,
+                area: s.unsigned_area(),
+            })
+            .collect(),
+        uncovered,
+        overlaps: overlap_pieces(grid, &shapes),
+    }
+}
+
+/// Pairwise intersections of the CPTS pieces of one unit; a piece that is the whole
+/// unit needs no operation.
+fn overlap_pieces(grid: &Grid, shapes: &[(usize, MultiPolygon<f64>, bool)]) -> Vec<OverlapPiece> {
+    let mut out = Vec::new();
+    for (i, (a, sa, whole_a)) in shapes.iter().enumerate() {
+        for (b, sb, whole_b) in &shapes[i + 1..] {
+            let shape = match (whole_a, whole_b) {
+                (true, _) => sb.clone(),
+                (_, true) => sa.clone(),
+                _ => grid.intersection_multi(sa, sb),
+            };
+            let area = shape.unsigned_area();
+            if area > 0.0 {
+                out.push(OverlapPiece {
+                    a: *a,
+                    b: *b,
+                    area,
+                    shape,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The polygon as seen from inside `bbox`: each run of consecutive vertices lying in the
+/// same open half-plane beside the box (left, right, below, above) is cut down to its
+/// first and last vertex. The path replaced and its chord both lie in that half-plane, so
+/// the winding number of every point of the box is kept, and no vertex is created: a
+/// perimeter of thousands of vertices shrinks to the few near the unit, and every
+/// vertex stays on the zone's grid.
+fn near_part(bbox: &Rect<f64>, polygon: &Polygon<f64>, runs: &Runs) -> Polygon<f64> {
+    let exterior = near_ring(bbox, polygon.exterior(), &runs.0[0])
+        .unwrap_or_else(|| polygon.exterior().clone());
+    let interiors = polygon
+        .interiors()
+        .iter()
+        .zip(&runs.0[1..])
+        .filter_map(|(r, boxes)| near_ring(bbox, r, boxes))
+        .collect();
+    Polygon::new(exterior, interiors)
+}
+
+/// [`near_part`] for one ring, whose runs have the boxes `boxes`; `None` when the whole
+/// ring lies in one half-plane beside the box (it then changes nothing inside it).
+fn near_ring(
+    bbox: &Rect<f64>,
+    ring: &LineString<f64>,
+    boxes: &[Rect<f64>],
+) -> Option<LineString<f64>> {
+    let (lo, hi) = (bbox.min(), bbox.max());
+    let side = |c: &Coord<f64>| match () {
+        _ if c.x < lo.x => 1,
+        _ if c.x > hi.x => 2,
+        _ if c.y < lo.y => 3,
+        _ if c.y > hi.y => 4,
+        _ => 0,
+    };
+    let points = &ring.0[..ring.0.len().saturating_sub(1)];
+    let n = points.len();
+    // A run whose box lies in one half-plane has all its vertices there.
+    let mut sides = vec![0u8; n];
+    for (c, b) in boxes.iter().enumerate() {
+        let vertices = c * RUN..((c + 1) * RUN).min(n);
+        let within_x = b.min().x >= lo.x && b.max().x <= hi.x;
+        let whole_run = match () {
+            _ if b.max().x < lo.x => Some(1),
+            _ if b.min().x > hi.x => Some(2),
+            _ if within_x && b.max().y < lo.y => Some(3),
+            _ if within_x && b.min().y > hi.y => Some(4),
+            _ => None,
+        };
+        match whole_run {
+            Some(s) => sides[vertices].fill(s),
+            None => vertices.for_each(|i| sides[i] = side(&points[i])),
+        }
+    }
+    let before = |i: usize| if i == 0 { n - 1 } else { i - 1 };
+    let after = |i: usize| if i + 1 == n { 0 } else { i + 1 };
+    let start = (0..n).find(|&i| sides[i] == 0 || sides[i] != sides[before(i)])?;
+    let mut kept = Vec::with_capacity(n.min(64));
+    for i in (start..n).chain(0..start) {
+        let s = sides[i];
+        let inner_of_run = s != 0 && s == sides[before(i)] && s == sides[after(i)];
+        if !inner_of_run {
+            kept.push(points[i]);
+        }
+    }
+    let mut line = LineString::new(kept);
+    line.close();
+    Some(line)
+}
+
+/// Where a unit's bounding box lies relative to one perimeter polygon.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Inside,
+    Outside,
+    /// An edge of the polygon meets the box: only a boolean operation can tell.
+    Crossing,
+}
+
+/// Decides without a boolean operation when no edge of `polygon` meets `bbox`: the box
+/// is then wholly inside or wholly outside. Most communes are one or the other.
+fn side(bbox: &Rect<f64>, polygon: &Polygon<f64>, runs: &Runs) -> Side {
+    let (lo, hi) = (bbox.min(), bbox.max());
+    let meets = |l: Line<f64>| {
+        let apart = l.start.x.max(l.end.x) < lo.x
+            || l.start.x.min(l.end.x) > hi.x
+            || l.start.y.max(l.end.y) < lo.y
+            || l.start.y.min(l.end.y) > hi.y;
+        !apart && l.intersects(bbox)
+    };
+    let crossing = polygon_rings(polygon).zip(&runs.0).any(|(ring, boxes)| {
+        let last = ring.0.len().saturating_sub(1);
+        boxes.iter().enumerate().any(|(c, b)| {
+            b.intersects(bbox)
+                && ring.0[run_vertices(c, last)]
+                    .windows(2)
+                    .any(|w| meets(Line::new(w[0], w[1])))
+        })
+    });
+    if crossing {
+        Side::Crossing
+    } else if polygon.intersects(&lo) {
+        Side::Inside
+    } else {
+        Side::Outside
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::polygon;
+
+    fn test_grid() -> Grid {
+        Grid::covering(Rect::new((-1000., -1000.), (1000., 1000.)))
+    }
+
+    fn square(x0: f64, y0: f64, side: f64) -> MultiPolygon<f64> {
+        Rect::new((x0, y0), (x0 + side, y0 + side))
+            .to_polygon()
+            .into()
+    }
+
+    fn cover(
+        unit: &MultiPolygon<f64>,
+        perimeters: Vec<MultiPolygon<f64>>,
+        statuses: &[Status],
+    ) -> UnitCover {
+        let shapes: Vec<Option<MultiPolygon<f64>>> = perimeters.into_iter().map(Some).collect();
+        let index = PerimeterIndex::new(&shapes);
+        overlay_unit(&test_grid(), unit, &index, statuses, [true; 3])
+    }
+
+    #[test]
+    fn a_commune_half_inside_a_cpts_is_half_covered() {
+        // Commune 0..100 × 0..100; CPTS 50..150 × 0..100 covers its right half.
+        let unit = square(0., 0., 100.);
+        let cpts = Rect::new((50., 0.), (150., 100.)).to_polygon().into();
+        let c = cover(&unit, vec![cpts], &[Status::Projet]);
+        assert!((c.area - 10_000.0).abs() < 1e-9);
+        assert!((c.covered_share() - 0.5).abs() < 1e-12);
+        assert!((c.status_share(Status::Projet) - 0.5).abs() < 1e-12);
+        assert_eq!(c.status_share(Status::SignataireAci), 0.0);
+        assert!((c.uncovered.unsigned_area() - 5_000.0).abs() < 1e-6);
+        assert!(c.overlaps.is_empty());
+    }
+
+    #[test]
+    fn two_cpts_overlapping_on_a_known_square_count_it_once() {
+        // A: 0..60 × 0..100, B: 40..100 × 0..100 → overlap 40..60 × 0..100 = 2 000 m².
+        let unit = square(0., 0., 100.);
+        let a = Rect::new((0., 0.), (60., 100.)).to_polygon().into();
+        let b = Rect::new((40., 0.), (100., 100.)).to_polygon().into();
+        let c = cover(
+            &unit,
+            vec![a, b],
+            &[Status::SignataireAci, Status::PreProjet],
+        );
+        assert!((c.covered_share() - 1.0).abs() < 1e-12);
+        assert!(c.uncovered.0.is_empty());
+        assert_eq!(c.overlaps.len(), 1);
+        assert!((c.overlaps[0].area - 2_000.0).abs() < 1e-6);
+        assert!((c.status_share(Status::SignataireAci) - 0.6).abs() < 1e-12);
+        assert!((c.status_share(Status::PreProjet) - 0.6).abs() < 1e-12);
+        let piece_total: f64 = c.pieces.iter().map(|p| p.area).sum();
+        assert!((piece_total - 12_000.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn a_hole_in_a_cpts_leaves_the_commune_uncovered_there() {
+        // CPTS: 0..100 square with a 20 × 20 hole at 40..60; the hole is 4 % of the commune.
+        let unit = square(0., 0., 100.);
+        let cpts: MultiPolygon<f64> = polygon!(
+            exterior: [(x: 0., y: 0.), (x: 100., y: 0.), (x: 100., y: 100.), (x: 0., y: 100.)],
+            interiors: [[(x: 40., y: 40.), (x: 40., y: 60.), (x: 60., y: 60.), (x: 60., y: 40.)]],
+        )
+        .into();
+        let c = cover(&unit, vec![cpts], &[Status::Projet]);
+        assert!((c.covered_share() - 0.96).abs() < 1e-12);
+        assert!((c.uncovered.unsigned_area() - 400.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn a_commune_with_an_island_is_covered_by_area_not_by_part_count() {
+        // Mainland 100 × 100 inside the CPTS; island 10 × 10 outside it: 10 000 / 10 100.
+        let unit = MultiPolygon::new(vec![
+            square(0., 0., 100.).0[0].clone(),
+            square(200., 0., 10.).0[0].clone(),
+        ]);
+        let c = cover(&unit, vec![square(-10., -10., 120.)], &[Status::Projet]);
+        assert!((c.covered_share() - 10_000.0 / 10_100.0).abs() < 1e-12);
+        assert!((c.uncovered.unsigned_area() - 100.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn near_part_keeps_what_the_box_sees_and_drops_far_vertices() {
+        // A comb-shaped perimeter: far to the left, a zigzag of 50 teeth; the unit box
+        // 0..10 × 0..10 sits in its body (-100..20 × -5..15).
+        let mut ring = vec![
+            Coord { x: -100.0, y: -5.0 },
+            Coord { x: 20.0, y: -5.0 },
+            Coord { x: 20.0, y: 15.0 },
+        ];
+        for t in 0..50 {
+            let x = -50.0 - t as f64;
+            ring.push(Coord {
+                x,
+                y: if t % 2 == 0 { 15.0 } else { 30.0 },
+            });
+        }
+        ring.push(Coord { x: -100.0, y: 15.0 });
+        let perimeter = Polygon::new(LineString::new(ring), vec![]);
+        let bbox = Rect::new((0.0, 0.0), (10.0, 10.0));
+        let near = near_part(&bbox, &perimeter, &Runs::new(&perimeter));
+        assert!(near.exterior().0.len() < 10, "{:?}", near.exterior());
+        let unit: MultiPolygon<f64> = Rect::new((0.0, 0.0), (10.0, 10.0)).to_polygon().into();
+        let grid = test_grid();
+        let full = grid.intersection(&unit, &perimeter).unsigned_area();
+        assert_eq!(grid.intersection(&unit, &near).unsigned_area(), full);
+        assert!((full - 100.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn statuses_not_counted_leave_the_commune_uncovered() {
+        let unit = square(0., 0., 100.);
+        let shapes = vec![Some(square(0., 0., 100.))];
+        let index = PerimeterIndex::new(&shapes);
+        let c = overlay_unit(
+            &test_grid(),
+            &unit,
+            &index,
+            &[Status::PreProjet],
+            [true, true, false],
+        );
+        assert_eq!(c.covered_share(), 0.0);
+        assert!((c.status_share(Status::PreProjet) - 1.0).abs() < 1e-12);
+        assert!((c.uncovered.unsigned_area() - 10_000.0).abs() < 1e-9);
+    }
+}

@@ -1,0 +1,152 @@
+//! Writing the outputs of `analyze` all at once (see [`replace_dir`]): `summary.json`,
+//! the reports, the CSV tables and the map layers, as GeoJSON files each with its QGIS
+//! style beside it, or as one GeoPackage.
+
+use crate::analysis::Analysis;
+use crate::error::Result;
+use crate::figures::summary::Summary;
+use crate::load::inputs::Inputs;
+use crate::report::check::CHECK_FILES;
+use crate::report::html::{html_report, Focus};
+use crate::report::markdown::markdown_report;
+use crate::report::numbers::Lang;
+use crate::report::plan::{PlanFiles, PLAN_FILES};
+use crate::write::atomic::replace_dir;
+use crate::write::geojson::write_features;
+use crate::write::gpkg::{write_gpkg, GPKG_FILE};
+use crate::write::layers::Layers;
+use crate::write::qgis_project::{project, PROJECT_FILE};
+use crate::write::style::style;
+use crate::write::LayerFormat;
+use std::fs;
+use std::path::Path;
+use std::sync::Arc;
+
+/// How to write the outputs.
+#[derive(Debug, Clone, Default)]
+pub struct OutputOptions {
+    pub format: LayerFormat,
+    /// The language of `report.html`.
+    pub lang: Lang,
+    /// Départements or regions `report.html` maps commune by commune.
+    pub focus: Vec<Focus>,
+    /// The plan (`cpts plan`): its files, and its sections of the reports.
+    pub plan: Option<Arc<PlanFiles>>,
+}
+
+/// The title of the QGIS project.
+const PROJECT_TITLE: &str = "Couverture CPTS";
+
+/// The files written whatever the format.
+const COMMON_FILES: [&str; 7] = [
+    PROJECT_FILE,
+    "summary.json",
+    "report.md",
+    "report.html",
+    "cpts.csv",
+    "by_departement.csv",
+    "by_region.csv",
+];
+
+/// The map layers as GeoJSON, with their styles.
+const GEOJSON_FILES: [&str; 8] = [
+    "communes.geojson",
+    "communes.qml",
+    "cpts.geojson",
+    "cpts.qml",
+    "white_zones.geojson",
+    "white_zones.qml",
+    "overlaps.geojson",
+    "overlaps.qml",
+];
+
+/// The files `analyze` writes in `format`.
+pub fn output_files(format: LayerFormat) -> Vec<&'static str> {
+    let layers: &[&str] = match format {
+        LayerFormat::Geojson => &GEOJSON_FILES,
+        LayerFormat::Gpkg => &[GPKG_FILE],
+    };
+    [&COMMON_FILES[..], layers].concat()
+}
+
+/// Writes every output of one analysis into `dir`, replacing a previous output
+/// directory but never any other existing directory.
+pub fn write_outputs(
+    dir: &Path,
+    inputs: &Inputs,
+    analysis: &Analysis,
+    summary: &Summary,
+    options: &OutputOptions,
+) -> Result<()> {
+    let layers = Layers::new(inputs, analysis, summary)?;
+    // Outputs of either format, and the reports `cpts check --report-dir` may have put
+    // beside them, are replaced.
+    let replaceable = [
+        &COMMON_FILES[..],
+        &GEOJSON_FILES[..],
+        &[GPKG_FILE],
+        &CHECK_FILES[..],
+        &PLAN_FILES[..],
+    ]
+    .concat();
+    replace_dir(dir, &replaceable, |staging| {
+        write_all(staging, &layers, summary, options)
+    })
+}
+
+fn write_all(
+    dir: &Path,
+    layers: &Layers,
+    summary: &Summary,
+    options: &OutputOptions,
+) -> std::io::Result<()> {
+    let mut text = serde_json::to_string_pretty(summary).map_err(std::io::Error::other)?;
+    text.push('\n');
+    fs::write(dir.join("summary.json"), text)?;
+    let plan = options.plan.as_deref();
+    let mut report = markdown_report(summary);
+    if let Some(plan) = plan {
+        report.push('\n');
+        report.push_str(&plan.digest);
+    }
+    fs::write(dir.join("report.md"), report)?;
+    // The report's maps are drawn while the layers are written.
+    let (html, layers_written) = rayon::join(
+        || {
+            let section = plan.map(|p| &p.section);
+            html_report(summary, layers, options.lang, &options.focus, section)
+        },
+        || write_layers(dir, layers, options.format),
+    );
+    layers_written?;
+    fs::write(dir.join("report.html"), html)?;
+    if let Some(plan) = plan {
+        plan.write(dir)?;
+    }
+    crate::write::tables::write_tables(dir, summary)
+}
+
+/// The map layers in `format`, with the QGIS project opening them.
+fn write_layers(dir: &Path, layers: &Layers, format: LayerFormat) -> std::io::Result<()> {
+    match format {
+        LayerFormat::Geojson => {
+            let source = |name: &str| format!("./{name}.geojson");
+            fs::write(dir.join(PROJECT_FILE), project(PROJECT_TITLE, source))?;
+            for layer in &layers.0 {
+                write_features(
+                    &dir.join(format!("{}.geojson", layer.name)),
+                    &layer.features,
+                )?;
+                if let Some(qml) = style(layer.name).map(|s| s.qml()) {
+                    fs::write(dir.join(format!("{}.qml", layer.name)), qml)?;
+                }
+            }
+        }
+        LayerFormat::Gpkg => {
+            let source = |name: &str| format!("./{GPKG_FILE}|layername={name}");
+            fs::write(dir.join(PROJECT_FILE), project(PROJECT_TITLE, source))?;
+            write_gpkg(&dir.join(GPKG_FILE), layers)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,16 @@
+//! Reading the inputs as planners have them: the vector formats (GeoJSON, Shapefile, FlatGeobuf, GeoPackage), tables (CSV, xlsx, ods), and what the layers and tables mean (communes, perimeters, populations, GHT).
+
+mod collection_scan;
+pub mod communes;
+pub mod cpts_attributes;
+pub mod feature;
+mod fgb;
+mod geojson;
+pub mod ght;
+pub mod gpkg;
+pub mod layer;
+pub mod perimeters;
+pub mod population;
+mod shapefile;
+pub mod table;
+pub mod vocabulary;

@@ -1,0 +1,674 @@
+//! `report.html`: the report a planner sends to their director. One self-contained file
+//! (no network, no external script or font), French by default, readable on a laptop
+//! and printable: headline figures, the national map with overseas insets, focus maps,
+//! tables by region and département, overlaps, the CPTS with tier and funding, a tier
+//! histogram, and where every figure comes from.
+
+use crate::error::{Error, Result};
+use crate::figures::summary::{Summary, Totals};
+use crate::model::provenance::listing;
+use crate::model::territories::{departement_name, labelled, region_name};
+use crate::model::Status;
+use crate::report::numbers::Lang;
+use crate::report::section::Section;
+use crate::report::svg_map::{focus_map, national_map};
+use crate::write::layers::{Layers, MapFeature};
+use crate::write::style::{
+    status_colour, BORDER, COVERAGE_CLASSES, COVERAGE_LABELS, OVERLAP, STATUS_LABELS, WHITE_ZONE,
+};
+use crate::write::xml::escape;
+use std::collections::BTreeSet;
+use std::fmt::Write;
+
+/// A département or region to draw commune by commune (`--focus`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Focus {
+    Departement(String),
+    Region(String),
+}
+
+impl Focus {
+    /// Reads `22`, `departement:53` or `region:53` against the codes of the communes
+    /// layer; a bare code that is both a département and a region must say which.
+    pub fn resolve(
+        raw: &str,
+        departements: &BTreeSet<String>,
+        regions: &BTreeSet<String>,
+    ) -> Result<Focus> {
+        let fail = |message: String, fix: String| Error::Usage { message, fix };
+        let some =
+            |codes: &BTreeSet<String>| listing(&codes.iter().cloned().collect::<Vec<_>>(), 8);
+        let (kind, code) = match raw.split_once(':') {
+            Some((kind, code)) => (Some(kind.trim()), code.trim()),
+            None => (None, raw.trim()),
+        };
+        let is_dep = departements.contains(code);
+        let is_reg = regions.contains(code);
+        match (kind, is_dep, is_reg) {
+            (Some("departement" | "dep"), true, _) | (None, true, false) => {
+                Ok(Focus::Departement(code.to_string()))
+            }
+            (Some("region" | "reg"), _, true) | (None, false, true) => {
+                Ok(Focus::Region(code.to_string()))
+            }
+            (None, true, true) => Err(fail(
+                format!("--focus {code}: the communes hold both a département {code} and a region {code}"),
+                format!("write --focus departement:{code} or --focus region:{code}"),
+            )),
+            (Some(k), _, _) if !matches!(k, "departement" | "dep" | "region" | "reg") => Err(fail(
+                format!("--focus {raw}: {k:?} is neither departement nor region"),
+                "write --focus 22, --focus departement:53 or --focus region:53".into(),
+            )),
+            _ => Err(fail(
+                format!("--focus {raw}: no commune of the communes layer lies in it"),
+                format!(
+                    "choose a département ({}) or a region ({})",
+                    some(departements),
+                    some(regions)
+                ),
+            )),
+        }
+    }
+
+    fn keeps(&self, f: &MapFeature) -> bool {
+        let (key, code) = match self {
+            Focus::Departement(code) => ("departement", code),
+            Focus::Region(code) => ("region", code),
+        };
+        f.properties.get(key).and_then(|v| v.as_str()) == Some(code.as_str())
+    }
+
+    fn id(&self) -> String {
+        match self {
+            Focus::Departement(code) => format!("focus-departement-{code}"),
+            Focus::Region(code) => format!("focus-region-{code}"),
+        }
+    }
+}
+
+/// The words of the report in one language.
+struct Words {
+    lang: &'static str,
+    title: &'static str,
+    run: &'static str,
+    units: &'static str,
+    population: &'static str,
+    covered: &'static str,
+    by_status_alone: &'static str,
+    white_zones: &'static str,
+    overlaps: &'static str,
+    zones: &'static str,
+    pairs: &'static str,
+    inhabitants: &'static str,
+    map: &'static str,
+    map_hint: &'static str,
+    legend_classes: [&'static str; 5],
+    legend_white: &'static str,
+    legend_overlap: &'static str,
+    legend_border: &'static str,
+    focus_departement: &'static str,
+    focus_region: &'static str,
+    by_region: &'static str,
+    by_departement: &'static str,
+    region: &'static str,
+    departement: &'static str,
+    coverage: &'static str,
+    in_white_zones: &'static str,
+    area: &'static str,
+    cpts_list: &'static str,
+    name: &'static str,
+    status: &'static str,
+    tier: &'static str,
+    funding: &'static str,
+    partial: &'static str,
+    total: &'static str,
+    tiers: &'static str,
+    provenance: &'static str,
+    files: &'static str,
+    population_source: &'static str,
+    assumptions: &'static str,
+    none: &'static str,
+    version: &'static str,
+    statuses: [&'static str; 3],
+}
+
+const FR: Words = Words {
+    lang: "fr",
+    title: "Couverture de la population par les CPTS",
+    run: "Mode",
+    units: "unités de population",
+    population: "Population",
+    covered: "Couverte par une CPTS",
+    by_status_alone: "Couverte par les seules CPTS",
+    white_zones: "Zones blanches",
+    overlaps: "Chevauchements",
+    zones: "zones",
+    pairs: "paires",
+    inhabitants: "habitants",
+    map: "Carte de la couverture",
+    map_hint: "Molette pour zoomer, glisser pour déplacer, double-clic pour revenir.",
+    legend_classes: COVERAGE_LABELS,
+    legend_white: "zone blanche",
+    legend_overlap: "chevauchement",
+    legend_border: "limite de CPTS",
+    focus_departement: "Département",
+    focus_region: "Région",
+    by_region: "Régions, par population en zone blanche",
+    by_departement: "Départements, par population en zone blanche",
+    region: "région",
+    departement: "département",
+    coverage: "couverture",
+    in_white_zones: "en zone blanche",
+    area: "surface",
+    cpts_list: "Les CPTS",
+    name: "nom",
+    status: "statut",
+    tier: "taille",
+    funding: "financement ACI maximal",
+    partial: "partielle",
+    total: "Total",
+    tiers: "CPTS par taille",
+    provenance: "Provenance",
+    files: "Fichiers lus",
+    population_source: "Population",
+    assumptions: "Hypothèses",
+    none: "aucune",
+    version: "Produit par cpts-coverage",
+    statuses: STATUS_LABELS,
+};
+
+const EN: Words = Words {
+    lang: "en",
+    title: "Population covered by CPTS",
+    run: "Mode",
+    units: "population units",
+    population: "Population",
+    covered: "Covered by a CPTS",
+    by_status_alone: "Covered by CPTS with status",
+    white_zones: "White zones",
+    overlaps: "Overlaps",
+    zones: "zones",
+    pairs: "pairs",
+    inhabitants: "inhabitants",
+    map: "Coverage map",
+    map_hint: "Wheel to zoom, drag to pan, double-click to reset.",
+    legend_classes: [
+        "not covered",
+        "under 50 %",
+        "50 to 90 %",
+        "90 to 99.9 %",
+        "99.9 to 100 %",
+    ],
+    legend_white: "white zone",
+    legend_overlap: "overlap",
+    legend_border: "CPTS border",
+    focus_departement: "Département",
+    focus_region: "Region",
+    by_region: "Regions, by population in white zones",
+    by_departement: "Départements, by population in white zones",
+    region: "region",
+    departement: "département",
+    coverage: "coverage",
+    in_white_zones: "in white zones",
+    area: "area",
+    cpts_list: "The CPTS",
+    name: "name",
+    status: "status",
+    tier: "tier",
+    funding: "maximum ACI funding",
+    partial: "partial",
+    total: "Total",
+    tiers: "CPTS by tier",
+    provenance: "Provenance",
+    files: "Files read",
+    population_source: "Population",
+    assumptions: "Assumptions",
+    none: "none",
+    version: "Produced by cpts-coverage",
+    statuses: ["ACI signed", "health project validated", "pre-project"],
+};
+
+const STYLE: &str = "
+body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'DejaVu Sans',sans-serif;margin:0 auto;max-width:1100px;padding:1.5rem;color:#222;line-height:1.4}
+h1{font-size:1.6rem;margin:.2rem 0}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
+.sub{color:#555}.cards{display:flex;flex-wrap:wrap;gap:.8rem;margin:1rem 0}
+.card{border:1px solid #ddd;border-radius:6px;padding:.6rem .9rem;min-width:12rem;flex:1}
+.card .v{font-size:1.5rem;font-weight:600}.card .l{color:#555;font-size:.9rem}
+table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{padding:.25rem .5rem;border-bottom:1px solid #eee;text-align:left}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}thead th{background:#f4f4f4}
+svg.map{width:100%;height:auto;border:1px solid #ddd;background:#fbfbfb;touch-action:none;cursor:grab}
+svg text.inset{font-size:12px;fill:#444}svg text.cpts-label{font-size:9px;font-weight:600;fill:#222;paint-order:stroke;stroke:#fff;stroke-width:2px;pointer-events:none}
+.legend{display:flex;flex-wrap:wrap;gap:.3rem 1rem;font-size:.85rem;margin:.4rem 0}.legend span{display:inline-flex;align-items:center;gap:.3rem}
+.sw{display:inline-block;width:14px;height:14px;border:1px solid #999}.hint{color:#777;font-size:.8rem}
+ul.assumptions li{margin-bottom:.3rem}footer{margin-top:2rem;color:#777;font-size:.8rem}
+@media print{body{max-width:none;padding:0}svg.map{border:none}h2{break-after:avoid}section.map,figure{break-inside:avoid}.hint{display:none}tr{break-inside:avoid}}
+";
+
+/// Zoom with the wheel, pan by dragging, reset with a double click.
+const SCRIPT: &str = "
+document.querySelectorAll('svg.zoomable').forEach(function(svg){
+var vb=svg.viewBox.baseVal,home=[vb.x,vb.y,vb.width,vb.height],drag=null;
+function at(e){var r=svg.getBoundingClientRect();return[vb.x+(e.clientX-r.left)/r.width*vb.width,vb.y+(e.clientY-r.top)/r.height*vb.height];}
+svg.addEventListener('wheel',function(e){e.preventDefault();var k=e.deltaY<0?0.8:1.25,p=at(e);
+vb.x=p[0]-(p[0]-vb.x)*k;vb.y=p[1]-(p[1]-vb.y)*k;vb.width*=k;vb.height*=k;},{passive:false});
+svg.addEventListener('pointerdown',function(e){drag=at(e);svg.setPointerCapture(e.pointerId);});
+svg.addEventListener('pointermove',function(e){if(!drag)return;var p=at(e);vb.x+=drag[0]-p[0];vb.y+=drag[1]-p[1];});
+svg.addEventListener('pointerup',function(){drag=null;});
+svg.addEventListener('dblclick',function(){vb.x=home[0];vb.y=home[1];vb.width=home[2];vb.height=home[3];});
+});
+";
+
+/// The HTML report of `summary`, with maps drawn from `layers`.
+/// `plan` is the plan's section (`cpts plan`), after the CPTS.
+pub fn html_report(
+    summary: &Summary,
+    layers: &Layers,
+    lang: Lang,
+    focus: &[Focus],
+    plan: Option<&Section>,
+) -> String {
+    let w = match lang {
+        Lang::Fr => &FR,
+        Lang::En => &EN,
+    };
+    let s = summary;
+    let mut h = String::new();
+    let _ = writeln!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{}</title><style>{STYLE}</style></head><body>",
+        w.lang, w.title
+    );
+    let _ = writeln!(
+        h,
+        "<header><h1>{}</h1><p class=\"sub\">{} {}, {} {}, {} CPTS.</p></header>",
+        w.title,
+        w.run,
+        escape(&s.mode),
+        lang.people(s.unit_count as f64),
+        w.units,
+        s.cpts.len()
+    );
+    headline(&mut h, s, w, lang);
+    let _ = writeln!(
+        h,
+        "<section class=\"map\" id=\"map\"><h2>{}</h2>{}{}<p class=\"hint\">{}</p></section>",
+        w.map,
+        national_map(layers, w.map),
+        legend(w),
+        w.map_hint
+    );
+    for f in focus {
+        let title = match f {
+            Focus::Departement(code) => format!(
+                "{} {}",
+                w.focus_departement,
+                labelled(code, departement_name(code))
+            ),
+            Focus::Region(code) => {
+                format!("{} {}", w.focus_region, labelled(code, region_name(code)))
+            }
+        };
+        if let Some(map) = focus_map(layers, |x| f.keeps(x), &title) {
+            let _ = writeln!(
+                h,
+                "<section class=\"map\" id=\"{}\"><h2>{}</h2>{map}{}<p class=\"hint\">{}</p></section>",
+                f.id(),
+                escape(&title),
+                legend(w),
+                w.map_hint
+            );
+        }
+    }
+    let regions = s
+        .by_region
+        .iter()
+        .map(|r| (labelled(&r.region, region_name(&r.region)), &r.totals));
+    totals_table(&mut h, "by-region", w.by_region, w.region, regions, w, lang);
+    let departements = s.by_departement.iter().map(|r| {
+        let name = departement_name(&r.departement);
+        (labelled(&r.departement, name), &r.totals)
+    });
+    totals_table(
+        &mut h,
+        "by-departement",
+        w.by_departement,
+        w.departement,
+        departements,
+        w,
+        lang,
+    );
+    overlaps(&mut h, s, w, lang);
+    cpts_table(&mut h, s, w, lang);
+    tier_histogram(&mut h, s, w);
+    if let Some(plan) = plan {
+        h.push_str(&plan.html());
+    }
+    provenance(&mut h, s, w);
+    let _ = writeln!(h, "<script>{SCRIPT}</script>\n</body></html>");
+    h
+}
+
+fn headline(h: &mut String, s: &Summary, w: &Words, lang: Lang) {
+    h.push_str("<section id=\"headline\"><div class=\"cards\">");
+    let mut card = |value: String, label: String| {
+        let _ = write!(
+            h,
+            "<div class=\"card\"><div class=\"v\">{value}</div><div class=\"l\">{}</div></div>",
+            escape(&label)
+        );
+    };
+    card(lang.people(s.total_population), w.population.into());
+    card(
+        lang.percent(s.coverage_rate),
+        format!(
+            "{} ({} {})",
+            w.covered,
+            lang.people(s.covered_population),
+            w.inhabitants
+        ),
+    );
+    card(
+        lang.people(s.white_zone_population),
+        format!(
+            "{} — {} {}, {}",
+            w.white_zones,
+            s.white_zone_count,
+            w.zones,
+            lang.km2(s.white_zone_area_km2)
+        ),
+    );
+    card(
+        lang.people(s.overlap_population),
+        format!(
+            "{} — {} {}, {}",
+            w.overlaps,
+            s.overlap_count,
+            w.pairs,
+            lang.km2(s.overlap_area_km2)
+        ),
+    );
+    for row in &s.by_status {
+        card(
+            lang.percent(row.coverage_rate),
+            format!("{} {}", w.by_status_alone, w.statuses[row.statut.index()]),
+        );
+    }
+    h.push_str("</div></section>\n");
+}
+
+fn legend(w: &Words) -> String {
+    let mut l = String::from("<div class=\"legend\">");
+    for ((_, colour), label) in COVERAGE_CLASSES.iter().zip(w.legend_classes) {
+        let _ = write!(
+            l,
+            "<span><i class=\"sw\" style=\"background:{}\"></i>{label}</span>",
+            colour.hex()
+        );
+    }
+    let _ = write!(
+        l,
+        "<span><i class=\"sw\" style=\"background:{}\"></i>{}</span><span><i class=\"sw\" style=\"background:repeating-linear-gradient(45deg,{} 0 2px,#fff 2px 4px)\"></i>{}</span><span><i class=\"sw\" style=\"background:#fff;border:2px solid {}\"></i>{}</span></div>",
+        WHITE_ZONE.hex(),
+        w.legend_white,
+        OVERLAP.hex(),
+        w.legend_overlap,
+        BORDER.hex(),
+        w.legend_border
+    );
+    l
+}
+
+#[allow(clippy::too_many_arguments)]
+fn totals_table<'a>(
+    h: &mut String,
+    id: &str,
+    title: &str,
+    key: &str,
+    rows: impl Iterator<Item = (String, &'a Totals)>,
+    w: &Words,
+    lang: Lang,
+) {
+    let mut rows: Vec<_> = rows.collect();
+    rows.sort_by(|a, b| {
+        b.1.white_zone_population
+            .total_cmp(&a.1.white_zone_population)
+            .then(a.0.cmp(&b.0))
+    });
+    let _ = write!(
+        h,
+        "<section id=\"{id}-section\"><h2>{title}</h2><table id=\"{id}\"><thead><tr><th>{key}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th></tr></thead><tbody>",
+        w.population.to_lowercase(),
+        w.coverage,
+        w.in_white_zones
+    );
+    for (code, t) in rows {
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            escape(&code),
+            lang.people(t.population),
+            lang.percent(t.coverage_rate),
+            lang.people(t.white_zone_population)
+        );
+    }
+    h.push_str("</tbody></table></section>\n");
+}
+
+fn overlaps(h: &mut String, s: &Summary, w: &Words, lang: Lang) {
+    let _ = write!(
+        h,
+        "<section id=\"overlaps-section\"><h2>{}</h2>",
+        w.overlaps
+    );
+    if s.overlaps.is_empty() {
+        let _ = writeln!(h, "<p>{}</p></section>", w.none);
+        return;
+    }
+    let mut rows: Vec<_> = s.overlaps.iter().collect();
+    rows.sort_by(|a, b| b.population.total_cmp(&a.population));
+    let _ = write!(
+        h,
+        "<table id=\"overlaps\"><thead><tr><th>CPTS</th><th>CPTS</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th>{}</th></tr></thead><tbody>",
+        w.inhabitants, w.area, w.departement
+    );
+    for o in rows {
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+            escape(&o.cpts_a),
+            escape(&o.cpts_b),
+            lang.people(o.population),
+            lang.km2(o.area_km2),
+            escape(&o.departements.join(", "))
+        );
+    }
+    h.push_str("</tbody></table></section>\n");
+}
+
+fn cpts_table(h: &mut String, s: &Summary, w: &Words, lang: Lang) {
+    let _ = write!(
+        h,
+        "<section id=\"cpts-section\"><h2>{}</h2><table id=\"cpts\"><thead><tr><th>id</th><th>{}</th><th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th>{}</th></tr></thead><tbody>",
+        w.cpts_list,
+        w.name,
+        w.status,
+        w.population.to_lowercase(),
+        w.tier,
+        w.funding,
+        w.departement
+    );
+    let mut total = 0u64;
+    for c in &s.cpts {
+        total += u64::from(c.funding_max_eur);
+        let partial = if c.partial {
+            format!(" ({})", w.partial)
+        } else {
+            String::new()
+        };
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td>{}{partial}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+            escape(&c.id),
+            escape(&c.nom),
+            w.statuses[c.statut.index()],
+            lang.people(c.population),
+            c.tier,
+            lang.euros(c.funding_max_eur),
+            escape(&c.departements.join(", "))
+        );
+    }
+    let _ = writeln!(
+        h,
+        "</tbody><tfoot><tr><th colspan=\"5\">{}</th><th class=\"n\">{}</th><th></th></tr></tfoot></table></section>",
+        w.total,
+        lang.euros(u32::try_from(total).unwrap_or(u32::MAX))
+    );
+}
+
+/// CPTS per tier, stacked by status, as an SVG bar chart.
+fn tier_histogram(h: &mut String, s: &Summary, w: &Words) {
+    let mut counts = [[0usize; 3]; 4];
+    for c in &s.cpts {
+        if (1..=4).contains(&c.tier) {
+            counts[usize::from(c.tier) - 1][c.statut.index()] += 1;
+        }
+    }
+    let highest = counts
+        .iter()
+        .map(|t| t.iter().sum::<usize>())
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let (width, height, bar) = (480.0, 220.0, 70.0);
+    let scale = (height - 50.0) / highest as f64;
+    let _ = write!(
+        h,
+        "<section id=\"tiers-section\"><h2>{}</h2><figure><svg id=\"tiers\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" role=\"img\" aria-label=\"{}\">",
+        w.tiers, w.tiers
+    );
+    for (t, by_status) in counts.iter().enumerate() {
+        let x = 40.0 + t as f64 * (bar + 40.0);
+        let mut top = height - 25.0;
+        for status in Status::ALL {
+            let n = by_status[status.index()];
+            if n == 0 {
+                continue;
+            }
+            let tall = n as f64 * scale;
+            top -= tall;
+            let _ = write!(
+                h,
+                "<rect x=\"{x}\" y=\"{top:.1}\" width=\"{bar}\" height=\"{tall:.1}\" fill=\"{}\"><title>{} {}: {n}</title></rect>",
+                status_colour(status).hex(),
+                w.tier,
+                t + 1
+            );
+        }
+        let total: usize = by_status.iter().sum();
+        let _ = write!(
+            h,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"12\">{total}</text><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"12\">{} {}</text>",
+            x + bar / 2.0,
+            top - 5.0,
+            x + bar / 2.0,
+            height - 8.0,
+            w.tier,
+            t + 1
+        );
+    }
+    h.push_str("</svg><div class=\"legend\">");
+    for status in Status::ALL {
+        let _ = write!(
+            h,
+            "<span><i class=\"sw\" style=\"background:{}\"></i>{}</span>",
+            status_colour(status).hex(),
+            w.statuses[status.index()]
+        );
+    }
+    h.push_str("</div></figure></section>\n");
+}
+
+fn provenance(h: &mut String, s: &Summary, w: &Words) {
+    let _ = write!(
+        h,
+        "<section id=\"provenance\"><h2>{}</h2><h3>{}</h3><ul>",
+        w.provenance, w.files
+    );
+    for src in &s.sources {
+        let details: String = [src.crs.as_deref(), src.modified.as_deref()]
+            .into_iter()
+            .flatten()
+            .map(|d| format!(", {}", escape(d)))
+            .collect();
+        let _ = write!(
+            h,
+            "<li>{} : <code>{}</code> ({}{details})</li>",
+            escape(&src.role),
+            escape(&src.file),
+            escape(&src.format)
+        );
+    }
+    let _ = write!(
+        h,
+        "</ul><p>{} : {}</p><h3>{}</h3>",
+        w.population_source,
+        escape(&s.population_source),
+        w.assumptions
+    );
+    if s.assumptions.is_empty() {
+        let _ = write!(h, "<p>{}</p>", w.none);
+    } else {
+        h.push_str("<ul class=\"assumptions\">");
+        for a in &s.assumptions {
+            let _ = write!(h, "<li>{}</li>", escape(&a.text));
+        }
+        h.push_str("</ul>");
+    }
+    let _ = writeln!(
+        h,
+        "</section>\n<footer>{} {}, summary.json schema {}.</footer>",
+        w.version,
+        env!("CARGO_PKG_VERSION"),
+        s.schema_version
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(list: &[&str]) -> BTreeSet<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_focus_names_a_departement_or_a_region() {
+        let (deps, regs) = (codes(&["22", "29", "53"]), codes(&["53"]));
+        assert_eq!(
+            Focus::resolve("22", &deps, &regs).unwrap(),
+            Focus::Departement("22".into())
+        );
+        assert_eq!(
+            Focus::resolve("region:53", &deps, &regs).unwrap(),
+            Focus::Region("53".into())
+        );
+        assert_eq!(
+            Focus::resolve("departement:53", &deps, &regs).unwrap(),
+            Focus::Departement("53".into())
+        );
+        let both = Focus::resolve("53", &deps, &regs).unwrap_err().to_string();
+        assert!(
+            both.contains("--focus departement:53 or --focus region:53"),
+            "{both}"
+        );
+        let none = Focus::resolve("75", &deps, &regs).unwrap_err().to_string();
+        assert!(
+            none.contains("no commune") && none.contains("22, 29, 53"),
+            "{none}"
+        );
+        let kind = Focus::resolve("commune:22", &deps, &regs)
+            .unwrap_err()
+            .to_string();
+        assert!(kind.contains("neither departement nor region"), "{kind}");
+    }
+}

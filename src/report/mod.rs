@@ -1,0 +1,10 @@
+//! What people read: report.html with its SVG maps, report.md, and the outputs of plan, check and diff; figures formatted in French or English.
+
+pub mod check;
+pub mod diff;
+pub mod html;
+pub mod markdown;
+pub mod numbers;
+pub mod plan;
+pub mod section;
+pub mod svg_map;

@@ -1,0 +1,736 @@
+//! The outputs of `cpts plan`: `plan.json` (every proposal), `plan.csv` (a row per
+//! proposal), `proposals.geojson` (the territories proposed, ready to style in QGIS)
+//! and `plan.md` (the plan as a report section), written all at once.
+
+use crate::analysis::Analysis;
+use crate::error::{Error, Result};
+use crate::geometry::projection::to_wgs84;
+use crate::load::inputs::Inputs;
+use crate::model::territories::{departement_name, labelled};
+use crate::model::Cpts;
+use crate::read::ght::Ght;
+use crate::report::numbers::Lang;
+use crate::report::section::{Block, Section, Table};
+use crate::verbs::plan::apply::Applied;
+use crate::verbs::plan::{Change, Plan, ZonePlan};
+use crate::write::geojson::{collection, feature, write_layer};
+use geo::MultiPolygon;
+use rayon::prelude::*;
+use serde_json::{json, Map, Value};
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// The files `plan` writes.
+pub const PLAN_FILES: [&str; 4] = ["plan.json", "plan.csv", "proposals.geojson", "plan.md"];
+
+/// Version of the shape of `plan.json`.
+pub const PLAN_SCHEMA_VERSION: u32 = 2;
+
+/// Columns of `plan.csv`.
+const COLUMNS: [&str; 15] = [
+    "kind",
+    "white_zone",
+    "rank",
+    "cpts",
+    "nom",
+    "shared_border_km",
+    "population_before",
+    "population_after",
+    "tier_before",
+    "tier_after",
+    "funding_before_eur",
+    "funding_after_eur",
+    "funding_change_eur",
+    "funding_missions_before_eur",
+    "funding_missions_after_eur",
+];
+
+/// The outputs of a plan, made before anything is written: its files, and its
+/// sections of `report.md` and `report.html`.
+#[derive(Debug)]
+pub struct PlanFiles {
+    json: String,
+    csv: Vec<u8>,
+    markdown: String,
+    proposals: Vec<Vec<u8>>,
+    /// The section of `report.html`, in its language.
+    pub section: Section,
+    /// The short section of `report.md`.
+    pub digest: String,
+}
+
+impl PlanFiles {
+    /// The outputs of `plan`, to go in `out`; `lang` is the language of the
+    /// `report.html` section.
+    pub fn new(
+        out: &Path,
+        plan: &Plan,
+        inputs: &Inputs,
+        analysis: &Analysis,
+        ght: &[Ght],
+        lang: Lang,
+    ) -> Result<PlanFiles> {
+        let failed = |file: &str, message: String| Error::Output {
+            path: out.join(file),
+            message,
+            fix: "check the machine has memory to spare".into(),
+        };
+        let mut json = serde_json::to_string_pretty(&plan_json(plan, inputs, analysis, ght))
+            .map_err(|e| failed("plan.json", e.to_string()))?;
+        json.push('\n');
+        Ok(PlanFiles {
+            json,
+            csv: plan_csv(plan, inputs, analysis).map_err(|e| failed("plan.csv", e.to_string()))?,
+            markdown: plan_section(plan, inputs, analysis, Lang::Fr).markdown(),
+            proposals: proposal_features(plan, inputs, analysis)?,
+            section: plan_section(plan, inputs, analysis, lang),
+            digest: plan_digest(plan),
+        })
+    }
+
+    /// Writes [`PLAN_FILES`] into `dir`.
+    pub fn write(&self, dir: &Path) -> std::io::Result<()> {
+        std::fs::write(dir.join("plan.json"), &self.json)?;
+        std::fs::write(dir.join("plan.csv"), &self.csv)?;
+        std::fs::write(dir.join("plan.md"), &self.markdown)?;
+        write_layer(&dir.join("proposals.geojson"), &self.proposals)
+    }
+}
+
+/// `ZB-0001` for the first white zone.
+fn zone_id(z: usize) -> String {
+    format!("ZB-{:04}", z + 1)
+}
+
+fn change_json(c: &Change) -> Value {
+    json!({
+        "population_before": c.population_before,
+        "population_after": c.population_after,
+        "tier_before": c.tier_before.number(),
+        "tier_after": c.tier_after.number(),
+        "funding_before_eur": c.funding_before,
+        "funding_after_eur": c.funding_after,
+        "funding_change_eur": i64::from(c.funding_after) - i64::from(c.funding_before),
+        "funding_missions_before_eur": c.missions_before,
+        "funding_missions_after_eur": c.missions_after,
+    })
+}
+
+/// Joins two JSON objects.
+fn with(mut a: Value, b: Value) -> Value {
+    if let (Some(a), Value::Object(b)) = (a.as_object_mut(), b) {
+        a.extend(b);
+    }
+    a
+}
+
+fn plan_json(plan: &Plan, inputs: &Inputs, analysis: &Analysis, ght: &[Ght]) -> Value {
+    let cpts = &inputs.cpts;
+    let code = |u: usize| inputs.units[u].code.to_string();
+    let white_zones: Vec<Value> = plan
+        .zones
+        .iter()
+        .map(|z| {
+            let w = &analysis.white.zones[z.zone];
+            let proposal = match (z.candidates.is_empty(), z.extensions.is_empty(), &z.nearest) {
+                (false, _, _) => "new_cpts",
+                (true, false, _) => "extension",
+                (true, true, Some(_)) => "nearest",
+                (true, true, None) => "none",
+            };
+            json!({
+                "id": zone_id(z.zone),
+                "population": w.population,
+                "area_km2": w.area_m2 / 1e6,
+                "departements": w.departements,
+                "proposal": proposal,
+                "extensions": z.extensions.iter().map(|e| with(json!({
+                    "cpts": cpts[e.cpts].id,
+                    "nom": cpts[e.cpts].nom,
+                    "statut": cpts[e.cpts].statut.as_str(),
+                    "shared_border_km": e.shared_border_m / 1e3,
+                }), change_json(&e.change))).collect::<Vec<_>>(),
+                "candidates": z.candidates.iter().map(|&c| &plan.candidates[c].id).collect::<Vec<_>>(),
+                "nearest": z.nearest.as_ref().map(|n| with(json!({
+                    "cpts": cpts[n.cpts].id,
+                    "nom": cpts[n.cpts].nom,
+                    "distance_km": n.distance_m / 1e3,
+                }), change_json(&n.change))),
+            })
+        })
+        .collect();
+    let candidates: Vec<Value> = plan
+        .candidates
+        .iter()
+        .map(|c| {
+            json!({
+                "id": c.id,
+                "white_zone": zone_id(c.zone),
+                "population": c.population,
+                "tier": c.tier.number(),
+                "funding_max_eur": c.funding_max,
+                "communes": c.communes.iter().map(|&u| code(u)).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let overlaps: Vec<Value> = plan
+        .rulings
+        .iter()
+        .map(|r| {
+            let o = &analysis.overlaps[r.overlap];
+            with(
+                json!({
+                    "cpts_a": cpts[o.a].id,
+                    "cpts_b": cpts[o.b].id,
+                    "population": o.population,
+                    "area_km2": o.area_m2 / 1e6,
+                    "keeper": cpts[r.keeper].id,
+                    "leaver": cpts[r.leaver].id,
+                    "keeper_population": r.keeper_population,
+                    "leaver_population": r.leaver_population,
+                    "keeper_border_km": r.keeper_border_m / 1e3,
+                    "leaver_border_km": r.leaver_border_m / 1e3,
+                }),
+                json!({ "leaver_change": change_json(&r.leaver_change) }),
+            )
+        })
+        .collect();
+    let small: Vec<Value> = plan
+        .small_cpts
+        .iter()
+        .map(|&k| json!({"id": cpts[k].id, "nom": cpts[k].nom, "population": analysis.cpts_population[k]}))
+        .collect();
+    json!({
+        "schema_version": PLAN_SCHEMA_VERSION,
+        "rules": {
+            "new_cpts_min": plan.options.new_cpts_min,
+            "max_population": plan.options.max_population,
+            "min_border_m": plan.options.min_border_m,
+            "regional_min": plan.options.regional_min,
+            "extension_rank": "longest border shared with the white zone first, then CPTS id",
+            "overlap_keeper": "the CPTS holding more inhabitants in the communes of the contested territory (the overlaps sharing a commune); if equal, the longer border with those communes; then the lower id",
+        },
+        "white_zones": white_zones,
+        "candidates": candidates,
+        "overlaps": overlaps,
+        "small_cpts": small,
+        "changed_cpts": plan.changed.iter().map(|(k, change)| with(json!({
+            "cpts": cpts[*k].id,
+            "nom": cpts[*k].nom,
+        }), change_json(change))).collect::<Vec<_>>(),
+        "multi_ght": plan.multi_ght.iter().map(|m| json!({
+            "cpts": cpts[m.cpts].id,
+            "nom": cpts[m.cpts].nom,
+            "ght": m.shares.iter().map(|&(g, share)| json!({
+                "code": ght[g].code, "nom": ght[g].nom, "population_share": share,
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "funding": {
+            "before_eur": plan.funding_before,
+            "after_eur": plan.funding_after,
+            "change_eur": plan.funding_after as i64 - plan.funding_before as i64,
+            "missions_before_eur": plan.missions_before,
+            "missions_after_eur": plan.missions_after,
+            "by_departement": plan.by_departement.iter().map(|d| json!({
+                "departement": d.departement,
+                "before_eur": d.before,
+                "after_eur": d.after,
+                "change_eur": d.after as i64 - d.before as i64,
+            })).collect::<Vec<_>>(),
+        },
+    })
+}
+
+/// One row per extension option, candidate and overlap ruling.
+fn plan_csv(plan: &Plan, inputs: &Inputs, analysis: &Analysis) -> std::io::Result<Vec<u8>> {
+    let mut out = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer(Vec::new());
+    out.write_record(COLUMNS)?;
+    let amount = |a: Option<u32>| a.map_or(String::new(), |a| a.to_string());
+    let change = |c: &Change| -> [String; 9] {
+        [
+            c.population_before.to_string(),
+            c.population_after.to_string(),
+            c.tier_before.number().to_string(),
+            c.tier_after.number().to_string(),
+            c.funding_before.to_string(),
+            c.funding_after.to_string(),
+            (i64::from(c.funding_after) - i64::from(c.funding_before)).to_string(),
+            amount(c.missions_before),
+            amount(c.missions_after),
+        ]
+    };
+    for z in &plan.zones {
+        for (rank, e) in z.extensions.iter().enumerate() {
+            let c = &inputs.cpts[e.cpts];
+            let head = [
+                "extension".to_string(),
+                zone_id(z.zone),
+                (rank + 1).to_string(),
+                c.id.clone(),
+                c.nom.clone(),
+                (e.shared_border_m / 1e3).to_string(),
+            ];
+            out.write_record(head.iter().chain(&change(&e.change)))?;
+        }
+        if !(z.extensions.is_empty() && z.candidates.is_empty()) {
+            continue;
+        }
+        match &z.nearest {
+            Some(n) => {
+                let c = &inputs.cpts[n.cpts];
+                let head = [
+                    "nearest".to_string(),
+                    zone_id(z.zone),
+                    String::new(),
+                    c.id.clone(),
+                    c.nom.clone(),
+                    String::new(),
+                ];
+                out.write_record(head.iter().chain(&change(&n.change)))?;
+            }
+            None => {
+                let mut row = vec![String::new(); COLUMNS.len()];
+                row[0] = "none".into();
+                row[1] = zone_id(z.zone);
+                row[7] = analysis.white.zones[z.zone].population.to_string();
+                out.write_record(&row)?;
+            }
+        }
+    }
+    for c in &plan.candidates {
+        let tier = c.tier.number().to_string();
+        out.write_record([
+            "new_cpts".to_string(),
+            zone_id(c.zone),
+            String::new(),
+            c.id.clone(),
+            String::new(),
+            String::new(),
+            "0".into(),
+            c.population.to_string(),
+            String::new(),
+            tier,
+            "0".into(),
+            c.funding_max.to_string(),
+            c.funding_max.to_string(),
+            String::new(),
+            String::new(),
+        ])?;
+    }
+    for r in &plan.rulings {
+        let c = &inputs.cpts[r.leaver];
+        let head = [
+            "overlap_left".to_string(),
+            String::new(),
+            String::new(),
+            c.id.clone(),
+            c.nom.clone(),
+            String::new(),
+        ];
+        out.write_record(head.iter().chain(&change(&r.leaver_change)))?;
+    }
+    out.into_inner().map_err(|e| e.into_error())
+}
+
+/// The territories proposed: each white zone with its first extension, and each
+/// candidate new CPTS (the union of its communes), in WGS84.
+fn proposal_features(plan: &Plan, inputs: &Inputs, analysis: &Analysis) -> Result<Vec<Vec<u8>>> {
+    let white = &analysis.white.zones;
+    let extensions = plan.zones.par_iter().filter_map(|z| {
+        let w = &white[z.zone];
+        let (kind, k, change) = match (z.extensions.first(), &z.nearest) {
+            _ if !z.candidates.is_empty() => return None,
+            (Some(first), _) => ("extension", first.cpts, &first.change),
+            (None, Some(n)) => ("nearest", n.cpts, &n.change),
+            (None, None) => return None,
+        };
+        let c = &inputs.cpts[k];
+        let props = with(
+            json!({"kind": kind, "white_zone": zone_id(z.zone), "cpts": c.id, "nom": c.nom}),
+            change_json(change),
+        );
+        Some((props, w.zone, MultiPolygon::new(vec![w.shape.clone()])))
+    });
+    let candidates = plan.candidates.par_iter().map(|c| {
+        let zone = white[c.zone].zone;
+        let grid = &analysis.grids[zone.index()];
+        let shapes: Vec<MultiPolygon<f64>> = c
+            .communes
+            .iter()
+            .filter_map(|&u| crate::geometry::projection::to_projected(zone, &inputs.units[u].geometry).ok())
+            .map(|s| grid.snap(&s))
+            .collect();
+        let props = json!({"kind": "new_cpts", "white_zone": zone_id(c.zone), "cpts": c.id,
+            "nom": format!("Nouvelle CPTS {}", c.id), "population_after": c.population,
+            "tier_after": c.tier.number(), "funding_after_eur": c.funding_max,
+            "communes": c.communes.iter().map(|&u| inputs.units[u].code.to_string()).collect::<Vec<_>>().join(",")});
+        (props, zone, grid.union(&shapes))
+    });
+    let all: Vec<(Value, crate::geometry::projection::Zone, MultiPolygon<f64>)> =
+        extensions.chain(candidates).collect();
+    all.into_par_iter()
+        .map(|(props, zone, shape)| {
+            let shape = to_wgs84(zone, &shape).map_err(|e| e.about(|| "a proposal".to_string()))?;
+            let properties: Map<String, Value> = props.as_object().cloned().unwrap_or_default();
+            Ok(feature(&properties, &shape))
+        })
+        .collect::<std::result::Result<Vec<_>, Error>>()
+}
+
+/// The perimeters after the plan, in the form of the input: a GeoJSON perimeter layer
+/// (`id`, `nom`, `statut`) or a membership table (`cpts_id;cpts_nom;statut;code_insee`),
+/// with a `mission_…` column (oui/non) for each mission the input listed.
+pub fn applied_bytes(applied: &Applied, inputs: &Inputs) -> std::io::Result<Vec<u8>> {
+    let missions: BTreeSet<&String> = inputs
+        .cpts
+        .iter()
+        .flat_map(|c| c.missions.iter().flat_map(|m| m.0.keys()))
+        .collect();
+    let signed = |c: &Cpts| -> Vec<(String, &'static str)> {
+        missions
+            .iter()
+            .map(|&m| {
+                let yes = c.missions.as_ref().is_some_and(|s| s.signed(m));
+                (format!("mission_{m}"), if yes { "oui" } else { "non" })
+            })
+            .collect()
+    };
+    match applied {
+        Applied::Polygons(cpts) => {
+            let features: Vec<Vec<u8>> = cpts
+                .par_iter()
+                .map(|(c, shape)| {
+                    let mut properties = Map::new();
+                    properties.insert("id".into(), json!(c.id));
+                    properties.insert("nom".into(), json!(c.nom));
+                    properties.insert("statut".into(), json!(c.statut.as_str()));
+                    for (column, value) in signed(c) {
+                        properties.insert(column, json!(value));
+                    }
+                    feature(&properties, shape)
+                })
+                .collect();
+            Ok(collection(&features))
+        }
+        Applied::Lists(cpts) => {
+            let mut out = csv::WriterBuilder::new()
+                .delimiter(b';')
+                .from_writer(Vec::new());
+            let mut header: Vec<String> = ["cpts_id", "cpts_nom", "statut", "code_insee"]
+                .map(String::from)
+                .to_vec();
+            header.extend(missions.iter().map(|m| format!("mission_{m}")));
+            out.write_record(&header)?;
+            for (c, units) in cpts {
+                for &u in units {
+                    let mut record: Vec<&str> = vec![
+                        &c.id,
+                        &c.nom,
+                        c.statut.as_str(),
+                        inputs.units[u].code.as_str(),
+                    ];
+                    let marks = signed(c);
+                    record.extend(marks.iter().map(|(_, v)| *v));
+                    out.write_record(&record)?;
+                }
+            }
+            out.into_inner().map_err(|e| e.into_error())
+        }
+    }
+}
+
+/// White zones and départements listed in the plan section, most people or money first.
+const SHOWN: usize = 15;
+
+/// The words of the plan section.
+struct Words {
+    title: &'static str,
+    zones: &'static str,
+    inhabitants: &'static str,
+    proposal: &'static str,
+    after: &'static str,
+    tier: &'static str,
+    funding: &'static str,
+    new_cpts: &'static str,
+    communes: &'static str,
+    extension: &'static str,
+    nearest: &'static str,
+    more: &'static str,
+    overlaps: &'static str,
+    overlap_rule: &'static str,
+    keeper: &'static str,
+    leaver: &'static str,
+    given_up: &'static str,
+    leaver_tier: &'static str,
+    funding_title: &'static str,
+    small: &'static str,
+    now: &'static str,
+    accepted: &'static str,
+    change: &'static str,
+    missions: &'static str,
+    nation: &'static str,
+}
+
+const FR: Words = Words {
+    title: "Plan 100 % CPTS",
+    zones: "zone",
+    inhabitants: "habitants",
+    proposal: "proposition",
+    after: "habitants après",
+    tier: "taille",
+    funding: "financement max.",
+    new_cpts: "nouvelle CPTS",
+    communes: "communes",
+    extension: "extension",
+    nearest: "CPTS la plus proche",
+    more: "autres zones (plan.csv)",
+    overlaps: "Chevauchements",
+    overlap_rule: "Le territoire disputé reste à la CPTS qui compte le plus d'habitants dans ses communes ; à égalité, à celle qui partage la plus longue limite avec elles.",
+    keeper: "CPTS qui garde",
+    leaver: "CPTS qui cède",
+    given_up: "habitants cédés",
+    leaver_tier: "taille de celle qui cède",
+    funding_title: "Financement ACI maximal",
+    small: "CPTS sous {} habitants (critère régional).",
+    now: "aujourd'hui",
+    accepted: "plan accepté",
+    change: "écart",
+    missions: "missions signées",
+    nation: "France",
+};
+
+const EN: Words = Words {
+    title: "Plan 100 % CPTS",
+    zones: "zone",
+    inhabitants: "inhabitants",
+    proposal: "proposal",
+    after: "inhabitants after",
+    tier: "taille",
+    funding: "maximum funding",
+    new_cpts: "new CPTS",
+    communes: "communes",
+    extension: "extension",
+    nearest: "nearest CPTS",
+    more: "other zones (plan.csv)",
+    overlaps: "Overlaps",
+    overlap_rule: "The contested territory stays with the CPTS holding more inhabitants in its communes; if equal, with the one sharing the longer border with them.",
+    keeper: "CPTS keeping it",
+    leaver: "CPTS giving it up",
+    given_up: "inhabitants given up",
+    leaver_tier: "taille of the one giving up",
+    funding_title: "Maximum ACI funding",
+    small: "CPTS under {} inhabitants (regional criterion).",
+    now: "now",
+    accepted: "plan accepted",
+    change: "change",
+    missions: "signed missions",
+    nation: "France",
+};
+
+/// The counts of the plan in one sentence.
+fn counts(plan: &Plan, lang: Lang) -> String {
+    let count = |proposal: fn(&ZonePlan) -> bool| plan.zones.iter().filter(|z| proposal(z)).count();
+    let new = count(|z| !z.candidates.is_empty());
+    let extended = count(|z| z.candidates.is_empty() && !z.extensions.is_empty());
+    let nearest =
+        count(|z| z.candidates.is_empty() && z.extensions.is_empty() && z.nearest.is_some());
+    let alone =
+        count(|z| z.candidates.is_empty() && z.extensions.is_empty() && z.nearest.is_none());
+    let (zones, candidates, minimum) = (
+        plan.zones.len(),
+        plan.candidates.len(),
+        lang.people(plan.options.new_cpts_min),
+    );
+    match lang {
+        Lang::Fr => format!(
+            "{zones} zones blanches : {new} à couvrir par {candidates} nouvelles CPTS (zones de {minimum} habitants ou plus), \
+             {extended} par l'extension d'une CPTS voisine, {nearest} par la CPTS la plus proche (aucune CPTS limitrophe), {alone} sans CPTS dans leur zone."
+        ),
+        Lang::En => format!(
+            "{zones} white zones: {new} to cover with {candidates} new CPTS (zones of {minimum} inhabitants or more), \
+             {extended} by extending a neighbouring CPTS, {nearest} by the nearest CPTS (none adjacent), {alone} with no CPTS in their zone."
+        ),
+    }
+}
+
+/// The plan as a report section: the zones and what is proposed for each (first
+/// [`SHOWN`]), the overlaps ruled, the funding now and with the plan accepted.
+pub fn plan_section(plan: &Plan, inputs: &Inputs, analysis: &Analysis, lang: Lang) -> Section {
+    let w = match lang {
+        Lang::Fr => &FR,
+        Lang::En => &EN,
+    };
+    let cpts = &inputs.cpts;
+    let white = &analysis.white.zones;
+    let mut blocks = vec![Block::Text(counts(plan, lang))];
+    let mut rows = Vec::new();
+    for z in plan.zones.iter().take(SHOWN) {
+        let w_zone = &white[z.zone];
+        let row = |what: &str, who: String, people: f64, tiers: String, money: String| {
+            vec![
+                zone_id(z.zone),
+                lang.people(w_zone.population),
+                what.to_string(),
+                who,
+                lang.people(people),
+                tiers,
+                money,
+            ]
+        };
+        for &k in &z.candidates {
+            let c = &plan.candidates[k];
+            rows.push(row(
+                w.new_cpts,
+                format!("{} ({} {})", c.id, c.communes.len(), w.communes),
+                c.population,
+                c.tier.number().to_string(),
+                lang.euros(c.funding_max),
+            ));
+        }
+        if let Some(k) = z.taker() {
+            let (what, change) = match z.extensions.first() {
+                Some(e) => (w.extension, &e.change),
+                None => match &z.nearest {
+                    Some(n) => (w.nearest, &n.change),
+                    None => continue,
+                },
+            };
+            rows.push(row(
+                what,
+                cpts[k].nom.clone(),
+                change.population_after,
+                format!(
+                    "{} → {}",
+                    change.tier_before.number(),
+                    change.tier_after.number()
+                ),
+                format!(
+                    "{} → {}",
+                    lang.euros(change.funding_before),
+                    lang.euros(change.funding_after)
+                ),
+            ));
+        }
+    }
+    blocks.push(Block::Table(Table {
+        header: [
+            w.zones,
+            w.inhabitants,
+            w.proposal,
+            "CPTS",
+            w.after,
+            w.tier,
+            w.funding,
+        ]
+        .map(String::from)
+        .to_vec(),
+        numeric: vec![false, true, false, false, true, false, true],
+        rows,
+    }));
+    if plan.zones.len() > SHOWN {
+        blocks.push(Block::Text(format!(
+            "… {} {}.",
+            plan.zones.len() - SHOWN,
+            w.more
+        )));
+    }
+    if !plan.rulings.is_empty() {
+        blocks.push(Block::Heading(w.overlaps.into()));
+        blocks.push(Block::Text(w.overlap_rule.into()));
+        let rows = plan
+            .rulings
+            .iter()
+            .map(|r| {
+                let c = &r.leaver_change;
+                vec![
+                    cpts[r.keeper].nom.clone(),
+                    cpts[r.leaver].nom.clone(),
+                    lang.people(analysis.overlaps[r.overlap].population),
+                    format!("{} → {}", c.tier_before.number(), c.tier_after.number()),
+                ]
+            })
+            .collect();
+        blocks.push(Block::Table(Table {
+            header: [w.keeper, w.leaver, w.given_up, w.leaver_tier]
+                .map(String::from)
+                .to_vec(),
+            numeric: vec![false, false, true, false],
+            rows,
+        }));
+    }
+    blocks.push(Block::Heading(w.funding_title.into()));
+    blocks.push(Block::Text(format!(
+        "{} {}",
+        plan.small_cpts.len(),
+        w.small
+            .replace("{}", &lang.people(plan.options.regional_min))
+    )));
+    let line = |who: String, before: u64, after: u64| {
+        vec![
+            who,
+            lang.euros(before),
+            lang.euros(after),
+            euros_change(lang, before, after),
+        ]
+    };
+    let mut rows = vec![line(
+        w.nation.into(),
+        plan.funding_before,
+        plan.funding_after,
+    )];
+    if let (Some(before), Some(after)) = (plan.missions_before, plan.missions_after) {
+        rows.push(line(
+            format!("{} ({})", w.nation, w.missions),
+            before,
+            after,
+        ));
+    }
+    let mut departements: Vec<_> = plan.by_departement.iter().collect();
+    departements.sort_by_key(|d| std::cmp::Reverse(d.after.abs_diff(d.before)));
+    rows.extend(
+        departements
+            .iter()
+            .take(SHOWN)
+            .filter(|d| d.after != d.before)
+            .map(|d| {
+                line(
+                    labelled(&d.departement, departement_name(&d.departement)),
+                    d.before,
+                    d.after,
+                )
+            }),
+    );
+    blocks.push(Block::Table(Table {
+        header: ["", w.now, w.accepted, w.change].map(String::from).to_vec(),
+        numeric: vec![false, true, true, true],
+        rows,
+    }));
+    Section {
+        id: "plan",
+        title: w.title.into(),
+        blocks,
+    }
+}
+
+/// The plan in a few lines of French for `report.md`, which stays short: the counts,
+/// the funding now and with the plan accepted, and where the rest is.
+pub fn plan_digest(plan: &Plan) -> String {
+    let fr = Lang::Fr;
+    format!(
+        "## Plan 100 % CPTS\n\n{}\n\n- {} chevauchement(s) attribué(s) ; {} CPTS sous {} habitants.\n- Financement ACI maximal : {} aujourd'hui, {} plan accepté ({}).\n\nDétail : `plan.md`, `plan.csv`, `proposals.geojson`.\n",
+        counts(plan, fr),
+        plan.rulings.len(),
+        plan.small_cpts.len(),
+        fr.people(plan.options.regional_min),
+        fr.euros(plan.funding_before),
+        fr.euros(plan.funding_after),
+        euros_change(fr, plan.funding_before, plan.funding_after),
+    )
+}
+
+fn euros_change(lang: Lang, before: u64, after: u64) -> String {
+    let sign = if after >= before { "+" } else { "−" };
+    format!("{sign}{}", lang.euros(after.abs_diff(before)))
+}

@@ -1,0 +1,149 @@
+//! A report section written once and rendered both as Markdown (`plan.md`) and as HTML
+//! (a section of `report.html`): headings, paragraphs and tables of text cells.
+
+use crate::write::xml::escape;
+use std::fmt::Write;
+
+/// One part of a section.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    /// A sub-heading.
+    Heading(String),
+    /// A paragraph.
+    Text(String),
+    Table(Table),
+}
+
+/// A table of text cells; `numeric[k]` right-aligns column `k` in HTML.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub header: Vec<String>,
+    pub numeric: Vec<bool>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// A titled section of a report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    /// HTML id of the section.
+    pub id: &'static str,
+    pub title: String,
+    pub blocks: Vec<Block>,
+}
+
+impl Section {
+    /// The section in Markdown, title at level 2.
+    pub fn markdown(&self) -> String {
+        let mut md = format!("## {}\n", self.title);
+        for block in &self.blocks {
+            md.push('\n');
+            match block {
+                Block::Heading(text) => {
+                    let _ = writeln!(md, "### {text}");
+                }
+                Block::Text(text) => {
+                    let _ = writeln!(md, "{text}");
+                }
+                Block::Table(t) => {
+                    let line = |cells: &[String]| {
+                        let cells: Vec<String> = cells.iter().map(|c| cell(c)).collect();
+                        format!("| {} |\n", cells.join(" | "))
+                    };
+                    md.push_str(&line(&t.header));
+                    let rule: Vec<&str> = t
+                        .numeric
+                        .iter()
+                        .map(|&n| if n { "---:" } else { "---" })
+                        .collect();
+                    let _ = writeln!(md, "|{}|", rule.join("|"));
+                    for row in &t.rows {
+                        md.push_str(&line(row));
+                    }
+                }
+            }
+        }
+        md
+    }
+
+    /// The section in HTML, title at level 2.
+    pub fn html(&self) -> String {
+        let mut h = format!(
+            "<section id=\"{}\"><h2>{}</h2>",
+            self.id,
+            escape(&self.title)
+        );
+        for block in &self.blocks {
+            match block {
+                Block::Heading(text) => {
+                    let _ = write!(h, "<h3>{}</h3>", escape(text));
+                }
+                Block::Text(text) => {
+                    let _ = write!(h, "<p>{}</p>", escape(text));
+                }
+                Block::Table(t) => {
+                    let class = |k: usize| match t.numeric.get(k) {
+                        Some(true) => " class=\"n\"",
+                        _ => "",
+                    };
+                    h.push_str("<table><thead><tr>");
+                    for (k, text) in t.header.iter().enumerate() {
+                        let _ = write!(h, "<th{}>{}</th>", class(k), escape(text));
+                    }
+                    h.push_str("</tr></thead><tbody>");
+                    for row in &t.rows {
+                        h.push_str("<tr>");
+                        for (k, text) in row.iter().enumerate() {
+                            let _ = write!(h, "<td{}>{}</td>", class(k), escape(text));
+                        }
+                        h.push_str("</tr>");
+                    }
+                    h.push_str("</tbody></table>");
+                }
+            }
+        }
+        h.push_str("</section>\n");
+        h
+    }
+}
+
+/// A Markdown table cell: `|` escaped, line breaks as spaces.
+pub fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Section {
+        Section {
+            id: "plan",
+            title: "Plan <100 %>".into(),
+            blocks: vec![
+                Block::Text("Deux zones.".into()),
+                Block::Heading("Zones".into()),
+                Block::Table(Table {
+                    header: vec!["zone".into(), "habitants".into()],
+                    numeric: vec![false, true],
+                    rows: vec![vec!["A|B".into(), "1 000".into()]],
+                }),
+            ],
+        }
+    }
+
+    #[test]
+    fn markdown_escapes_pipes_and_aligns_numbers_right() {
+        assert_eq!(
+            sample().markdown(),
+            "## Plan <100 %>\n\nDeux zones.\n\n### Zones\n\n| zone | habitants |\n|---|---:|\n| A\\|B | 1 000 |\n"
+        );
+    }
+
+    #[test]
+    fn html_escapes_text_and_marks_numeric_cells() {
+        assert_eq!(
+            sample().html(),
+            "<section id=\"plan\"><h2>Plan &lt;100 %&gt;</h2><p>Deux zones.</p><h3>Zones</h3><table><thead><tr><th>zone</th><th class=\"n\">habitants</th></tr></thead><tbody><tr><td>A|B</td><td class=\"n\">1 000</td></tr></tbody></table></section>\n"
+        );
+    }
+}

@@ -1,0 +1,421 @@
+//! The report's maps, as inline SVG: communes coloured by their covered share, white
+//! zones, overlaps (hatched, and ringed so that the smallest still show) and CPTS
+//! borders. The national map draws metropolitan France with an inset for each overseas
+//! département; a focus map draws one département or region, commune by commune, with
+//! each commune's figures on hover and the CPTS named.
+//!
+//! Shapes are projected per frame (equirectangular around the frame's mid-latitude,
+//! which is within a few per cent of a conformal map at these extents), simplified to
+//! half a pixel (Ramer–Douglas–Peucker) and written as relative path data to 0.1 px.
+
+use crate::geometry::envelope::extent;
+use crate::geometry::grid::rings;
+use crate::write::layers::{Layers, MapFeature};
+use crate::write::style::{coverage_class, BORDER, COVERAGE_CLASSES, OVERLAP, WHITE_ZONE};
+use crate::write::xml::escape;
+use geo::{BoundingRect, Coord, InteriorPoint, LineString, MultiPolygon, Rect, Simplify};
+use rayon::prelude::*;
+use std::collections::BTreeSet;
+use std::fmt::Write;
+
+/// A box of the SVG and the lon/lat rectangle it shows.
+#[derive(Debug, Clone, Copy)]
+struct Frame {
+    /// Pixel position of longitude `lon0` and latitude `lat1` (the top-left corner).
+    x: f64,
+    y: f64,
+    lon0: f64,
+    lat1: f64,
+    /// Pixels per degree of longitude and of latitude.
+    kx: f64,
+    ky: f64,
+    /// The pixel box the frame may draw in.
+    clip: [f64; 4],
+}
+
+impl Frame {
+    /// The frame showing `bbox` (lon/lat) as large as fits in the box `[x, y, w, h]`,
+    /// centred.
+    fn fit(bbox: Rect<f64>, [x, y, w, h]: [f64; 4]) -> Frame {
+        let mid = (bbox.min().y + bbox.max().y) / 2.0;
+        let squeeze = mid.to_radians().cos().max(0.1);
+        let (dx, dy) = ((bbox.width() * squeeze).max(1e-9), bbox.height().max(1e-9));
+        let scale = (w / dx).min(h / dy);
+        Frame {
+            x: x + (w - dx * scale) / 2.0,
+            y: y + (h - dy * scale) / 2.0,
+            lon0: bbox.min().x,
+            lat1: bbox.max().y,
+            kx: scale * squeeze,
+            ky: scale,
+            clip: [x, y, w, h],
+        }
+    }
+
+    fn project(&self, c: Coord<f64>) -> Coord<f64> {
+        Coord {
+            x: self.x + (c.x - self.lon0) * self.kx,
+            y: self.y + (self.lat1 - c.y) * self.ky,
+        }
+    }
+
+    /// Whether the lon/lat point falls in the frame's box.
+    fn shows(&self, c: Coord<f64>) -> bool {
+        let p = self.project(c);
+        let [x, y, w, h] = self.clip;
+        p.x >= x && p.x <= x + w && p.y >= y && p.y <= y + h
+    }
+}
+
+/// Appends the path data of `shape` in `frame`, simplified to `tolerance` pixels.
+fn path_data(out: &mut String, shape: &MultiPolygon<f64>, frame: &Frame, tolerance: f64) {
+    let mut points: Vec<(i64, i64)> = Vec::new();
+    for ring in rings(shape) {
+        let projected: LineString<f64> = ring.0.iter().map(|&c| frame.project(c)).collect();
+        points.clear();
+        points.extend(
+            projected
+                .simplify(tolerance)
+                .0
+                .iter()
+                .map(|c| ((c.x * 10.0).round() as i64, (c.y * 10.0).round() as i64)),
+        );
+        points.dedup();
+        if points.len() < 4 {
+            continue;
+        }
+        let (mut px, mut py) = points[0];
+        out.push('M');
+        push_pair(out, px, py);
+        for &(x, y) in &points[1..points.len() - 1] {
+            out.push('l');
+            push_pair(out, x - px, y - py);
+            (px, py) = (x, y);
+        }
+        out.push('z');
+    }
+}
+
+/// Appends a pair of tenths: a minus sign separates the second number, otherwise a
+/// space.
+fn push_pair(out: &mut String, x: i64, y: i64) {
+    push_tenth(out, x);
+    if y >= 0 {
+        out.push(' ');
+    }
+    push_tenth(out, y);
+}
+
+/// The path data of every feature kept, computed in parallel, in their order.
+fn joined_paths(features: &[&MapFeature], frame: &Frame, tolerance: f64) -> String {
+    features
+        .par_iter()
+        .map(|f| {
+            let mut d = String::new();
+            path_data(&mut d, &f.geometry, frame, tolerance);
+            d
+        })
+        .collect::<Vec<String>>()
+        .concat()
+}
+
+/// Appends `123` as `12.3`, `-5` as `-.5`, `40` as `4`.
+fn push_tenth(out: &mut String, v: i64) {
+    if v < 0 {
+        out.push('-');
+    }
+    let (whole, frac) = (v.unsigned_abs() / 10, v.unsigned_abs() % 10);
+    if whole > 0 || frac == 0 {
+        let _ = write!(out, "{whole}");
+    }
+    if frac > 0 {
+        out.push('.');
+        out.push(char::from(b'0' + frac as u8));
+    }
+}
+
+/// The centre of a shape's bounding box.
+fn centre(shape: &MultiPolygon<f64>) -> Option<Coord<f64>> {
+    shape.bounding_rect().map(|r| r.center())
+}
+
+/// Shared definitions: the overlap hatching.
+const DEFS: &str = concat!(
+    "<defs><pattern id=\"hatch\" patternUnits=\"userSpaceOnUse\" width=\"4\" height=\"4\" ",
+    "patternTransform=\"rotate(45)\"><rect width=\"4\" height=\"4\" fill=\"#ffffff\" fill-opacity=\"0.5\"/>",
+    "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"4\" stroke=\"OVERLAP\" stroke-width=\"2\"/></pattern></defs>"
+);
+
+/// The overseas départements drawn as insets, with their names.
+const INSETS: [(&str, &str); 5] = [
+    ("971", "Guadeloupe"),
+    ("972", "Martinique"),
+    ("973", "Guyane"),
+    ("974", "La Réunion"),
+    ("976", "Mayotte"),
+];
+
+/// Draws the layers that fall in `frame`: communes (whole classes as single paths, or
+/// one element each with a tooltip when `detailed`), white zones, overlaps and CPTS
+/// borders, clipped to the frame.
+fn draw_frame(
+    svg: &mut String,
+    id: &str,
+    frame: &Frame,
+    communes: &[&MapFeature],
+    layers: &Layers,
+    detailed: bool,
+) {
+    let tolerance = if detailed { 0.3 } else { 0.5 };
+    let [x, y, w, h] = frame.clip;
+    let _ = write!(
+        svg,
+        "<clipPath id=\"clip-{id}\"><rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h:.1}\"/></clipPath><g clip-path=\"url(#clip-{id})\">"
+    );
+    let inside = |f: &&MapFeature| centre(&f.geometry).is_some_and(|c| frame.shows(c));
+    if detailed {
+        for f in communes {
+            let share = number(f, "covered_share");
+            let _ = write!(
+                svg,
+                "<path fill=\"{}\" stroke=\"#ffffff\" stroke-width=\"0.3\" vector-effect=\"non-scaling-stroke\" d=\"",
+                COVERAGE_CLASSES[coverage_class(share)].1.hex()
+            );
+            path_data(svg, &f.geometry, frame, tolerance);
+            let _ = write!(
+                svg,
+                "\"><title>{} ({}) : {:.0} hab., {:.0} % couverts</title></path>",
+                escape(text(f, "nom")),
+                escape(text(f, "code")),
+                number(f, "population"),
+                100.0 * share
+            );
+        }
+    } else {
+        let mut classes = vec![Vec::new(); COVERAGE_CLASSES.len()];
+        for f in communes {
+            classes[coverage_class(number(f, "covered_share"))].push(*f);
+        }
+        let classes: Vec<String> = classes
+            .iter()
+            .map(|list| joined_paths(list, frame, tolerance))
+            .collect();
+        for (d, (_, colour)) in classes.iter().zip(COVERAGE_CLASSES) {
+            if !d.is_empty() {
+                // A hairline of the fill colour closes the anti-aliasing seams between
+                // neighbours and keeps the smallest communes visible.
+                let _ = write!(
+                    svg,
+                    "<path fill=\"{0}\" stroke=\"{0}\" stroke-width=\"0.5\" stroke-linejoin=\"round\" vector-effect=\"non-scaling-stroke\" d=\"{d}\"/>",
+                    colour.hex()
+                );
+            }
+        }
+    }
+    let white: Vec<&MapFeature> = layers.get("white_zones").iter().filter(inside).collect();
+    let white = joined_paths(&white, frame, tolerance);
+    if !white.is_empty() {
+        let _ = write!(
+            svg,
+            "<path class=\"white-zones\" fill=\"{}\" d=\"{white}\"/>",
+            WHITE_ZONE.hex()
+        );
+    }
+    let borders: Vec<&MapFeature> = layers.get("cpts").iter().filter(inside).collect();
+    let borders = joined_paths(&borders, frame, tolerance);
+    if !borders.is_empty() {
+        let _ = write!(
+            svg,
+            "<path class=\"cpts-borders\" fill=\"none\" stroke=\"{}\" stroke-width=\"{}\" stroke-linejoin=\"round\" vector-effect=\"non-scaling-stroke\" d=\"{borders}\"/>",
+            BORDER.hex(),
+            if detailed { 1.5 } else { 0.6 }
+        );
+    }
+    let overlaps: Vec<&MapFeature> = layers.get("overlaps").iter().filter(inside).collect();
+    let hatched = joined_paths(&overlaps, frame, tolerance);
+    if !hatched.is_empty() {
+        let _ = write!(
+            svg,
+            "<path fill=\"url(#hatch)\" stroke=\"{}\" stroke-width=\"0.8\" vector-effect=\"non-scaling-stroke\" d=\"{hatched}\"/>",
+            OVERLAP.hex()
+        );
+    }
+    for f in overlaps {
+        if let Some(c) = centre(&f.geometry) {
+            let p = frame.project(c);
+            let _ = write!(
+                svg,
+                "<circle class=\"overlap\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"4\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.5\" vector-effect=\"non-scaling-stroke\"><title>{} × {}</title></circle>",
+                p.x,
+                p.y,
+                OVERLAP.hex(),
+                escape(text(f, "cpts_a")),
+                escape(text(f, "cpts_b"))
+            );
+        }
+    }
+    svg.push_str("</g>");
+}
+
+fn text<'a>(f: &'a MapFeature, key: &str) -> &'a str {
+    f.properties.get(key).and_then(|v| v.as_str()).unwrap_or("")
+}
+
+fn number(f: &MapFeature, key: &str) -> f64 {
+    f.properties
+        .get(key)
+        .and_then(|v| v.as_f64())
+        .unwrap_or(0.0)
+}
+
+fn open_svg(width: f64, height: f64, label: &str) -> String {
+    format!(
+        "<svg class=\"map zoomable\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"{}\">{}",
+        escape(label),
+        DEFS.replace("OVERLAP", &OVERLAP.hex())
+    )
+}
+
+/// The national map: metropolitan France (or whatever metropolitan communes were
+/// supplied) and an inset for each overseas département present.
+pub fn national_map(layers: &Layers, label: &str) -> String {
+    const WIDTH: f64 = 1000.0;
+    const HEIGHT: f64 = 820.0;
+    const SIDE: f64 = 180.0;
+    // The metropole's communes, then each inset's, read in one pass.
+    let mut frames: Vec<Vec<&MapFeature>> = vec![Vec::new(); INSETS.len() + 1];
+    for f in layers.get("communes") {
+        let departement = text(f, "departement");
+        let inset = INSETS.iter().position(|(d, _)| departement == *d);
+        frames[inset.map_or(0, |k| k + 1)].push(f);
+    }
+    let metropole = std::mem::take(&mut frames[0]);
+    let insets: Vec<(&str, Vec<&MapFeature>)> = INSETS
+        .iter()
+        .zip(frames.into_iter().skip(1))
+        .map(|((_, name), list)| (*name, list))
+        .filter(|(_, list)| !list.is_empty())
+        .collect();
+    let main_width = if insets.is_empty() {
+        WIDTH
+    } else {
+        WIDTH - SIDE - 10.0
+    };
+    let mut svg = open_svg(WIDTH, HEIGHT, label);
+    if let Some(bbox) = extent(metropole.iter().map(|f| f.geometry.as_ref())) {
+        let frame = Frame::fit(bbox, [0.0, 0.0, main_width, HEIGHT]);
+        draw_frame(&mut svg, "metropole", &frame, &metropole, layers, false);
+    }
+    let slot = HEIGHT / INSETS.len() as f64;
+    for (k, (name, list)) in insets.iter().enumerate() {
+        let Some(bbox) = extent(list.iter().map(|f| f.geometry.as_ref())) else {
+            continue;
+        };
+        let (x, y) = (WIDTH - SIDE, k as f64 * slot);
+        let frame = Frame::fit(bbox, [x + 6.0, y + 20.0, SIDE - 12.0, slot - 26.0]);
+        let _ = write!(
+            svg,
+            "<rect x=\"{x}\" y=\"{:.1}\" width=\"{SIDE}\" height=\"{:.1}\" fill=\"none\" stroke=\"#bbbbbb\"/><text x=\"{:.1}\" y=\"{:.1}\" class=\"inset\">{}</text>",
+            y + 2.0,
+            slot - 4.0,
+            x + 6.0,
+            y + 16.0,
+            escape(name)
+        );
+        draw_frame(&mut svg, &format!("inset-{k}"), &frame, list, layers, false);
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// A map of the communes `selected` keeps (a département or a region), one element per
+/// commune, neighbouring communes in grey for context, CPTS named; `None` when no
+/// commune is selected.
+pub fn focus_map(
+    layers: &Layers,
+    selected: impl Fn(&MapFeature) -> bool,
+    label: &str,
+) -> Option<String> {
+    const WIDTH: f64 = 1000.0;
+    const HEIGHT: f64 = 760.0;
+    let communes = layers.get("communes");
+    let chosen: Vec<&MapFeature> = communes.iter().filter(|f| selected(f)).collect();
+    let bbox = extent(chosen.iter().map(|f| f.geometry.as_ref()))?;
+    let frame = Frame::fit(bbox, [0.0, 0.0, WIDTH, HEIGHT]);
+    let mut svg = open_svg(WIDTH, HEIGHT, label);
+    // Context: the other communes of the frame, in grey.
+    let around: Vec<&MapFeature> = communes
+        .iter()
+        .filter(|f| !selected(f))
+        .filter(|f| {
+            f.geometry.bounding_rect().is_some_and(|r| {
+                frame.shows(r.min()) || frame.shows(r.max()) || frame.shows(r.center())
+            })
+        })
+        .collect();
+    let context = joined_paths(&around, &frame, 0.5);
+    if !context.is_empty() {
+        let _ = write!(
+            svg,
+            "<path fill=\"#e4e4e4\" stroke=\"#ffffff\" stroke-width=\"0.3\" d=\"{context}\"/>"
+        );
+    }
+    draw_frame(&mut svg, "focus", &frame, &chosen, layers, true);
+    // The CPTS of the focus's départements are named.
+    let departements: BTreeSet<&str> = chosen.iter().map(|f| text(f, "departement")).collect();
+    let named = layers.get("cpts").iter().filter(|f| {
+        text(f, "departements")
+            .split(',')
+            .any(|d| departements.contains(d))
+    });
+    for f in named {
+        let Some(point) = f.geometry.interior_point() else {
+            continue;
+        };
+        if frame.shows(point.0) {
+            let p = frame.project(point.0);
+            let _ = write!(
+                svg,
+                "<text class=\"cpts-label\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+                p.x,
+                p.y,
+                escape(text(f, "nom"))
+            );
+        }
+    }
+    svg.push_str("</svg>");
+    Some(svg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::polygon;
+
+    #[test]
+    fn tenths_are_written_short() {
+        let tenth = |v| {
+            let mut s = String::new();
+            push_tenth(&mut s, v);
+            s
+        };
+        assert_eq!(tenth(123), "12.3");
+        assert_eq!(tenth(-5), "-.5");
+        assert_eq!(tenth(40), "4");
+        assert_eq!(tenth(0), "0");
+        assert_eq!(tenth(-120), "-12");
+    }
+
+    #[test]
+    fn a_square_fits_its_frame_and_closes() {
+        // One degree square at the equator in a 100 × 100 box: corners on the box.
+        let square = MultiPolygon::new(vec![polygon![
+            (x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0), (x: 0.0, y: 1.0), (x: 0.0, y: 0.0)
+        ]]);
+        let frame = Frame::fit(square.bounding_rect().unwrap(), [0.0, 0.0, 100.0, 100.0]);
+        let mut d = String::new();
+        path_data(&mut d, &square, &frame, 0.5);
+        // Starts at (0, 1) → pixel (0, 0); lat grows upwards, y downwards.
+        assert_eq!(d, "M0 100l100 0l0-100l-100 0z");
+    }
+}

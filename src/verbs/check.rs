@@ -1,0 +1,383 @@
+//! `cpts check`: regression rules between a baseline summary and a current one, for CI.
+//!
+//! Each rule is evaluated nationally and for every département, so that a CI system
+//! shows which département broke which rule (see [`crate::report::check`]).
+
+use crate::error::{Error, Result};
+use crate::figures::summary::{Summary, Totals, OLDEST_READABLE_SCHEMA, SCHEMA_VERSION};
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// The rules a change must keep; read from a TOML file, each overridable by a flag.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Rules {
+    /// Largest allowed drop of the national coverage rate, in percentage points.
+    pub max_coverage_drop: f64,
+    /// Largest allowed drop of a département's coverage rate, in percentage points.
+    pub max_departement_drop: f64,
+    /// Whether a pair of CPTS may overlap that did not in the baseline.
+    pub allow_new_overlaps: bool,
+    /// Largest change of the population, in percent, nationally and by département.
+    pub population_tolerance: f64,
+    /// CPTS ids whose size tier may change.
+    pub expected_tier_changes: Vec<String>,
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Rules {
+            max_coverage_drop: 0.0,
+            max_departement_drop: 0.0,
+            allow_new_overlaps: false,
+            population_tolerance: 1.0,
+            expected_tier_changes: Vec::new(),
+        }
+    }
+}
+
+impl Rules {
+    /// Fails when a limit is negative or not a number; `source` names where it came from.
+    pub fn check_values(&self, source: &Path) -> Result<()> {
+        let limits = [
+            ("max_coverage_drop", self.max_coverage_drop),
+            ("max_departement_drop", self.max_departement_drop),
+            ("population_tolerance", self.population_tolerance),
+        ];
+        match limits.iter().find(|(_, v)| !(v.is_finite() && *v >= 0.0)) {
+            Some((name, v)) => Err(Error::input(
+                source,
+                *name,
+                format!("{v} is not a limit"),
+                "give a finite number, zero or more (points or percent)",
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// Reads rules from a TOML file; absent keys keep their defaults.
+    pub fn from_file(path: &Path) -> Result<Rules> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        toml::from_str(&text).map_err(|e| {
+            Error::input(
+                path,
+                "the rules",
+                e.message().to_string(),
+                "keys: max_coverage_drop, max_departement_drop, allow_new_overlaps, population_tolerance, expected_tier_changes",
+            )
+        })
+    }
+}
+
+/// Reads a `summary.json`, or the one in an output directory, refusing another schema version.
+pub fn read_summary(path: &Path) -> Result<Summary> {
+    let file: PathBuf = if path.is_dir() {
+        path.join("summary.json")
+    } else {
+        path.to_path_buf()
+    };
+    let text = std::fs::read(&file).map_err(|source| Error::Read {
+        path: file.clone(),
+        source,
+    })?;
+    let fix = "give a summary.json written by `cpts analyze` (or its output directory)";
+    let value: serde_json::Value = serde_json::from_slice(&text).map_err(|e| {
+        Error::input(
+            &file,
+            format!("line {}", e.line()),
+            format!("not JSON: {e}"),
+            fix,
+        )
+    })?;
+    match value.get("schema_version").and_then(|v| v.as_u64()) {
+        Some(v) if (u64::from(OLDEST_READABLE_SCHEMA)..=u64::from(SCHEMA_VERSION)).contains(&v) => {}
+        Some(v) => {
+            return Err(Error::input(
+                &file,
+                "schema_version",
+                format!(
+                    "the summary has schema version {v}; this cpts reads versions {OLDEST_READABLE_SCHEMA} to {SCHEMA_VERSION}"
+                ),
+                "run `cpts analyze` again on that summary's inputs with this version of cpts",
+            ))
+        }
+        None => {
+            return Err(Error::input(
+                &file,
+                "the whole file",
+                "no schema_version: not a cpts summary",
+                fix,
+            ))
+        }
+    }
+    serde_json::from_value(value).map_err(|e| {
+        Error::input(
+            &file,
+            "the whole file",
+            format!("unreadable summary: {e}"),
+            fix,
+        )
+    })
+}
+
+/// The verdict of one rule in one place.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// `coverage_drop`, `population`, `new_overlaps` or `tier_changes`.
+    pub rule: &'static str,
+    /// `national` or `departement 22`.
+    pub scope: String,
+    pub passed: bool,
+    /// What was compared, in words.
+    pub detail: String,
+}
+
+/// Every outcome of a check, national ones first, then by département.
+#[derive(Debug, Clone)]
+pub struct Check {
+    pub outcomes: Vec<Outcome>,
+}
+
+impl Check {
+    /// Whether every rule holds.
+    pub fn passed(&self) -> bool {
+        self.outcomes.iter().all(|o| o.passed)
+    }
+
+    /// The outcomes that failed.
+    pub fn failures(&self) -> impl Iterator<Item = &Outcome> {
+        self.outcomes.iter().filter(|o| !o.passed)
+    }
+}
+
+/// Evaluates `rules` between `baseline` and `current`; fails (unusable input) when the
+/// two summaries do not count the same statuses.
+pub fn check(
+    baseline: &Summary,
+    current: &Summary,
+    rules: &Rules,
+    current_path: &Path,
+) -> Result<Check> {
+    let sorted = |s: &Summary| {
+        let mut v = s.statuses_counted.clone();
+        v.sort();
+        v
+    };
+    if sorted(baseline) != sorted(current) {
+        return Err(Error::input(
+            current_path,
+            "statuses_counted",
+            format!(
+                "the summaries count different statuses ({:?} against {:?} in the baseline)",
+                current.statuses_counted, baseline.statuses_counted
+            ),
+            "run both analyses with the same --statuses",
+        ));
+    }
+    let mut outcomes = Vec::new();
+    let national = |t: &Summary| Totals {
+        population: t.total_population,
+        covered_population: t.covered_population,
+        coverage_rate: t.coverage_rate,
+        white_zone_population: t.white_zone_population,
+    };
+    let (before, after) = (departements(baseline), departements(current));
+    let scopes: BTreeSet<&String> = before.keys().chain(after.keys()).copied().collect();
+    let new_pairs = new_overlaps(baseline, current, None);
+    let tier_changes = unexpected_tier_changes(baseline, current, rules);
+    outcomes.push(coverage_outcome(
+        "national",
+        Some(&national(baseline)),
+        Some(&national(current)),
+        rules.max_coverage_drop,
+    ));
+    outcomes.push(population_outcome(
+        "national",
+        Some(&national(baseline)),
+        Some(&national(current)),
+        rules.population_tolerance,
+    ));
+    outcomes.push(overlap_outcome(
+        "national",
+        &new_pairs,
+        rules.allow_new_overlaps,
+    ));
+    outcomes.push(tier_outcome(
+        "national",
+        tier_changes.iter().map(|(line, _)| line),
+    ));
+    for d in scopes {
+        let scope = format!("departement {d}");
+        let (b, a) = (before.get(d).copied(), after.get(d).copied());
+        outcomes.push(coverage_outcome(&scope, b, a, rules.max_departement_drop));
+        outcomes.push(population_outcome(&scope, b, a, rules.population_tolerance));
+        let here = new_overlaps(baseline, current, Some(d));
+        outcomes.push(overlap_outcome(&scope, &here, rules.allow_new_overlaps));
+        let tiers_here = tier_changes
+            .iter()
+            .filter(|(_, ds)| ds.contains(d))
+            .map(|(line, _)| line);
+        outcomes.push(tier_outcome(&scope, tiers_here));
+    }
+    Ok(Check { outcomes })
+}
+
+/// What a rule lets pass beyond its limit: below the precision the reports show
+/// (0.01 point, 0.01 %), so that re-runs on other machines (other PROJ or libm builds)
+/// are not told apart.
+const SLACK: f64 = 1e-6;
+
+fn departements(s: &Summary) -> BTreeMap<&String, &Totals> {
+    s.by_departement
+        .iter()
+        .map(|r| (&r.departement, &r.totals))
+        .collect()
+}
+
+fn percent(rate: f64) -> String {
+    format!("{:.2} %", 100.0 * rate)
+}
+
+fn coverage_outcome(
+    scope: &str,
+    before: Option<&Totals>,
+    after: Option<&Totals>,
+    max_drop: f64,
+) -> Outcome {
+    let (passed, detail) = match (before, after) {
+        (Some(b), Some(a)) => {
+            let drop = 100.0 * (b.coverage_rate - a.coverage_rate);
+            (
+                drop <= max_drop + SLACK,
+                format!(
+                    "coverage {} → {} ({:+.2} points; a drop of at most {max_drop:.2} allowed)",
+                    percent(b.coverage_rate),
+                    percent(a.coverage_rate),
+                    -drop,
+                ),
+            )
+        }
+        (Some(_), None) => (false, "absent from the current summary".to_string()),
+        (None, _) => (true, "new in the current summary".to_string()),
+    };
+    Outcome {
+        rule: "coverage_drop",
+        scope: scope.into(),
+        passed,
+        detail,
+    }
+}
+
+fn population_outcome(
+    scope: &str,
+    before: Option<&Totals>,
+    after: Option<&Totals>,
+    tolerance: f64,
+) -> Outcome {
+    let (passed, detail) = match (before, after) {
+        (Some(b), Some(a)) => {
+            let change = match (b.population, a.population) {
+                (x, y) if x > 0.0 => 100.0 * (y - x) / x,
+                (_, y) if y > 0.0 => f64::INFINITY,
+                _ => 0.0,
+            };
+            (
+                change.abs() <= tolerance + SLACK,
+                format!(
+                    "population {:.0} → {:.0} ({change:+.2} %; at most ±{tolerance:.2} % allowed)",
+                    b.population, a.population,
+                ),
+            )
+        }
+        (Some(_), None) => (false, "absent from the current summary".to_string()),
+        (None, _) => (true, "new in the current summary".to_string()),
+    };
+    Outcome {
+        rule: "population",
+        scope: scope.into(),
+        passed,
+        detail,
+    }
+}
+
+/// Pairs that overlap now (in `departement`, or anywhere) and did not there in the baseline.
+fn new_overlaps(
+    baseline: &Summary,
+    current: &Summary,
+    departement: Option<&String>,
+) -> Vec<(String, String)> {
+    let here = |o: &&crate::figures::summary::OverlapRow| {
+        departement.is_none_or(|d| o.departements.contains(d))
+    };
+    let known: BTreeSet<(&String, &String)> = baseline
+        .overlaps
+        .iter()
+        .filter(here)
+        .map(|o| (&o.cpts_a, &o.cpts_b))
+        .collect();
+    current
+        .overlaps
+        .iter()
+        .filter(here)
+        .filter(|o| !known.contains(&(&o.cpts_a, &o.cpts_b)))
+        .map(|o| (o.cpts_a.clone(), o.cpts_b.clone()))
+        .collect()
+}
+
+fn overlap_outcome(scope: &str, new_pairs: &[(String, String)], allowed: bool) -> Outcome {
+    let detail = if new_pairs.is_empty() {
+        "no new overlap".to_string()
+    } else {
+        let pairs: Vec<String> = new_pairs
+            .iter()
+            .map(|(a, b)| format!("{a} × {b}"))
+            .collect();
+        format!("new overlaps: {}", pairs.join(", "))
+    };
+    Outcome {
+        rule: "new_overlaps",
+        scope: scope.into(),
+        passed: allowed || new_pairs.is_empty(),
+        detail,
+    }
+}
+
+/// Tier changes not listed as expected, in words, with the CPTS's départements.
+fn unexpected_tier_changes<'a>(
+    baseline: &Summary,
+    current: &'a Summary,
+    rules: &Rules,
+) -> Vec<(String, &'a [String])> {
+    let before: BTreeMap<&String, u8> = baseline.cpts.iter().map(|c| (&c.id, c.tier)).collect();
+    current
+        .cpts
+        .iter()
+        .filter(|c| !rules.expected_tier_changes.contains(&c.id))
+        .filter_map(|c| {
+            let t = before.get(&c.id).filter(|&&t| t != c.tier)?;
+            Some((
+                format!("{} taille {t} → {}", c.id, c.tier),
+                c.departements.as_slice(),
+            ))
+        })
+        .collect()
+}
+
+fn tier_outcome<'a>(scope: &str, changes: impl Iterator<Item = &'a String>) -> Outcome {
+    let changes: Vec<&str> = changes.map(String::as_str).collect();
+    let detail = if changes.is_empty() {
+        "no unexpected tier change".to_string()
+    } else {
+        format!("unexpected tier changes: {}", changes.join(", "))
+    };
+    Outcome {
+        rule: "tier_changes",
+        scope: scope.into(),
+        passed: changes.is_empty(),
+        detail,
+    }
+}

@@ -1,0 +1,255 @@
+//! How the layers look, in QGIS and on the report's map alike: one palette, and the
+//! QGIS style (`.qml`) of each layer, which QGIS loads with the GeoJSON of the same
+//! base name and finds in a GeoPackage's `layer_styles` table.
+
+use crate::model::Status;
+use std::fmt::Write;
+
+/// An sRGB colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rgb(pub u8, pub u8, pub u8);
+
+impl Rgb {
+    /// `#rrggbb`, for SVG and CSS.
+    pub fn hex(self) -> String {
+        format!("#{:02x}{:02x}{:02x}", self.0, self.1, self.2)
+    }
+
+    /// `r,g,b,a`, for QGIS.
+    fn qgis(self, alpha: u8) -> String {
+        format!("{},{},{},{alpha}", self.0, self.1, self.2)
+    }
+}
+
+/// Classes of a commune's covered share: upper bound (inclusive) and colour, a
+/// sequential green ramp (ColorBrewer "Greens"). The first class holds only 0.
+pub const COVERAGE_CLASSES: [(f64, Rgb); 5] = [
+    (0.0, Rgb(0xf7, 0xf7, 0xf7)),
+    (0.5, Rgb(0xc7, 0xe9, 0xc0)),
+    (0.9, Rgb(0x74, 0xc4, 0x76)),
+    (0.999, Rgb(0x31, 0xa3, 0x54)),
+    (1.0, Rgb(0x00, 0x6d, 0x2c)),
+];
+
+/// The class of a covered share in [`COVERAGE_CLASSES`].
+pub fn coverage_class(share: f64) -> usize {
+    COVERAGE_CLASSES
+        .iter()
+        .position(|&(upper, _)| share <= upper)
+        .unwrap_or(COVERAGE_CLASSES.len() - 1)
+}
+
+/// White zones: the territory to act on, in a strong colour.
+pub const WHITE_ZONE: Rgb = Rgb(0xe6, 0x55, 0x0d);
+/// Overlaps: forbidden, hatched.
+pub const OVERLAP: Rgb = Rgb(0x7a, 0x01, 0x77);
+/// CPTS borders.
+pub const BORDER: Rgb = Rgb(0x25, 0x25, 0x25);
+
+/// The colour of a CPTS of `status`.
+pub fn status_colour(status: Status) -> Rgb {
+    match status {
+        Status::SignataireAci => Rgb(0x21, 0x66, 0xac),
+        Status::Projet => Rgb(0x67, 0xa9, 0xcf),
+        Status::PreProjet => Rgb(0xd1, 0xe5, 0xf0),
+    }
+}
+
+/// The French labels of the statuses, in the order of [`Status::ALL`], as planners say
+/// them.
+pub const STATUS_LABELS: [&str; 3] = ["signataire ACI", "projet de santé validé", "pré-projet"];
+
+/// The French labels of the [`COVERAGE_CLASSES`].
+pub const COVERAGE_LABELS: [&str; 5] = [
+    "non couverte",
+    "moins de 50 %",
+    "50 à 90 %",
+    "90 à 99,9 %",
+    "99,9 à 100 %",
+];
+
+/// One fill symbol layer of QGIS (`SimpleFill`).
+struct Fill {
+    colour: Rgb,
+    alpha: u8,
+    /// Qt brush style: `solid`, `no`, `b_diagonal`…
+    brush: &'static str,
+    outline: Rgb,
+    outline_mm: f64,
+}
+
+fn symbol(out: &mut String, name: usize, layers: &[Fill]) {
+    let _ = writeln!(
+        out,
+        r#"      <symbol type="fill" name="{name}" alpha="1" clip_to_extent="1" force_rhr="0">"#
+    );
+    for l in layers {
+        out.push_str(r#"        <layer class="SimpleFill" enabled="1" locked="0" pass="0">"#);
+        out.push('\n');
+        let props = [
+            ("color", l.colour.qgis(l.alpha)),
+            ("style", l.brush.to_string()),
+            ("outline_color", l.outline.qgis(255)),
+            (
+                "outline_style",
+                if l.outline_mm > 0.0 { "solid" } else { "no" }.into(),
+            ),
+            ("outline_width", format!("{}", l.outline_mm)),
+            ("outline_width_unit", "MM".into()),
+            ("joinstyle", "bevel".into()),
+        ];
+        for (k, v) in props {
+            let _ = writeln!(out, r#"          <prop k="{k}" v="{v}"/>"#);
+        }
+        out.push_str("        </layer>\n");
+    }
+    out.push_str("      </symbol>\n");
+}
+
+/// The look of one layer in QGIS: its renderer, and its labels if any, as QGIS XML.
+pub struct Style {
+    pub renderer: String,
+    pub labelling: Option<&'static str>,
+}
+
+impl Style {
+    /// The style as a QGIS style file (`.qml`).
+    pub fn qml(&self) -> String {
+        let mut out = String::from("<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n");
+        let _ = writeln!(
+            out,
+            r#"<qgis version="3.22.0" styleCategories="Symbology|Labeling" labelsEnabled="{}">"#,
+            u8::from(self.labelling.is_some())
+        );
+        out.push_str(&self.renderer);
+        out.push_str(self.labelling.unwrap_or_default());
+        out.push_str("</qgis>\n");
+        out
+    }
+}
+
+/// Communes: graduated colour on `covered_share`.
+fn communes() -> Style {
+    let mut r = String::from(
+        r#"  <renderer-v2 type="graduatedSymbol" attr="covered_share" graduatedMethod="GraduatedColor" symbollevels="0" forceraster="0" enableorderby="0">"#,
+    );
+    r.push_str("\n    <ranges>\n");
+    let mut lower = 0.0;
+    for (k, &(upper, _)) in COVERAGE_CLASSES.iter().enumerate() {
+        let _ = writeln!(
+            r,
+            r#"      <range render="true" symbol="{k}" lower="{lower}" upper="{upper}" label="{}"/>"#,
+            COVERAGE_LABELS[k]
+        );
+        lower = upper;
+    }
+    r.push_str("    </ranges>\n    <symbols>\n");
+    for (k, &(_, colour)) in COVERAGE_CLASSES.iter().enumerate() {
+        let fill = Fill {
+            colour,
+            alpha: 255,
+            brush: "solid",
+            outline: Rgb(0x96, 0x96, 0x96),
+            outline_mm: 0.05,
+        };
+        symbol(&mut r, k, &[fill]);
+    }
+    r.push_str("    </symbols>\n  </renderer-v2>\n");
+    Style {
+        renderer: r,
+        labelling: None,
+    }
+}
+
+/// CPTS: one colour per status, translucent, dark border, labelled with the name.
+fn cpts() -> Style {
+    let mut r = String::from(
+        r#"  <renderer-v2 type="categorizedSymbol" attr="statut" symbollevels="0" forceraster="0" enableorderby="0">"#,
+    );
+    r.push_str("\n    <categories>\n");
+    for (k, status) in Status::ALL.iter().enumerate() {
+        let _ = writeln!(
+            r,
+            r#"      <category render="true" symbol="{k}" value="{}" label="{}"/>"#,
+            status.as_str(),
+            STATUS_LABELS[status.index()]
+        );
+    }
+    r.push_str("    </categories>\n    <symbols>\n");
+    for (k, status) in Status::ALL.iter().enumerate() {
+        let fill = Fill {
+            colour: status_colour(*status),
+            alpha: 110,
+            brush: "solid",
+            outline: BORDER,
+            outline_mm: 0.4,
+        };
+        symbol(&mut r, k, &[fill]);
+    }
+    r.push_str("    </symbols>\n  </renderer-v2>\n");
+    let labels = concat!(
+        "  <labeling type=\"simple\">\n    <settings calloutType=\"simple\">\n",
+        "      <text-style fieldName=\"nom\" isExpression=\"0\" fontSize=\"8\" fontSizeUnit=\"Point\" textColor=\"37,37,37,255\" fontWeight=\"63\" namedStyle=\"Bold\">\n",
+        "        <text-buffer bufferDraw=\"1\" bufferSize=\"0.8\" bufferSizeUnits=\"MM\" bufferColor=\"255,255,255,255\" bufferOpacity=\"0.8\"/>\n",
+        "      </text-style>\n",
+        "      <text-format wrapChar=\"\" autoWrapLength=\"20\" multilineAlign=\"1\"/>\n",
+        "      <placement placement=\"1\" fitInPolygonOnly=\"1\" centroidInside=\"1\"/>\n",
+        "      <rendering obstacle=\"1\" displayAll=\"0\" limitNumLabels=\"0\"/>\n",
+        "    </settings>\n  </labeling>\n",
+    );
+    Style {
+        renderer: r,
+        labelling: Some(labels),
+    }
+}
+
+/// A layer drawn in one symbol.
+fn single(layers: &[Fill]) -> Style {
+    let mut r = String::from(
+        r#"  <renderer-v2 type="singleSymbol" symbollevels="0" forceraster="0" enableorderby="0">"#,
+    );
+    r.push_str("\n    <symbols>\n");
+    symbol(&mut r, 0, layers);
+    r.push_str("    </symbols>\n  </renderer-v2>\n");
+    Style {
+        renderer: r,
+        labelling: None,
+    }
+}
+
+/// The QGIS style of the layer called `name` (see [`crate::write::layers::Layers`]).
+pub fn style(name: &str) -> Option<Style> {
+    match name {
+        "communes" => Some(communes()),
+        "cpts" => Some(cpts()),
+        "white_zones" => Some(single(&[Fill {
+            colour: WHITE_ZONE,
+            alpha: 230,
+            brush: "solid",
+            outline: Rgb(0xa6, 0x36, 0x03),
+            outline_mm: 0.3,
+        }])),
+        "overlaps" => Some(single(&[Fill {
+            colour: OVERLAP,
+            alpha: 255,
+            brush: "b_diagonal",
+            outline: OVERLAP,
+            outline_mm: 0.5,
+        }])),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shares_fall_in_their_class() {
+        assert_eq!(coverage_class(0.0), 0);
+        assert_eq!(coverage_class(1e-9), 1);
+        assert_eq!(coverage_class(0.5), 1);
+        assert_eq!(coverage_class(0.95), 3);
+        assert_eq!(coverage_class(1.0), 4);
+    }
+}
