@@ -1,5 +1,7 @@
-//! The pipeline: project, overlay (or read the lists), dissolve white zones, collect
-//! overlaps, and sum CPTS populations, each stage parallel over units.
+//! The analysis of one set of inputs: the perimeters placed on their zones' grids, each
+//! unit overlaid (or its lists read), the white zones dissolved, the overlaps collected
+//! and the CPTS populations summed, each stage parallel over units. The units come
+//! projected from [`Inputs`].
 
 use crate::error::Result;
 use crate::geometry::grid::Grid;
@@ -55,7 +57,8 @@ impl Progress for () {
 #[derive(Debug, Clone)]
 pub struct Analysis {
     pub options: Options,
-    /// Coverage of each unit (its uncovered geometry is dropped once dissolved).
+    /// Coverage of each unit; its uncovered geometry and overlap pieces are dropped once
+    /// the white zones and the overlaps are made of them.
     pub covers: Vec<UnitCover>,
     /// `pop(P) = Σ_c pop(c) × area(c ∩ P) / area(c)` for each CPTS.
     pub cpts_population: Vec<f64>,

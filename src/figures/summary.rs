@@ -187,34 +187,7 @@ impl Summary {
             .collect();
         let total_population = total(units.iter().map(|u| u.population));
         let covered_population = total(covered.iter().copied());
-        let by_status = Status::ALL
-            .map(|s| {
-                let people = total(
-                    units
-                        .iter()
-                        .zip(&analysis.covers)
-                        .map(|(u, c)| u.population * c.status_share(s)),
-                );
-                StatusRow {
-                    statut: s,
-                    covered_population: people,
-                    coverage_rate: rate(people, total_population),
-                }
-            })
-            .to_vec();
-        let group = |key: &dyn Fn(usize) -> String| -> BTreeMap<String, Totals> {
-            let mut groups: BTreeMap<String, Totals> = BTreeMap::new();
-            for (i, u) in units.iter().enumerate() {
-                let t = groups.entry(key(i)).or_default();
-                t.population += u.population;
-                t.covered_population += covered[i];
-                t.white_zone_population += analysis.white.unit_population[i];
-            }
-            for t in groups.values_mut() {
-                t.coverage_rate = rate(t.covered_population, t.population);
-            }
-            groups
-        };
+        let group = |key: &dyn Fn(usize) -> String| group_totals(inputs, analysis, &covered, key);
         let white = &analysis.white;
         Summary {
             schema_version: SCHEMA_VERSION,
@@ -235,7 +208,7 @@ impl Summary {
             total_population,
             covered_population,
             coverage_rate: rate(covered_population, total_population),
-            by_status,
+            by_status: by_status(inputs, analysis, total_population),
             white_zone_population: total(white.zones.iter().map(|z| z.population)),
             white_zone_count: white.zones.len(),
             white_zone_area_km2: total(white.zones.iter().map(|z| z.area_m2)) / 1e6,
@@ -244,51 +217,12 @@ impl Summary {
             overlap_count: analysis.overlaps.len(),
             overlap_population: total(analysis.overlaps.iter().map(|o| o.population)),
             overlap_area_km2: total(analysis.overlaps.iter().map(|o| o.area_m2)) / 1e6,
-            overlaps: analysis
-                .overlaps
-                .iter()
-                .map(|o| {
-                    let departements: BTreeSet<&String> =
-                        o.communes.iter().map(|&i| &units[i].departement).collect();
-                    OverlapRow {
-                        cpts_a: inputs.cpts[o.a].id.clone(),
-                        cpts_b: inputs.cpts[o.b].id.clone(),
-                        area_km2: o.area_m2 / 1e6,
-                        population: o.population,
-                        departements: departements.into_iter().cloned().collect(),
-                        communes: o
-                            .communes
-                            .iter()
-                            .map(|&i| units[i].code.to_string())
-                            .collect(),
-                    }
-                })
-                .collect(),
+            overlaps: overlap_rows(inputs, analysis),
             repairs: inputs.repairs,
             population_source: inputs.provenance.population_source.clone(),
             sources: inputs.provenance.sources.clone(),
             assumptions: assumptions(inputs, analysis),
-            cpts: inputs
-                .cpts
-                .iter()
-                .zip(&analysis.cpts_population)
-                .zip(cpts_departements(inputs, analysis))
-                .zip(&analysis.partial)
-                .map(|(((c, &population), departements), &partial)| {
-                    let funding = tariff.funding(population, c.missions.as_ref());
-                    CptsRow {
-                        id: c.id.clone(),
-                        nom: c.nom.clone(),
-                        statut: c.statut,
-                        population,
-                        tier: funding.tier.number(),
-                        funding_max_eur: funding.maximum,
-                        funding_missions_eur: funding.missions,
-                        partial,
-                        departements,
-                    }
-                })
-                .collect(),
+            cpts: cpts_rows(inputs, analysis, tariff),
             by_departement: group(&|i| units[i].departement.clone())
                 .into_iter()
                 .map(|(departement, totals)| DepartementRow {
@@ -302,4 +236,95 @@ impl Summary {
                 .collect(),
         }
     }
+}
+
+/// The population each status covers alone.
+fn by_status(inputs: &Inputs, analysis: &Analysis, total_population: f64) -> Vec<StatusRow> {
+    Status::ALL
+        .map(|s| {
+            let people = total(
+                inputs
+                    .units
+                    .iter()
+                    .zip(&analysis.covers)
+                    .map(|(u, c)| u.population * c.status_share(s)),
+            );
+            StatusRow {
+                statut: s,
+                covered_population: people,
+                coverage_rate: rate(people, total_population),
+            }
+        })
+        .to_vec()
+}
+
+/// The totals of the units grouped by `key` (a département or region code), `covered`
+/// holding each unit's covered population.
+fn group_totals(
+    inputs: &Inputs,
+    analysis: &Analysis,
+    covered: &[f64],
+    key: &dyn Fn(usize) -> String,
+) -> BTreeMap<String, Totals> {
+    let mut groups: BTreeMap<String, Totals> = BTreeMap::new();
+    for (i, u) in inputs.units.iter().enumerate() {
+        let t = groups.entry(key(i)).or_default();
+        t.population += u.population;
+        t.covered_population += covered[i];
+        t.white_zone_population += analysis.white.unit_population[i];
+    }
+    for t in groups.values_mut() {
+        t.coverage_rate = rate(t.covered_population, t.population);
+    }
+    groups
+}
+
+/// Each overlapping pair with its départements and communes.
+fn overlap_rows(inputs: &Inputs, analysis: &Analysis) -> Vec<OverlapRow> {
+    let units = &inputs.units;
+    analysis
+        .overlaps
+        .iter()
+        .map(|o| {
+            let departements: BTreeSet<&String> =
+                o.communes.iter().map(|&i| &units[i].departement).collect();
+            OverlapRow {
+                cpts_a: inputs.cpts[o.a].id.clone(),
+                cpts_b: inputs.cpts[o.b].id.clone(),
+                area_km2: o.area_m2 / 1e6,
+                population: o.population,
+                departements: departements.into_iter().cloned().collect(),
+                communes: o
+                    .communes
+                    .iter()
+                    .map(|&i| units[i].code.to_string())
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// Each CPTS with its population, tier and funding.
+fn cpts_rows(inputs: &Inputs, analysis: &Analysis, tariff: &Tariff) -> Vec<CptsRow> {
+    inputs
+        .cpts
+        .iter()
+        .zip(&analysis.cpts_population)
+        .zip(cpts_departements(inputs, analysis))
+        .zip(&analysis.partial)
+        .map(|(((c, &population), departements), &partial)| {
+            let funding = tariff.funding(population, c.missions.as_ref());
+            CptsRow {
+                id: c.id.clone(),
+                nom: c.nom.clone(),
+                statut: c.statut,
+                population,
+                tier: funding.tier.number(),
+                funding_max_eur: funding.maximum,
+                funding_missions_eur: funding.missions,
+                partial,
+                departements,
+            }
+        })
+        .collect()
 }

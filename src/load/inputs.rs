@@ -282,6 +282,59 @@ struct Members<'a> {
     keep_going: bool,
 }
 
+/// What matching the rows of a membership table found: each CPTS's units, whether
+/// it reaches beyond the territory, and the rows set apart, by reason.
+#[derive(Default)]
+struct Matches<'r> {
+    lists: Vec<Vec<usize>>,
+    beyond: Vec<bool>,
+    /// Arrondissement codes while the units hold their city alone.
+    arrondissements: Vec<(&'r InseeCode, usize, &'r str)>,
+    unknown: Vec<String>,
+    outside: Vec<String>,
+    /// Old codes mapped to current ones (`old → current`).
+    mapped: Vec<String>,
+    loose: Vec<String>,
+    ambiguous: Vec<String>,
+    unnamed: Vec<String>,
+}
+
+/// A row giving a commune's name in its département: the unit of that name, else set
+/// apart (ambiguous, unknown, or outside the territory).
+fn match_name(
+    row: &MemberRow,
+    nom: &str,
+    departement: &str,
+    names: &NameIndex,
+    found: &mut Matches,
+) {
+    match names.find(nom, departement) {
+        NameMatch::Exact(i) => found.lists[row.cpts].push(i),
+        NameMatch::Loose(i) => {
+            found.lists[row.cpts].push(i);
+            found
+                .loose
+                .push(format!("{nom} → {}", names.describe(&[i])));
+        }
+        NameMatch::Unknown(_) if !names.knows_departement(departement) => {
+            found.beyond[row.cpts] = true;
+            found
+                .outside
+                .push(format!("{nom} ({departement}) ({})", row.place));
+        }
+        NameMatch::Ambiguous(candidates) => found.ambiguous.push(format!(
+            "{nom} ({}) could be {}",
+            row.place,
+            names.describe(&candidates)
+        )),
+        NameMatch::Unknown(close) => found.unnamed.push(format!(
+            "{nom} in {departement} ({}; closest: {})",
+            row.place,
+            names.describe(&close)
+        )),
+    }
+}
+
 impl Members<'_> {
     /// Matches each row to units: a unit's own code, a city whose arrondissements are
     /// the units (then the row covers all of them), or a name within its département.
@@ -295,6 +348,24 @@ impl Members<'_> {
         provenance: &mut Provenance,
         problems: &mut Vec<Problem>,
     ) -> Result<(Vec<Vec<usize>>, Vec<bool>)> {
+        let mut found = self.match_rows(rows);
+        problems.extend(self.split_cities(&found.arrondissements));
+        problems.extend(self.unmatched(&found));
+        if !self.keep_going && !problems.is_empty() {
+            return Err(problems[0].error());
+        }
+        self.state_matches(&mut found, provenance);
+        for list in &mut found.lists {
+            list.sort_unstable();
+            list.dedup();
+        }
+        self.state_shared_communes(&found.lists, provenance);
+        Ok((found.lists, found.beyond))
+    }
+
+    /// Each row matched to units by code (through the passage table for an old code)
+    /// or by name, or set apart with the reason.
+    fn match_rows<'r>(&self, rows: &'r [MemberRow]) -> Matches<'r> {
         let mut by_code: HashMap<&InseeCode, Vec<usize>> = HashMap::new();
         for (i, u) in self.units.iter().enumerate() {
             by_code.entry(&u.code).or_default().push(i);
@@ -303,134 +374,127 @@ impl Members<'_> {
             }
         }
         let names = NameIndex::new(self.units);
-        let mut lists = vec![Vec::new(); self.cpts.len()];
-        let mut beyond = vec![false; self.cpts.len()];
-        let (mut arrondissements, mut unknown, mut outside) = (Vec::new(), Vec::new(), Vec::new());
-        let (mut loose, mut ambiguous, mut unnamed) = (Vec::new(), Vec::new(), Vec::new());
-        let mut mapped = Vec::new();
+        let mut found = Matches {
+            lists: vec![Vec::new(); self.cpts.len()],
+            beyond: vec![false; self.cpts.len()],
+            ..Matches::default()
+        };
         for row in rows {
-            let at = |what: &dyn std::fmt::Display| format!("{what} ({})", row.place);
             match &row.commune {
-                CommuneRef::Code(code) => match by_code.get(code) {
-                    Some(found) => lists[row.cpts].extend_from_slice(found),
-                    None if self
-                        .passage
-                        .current(code)
-                        .is_some_and(|c| by_code.contains_key(c)) =>
-                    {
-                        let current = self.passage.current(code).expect("checked above");
-                        lists[row.cpts].extend_from_slice(&by_code[current]);
-                        mapped.push(format!("{code} → {current}"));
-                    }
-                    None if !names.knows_departement(&departement_of(code)) => {
-                        beyond[row.cpts] = true;
-                        outside.push(at(code));
-                    }
-                    None if !self.with_arrondissements && is_arrondissement(code) => {
-                        arrondissements.push((code, row.cpts, row.place.as_str()))
-                    }
-                    None => unknown.push(at(code)),
-                },
-                CommuneRef::Name { nom, departement } => match names.find(nom, departement) {
-                    NameMatch::Exact(i) => lists[row.cpts].push(i),
-                    NameMatch::Loose(i) => {
-                        lists[row.cpts].push(i);
-                        loose.push(format!("{nom} → {}", names.describe(&[i])));
-                    }
-                    NameMatch::Unknown(_) if !names.knows_departement(departement) => {
-                        beyond[row.cpts] = true;
-                        outside.push(at(&format!("{nom} ({departement})")));
-                    }
-                    NameMatch::Ambiguous(candidates) => ambiguous.push(format!(
-                        "{nom} ({}) could be {}",
-                        row.place,
-                        names.describe(&candidates)
-                    )),
-                    NameMatch::Unknown(close) => unnamed.push(format!(
-                        "{nom} in {departement} ({}; closest: {})",
-                        row.place,
-                        names.describe(&close)
-                    )),
-                },
+                CommuneRef::Code(code) => self.match_code(row, code, &by_code, &names, &mut found),
+                CommuneRef::Name { nom, departement } => {
+                    match_name(row, nom, departement, &names, &mut found)
+                }
             }
         }
-        problems.extend(self.split_cities(&arrondissements));
-        problems.extend(
-            [
-                (
-                    "unknown_code",
-                    &unknown,
-                    "codes that are in no commune of the communes layer, nor in the passage table",
-                    "correct the codes, map old codes to current ones with --code-passage FILE, or give a communes layer of the same vintage (COG) and extent",
-                ),
-                (
-                    "ambiguous_name",
-                    &ambiguous,
-                    "ambiguous commune names",
-                    "write the INSEE code in a code_insee column for these communes",
-                ),
-                (
-                    "unknown_name",
-                    &unnamed,
-                    "commune names found in no commune of their département",
-                    "correct the names (or the département), or give INSEE codes in a code_insee column",
-                ),
-            ]
-            .into_iter()
-            .filter(|(_, rows, _, _)| !rows.is_empty())
-            .map(|(kind, rows, problem, fix)| Problem {
-                kind,
-                path: self.path.to_path_buf(),
-                place: format!("{} rows", rows.len()),
-                problem: format!("{problem}: {}", listing(rows, 20)),
-                fix: fix.into(),
-                cpts: Vec::new(),
-            }),
-        );
-        if !self.keep_going && !problems.is_empty() {
-            return Err(problems[0].error());
+        found
+    }
+
+    /// A row giving an INSEE code: the unit of that code (or the arrondissements of
+    /// that city), else the unit of its current code, else set apart.
+    fn match_code<'r>(
+        &self,
+        row: &'r MemberRow,
+        code: &'r InseeCode,
+        by_code: &HashMap<&InseeCode, Vec<usize>>,
+        names: &NameIndex,
+        found: &mut Matches<'r>,
+    ) {
+        let current = self
+            .passage
+            .current(code)
+            .filter(|c| by_code.contains_key(c));
+        match (by_code.get(code), current) {
+            (Some(units), _) => found.lists[row.cpts].extend_from_slice(units),
+            (None, Some(current)) => {
+                found.lists[row.cpts].extend_from_slice(&by_code[current]);
+                found.mapped.push(format!("{code} → {current}"));
+            }
+            _ if !names.knows_departement(&departement_of(code)) => {
+                found.beyond[row.cpts] = true;
+                found.outside.push(format!("{code} ({})", row.place));
+            }
+            _ if !self.with_arrondissements && is_arrondissement(code) => found
+                .arrondissements
+                .push((code, row.cpts, row.place.as_str())),
+            _ => found.unknown.push(format!("{code} ({})", row.place)),
         }
-        mapped.sort();
-        mapped.dedup();
-        if !mapped.is_empty() {
+    }
+
+    /// The problems of the rows matching no unit: unknown codes, ambiguous and unknown
+    /// names, one problem per kind.
+    fn unmatched(&self, found: &Matches) -> Vec<Problem> {
+        [
+            (
+                "unknown_code",
+                &found.unknown,
+                "codes that are in no commune of the communes layer, nor in the passage table",
+                "correct the codes, map old codes to current ones with --code-passage FILE, or give a communes layer of the same vintage (COG) and extent",
+            ),
+            (
+                "ambiguous_name",
+                &found.ambiguous,
+                "ambiguous commune names",
+                "write the INSEE code in a code_insee column for these communes",
+            ),
+            (
+                "unknown_name",
+                &found.unnamed,
+                "commune names found in no commune of their département",
+                "correct the names (or the département), or give INSEE codes in a code_insee column",
+            ),
+        ]
+        .into_iter()
+        .filter(|(_, rows, _, _)| !rows.is_empty())
+        .map(|(kind, rows, problem, fix)| Problem {
+            kind,
+            path: self.path.to_path_buf(),
+            place: format!("{} rows", rows.len()),
+            problem: format!("{problem}: {}", listing(rows, 20)),
+            fix: fix.into(),
+            cpts: Vec::new(),
+        })
+        .collect()
+    }
+
+    /// States what matching assumed: old codes mapped, names matched loosely, rows of
+    /// départements outside the territory left out.
+    fn state_matches(&self, found: &mut Matches, provenance: &mut Provenance) {
+        found.mapped.sort();
+        found.mapped.dedup();
+        if !found.mapped.is_empty() {
             provenance.assume(
                 AssumptionKind::HarmonisedCode,
-                mapped.len(),
+                found.mapped.len(),
                 format!(
                     "perimeters: codes of merged communes mapped to the current ones ({}): {}",
                     self.passage.source,
-                    mapped.join(", ")
+                    found.mapped.join(", ")
                 ),
             );
         }
-        loose.sort();
-        loose.dedup();
-        if !loose.is_empty() {
+        found.loose.sort();
+        found.loose.dedup();
+        if !found.loose.is_empty() {
             provenance.assume(
                 AssumptionKind::LooseName,
-                loose.len(),
+                found.loose.len(),
                 format!(
                     "perimeters: commune names matched loosely: {}",
-                    loose.join(", ")
+                    found.loose.join(", ")
                 ),
             );
         }
-        if !outside.is_empty() {
+        if !found.outside.is_empty() {
             provenance.assume(
                 AssumptionKind::OutsideTerritory,
-                outside.len(),
+                found.outside.len(),
                 format!(
                     "perimeters: rows naming communes of départements absent from the communes layer, left out: {}",
-                    listing(&outside, 20)
+                    listing(&found.outside, 20)
                 ),
             );
         }
-        for list in &mut lists {
-            list.sort_unstable();
-            list.dedup();
-        }
-        self.state_shared_communes(&lists, provenance);
-        Ok((lists, beyond))
     }
 
     /// The cities the table splits between CPTS by arrondissement, when the units

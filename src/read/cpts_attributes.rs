@@ -184,47 +184,11 @@ pub fn read_cpts(
     feature: &str,
     provenance: &mut Provenance,
 ) -> Result<Vec<Option<Cpts>>> {
-    let mut column = |given: &Option<String>, candidates, what, flag| {
-        find_column(
-            path,
-            table,
-            given.as_deref(),
-            candidates,
-            what,
-            Some(flag),
-            provenance,
-        )
-    };
-    let id_col = column(&options.id_field, ID_COLUMNS, "CPTS ids", "--cpts-id-field")?;
-    let name_col = column(
-        &options.name_field,
-        NAME_COLUMNS,
-        "CPTS names",
-        "--cpts-name-field",
-    )?;
-    let status_col = column(
-        &options.status_field,
-        STATUS_COLUMNS,
-        "statuses",
-        "--cpts-status-field",
-    )?;
-    if id_col.is_none() && name_col.is_none() {
-        return Err(Error::input(
-            path,
-            "the header",
-            format!(
-                "no column names the CPTS (columns: {})",
-                table.columns.join(", ")
-            ),
-            "name the column with --cpts-name-field (and --cpts-id-field if there is an id)",
-        ));
-    }
+    let columns = CptsColumns::find(path, table, options, provenance)?;
     let missions = mission_columns(path, table)?;
     let exclusions = exclusion_columns(path, table, &options.exclude)?;
     let mut dropped = vec![0usize; exclusions.len()];
-    let mut unknown: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut labels: BTreeMap<(String, Status), BTreeSet<String>> = BTreeMap::new();
-    let mut defaulted = BTreeSet::new();
+    let mut statuses = StatusReading::default();
     let mut cpts = Vec::with_capacity(table.rows.len());
     for row in &table.rows {
         if let Some(k) = exclusions
@@ -235,27 +199,11 @@ pub fn read_cpts(
             cpts.push(None);
             continue;
         }
-        let (id, nom) = identity(path, row, id_col, name_col)?;
-        refuse_white_zone_label(path, table, row, &id, &nom, name_col.or(id_col), feature)?;
-        let label = status_col.map(|c| row.cell(c)).unwrap_or("");
-        let statut = if label.is_empty() {
-            defaulted.insert(id.clone());
-            options.default_status
-        } else if let Some(status) = options.vocabulary.status(label) {
-            if Status::parse(label) != Some(status) {
-                labels
-                    .entry((label.to_string(), status))
-                    .or_default()
-                    .insert(id.clone());
-            }
-            status
-        } else {
-            unknown
-                .entry(label.to_string())
-                .or_default()
-                .push(row.place.clone());
-            options.default_status
-        };
+        let (id, nom) = identity(path, row, columns.id, columns.name)?;
+        let named_by = columns.name.or(columns.id);
+        refuse_white_zone_label(path, table, row, &id, &nom, named_by, feature)?;
+        let label = columns.status.map(|c| row.cell(c)).unwrap_or("");
+        let statut = statuses.read(label, &id, &row.place, options);
         let missions = signed_missions(path, table, row, &missions)?;
         cpts.push(Some(Cpts {
             id,
@@ -264,23 +212,11 @@ pub fn read_cpts(
             missions,
         }));
     }
-    if !unknown.is_empty() {
-        return Err(unknown_labels(path, &unknown, &labels));
+    if !statuses.unknown.is_empty() {
+        return Err(unknown_labels(path, &statuses.unknown, &statuses.labels));
     }
-    let source = "perimeters";
-    for ((field, value), count) in options
-        .exclude
-        .iter()
-        .map(|e| (&e.field, &e.value))
-        .zip(dropped)
-    {
-        provenance.assume(
-            AssumptionKind::Excluded,
-            count,
-            format!("{source}: {count} {feature}(s) where {field} = {value:?} dropped (--exclude-where)"),
-        );
-    }
-    if id_col.is_none() {
+    state_exclusions(options, &dropped, feature, provenance);
+    if columns.id.is_none() {
         let count = cpts
             .iter()
             .flatten()
@@ -290,32 +226,149 @@ pub fn read_cpts(
         provenance.assume(
             AssumptionKind::IdFromName,
             count,
-            format!("{source}: no id column; each CPTS is identified by its name"),
+            "perimeters: no id column; each CPTS is identified by its name".to_string(),
         );
     }
-    if !defaulted.is_empty() {
-        let why = match status_col {
-            None => "no status column",
-            Some(_) => "a blank status",
-        };
-        provenance.assume(
-            AssumptionKind::DefaultStatus,
-            defaulted.len(),
-            format!(
-                "{source}: {why}; {} CPTS taken as {} (--default-status)",
-                defaulted.len(),
-                options.default_status
-            ),
-        );
-    }
-    for ((label, status), ids) in labels {
-        provenance.assume(
-            AssumptionKind::StatusLabel,
-            ids.len(),
-            format!("{source}: status label {label:?} read as {status}"),
-        );
-    }
+    statuses.state(columns.status.is_none(), options, provenance);
     Ok(cpts)
+}
+
+/// The columns of a perimeter file that identify, name and give the status of each
+/// CPTS (`None`: the file has no such column).
+struct CptsColumns {
+    id: Option<usize>,
+    name: Option<usize>,
+    status: Option<usize>,
+}
+
+impl CptsColumns {
+    /// Finds the columns (given by an option, else recognised by name, stated); a file
+    /// with neither ids nor names is refused.
+    fn find(
+        path: &Path,
+        table: &Table,
+        options: &PerimeterOptions,
+        provenance: &mut Provenance,
+    ) -> Result<CptsColumns> {
+        let mut column = |given: &Option<String>, candidates, what, flag| {
+            find_column(
+                path,
+                table,
+                given.as_deref(),
+                candidates,
+                what,
+                Some(flag),
+                provenance,
+            )
+        };
+        let id = column(&options.id_field, ID_COLUMNS, "CPTS ids", "--cpts-id-field")?;
+        let name = column(
+            &options.name_field,
+            NAME_COLUMNS,
+            "CPTS names",
+            "--cpts-name-field",
+        )?;
+        let status = column(
+            &options.status_field,
+            STATUS_COLUMNS,
+            "statuses",
+            "--cpts-status-field",
+        )?;
+        if id.is_none() && name.is_none() {
+            return Err(Error::input(
+                path,
+                "the header",
+                format!(
+                    "no column names the CPTS (columns: {})",
+                    table.columns.join(", ")
+                ),
+                "name the column with --cpts-name-field (and --cpts-id-field if there is an id)",
+            ));
+        }
+        Ok(CptsColumns { id, name, status })
+    }
+}
+
+/// The status labels read, row by row: the labels understood through the vocabulary,
+/// the CPTS given the default status, and the unknown labels with their rows.
+#[derive(Default)]
+struct StatusReading {
+    unknown: BTreeMap<String, Vec<String>>,
+    labels: BTreeMap<(String, Status), BTreeSet<String>>,
+    defaulted: BTreeSet<String>,
+}
+
+impl StatusReading {
+    /// The status of CPTS `id` labelled `label` on the row at `place` (the default for a
+    /// blank label, or for an unknown one, which is kept to be refused).
+    fn read(&mut self, label: &str, id: &str, place: &str, options: &PerimeterOptions) -> Status {
+        if label.is_empty() {
+            self.defaulted.insert(id.to_string());
+            return options.default_status;
+        }
+        match options.vocabulary.status(label) {
+            Some(status) => {
+                if Status::parse(label) != Some(status) {
+                    self.labels
+                        .entry((label.to_string(), status))
+                        .or_default()
+                        .insert(id.to_string());
+                }
+                status
+            }
+            None => {
+                self.unknown
+                    .entry(label.to_string())
+                    .or_default()
+                    .push(place.to_string());
+                options.default_status
+            }
+        }
+    }
+
+    /// States the default status given (no status column, or blank statuses) and each
+    /// label read as a status.
+    fn state(self, no_column: bool, options: &PerimeterOptions, provenance: &mut Provenance) {
+        if !self.defaulted.is_empty() {
+            let why = match no_column {
+                true => "no status column",
+                false => "a blank status",
+            };
+            provenance.assume(
+                AssumptionKind::DefaultStatus,
+                self.defaulted.len(),
+                format!(
+                    "perimeters: {why}; {} CPTS taken as {} (--default-status)",
+                    self.defaulted.len(),
+                    options.default_status
+                ),
+            );
+        }
+        for ((label, status), ids) in self.labels {
+            provenance.assume(
+                AssumptionKind::StatusLabel,
+                ids.len(),
+                format!("perimeters: status label {label:?} read as {status}"),
+            );
+        }
+    }
+}
+
+/// States each `--exclude-where` with the number of features it dropped, zero included.
+fn state_exclusions(
+    options: &PerimeterOptions,
+    dropped: &[usize],
+    feature: &str,
+    provenance: &mut Provenance,
+) {
+    for (e, &count) in options.exclude.iter().zip(dropped) {
+        let (field, value) = (&e.field, &e.value);
+        provenance.assume(
+            AssumptionKind::Excluded,
+            count,
+            format!("perimeters: {count} {feature}(s) where {field} = {value:?} dropped (--exclude-where)"),
+        );
+    }
 }
 
 /// The `mission_…` columns (compared folded: `Mission Accès` too), with the mission
