@@ -71,36 +71,9 @@ pub fn read_fgb(
     let mut features = Vec::new();
     while at < bytes.len() {
         let place = format!("feature {}", features.len());
-        let size = bytes
-            .get(at..at + 4)
-            .map(|_| u32_at(&bytes, at) as usize)
-            .ok_or_else(|| corrupt(&place, "the file ends inside its size".into()))?;
-        let end = at + 4 + size;
-        let table = bytes
-            .get(at..end)
-            .ok_or_else(|| corrupt(&place, "its size passes the end of the file".into()))?;
-        // A feature may not expand to much more than its own bytes (FlatBuffers lets a
-        // vector repeat one offset: a small crafted feature could otherwise decode into
-        // gigabytes). Shared vtables make a sound feature's apparent size a little larger.
-        let limits = flatbuffers::VerifierOptions {
-            max_apparent_size: 8 * table.len() + 4096,
-            ..Default::default()
-        };
-        let feature = flatgeobuf::size_prefixed_root_as_feature_with_opts(&limits, table)
-            .map_err(|e| corrupt(&place, e.to_string()))?;
-        let properties = match feature.properties() {
-            Some(p) => properties(p.bytes(), &columns).map_err(|e| corrupt(&place, e))?,
-            None => Map::new(),
-        };
-        let decoded = match feature.geometry() {
-            Some(g) => decode(&g, header.geometry_type()).map_err(|e| corrupt(&place, e))?,
-            None => Decoded::Null,
-        };
-        features.push(RawFeature {
-            properties: Some(properties),
-            geometry: None,
-            decoded: Some(decoded),
-        });
+        let (feature, end) = read_feature(&bytes, at, &columns, header.geometry_type())
+            .map_err(|problem| corrupt(&place, problem))?;
+        features.push(feature);
         at = end;
     }
     if count > 0 && features.len() as u64 != count {
@@ -113,6 +86,47 @@ pub fn read_fgb(
         ));
     }
     Ok((features, crs))
+}
+
+/// The feature whose size prefix starts at `at`, and where the next one starts; or what
+/// is corrupt in it.
+fn read_feature(
+    bytes: &[u8],
+    at: usize,
+    columns: &[(String, ColumnType)],
+    geometry_type: GeometryType,
+) -> std::result::Result<(RawFeature<'static>, usize), String> {
+    let size = bytes
+        .get(at..at + 4)
+        .map(|_| u32_at(bytes, at) as usize)
+        .ok_or("the file ends inside its size")?;
+    let end = at + 4 + size;
+    let table = bytes
+        .get(at..end)
+        .ok_or("its size passes the end of the file")?;
+    // A feature may not expand to much more than its own bytes (FlatBuffers lets a
+    // vector repeat one offset: a small crafted feature could otherwise decode into
+    // gigabytes). Shared vtables make a sound feature's apparent size a little larger.
+    let limits = flatbuffers::VerifierOptions {
+        max_apparent_size: 8 * table.len() + 4096,
+        ..Default::default()
+    };
+    let feature = flatgeobuf::size_prefixed_root_as_feature_with_opts(&limits, table)
+        .map_err(|e| e.to_string())?;
+    let properties = match feature.properties() {
+        Some(p) => properties(p.bytes(), columns)?,
+        None => Map::new(),
+    };
+    let decoded = match feature.geometry() {
+        Some(g) => decode(&g, geometry_type)?,
+        None => Decoded::Null,
+    };
+    let feature = RawFeature {
+        properties: Some(properties),
+        geometry: None,
+        decoded: Some(decoded),
+    };
+    Ok((feature, end))
 }
 
 fn u32_at(bytes: &[u8], at: usize) -> u32 {
