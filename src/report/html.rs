@@ -78,6 +78,20 @@ impl Focus {
         f.properties.get(key).and_then(|v| v.as_str()) == Some(code.as_str())
     }
 
+    /// The heading of the focus's map: `Département 22 Côtes-d'Armor`.
+    fn title(&self, w: &Words) -> String {
+        match self {
+            Focus::Departement(code) => format!(
+                "{} {}",
+                w.focus_departement,
+                labelled(code, departement_name(code))
+            ),
+            Focus::Region(code) => {
+                format!("{} {}", w.focus_region, labelled(code, region_name(code)))
+            }
+        }
+    }
+
     fn id(&self) -> String {
         match self {
             Focus::Departement(code) => format!("focus-departement-{code}"),
@@ -273,6 +287,23 @@ pub fn html_report(
     };
     let s = summary;
     let mut h = String::new();
+    opening(&mut h, s, w, lang);
+    headline(&mut h, s, w, lang);
+    maps(&mut h, layers, focus, w);
+    area_tables(&mut h, s, w, lang);
+    overlaps(&mut h, s, w, lang);
+    cpts_table(&mut h, s, w, lang);
+    tier_histogram(&mut h, s, w);
+    if let Some(plan) = plan {
+        h.push_str(&plan.html());
+    }
+    provenance(&mut h, s, w);
+    let _ = writeln!(h, "<script>{SCRIPT}</script>\n</body></html>");
+    h
+}
+
+/// The document's head and the report's title, with the mode and what was counted.
+fn opening(h: &mut String, s: &Summary, w: &Words, lang: Lang) {
     let _ = writeln!(
         h,
         "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{}</title><style>{STYLE}</style></head><body>",
@@ -288,7 +319,10 @@ pub fn html_report(
         w.units,
         s.cpts.len()
     );
-    headline(&mut h, s, w, lang);
+}
+
+/// The national map, then a map for each focus that holds a commune.
+fn maps(h: &mut String, layers: &Layers, focus: &[Focus], w: &Words) {
     let _ = writeln!(
         h,
         "<section class=\"map\" id=\"map\"><h2>{}</h2>{}{}<p class=\"hint\">{}</p></section>",
@@ -298,16 +332,7 @@ pub fn html_report(
         w.map_hint
     );
     for f in focus {
-        let title = match f {
-            Focus::Departement(code) => format!(
-                "{} {}",
-                w.focus_departement,
-                labelled(code, departement_name(code))
-            ),
-            Focus::Region(code) => {
-                format!("{} {}", w.focus_region, labelled(code, region_name(code)))
-            }
-        };
+        let title = f.title(w);
         if let Some(map) = focus_map(layers, |x| f.keeps(x), &title) {
             let _ = writeln!(
                 h,
@@ -319,17 +344,21 @@ pub fn html_report(
             );
         }
     }
+}
+
+/// The totals by region, then by département.
+fn area_tables(h: &mut String, s: &Summary, w: &Words, lang: Lang) {
     let regions = s
         .by_region
         .iter()
         .map(|r| (labelled(&r.region, region_name(&r.region)), &r.totals));
-    totals_table(&mut h, "by-region", w.by_region, w.region, regions, w, lang);
+    totals_table(h, "by-region", w.by_region, w.region, regions, w, lang);
     let departements = s.by_departement.iter().map(|r| {
         let name = departement_name(&r.departement);
         (labelled(&r.departement, name), &r.totals)
     });
     totals_table(
-        &mut h,
+        h,
         "by-departement",
         w.by_departement,
         w.departement,
@@ -337,15 +366,6 @@ pub fn html_report(
         w,
         lang,
     );
-    overlaps(&mut h, s, w, lang);
-    cpts_table(&mut h, s, w, lang);
-    tier_histogram(&mut h, s, w);
-    if let Some(plan) = plan {
-        h.push_str(&plan.html());
-    }
-    provenance(&mut h, s, w);
-    let _ = writeln!(h, "<script>{SCRIPT}</script>\n</body></html>");
-    h
 }
 
 fn headline(h: &mut String, s: &Summary, w: &Words, lang: Lang) {

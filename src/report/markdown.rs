@@ -23,8 +23,18 @@ const FR: Lang = Lang::Fr;
 pub fn markdown_report(summary: &Summary) -> String {
     let s = summary;
     let mut md = String::new();
-    let statuses: Vec<&str> = s.statuses_counted.iter().map(|x| x.as_str()).collect();
-    let partial = s.cpts.iter().filter(|c| c.partial).count();
+    introduction(&mut md, s);
+    indicators(&mut md, s);
+    departements(&mut md, s);
+    overlaps(&mut md, s);
+    let budget = MAX_LINES.saturating_sub(md.lines().count() + 3 + s.sources.len());
+    assumptions(&mut md, &s.assumptions, budget);
+    files_read(&mut md, s);
+    md
+}
+
+/// The title, then the mode and what was counted.
+fn introduction(md: &mut String, s: &Summary) {
     let level = match s.population_level.as_str() {
         "arrondissements" => "communes, arrondissements municipaux pour Paris, Lyon et Marseille",
         _ => "communes",
@@ -36,6 +46,13 @@ pub fn markdown_report(summary: &Summary) -> String {
         s.unit_count,
         s.cpts.len()
     );
+}
+
+/// The headline figures: population, coverage (in all and by status alone), white
+/// zones, overlaps and partial CPTS.
+fn indicators(md: &mut String, s: &Summary) {
+    let statuses: Vec<&str> = s.statuses_counted.iter().map(|x| x.as_str()).collect();
+    let partial = s.cpts.iter().filter(|c| c.partial).count();
     md.push_str("| indicateur | valeur |\n|---|---|\n");
     let _ = writeln!(md, "| population | {} |", FR.people(s.total_population));
     let _ = writeln!(
@@ -72,10 +89,10 @@ pub fn markdown_report(summary: &Summary) -> String {
         md,
         "| CPTS partielles (hors communes fournies) | {partial} |"
     );
-    departements(&mut md, s);
-    overlaps(&mut md, s);
-    let budget = MAX_LINES.saturating_sub(md.lines().count() + 3 + s.sources.len());
-    assumptions(&mut md, &s.assumptions, budget);
+}
+
+/// The files read, with their format, CRS and date when known.
+fn files_read(md: &mut String, s: &Summary) {
     md.push_str("\n## Fichiers lus\n\n");
     for src in &s.sources {
         let details: String = [src.crs.as_deref(), src.modified.as_deref()]
@@ -89,7 +106,6 @@ pub fn markdown_report(summary: &Summary) -> String {
             src.role, src.file, src.format
         );
     }
-    md
 }
 
 fn departements(md: &mut String, s: &Summary) {

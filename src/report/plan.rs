@@ -12,7 +12,9 @@ use crate::read::ght::Ght;
 use crate::report::numbers::Lang;
 use crate::report::section::{Block, Section, Table};
 use crate::verbs::plan::apply::Applied;
-use crate::verbs::plan::{Change, Plan, ZonePlan};
+use crate::verbs::plan::{
+    Candidate, Change, Extension, MultiGht, Nearest, OverlapRuling, Plan, PlanOptions, ZonePlan,
+};
 use crate::write::geojson::{collection, feature, write_layer};
 use geo::MultiPolygon;
 use rayon::prelude::*;
@@ -102,6 +104,7 @@ fn zone_id(z: usize) -> String {
     format!("ZB-{:04}", z + 1)
 }
 
+/// A CPTS's population, tier and funding before and after a change.
 fn change_json(c: &Change) -> Value {
     json!({
         "population_before": c.population_before,
@@ -124,214 +127,281 @@ fn with(mut a: Value, b: Value) -> Value {
     a
 }
 
+/// `plan.json`: the rules applied, every proposal and ruling, and the funding now and
+/// with the plan accepted.
 fn plan_json(plan: &Plan, inputs: &Inputs, analysis: &Analysis, ght: &[Ght]) -> Value {
     let cpts = &inputs.cpts;
-    let code = |u: usize| inputs.units[u].code.to_string();
-    let white_zones: Vec<Value> = plan
-        .zones
-        .iter()
-        .map(|z| {
-            let w = &analysis.white.zones[z.zone];
-            let proposal = match (z.candidates.is_empty(), z.extensions.is_empty(), &z.nearest) {
-                (false, _, _) => "new_cpts",
-                (true, false, _) => "extension",
-                (true, true, Some(_)) => "nearest",
-                (true, true, None) => "none",
-            };
-            json!({
-                "id": zone_id(z.zone),
-                "population": w.population,
-                "area_km2": w.area_m2 / 1e6,
-                "departements": w.departements,
-                "proposal": proposal,
-                "extensions": z.extensions.iter().map(|e| with(json!({
-                    "cpts": cpts[e.cpts].id,
-                    "nom": cpts[e.cpts].nom,
-                    "statut": cpts[e.cpts].statut.as_str(),
-                    "shared_border_km": e.shared_border_m / 1e3,
-                }), change_json(&e.change))).collect::<Vec<_>>(),
-                "candidates": z.candidates.iter().map(|&c| &plan.candidates[c].id).collect::<Vec<_>>(),
-                "nearest": z.nearest.as_ref().map(|n| with(json!({
-                    "cpts": cpts[n.cpts].id,
-                    "nom": cpts[n.cpts].nom,
-                    "distance_km": n.distance_m / 1e3,
-                }), change_json(&n.change))),
-            })
-        })
-        .collect();
-    let candidates: Vec<Value> = plan
-        .candidates
-        .iter()
-        .map(|c| {
-            json!({
-                "id": c.id,
-                "white_zone": zone_id(c.zone),
-                "population": c.population,
-                "tier": c.tier.number(),
-                "funding_max_eur": c.funding_max,
-                "communes": c.communes.iter().map(|&u| code(u)).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    let overlaps: Vec<Value> = plan
-        .rulings
-        .iter()
-        .map(|r| {
-            let o = &analysis.overlaps[r.overlap];
-            with(
-                json!({
-                    "cpts_a": cpts[o.a].id,
-                    "cpts_b": cpts[o.b].id,
-                    "population": o.population,
-                    "area_km2": o.area_m2 / 1e6,
-                    "keeper": cpts[r.keeper].id,
-                    "leaver": cpts[r.leaver].id,
-                    "keeper_population": r.keeper_population,
-                    "leaver_population": r.leaver_population,
-                    "keeper_border_km": r.keeper_border_m / 1e3,
-                    "leaver_border_km": r.leaver_border_m / 1e3,
-                }),
-                json!({ "leaver_change": change_json(&r.leaver_change) }),
-            )
-        })
-        .collect();
-    let small: Vec<Value> = plan
-        .small_cpts
-        .iter()
-        .map(|&k| json!({"id": cpts[k].id, "nom": cpts[k].nom, "population": analysis.cpts_population[k]}))
-        .collect();
     json!({
         "schema_version": PLAN_SCHEMA_VERSION,
-        "rules": {
-            "new_cpts_min": plan.options.new_cpts_min,
-            "max_population": plan.options.max_population,
-            "min_border_m": plan.options.min_border_m,
-            "regional_min": plan.options.regional_min,
-            "extension_rank": "longest border shared with the white zone first, then CPTS id",
-            "overlap_keeper": "the CPTS holding more inhabitants in the communes of the contested territory (the overlaps sharing a commune); if equal, the longer border with those communes; then the lower id",
-        },
-        "white_zones": white_zones,
-        "candidates": candidates,
-        "overlaps": overlaps,
-        "small_cpts": small,
+        "rules": rules_json(&plan.options),
+        "white_zones": plan.zones.iter().map(|z| white_zone_json(z, plan, cpts, analysis)).collect::<Vec<_>>(),
+        "candidates": plan.candidates.iter().map(|c| candidate_json(c, inputs)).collect::<Vec<_>>(),
+        "overlaps": plan.rulings.iter().map(|r| ruling_json(r, cpts, analysis)).collect::<Vec<_>>(),
+        "small_cpts": plan.small_cpts.iter().map(|&k| json!({
+            "id": cpts[k].id,
+            "nom": cpts[k].nom,
+            "population": analysis.cpts_population[k],
+        })).collect::<Vec<_>>(),
         "changed_cpts": plan.changed.iter().map(|(k, change)| with(json!({
             "cpts": cpts[*k].id,
             "nom": cpts[*k].nom,
         }), change_json(change))).collect::<Vec<_>>(),
-        "multi_ght": plan.multi_ght.iter().map(|m| json!({
-            "cpts": cpts[m.cpts].id,
-            "nom": cpts[m.cpts].nom,
-            "ght": m.shares.iter().map(|&(g, share)| json!({
-                "code": ght[g].code, "nom": ght[g].nom, "population_share": share,
-            })).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-        "funding": {
-            "before_eur": plan.funding_before,
-            "after_eur": plan.funding_after,
-            "change_eur": plan.funding_after as i64 - plan.funding_before as i64,
-            "missions_before_eur": plan.missions_before,
-            "missions_after_eur": plan.missions_after,
-            "by_departement": plan.by_departement.iter().map(|d| json!({
-                "departement": d.departement,
-                "before_eur": d.before,
-                "after_eur": d.after,
-                "change_eur": d.after as i64 - d.before as i64,
-            })).collect::<Vec<_>>(),
-        },
+        "multi_ght": plan.multi_ght.iter().map(|m| multi_ght_json(m, cpts, ght)).collect::<Vec<_>>(),
+        "funding": funding_json(plan),
     })
 }
 
-/// One row per extension option, candidate and overlap ruling.
+/// The thresholds the plan was made with, and how it ranks extensions and rules
+/// overlaps.
+fn rules_json(options: &PlanOptions) -> Value {
+    json!({
+        "new_cpts_min": options.new_cpts_min,
+        "max_population": options.max_population,
+        "min_border_m": options.min_border_m,
+        "regional_min": options.regional_min,
+        "extension_rank": "longest border shared with the white zone first, then CPTS id",
+        "overlap_keeper": "the CPTS holding more inhabitants in the communes of the contested territory (the overlaps sharing a commune); if equal, the longer border with those communes; then the lower id",
+    })
+}
+
+/// What is proposed for a white zone: new CPTS, else an extension, else the nearest
+/// CPTS, else nothing.
+fn proposal_kind(z: &ZonePlan) -> &'static str {
+    match (z.candidates.is_empty(), z.extensions.is_empty(), &z.nearest) {
+        (false, _, _) => "new_cpts",
+        (true, false, _) => "extension",
+        (true, true, Some(_)) => "nearest",
+        (true, true, None) => "none",
+    }
+}
+
+/// A white zone, its figures and every proposal for it.
+fn white_zone_json(z: &ZonePlan, plan: &Plan, cpts: &[Cpts], analysis: &Analysis) -> Value {
+    let w = &analysis.white.zones[z.zone];
+    json!({
+        "id": zone_id(z.zone),
+        "population": w.population,
+        "area_km2": w.area_m2 / 1e6,
+        "departements": w.departements,
+        "proposal": proposal_kind(z),
+        "extensions": z.extensions.iter().map(|e| extension_json(e, cpts)).collect::<Vec<_>>(),
+        "candidates": z.candidates.iter().map(|&c| &plan.candidates[c].id).collect::<Vec<_>>(),
+        "nearest": z.nearest.as_ref().map(|n| nearest_json(n, cpts)),
+    })
+}
+
+/// A neighbouring CPTS that could take a white zone in, and what that changes for it.
+fn extension_json(e: &Extension, cpts: &[Cpts]) -> Value {
+    with(
+        json!({
+            "cpts": cpts[e.cpts].id,
+            "nom": cpts[e.cpts].nom,
+            "statut": cpts[e.cpts].statut.as_str(),
+            "shared_border_km": e.shared_border_m / 1e3,
+        }),
+        change_json(&e.change),
+    )
+}
+
+/// The nearest CPTS to a white zone no CPTS borders, and what taking it in changes.
+fn nearest_json(n: &Nearest, cpts: &[Cpts]) -> Value {
+    with(
+        json!({
+            "cpts": cpts[n.cpts].id,
+            "nom": cpts[n.cpts].nom,
+            "distance_km": n.distance_m / 1e3,
+        }),
+        change_json(&n.change),
+    )
+}
+
+/// A candidate new CPTS and the codes of its communes.
+fn candidate_json(c: &Candidate, inputs: &Inputs) -> Value {
+    json!({
+        "id": c.id,
+        "white_zone": zone_id(c.zone),
+        "population": c.population,
+        "tier": c.tier.number(),
+        "funding_max_eur": c.funding_max,
+        "communes": c.communes.iter().map(|&u| inputs.units[u].code.to_string()).collect::<Vec<_>>(),
+    })
+}
+
+/// An overlap and its ruling: the CPTS keeping the contested territory, and what the
+/// one giving it up loses.
+fn ruling_json(r: &OverlapRuling, cpts: &[Cpts], analysis: &Analysis) -> Value {
+    let o = &analysis.overlaps[r.overlap];
+    with(
+        json!({
+            "cpts_a": cpts[o.a].id,
+            "cpts_b": cpts[o.b].id,
+            "population": o.population,
+            "area_km2": o.area_m2 / 1e6,
+            "keeper": cpts[r.keeper].id,
+            "leaver": cpts[r.leaver].id,
+            "keeper_population": r.keeper_population,
+            "leaver_population": r.leaver_population,
+            "keeper_border_km": r.keeper_border_m / 1e3,
+            "leaver_border_km": r.leaver_border_m / 1e3,
+        }),
+        json!({ "leaver_change": change_json(&r.leaver_change) }),
+    )
+}
+
+/// A CPTS spread over several GHT, with the share of its inhabitants in each.
+fn multi_ght_json(m: &MultiGht, cpts: &[Cpts], ght: &[Ght]) -> Value {
+    json!({
+        "cpts": cpts[m.cpts].id,
+        "nom": cpts[m.cpts].nom,
+        "ght": m.shares.iter().map(|&(g, share)| json!({
+            "code": ght[g].code, "nom": ght[g].nom, "population_share": share,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// The maximum funding now and with the plan accepted, in all and by département.
+fn funding_json(plan: &Plan) -> Value {
+    json!({
+        "before_eur": plan.funding_before,
+        "after_eur": plan.funding_after,
+        "change_eur": plan.funding_after as i64 - plan.funding_before as i64,
+        "missions_before_eur": plan.missions_before,
+        "missions_after_eur": plan.missions_after,
+        "by_departement": plan.by_departement.iter().map(|d| json!({
+            "departement": d.departement,
+            "before_eur": d.before,
+            "after_eur": d.after,
+            "change_eur": d.after as i64 - d.before as i64,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// `plan.csv`: one row per extension option, candidate and overlap ruling.
 fn plan_csv(plan: &Plan, inputs: &Inputs, analysis: &Analysis) -> std::io::Result<Vec<u8>> {
     let mut out = csv::WriterBuilder::new()
         .delimiter(b';')
         .from_writer(Vec::new());
     out.write_record(COLUMNS)?;
-    let amount = |a: Option<u32>| a.map_or(String::new(), |a| a.to_string());
-    let change = |c: &Change| -> [String; 9] {
-        [
-            c.population_before.to_string(),
-            c.population_after.to_string(),
-            c.tier_before.number().to_string(),
-            c.tier_after.number().to_string(),
-            c.funding_before.to_string(),
-            c.funding_after.to_string(),
-            (i64::from(c.funding_after) - i64::from(c.funding_before)).to_string(),
-            amount(c.missions_before),
-            amount(c.missions_after),
-        ]
-    };
     for z in &plan.zones {
-        for (rank, e) in z.extensions.iter().enumerate() {
-            let c = &inputs.cpts[e.cpts];
-            let head = [
-                "extension".to_string(),
-                zone_id(z.zone),
-                (rank + 1).to_string(),
-                c.id.clone(),
-                c.nom.clone(),
-                (e.shared_border_m / 1e3).to_string(),
-            ];
-            out.write_record(head.iter().chain(&change(&e.change)))?;
-        }
-        if !(z.extensions.is_empty() && z.candidates.is_empty()) {
-            continue;
-        }
-        match &z.nearest {
-            Some(n) => {
-                let c = &inputs.cpts[n.cpts];
-                let head = [
-                    "nearest".to_string(),
-                    zone_id(z.zone),
-                    String::new(),
-                    c.id.clone(),
-                    c.nom.clone(),
-                    String::new(),
-                ];
-                out.write_record(head.iter().chain(&change(&n.change)))?;
-            }
-            None => {
-                let mut row = vec![String::new(); COLUMNS.len()];
-                row[0] = "none".into();
-                row[1] = zone_id(z.zone);
-                row[7] = analysis.white.zones[z.zone].population.to_string();
-                out.write_record(&row)?;
-            }
+        for record in zone_records(z, inputs, analysis) {
+            out.write_record(&record)?;
         }
     }
     for c in &plan.candidates {
-        let tier = c.tier.number().to_string();
-        out.write_record([
-            "new_cpts".to_string(),
-            zone_id(c.zone),
-            String::new(),
-            c.id.clone(),
-            String::new(),
-            String::new(),
-            "0".into(),
-            c.population.to_string(),
-            String::new(),
-            tier,
-            "0".into(),
-            c.funding_max.to_string(),
-            c.funding_max.to_string(),
-            String::new(),
-            String::new(),
-        ])?;
+        out.write_record(candidate_record(c))?;
     }
     for r in &plan.rulings {
-        let c = &inputs.cpts[r.leaver];
-        let head = [
-            "overlap_left".to_string(),
-            String::new(),
-            String::new(),
-            c.id.clone(),
-            c.nom.clone(),
-            String::new(),
-        ];
-        out.write_record(head.iter().chain(&change(&r.leaver_change)))?;
+        out.write_record(leaver_record(r, inputs))?;
     }
     out.into_inner().map_err(|e| e.into_error())
+}
+
+/// The rows of a white zone: its extension options by rank; when it has neither an
+/// extension nor a candidate, the nearest CPTS or, failing one, a row saying so.
+fn zone_records(z: &ZonePlan, inputs: &Inputs, analysis: &Analysis) -> Vec<Vec<String>> {
+    let mut records: Vec<Vec<String>> = z
+        .extensions
+        .iter()
+        .enumerate()
+        .map(|(rank, e)| extension_record(z.zone, rank, e, inputs))
+        .collect();
+    if z.extensions.is_empty() && z.candidates.is_empty() {
+        records.push(match &z.nearest {
+            Some(n) => nearest_record(z.zone, n, inputs),
+            None => unserved_record(z.zone, analysis),
+        });
+    }
+    records
+}
+
+/// The extension of the CPTS ranked `rank` (from 0) for white zone `zone`.
+fn extension_record(zone: usize, rank: usize, e: &Extension, inputs: &Inputs) -> Vec<String> {
+    let c = &inputs.cpts[e.cpts];
+    let head = [
+        "extension".to_string(),
+        zone_id(zone),
+        (rank + 1).to_string(),
+        c.id.clone(),
+        c.nom.clone(),
+        (e.shared_border_m / 1e3).to_string(),
+    ];
+    with_change(head, &e.change)
+}
+
+/// The nearest CPTS taking in white zone `zone`.
+fn nearest_record(zone: usize, n: &Nearest, inputs: &Inputs) -> Vec<String> {
+    let c = &inputs.cpts[n.cpts];
+    let head = [
+        "nearest".to_string(),
+        zone_id(zone),
+        String::new(),
+        c.id.clone(),
+        c.nom.clone(),
+        String::new(),
+    ];
+    with_change(head, &n.change)
+}
+
+/// White zone `zone`, which no CPTS can take in: only its population.
+fn unserved_record(zone: usize, analysis: &Analysis) -> Vec<String> {
+    let mut row = vec![String::new(); COLUMNS.len()];
+    row[0] = "none".into();
+    row[1] = zone_id(zone);
+    row[7] = analysis.white.zones[zone].population.to_string();
+    row
+}
+
+/// A candidate new CPTS: from nothing to its population, tier and maximum funding.
+fn candidate_record(c: &Candidate) -> [String; 15] {
+    [
+        "new_cpts".to_string(),
+        zone_id(c.zone),
+        String::new(),
+        c.id.clone(),
+        String::new(),
+        String::new(),
+        "0".into(),
+        c.population.to_string(),
+        String::new(),
+        c.tier.number().to_string(),
+        "0".into(),
+        c.funding_max.to_string(),
+        c.funding_max.to_string(),
+        String::new(),
+        String::new(),
+    ]
+}
+
+/// The CPTS giving up an overlap, and what it loses.
+fn leaver_record(r: &OverlapRuling, inputs: &Inputs) -> Vec<String> {
+    let c = &inputs.cpts[r.leaver];
+    let head = [
+        "overlap_left".to_string(),
+        String::new(),
+        String::new(),
+        c.id.clone(),
+        c.nom.clone(),
+        String::new(),
+    ];
+    with_change(head, &r.leaver_change)
+}
+
+/// A row of `plan.csv`: the six cells saying what is proposed, then the nine of the
+/// change it brings to the CPTS.
+fn with_change(head: [String; 6], c: &Change) -> Vec<String> {
+    let amount = |a: Option<u32>| a.map_or(String::new(), |a| a.to_string());
+    let change = [
+        c.population_before.to_string(),
+        c.population_after.to_string(),
+        c.tier_before.number().to_string(),
+        c.tier_after.number().to_string(),
+        c.funding_before.to_string(),
+        c.funding_after.to_string(),
+        (i64::from(c.funding_after) - i64::from(c.funding_before)).to_string(),
+        amount(c.missions_before),
+        amount(c.missions_after),
+    ];
+    head.into_iter().chain(change).collect()
 }
 
 /// The territories proposed: each white zone with its first extension, and each
@@ -558,87 +628,134 @@ fn counts(plan: &Plan, lang: Lang) -> String {
 /// The plan as a report section: the zones and what is proposed for each (first
 /// [`SHOWN`]), the overlaps ruled, the funding now and with the plan accepted.
 pub fn plan_section(plan: &Plan, inputs: &Inputs, analysis: &Analysis, lang: Lang) -> Section {
-    let w = match lang {
-        Lang::Fr => &FR,
-        Lang::En => &EN,
+    let draft = Draft {
+        plan,
+        inputs,
+        analysis,
+        lang,
+        w: match lang {
+            Lang::Fr => &FR,
+            Lang::En => &EN,
+        },
     };
-    let cpts = &inputs.cpts;
-    let white = &analysis.white.zones;
     let mut blocks = vec![Block::Text(counts(plan, lang))];
-    let mut rows = Vec::new();
-    for z in plan.zones.iter().take(SHOWN) {
-        let w_zone = &white[z.zone];
-        let row = |what: &str, who: String, people: f64, tiers: String, money: String| {
-            vec![
-                zone_id(z.zone),
-                lang.people(w_zone.population),
-                what.to_string(),
-                who,
-                lang.people(people),
-                tiers,
-                money,
+    blocks.extend(draft.proposals());
+    blocks.extend(draft.rulings());
+    blocks.extend(draft.funding());
+    Section {
+        id: "plan",
+        title: draft.w.title.into(),
+        blocks,
+    }
+}
+
+/// The plan section being written: the plan, what it was made from, and the words of
+/// its language.
+struct Draft<'a> {
+    plan: &'a Plan,
+    inputs: &'a Inputs,
+    analysis: &'a Analysis,
+    lang: Lang,
+    w: &'static Words,
+}
+
+impl Draft<'_> {
+    /// The first [`SHOWN`] white zones and what is proposed for each, then how many
+    /// more `plan.csv` lists.
+    fn proposals(&self) -> Vec<Block> {
+        let (plan, w) = (self.plan, self.w);
+        let rows = plan
+            .zones
+            .iter()
+            .take(SHOWN)
+            .flat_map(|z| self.zone_rows(z))
+            .collect();
+        let mut blocks = vec![Block::Table(Table {
+            header: [
+                w.zones,
+                w.inhabitants,
+                w.proposal,
+                "CPTS",
+                w.after,
+                w.tier,
+                w.funding,
             ]
-        };
-        for &k in &z.candidates {
-            let c = &plan.candidates[k];
-            rows.push(row(
-                w.new_cpts,
-                format!("{} ({} {})", c.id, c.communes.len(), w.communes),
-                c.population,
-                c.tier.number().to_string(),
-                lang.euros(c.funding_max),
-            ));
+            .map(String::from)
+            .to_vec(),
+            numeric: vec![false, true, false, false, true, false, true],
+            rows,
+        })];
+        if plan.zones.len() > SHOWN {
+            blocks.push(Block::Text(format!(
+                "… {} {}.",
+                plan.zones.len() - SHOWN,
+                w.more
+            )));
         }
-        if let Some(k) = z.taker() {
-            let (what, change) = match z.extensions.first() {
-                Some(e) => (w.extension, &e.change),
-                None => match &z.nearest {
-                    Some(n) => (w.nearest, &n.change),
-                    None => continue,
-                },
-            };
-            rows.push(row(
-                what,
-                cpts[k].nom.clone(),
-                change.population_after,
-                format!(
-                    "{} → {}",
-                    change.tier_before.number(),
-                    change.tier_after.number()
-                ),
-                format!(
-                    "{} → {}",
-                    lang.euros(change.funding_before),
-                    lang.euros(change.funding_after)
-                ),
-            ));
-        }
+        blocks
     }
-    blocks.push(Block::Table(Table {
-        header: [
-            w.zones,
-            w.inhabitants,
-            w.proposal,
-            "CPTS",
-            w.after,
-            w.tier,
-            w.funding,
+
+    /// The rows of white zone `z`: each new CPTS proposed in it, then the CPTS
+    /// proposed to take it in.
+    fn zone_rows(&self, z: &ZonePlan) -> Vec<Vec<String>> {
+        let population = self.analysis.white.zones[z.zone].population;
+        let zone = [zone_id(z.zone), self.lang.people(population)];
+        z.candidates
+            .iter()
+            .map(|&k| self.candidate_cells(&self.plan.candidates[k]))
+            .chain(self.taker_cells(z))
+            .map(|cells| zone.iter().cloned().chain(cells).collect())
+            .collect()
+    }
+
+    /// A new CPTS: the proposal, its name and communes, inhabitants, tier and maximum
+    /// funding.
+    fn candidate_cells(&self, c: &Candidate) -> [String; 5] {
+        [
+            self.w.new_cpts.to_string(),
+            format!("{} ({} {})", c.id, c.communes.len(), self.w.communes),
+            self.lang.people(c.population),
+            c.tier.number().to_string(),
+            self.lang.euros(c.funding_max),
         ]
-        .map(String::from)
-        .to_vec(),
-        numeric: vec![false, true, false, false, true, false, true],
-        rows,
-    }));
-    if plan.zones.len() > SHOWN {
-        blocks.push(Block::Text(format!(
-            "… {} {}.",
-            plan.zones.len() - SHOWN,
-            w.more
-        )));
     }
-    if !plan.rulings.is_empty() {
-        blocks.push(Block::Heading(w.overlaps.into()));
-        blocks.push(Block::Text(w.overlap_rule.into()));
+
+    /// The CPTS proposed to take in `z` (its first extension, else the nearest): the
+    /// proposal, its name, inhabitants after, tier and funding before → after. `None`
+    /// when a new CPTS is proposed or no CPTS can take the zone.
+    fn taker_cells(&self, z: &ZonePlan) -> Option<[String; 5]> {
+        let k = z.taker()?;
+        let (what, change) = match (z.extensions.first(), &z.nearest) {
+            (Some(e), _) => (self.w.extension, &e.change),
+            (None, Some(n)) => (self.w.nearest, &n.change),
+            (None, None) => return None,
+        };
+        let lang = self.lang;
+        Some([
+            what.to_string(),
+            self.inputs.cpts[k].nom.clone(),
+            lang.people(change.population_after),
+            format!(
+                "{} → {}",
+                change.tier_before.number(),
+                change.tier_after.number()
+            ),
+            format!(
+                "{} → {}",
+                lang.euros(change.funding_before),
+                lang.euros(change.funding_after)
+            ),
+        ])
+    }
+
+    /// The overlaps ruled: the rule, then who keeps and who gives up each contested
+    /// territory. Nothing when no overlap was ruled.
+    fn rulings(&self) -> Vec<Block> {
+        let (plan, w) = (self.plan, self.w);
+        if plan.rulings.is_empty() {
+            return Vec::new();
+        }
+        let cpts = &self.inputs.cpts;
         let rows = plan
             .rulings
             .iter()
@@ -647,70 +764,78 @@ pub fn plan_section(plan: &Plan, inputs: &Inputs, analysis: &Analysis, lang: Lan
                 vec![
                     cpts[r.keeper].nom.clone(),
                     cpts[r.leaver].nom.clone(),
-                    lang.people(analysis.overlaps[r.overlap].population),
+                    self.lang
+                        .people(self.analysis.overlaps[r.overlap].population),
                     format!("{} → {}", c.tier_before.number(), c.tier_after.number()),
                 ]
             })
             .collect();
-        blocks.push(Block::Table(Table {
-            header: [w.keeper, w.leaver, w.given_up, w.leaver_tier]
-                .map(String::from)
-                .to_vec(),
-            numeric: vec![false, false, true, false],
-            rows,
-        }));
+        vec![
+            Block::Heading(w.overlaps.into()),
+            Block::Text(w.overlap_rule.into()),
+            Block::Table(Table {
+                header: [w.keeper, w.leaver, w.given_up, w.leaver_tier]
+                    .map(String::from)
+                    .to_vec(),
+                numeric: vec![false, false, true, false],
+                rows,
+            }),
+        ]
     }
-    blocks.push(Block::Heading(w.funding_title.into()));
-    blocks.push(Block::Text(format!(
-        "{} {}",
-        plan.small_cpts.len(),
-        w.small
-            .replace("{}", &lang.people(plan.options.regional_min))
-    )));
-    let line = |who: String, before: u64, after: u64| {
+
+    /// The maximum funding: how many CPTS fall under the regional minimum, then the
+    /// funding now and with the plan accepted.
+    fn funding(&self) -> Vec<Block> {
+        let (plan, w) = (self.plan, self.w);
+        let small = w
+            .small
+            .replace("{}", &self.lang.people(plan.options.regional_min));
+        vec![
+            Block::Heading(w.funding_title.into()),
+            Block::Text(format!("{} {}", plan.small_cpts.len(), small)),
+            Block::Table(Table {
+                header: ["", w.now, w.accepted, w.change].map(String::from).to_vec(),
+                numeric: vec![false, true, true, true],
+                rows: self.funding_rows(),
+            }),
+        ]
+    }
+
+    /// France, France counting only the missions signed (when the perimeters say
+    /// which), then the [`SHOWN`] départements whose funding changes most.
+    fn funding_rows(&self) -> Vec<Vec<String>> {
+        let (plan, w) = (self.plan, self.w);
+        let mut rows =
+            vec![self.funding_row(w.nation.into(), plan.funding_before, plan.funding_after)];
+        if let (Some(before), Some(after)) = (plan.missions_before, plan.missions_after) {
+            rows.push(self.funding_row(format!("{} ({})", w.nation, w.missions), before, after));
+        }
+        let mut departements: Vec<_> = plan.by_departement.iter().collect();
+        departements.sort_by_key(|d| std::cmp::Reverse(d.after.abs_diff(d.before)));
+        rows.extend(
+            departements
+                .iter()
+                .take(SHOWN)
+                .filter(|d| d.after != d.before)
+                .map(|d| {
+                    self.funding_row(
+                        labelled(&d.departement, departement_name(&d.departement)),
+                        d.before,
+                        d.after,
+                    )
+                }),
+        );
+        rows
+    }
+
+    /// `who`'s funding now, with the plan accepted, and the change.
+    fn funding_row(&self, who: String, before: u64, after: u64) -> Vec<String> {
         vec![
             who,
-            lang.euros(before),
-            lang.euros(after),
-            euros_change(lang, before, after),
+            self.lang.euros(before),
+            self.lang.euros(after),
+            euros_change(self.lang, before, after),
         ]
-    };
-    let mut rows = vec![line(
-        w.nation.into(),
-        plan.funding_before,
-        plan.funding_after,
-    )];
-    if let (Some(before), Some(after)) = (plan.missions_before, plan.missions_after) {
-        rows.push(line(
-            format!("{} ({})", w.nation, w.missions),
-            before,
-            after,
-        ));
-    }
-    let mut departements: Vec<_> = plan.by_departement.iter().collect();
-    departements.sort_by_key(|d| std::cmp::Reverse(d.after.abs_diff(d.before)));
-    rows.extend(
-        departements
-            .iter()
-            .take(SHOWN)
-            .filter(|d| d.after != d.before)
-            .map(|d| {
-                line(
-                    labelled(&d.departement, departement_name(&d.departement)),
-                    d.before,
-                    d.after,
-                )
-            }),
-    );
-    blocks.push(Block::Table(Table {
-        header: ["", w.now, w.accepted, w.change].map(String::from).to_vec(),
-        numeric: vec![false, true, true, true],
-        rows,
-    }));
-    Section {
-        id: "plan",
-        title: w.title.into(),
-        blocks,
     }
 }
 

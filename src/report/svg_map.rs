@@ -172,48 +172,80 @@ fn draw_frame(
         svg,
         "<clipPath id=\"clip-{id}\"><rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h:.1}\"/></clipPath><g clip-path=\"url(#clip-{id})\">"
     );
-    let inside = |f: &&MapFeature| centre(&f.geometry).is_some_and(|c| frame.shows(c));
     if detailed {
-        for f in communes {
-            let share = number(f, "covered_share");
-            let _ = write!(
-                svg,
-                "<path fill=\"{}\" stroke=\"#ffffff\" stroke-width=\"0.3\" vector-effect=\"non-scaling-stroke\" d=\"",
-                COVERAGE_CLASSES[coverage_class(share)].1.hex()
-            );
-            path_data(svg, &f.geometry, frame, tolerance);
-            let _ = write!(
-                svg,
-                "\"><title>{} ({}) : {:.0} hab., {:.0} % couverts</title></path>",
-                escape(text(f, "nom")),
-                escape(text(f, "code")),
-                number(f, "population"),
-                100.0 * share
-            );
-        }
+        commune_elements(svg, communes, frame, tolerance);
     } else {
-        let mut classes = vec![Vec::new(); COVERAGE_CLASSES.len()];
-        for f in communes {
-            classes[coverage_class(number(f, "covered_share"))].push(*f);
-        }
-        let classes: Vec<String> = classes
-            .iter()
-            .map(|list| joined_paths(list, frame, tolerance))
-            .collect();
-        for (d, (_, colour)) in classes.iter().zip(COVERAGE_CLASSES) {
-            if !d.is_empty() {
-                // A hairline of the fill colour closes the anti-aliasing seams between
-                // neighbours and keeps the smallest communes visible.
-                let _ = write!(
-                    svg,
-                    "<path fill=\"{0}\" stroke=\"{0}\" stroke-width=\"0.5\" stroke-linejoin=\"round\" vector-effect=\"non-scaling-stroke\" d=\"{d}\"/>",
-                    colour.hex()
-                );
-            }
+        coverage_classes(svg, communes, frame, tolerance);
+    }
+    white_zones(svg, &inside(layers, "white_zones", frame), frame, tolerance);
+    let border = if detailed { 1.5 } else { 0.6 };
+    cpts_borders(
+        svg,
+        &inside(layers, "cpts", frame),
+        frame,
+        tolerance,
+        border,
+    );
+    overlaps(svg, &inside(layers, "overlaps", frame), frame, tolerance);
+    svg.push_str("</g>");
+}
+
+/// The features of layer `name` whose bounding box is centred in `frame`.
+fn inside<'a, 'l>(layers: &'l Layers<'a>, name: &str, frame: &Frame) -> Vec<&'l MapFeature<'a>> {
+    layers
+        .get(name)
+        .iter()
+        .filter(|f| centre(&f.geometry).is_some_and(|c| frame.shows(c)))
+        .collect()
+}
+
+/// Each commune as its own path, coloured by its covered share, its figures on hover.
+fn commune_elements(svg: &mut String, communes: &[&MapFeature], frame: &Frame, tolerance: f64) {
+    for f in communes {
+        let share = number(f, "covered_share");
+        let _ = write!(
+            svg,
+            "<path fill=\"{}\" stroke=\"#ffffff\" stroke-width=\"0.3\" vector-effect=\"non-scaling-stroke\" d=\"",
+            COVERAGE_CLASSES[coverage_class(share)].1.hex()
+        );
+        path_data(svg, &f.geometry, frame, tolerance);
+        let _ = write!(
+            svg,
+            "\"><title>{} ({}) : {:.0} hab., {:.0} % couverts</title></path>",
+            escape(text(f, "nom")),
+            escape(text(f, "code")),
+            number(f, "population"),
+            100.0 * share
+        );
+    }
+}
+
+/// The communes as one path per class of covered share.
+fn coverage_classes(svg: &mut String, communes: &[&MapFeature], frame: &Frame, tolerance: f64) {
+    let mut classes = vec![Vec::new(); COVERAGE_CLASSES.len()];
+    for f in communes {
+        classes[coverage_class(number(f, "covered_share"))].push(*f);
+    }
+    let classes: Vec<String> = classes
+        .iter()
+        .map(|list| joined_paths(list, frame, tolerance))
+        .collect();
+    for (d, (_, colour)) in classes.iter().zip(COVERAGE_CLASSES) {
+        if !d.is_empty() {
+            // A hairline of the fill colour closes the anti-aliasing seams between
+            // neighbours and keeps the smallest communes visible.
+            let _ = write!(
+                svg,
+                "<path fill=\"{0}\" stroke=\"{0}\" stroke-width=\"0.5\" stroke-linejoin=\"round\" vector-effect=\"non-scaling-stroke\" d=\"{d}\"/>",
+                colour.hex()
+            );
         }
     }
-    let white: Vec<&MapFeature> = layers.get("white_zones").iter().filter(inside).collect();
-    let white = joined_paths(&white, frame, tolerance);
+}
+
+/// The white zones, filled, as one path.
+fn white_zones(svg: &mut String, zones: &[&MapFeature], frame: &Frame, tolerance: f64) {
+    let white = joined_paths(zones, frame, tolerance);
     if !white.is_empty() {
         let _ = write!(
             svg,
@@ -221,18 +253,24 @@ fn draw_frame(
             WHITE_ZONE.hex()
         );
     }
-    let borders: Vec<&MapFeature> = layers.get("cpts").iter().filter(inside).collect();
-    let borders = joined_paths(&borders, frame, tolerance);
+}
+
+/// The CPTS borders, `width` pixels wide, as one path.
+fn cpts_borders(svg: &mut String, cpts: &[&MapFeature], frame: &Frame, tolerance: f64, width: f64) {
+    let borders = joined_paths(cpts, frame, tolerance);
     if !borders.is_empty() {
         let _ = write!(
             svg,
-            "<path class=\"cpts-borders\" fill=\"none\" stroke=\"{}\" stroke-width=\"{}\" stroke-linejoin=\"round\" vector-effect=\"non-scaling-stroke\" d=\"{borders}\"/>",
-            BORDER.hex(),
-            if detailed { 1.5 } else { 0.6 }
+            "<path class=\"cpts-borders\" fill=\"none\" stroke=\"{}\" stroke-width=\"{width}\" stroke-linejoin=\"round\" vector-effect=\"non-scaling-stroke\" d=\"{borders}\"/>",
+            BORDER.hex()
         );
     }
-    let overlaps: Vec<&MapFeature> = layers.get("overlaps").iter().filter(inside).collect();
-    let hatched = joined_paths(&overlaps, frame, tolerance);
+}
+
+/// The overlaps, hatched as one path, then each ringed (so that the smallest still
+/// show) with the two CPTS on hover.
+fn overlaps(svg: &mut String, overlaps: &[&MapFeature], frame: &Frame, tolerance: f64) {
+    let hatched = joined_paths(overlaps, frame, tolerance);
     if !hatched.is_empty() {
         let _ = write!(
             svg,
@@ -254,7 +292,6 @@ fn draw_frame(
             );
         }
     }
-    svg.push_str("</g>");
 }
 
 fn text<'a>(f: &'a MapFeature, key: &str) -> &'a str {
