@@ -19,55 +19,10 @@ pub fn split_layer(path: &Path) -> Option<(PathBuf, String)> {
 /// The features of the GeoPackage layer (the only one, or the one named), geometries
 /// decoded in the layer's CRS.
 pub fn read_gpkg(path: &Path, layer: Option<&str>) -> Result<(Vec<RawFeature<'static>>, LayerCrs)> {
-    let fail = |place: &str, e: &dyn std::fmt::Display| {
-        Error::input(
-            path,
-            place,
-            format!("unreadable GeoPackage: {e}"),
-            "check the file opens in QGIS, or export the layer again (ogr2ogr -f GPKG out.gpkg in.shp)",
-        )
-    };
+    let fail = |place: &str, e: &dyn std::fmt::Display| unreadable(path, place, e);
     let db = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(|e| fail("the whole file", &e))?;
-    let layers: Vec<(String, String, i64)> = db
-        .prepare(
-            "SELECT table_name, column_name, srs_id FROM gpkg_geometry_columns ORDER BY table_name",
-        )
-        .and_then(|mut q| {
-            q.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-                .collect()
-        })
-        .map_err(|e| fail("gpkg_geometry_columns", &e))?;
-    let names = || {
-        layers
-            .iter()
-            .map(|l| l.0.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let (table, column, srs_id) = match (layer, layers.as_slice()) {
-        (None, [one]) => one.clone(),
-        (Some(name), _) => layers
-            .iter()
-            .find(|l| l.0 == name)
-            .cloned()
-            .ok_or_else(|| {
-                Error::input(
-                    path,
-                    format!("layer {name:?}"),
-                    format!("no such layer (layers: {})", names()),
-                    "name one of these layers after the file: FILE.gpkg:LAYER",
-                )
-            })?,
-        (None, _) => {
-            return Err(Error::input(
-                path,
-                "the whole file",
-                format!("{} layers (layers: {})", layers.len(), names()),
-                "name the layer after the file: FILE.gpkg:LAYER (IGN ADMIN EXPRESS: commune)",
-            ))
-        }
-    };
+    let (table, column, srs_id) = chosen_layer(path, &db, layer)?;
     let crs = layer_crs(&db, srs_id).map_err(|e| fail("gpkg_spatial_ref_sys", &e))?;
     let quote = |name: &str| format!("\"{}\"", name.replace('"', "\"\""));
     let mut query = db
@@ -109,6 +64,59 @@ pub fn read_gpkg(path: &Path, layer: Option<&str>) -> Result<(Vec<RawFeature<'st
         });
     }
     Ok((features, crs))
+}
+
+/// The table, geometry column and SRS id of the layer `layer` names, or of the only
+/// layer of the file; several layers and no name, or a name of no layer, are refused.
+fn chosen_layer(
+    path: &Path,
+    db: &Connection,
+    layer: Option<&str>,
+) -> Result<(String, String, i64)> {
+    let fail = |place: &str, e: &dyn std::fmt::Display| unreadable(path, place, e);
+    let layers: Vec<(String, String, i64)> = db
+        .prepare(
+            "SELECT table_name, column_name, srs_id FROM gpkg_geometry_columns ORDER BY table_name",
+        )
+        .and_then(|mut q| {
+            q.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect()
+        })
+        .map_err(|e| fail("gpkg_geometry_columns", &e))?;
+    let names = || {
+        layers
+            .iter()
+            .map(|l| l.0.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match (layer, layers.as_slice()) {
+        (None, [one]) => Ok(one.clone()),
+        (Some(name), _) => layers.iter().find(|l| l.0 == name).cloned().ok_or_else(|| {
+            Error::input(
+                path,
+                format!("layer {name:?}"),
+                format!("no such layer (layers: {})", names()),
+                "name one of these layers after the file: FILE.gpkg:LAYER",
+            )
+        }),
+        (None, _) => Err(Error::input(
+            path,
+            "the whole file",
+            format!("{} layers (layers: {})", layers.len(), names()),
+            "name the layer after the file: FILE.gpkg:LAYER (IGN ADMIN EXPRESS: commune)",
+        )),
+    }
+}
+
+/// The error of a GeoPackage SQLite cannot read.
+fn unreadable(path: &Path, place: &str, e: &dyn std::fmt::Display) -> Error {
+    Error::input(
+        path,
+        place,
+        format!("unreadable GeoPackage: {e}"),
+        "check the file opens in QGIS, or export the layer again (ogr2ogr -f GPKG out.gpkg in.shp)",
+    )
 }
 
 fn layer_crs(db: &Connection, srs_id: i64) -> rusqlite::Result<LayerCrs> {

@@ -108,16 +108,13 @@ type PartEnvelope = GeomWithData<Rectangle<[f64; 2]>, usize>;
 /// Smallest piece of a unit that makes it count as part of a white zone, m².
 const TOUCH_M2: f64 = 1.0;
 
-/// Puts each uncovered polygon of each unit in the part that contains it.
-fn assign(
-    units: &[Unit],
+/// For each member unit, in order, each piece of its uncovered part: the part holding
+/// it (by its interior point) and its area.
+fn locate_pieces(
     covers: &[UnitCover],
-    zone: Zone,
-    parts: Vec<Polygon<f64>>,
+    parts: &[Polygon<f64>],
     members: &[usize],
-    sliver_m2: f64,
-    out: &mut WhiteZones,
-) {
+) -> Vec<Vec<(Option<usize>, f64)>> {
     let tree: RTree<PartEnvelope> = RTree::bulk_load(
         parts
             .iter()
@@ -141,8 +138,7 @@ fn assign(
         found.sort_unstable();
         found.into_iter().find(|&p| parts[p].intersects(&point))
     };
-    // (part, unit, area of the unit in the part), in unit order.
-    let placed: Vec<Vec<(Option<usize>, f64)>> = members
+    members
         .par_iter()
         .map(|&i| {
             covers[i]
@@ -152,7 +148,20 @@ fn assign(
                 .map(|q| (locate(q), q.unsigned_area()))
                 .collect()
         })
-        .collect();
+        .collect()
+}
+
+/// Puts each uncovered polygon of each unit in the part that contains it.
+fn assign(
+    units: &[Unit],
+    covers: &[UnitCover],
+    zone: Zone,
+    parts: Vec<Polygon<f64>>,
+    members: &[usize],
+    sliver_m2: f64,
+    out: &mut WhiteZones,
+) {
+    let placed = locate_pieces(covers, &parts, members);
     let areas: Vec<f64> = parts.iter().map(|p| p.unsigned_area()).collect();
     let mut population = vec![0.0; parts.len()];
     let mut contributors: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); parts.len()];
