@@ -10,11 +10,14 @@ use crate::error::Result;
 use crate::figures::funding::Tariff;
 use crate::geometry::borders::Borders;
 use crate::geometry::envelope::rectangle;
+use crate::geometry::grid::Grid;
 use crate::geometry::projection::Zone;
 use crate::load::inputs::{Inputs, Perimeters};
 use crate::model::{Cpts, Missions, Tier, Unit};
 use crate::overlay::membership::listing_cpts;
 use crate::read::ght::Ght;
+use crate::zones::overlaps::Overlap;
+use crate::zones::white_zones::{WhiteZone, WhiteZones};
 use geo::{Area, BoundingRect, Contains, InteriorPoint, MultiPolygon};
 use rayon::prelude::*;
 use rstar::primitives::GeomWithData;
@@ -225,239 +228,123 @@ pub fn plan(
     options: &PlanOptions,
     ght: &[Ght],
 ) -> Result<Plan> {
-    let units = &inputs.units;
-    let grids = &analysis.grids;
-    let projected: Vec<MultiPolygon<f64>> = inputs
-        .projected
-        .par_iter()
-        .zip(units)
-        .map(|(s, u)| grids[u.zone.index()].snap(s))
-        .collect();
-    let perimeters: Vec<Vec<Option<MultiPolygon<f64>>>> = match &inputs.perimeters {
-        Perimeters::Polygons(shapes) => snapped(project_perimeters(&inputs.cpts, shapes)?, grids),
-        Perimeters::Membership(_) => Vec::new(),
-    };
-    let by_unit = match &inputs.perimeters {
-        Perimeters::Membership(lists) => listing_cpts(units.len(), lists),
-        Perimeters::Polygons(_) => Vec::new(),
-    };
-    let owners: Vec<Borders> = Zone::ALL
-        .iter()
-        .map(|&zone| match &inputs.perimeters {
-            Perimeters::Polygons(_) => Borders::new(
-                perimeters[zone.index()]
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(k, s)| Some((s.as_ref()?, vec![k])))
-                    .collect(),
-            ),
-            Perimeters::Membership(_) => {
-                listed_borders(zone, units, &projected, &by_unit, |_| true)
-            }
-        })
-        .collect();
     let population = &analysis.cpts_population;
+    let projected = projected_units(inputs, &analysis.grids);
+    let holders = Holders::new(inputs, &analysis.grids)?;
+    let owners = holders.borders(&inputs.units, &projected);
     let white = &analysis.white;
-    let extensions: Vec<(Vec<Extension>, Option<Nearest>)> = white
+    let reach: Vec<Reach> = white
         .zones
         .par_iter()
-        .map(|w| {
-            let mut found: Vec<Extension> = owners[w.zone.index()]
-                .shared(&w.shape)
-                .into_iter()
-                .filter(|&(_, length)| length >= options.min_border_m)
-                .map(|(k, length)| Extension {
-                    cpts: k,
-                    shared_border_m: length,
-                    change: Change::new(
-                        &inputs.cpts[k],
-                        population[k],
-                        population[k] + w.population,
-                        tariff,
-                    ),
-                })
-                .collect();
-            found.sort_by(|a, b| {
-                b.shared_border_m
-                    .total_cmp(&a.shared_border_m)
-                    .then_with(|| inputs.cpts[a.cpts].id.cmp(&inputs.cpts[b.cpts].id))
-            });
-            let nearest = match found.is_empty() {
-                true => owners[w.zone.index()]
-                    .nearest(&w.shape)
-                    .and_then(|(ks, distance)| {
-                        let k = *ks.iter().min_by_key(|&&k| &inputs.cpts[k].id)?;
-                        Some(Nearest {
-                            cpts: k,
-                            distance_m: distance,
-                            change: Change::new(
-                                &inputs.cpts[k],
-                                population[k],
-                                population[k] + w.population,
-                                tariff,
-                            ),
-                        })
-                    }),
-                false => None,
-            };
-            (found, nearest)
-        })
+        .map(|w| reach_of(w, &owners, inputs, population, tariff, options))
         .collect();
-    let mut candidates: Vec<Candidate> = Vec::new();
-    let mut zones = Vec::new();
-    // A commune in two white zones (a CPTS between its parts) joins the candidates of
-    // the first only, so that its people count once.
-    let mut claimed: BTreeSet<usize> = BTreeSet::new();
-    for (z, (w, (extensions, nearest))) in white.zones.iter().zip(extensions).enumerate() {
-        let mut mine = Vec::new();
-        // A zone holding a commune of an earlier candidate joins it, with its other
-        // communes, whatever its size: the commune links them.
-        let linked: Vec<usize> = (0..candidates.len())
-            .filter(|&k| {
-                let held: &Vec<usize> = &candidates[k].communes;
-                w.communes.iter().any(|c| held.binary_search(c).is_ok())
-            })
-            .collect();
-        if let Some(&first) = linked.first() {
-            let rest: Vec<usize> = w
-                .communes
-                .iter()
-                .copied()
-                .filter(|c| claimed.insert(*c))
-                .collect();
-            let held = &mut candidates[first].communes;
-            held.extend(rest);
-            held.sort_unstable();
-            mine = linked;
-        }
-        let communes: Vec<usize> = match mine.is_empty() && w.population >= options.new_cpts_min {
-            true => w
-                .communes
-                .iter()
-                .copied()
-                .filter(|c| claimed.insert(*c))
-                .collect(),
-            false => Vec::new(),
-        };
-        if !communes.is_empty() {
-            let groups = split(&communes, &white.unit_population, &projected, options);
-            for communes in groups {
-                let population: f64 = communes.iter().map(|&c| white.unit_population[c]).sum();
-                let funding = tariff.funding(population, None);
-                mine.push(candidates.len());
-                candidates.push(Candidate {
-                    id: format!("NC-{:04}", candidates.len() + 1),
-                    zone: z,
-                    communes,
-                    population,
-                    tier: funding.tier,
-                    funding_max: funding.maximum,
-                });
-            }
-        }
-        zones.push(ZonePlan {
-            zone: z,
-            extensions,
-            candidates: mine,
-            nearest,
-        });
-    }
-    // Linked zones added communes: figures from the final lists.
-    for c in &mut candidates {
-        c.population = c.communes.iter().map(|&u| white.unit_population[u]).sum();
-        let funding = tariff.funding(c.population, None);
-        (c.tier, c.funding_max) = (funding.tier, funding.maximum);
-    }
-
-    // A contested commune listed by both CPTS borders both everywhere: the border of
-    // each is measured against its other communes only.
-    let contested: BTreeSet<usize> = analysis
-        .overlaps
-        .iter()
-        .flat_map(|o| o.communes.iter().copied())
-        .collect();
-    let uncontested: Vec<Borders>;
-    let around: &[Borders] = match &inputs.perimeters {
-        Perimeters::Polygons(_) => &owners,
-        Perimeters::Membership(_) => {
-            uncontested = Zone::ALL
-                .iter()
-                .map(|&zone| {
-                    listed_borders(zone, units, &projected, &by_unit, |i| {
-                        !contested.contains(&i)
-                    })
-                })
-                .collect();
-            &uncontested
-        }
-    };
+    let (zones, candidates) = zone_plans(white, reach, &projected, tariff, options);
+    let uncontested = holders.uncontested(&inputs.units, &projected, analysis);
+    let around = uncontested.as_deref().unwrap_or(&owners);
     let rulings = rule_overlaps(inputs, analysis, &projected, around, tariff);
-    let mut after = population.clone();
-    for z in &zones {
-        if let Some(k) = z.taker() {
-            after[k] += white.zones[z.zone].population;
-        }
-    }
-    for (k, lost) in given_up(inputs, analysis, &projected, &rulings) {
-        after[k] -= lost;
-    }
-    let funding = |pops: &[f64]| -> u64 {
-        pops.iter()
-            .map(|&p| u64::from(tariff.funding(p, None).maximum))
-            .sum()
-    };
-    let signed = inputs.cpts.iter().any(|c| c.missions.is_some());
-    let missions = |pops: &[f64]| -> Option<u64> {
-        signed.then(|| {
-            pops.iter()
-                .zip(&inputs.cpts)
-                .filter_map(|(&p, c)| tariff.funding(p, c.missions.as_ref()).missions)
-                .map(u64::from)
-                .sum()
-        })
-    };
-    let funding_after = funding(&after)
-        + candidates
-            .iter()
-            .map(|c| u64::from(c.funding_max))
-            .sum::<u64>();
-    let by_departement = by_departement(inputs, analysis, tariff, &after, &candidates);
+    let after = population_after(inputs, analysis, &projected, &zones, &rulings);
     Ok(Plan {
-        by_departement,
+        by_departement: by_departement(inputs, analysis, tariff, &after, &candidates),
         multi_ght: multi_ght(inputs, analysis, ght),
         options: options.clone(),
         small_cpts: (0..population.len())
             .filter(|&k| population[k] < options.regional_min)
             .collect(),
-        funding_before: funding(population),
-        funding_after,
-        missions_before: missions(population),
-        // A new CPTS has signed no mission yet: the operation lines, at its taille.
-        missions_after: missions(&after).map(|m| {
-            m + candidates
-                .iter()
-                .filter_map(|c| {
-                    tariff
-                        .funding(c.population, Some(&Missions::default()))
-                        .missions
-                })
-                .map(u64::from)
-                .sum::<u64>()
-        }),
-        changed: (0..after.len())
-            .filter(|&k| after[k] != population[k])
-            .map(|k| {
-                (
-                    k,
-                    Change::new(&inputs.cpts[k], population[k], after[k], tariff),
-                )
-            })
-            .collect(),
+        funding_before: total_funding(tariff, population),
+        funding_after: total_funding(tariff, &after) + candidates_funding(&candidates),
+        missions_before: total_missions(inputs, tariff, population),
+        missions_after: total_missions(inputs, tariff, &after)
+            .map(|m| m + candidates_missions(&candidates, tariff)),
+        changed: changes(inputs, population, &after, tariff),
         population_after: after,
         zones,
         candidates,
         rulings,
     })
+}
+
+/// Each unit projected and snapped to its zone's grid.
+fn projected_units(inputs: &Inputs, grids: &[Grid]) -> Vec<MultiPolygon<f64>> {
+    inputs
+        .projected
+        .par_iter()
+        .zip(&inputs.units)
+        .map(|(s, u)| grids[u.zone.index()].snap(s))
+        .collect()
+}
+
+/// Who holds the territory, as the perimeter file says.
+enum Holders {
+    /// Polygon mode: each CPTS's perimeter in each zone of [`Zone::ALL`], projected and
+    /// snapped.
+    Perimeters(Vec<Vec<Option<MultiPolygon<f64>>>>),
+    /// Membership mode: the CPTS listing each unit.
+    Listings(Vec<Vec<usize>>),
+}
+
+impl Holders {
+    fn new(inputs: &Inputs, grids: &[Grid]) -> Result<Holders> {
+        Ok(match &inputs.perimeters {
+            Perimeters::Polygons(shapes) => {
+                Holders::Perimeters(snapped(project_perimeters(&inputs.cpts, shapes)?, grids))
+            }
+            Perimeters::Membership(lists) => {
+                Holders::Listings(listing_cpts(inputs.units.len(), lists))
+            }
+        })
+    }
+
+    /// The territory of the CPTS in each zone of [`Zone::ALL`], each piece keyed by the
+    /// CPTS holding it.
+    fn borders<'a>(
+        &'a self,
+        units: &[Unit],
+        projected: &'a [MultiPolygon<f64>],
+    ) -> Vec<Borders<'a>> {
+        Zone::ALL
+            .iter()
+            .map(|&zone| match self {
+                Holders::Perimeters(perimeters) => Borders::new(
+                    perimeters[zone.index()]
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(k, s)| Some((s.as_ref()?, vec![k])))
+                        .collect(),
+                ),
+                Holders::Listings(by_unit) => {
+                    listed_borders(zone, units, projected, by_unit, |_| true)
+                }
+            })
+            .collect()
+    }
+
+    /// In membership mode, the borders of the listed units outside every overlap: a
+    /// contested commune listed by both CPTS borders both everywhere, so the border of
+    /// each is measured against its other communes only. `None` in polygon mode, where
+    /// [`Holders::borders`] serve.
+    fn uncontested<'a>(
+        &self,
+        units: &[Unit],
+        projected: &'a [MultiPolygon<f64>],
+        analysis: &Analysis,
+    ) -> Option<Vec<Borders<'a>>> {
+        let Holders::Listings(by_unit) = self else {
+            return None;
+        };
+        let contested: BTreeSet<usize> = analysis
+            .overlaps
+            .iter()
+            .flat_map(|o| o.communes.iter().copied())
+            .collect();
+        Some(
+            Zone::ALL
+                .iter()
+                .map(|&zone| {
+                    listed_borders(zone, units, projected, by_unit, |i| !contested.contains(&i))
+                })
+                .collect(),
+        )
+    }
 }
 
 /// The borders of the listed units of `zone` that `keep` keeps, each keyed by the CPTS
@@ -477,6 +364,259 @@ fn listed_borders<'a>(
     )
 }
 
+/// The CPTS that could absorb a white zone, and the nearest one when none could.
+type Reach = (Vec<Extension>, Option<Nearest>);
+
+/// What could take white zone `w`, given the CPTS territories in each zone: the CPTS
+/// sharing at least the minimum border with it, longest border first (then by id),
+/// and, when there is none, the nearest CPTS.
+fn reach_of(
+    w: &WhiteZone,
+    owners: &[Borders],
+    inputs: &Inputs,
+    population: &[f64],
+    tariff: &Tariff,
+    options: &PlanOptions,
+) -> Reach {
+    let taking = |k: usize| {
+        Change::new(
+            &inputs.cpts[k],
+            population[k],
+            population[k] + w.population,
+            tariff,
+        )
+    };
+    let owners = &owners[w.zone.index()];
+    let mut found: Vec<Extension> = owners
+        .shared(&w.shape)
+        .into_iter()
+        .filter(|&(_, length)| length >= options.min_border_m)
+        .map(|(k, length)| Extension {
+            cpts: k,
+            shared_border_m: length,
+            change: taking(k),
+        })
+        .collect();
+    found.sort_by(|a, b| {
+        b.shared_border_m
+            .total_cmp(&a.shared_border_m)
+            .then_with(|| inputs.cpts[a.cpts].id.cmp(&inputs.cpts[b.cpts].id))
+    });
+    let nearest = match found.is_empty() {
+        true => owners.nearest(&w.shape).and_then(|(ks, distance)| {
+            let k = *ks.iter().min_by_key(|&&k| &inputs.cpts[k].id)?;
+            Some(Nearest {
+                cpts: k,
+                distance_m: distance,
+                change: taking(k),
+            })
+        }),
+        false => None,
+    };
+    (found, nearest)
+}
+
+/// The plan of each white zone, in order, with the candidate new CPTS drawn from them.
+fn zone_plans(
+    white: &WhiteZones,
+    reach: Vec<Reach>,
+    projected: &[MultiPolygon<f64>],
+    tariff: &Tariff,
+    options: &PlanOptions,
+) -> (Vec<ZonePlan>, Vec<Candidate>) {
+    let mut drafting = Drafting {
+        white,
+        projected,
+        tariff,
+        options,
+        candidates: Vec::new(),
+        claimed: BTreeSet::new(),
+    };
+    let zones = white
+        .zones
+        .iter()
+        .zip(reach)
+        .enumerate()
+        .map(|(z, (w, (extensions, nearest)))| ZonePlan {
+            zone: z,
+            extensions,
+            candidates: drafting.for_zone(z, w),
+            nearest,
+        })
+        .collect();
+    (zones, drafting.finish())
+}
+
+/// The candidate new CPTS as they are drawn, zone after zone.
+struct Drafting<'a> {
+    white: &'a WhiteZones,
+    projected: &'a [MultiPolygon<f64>],
+    tariff: &'a Tariff,
+    options: &'a PlanOptions,
+    candidates: Vec<Candidate>,
+    /// The communes already in a candidate: a commune in two white zones (a CPTS
+    /// between its parts) joins the candidates of the first only, so that its people
+    /// count once.
+    claimed: BTreeSet<usize>,
+}
+
+impl Drafting<'_> {
+    /// The candidates of white zone `z`, by index: the earlier candidates holding one of
+    /// its communes, the first of which takes its other communes, whatever its size
+    /// (the commune links them); else, for a large enough zone, new candidates of its
+    /// communes, split to the maximum population.
+    fn for_zone(&mut self, z: usize, w: &WhiteZone) -> Vec<usize> {
+        let linked: Vec<usize> = (0..self.candidates.len())
+            .filter(|&k| {
+                let held = &self.candidates[k].communes;
+                w.communes.iter().any(|c| held.binary_search(c).is_ok())
+            })
+            .collect();
+        if let Some(&first) = linked.first() {
+            let rest = self.claim(&w.communes);
+            let held = &mut self.candidates[first].communes;
+            held.extend(rest);
+            held.sort_unstable();
+            return linked;
+        }
+        if w.population < self.options.new_cpts_min {
+            return Vec::new();
+        }
+        let communes = self.claim(&w.communes);
+        if communes.is_empty() {
+            return Vec::new();
+        }
+        let population = &self.white.unit_population;
+        split(&communes, population, self.projected, self.options)
+            .into_iter()
+            .map(|group| self.propose(z, group))
+            .collect()
+    }
+
+    /// The communes of `communes` no candidate holds yet, now claimed.
+    fn claim(&mut self, communes: &[usize]) -> Vec<usize> {
+        communes
+            .iter()
+            .copied()
+            .filter(|c| self.claimed.insert(*c))
+            .collect()
+    }
+
+    /// Adds a candidate of `communes` from white zone `z`; returns its index.
+    fn propose(&mut self, z: usize, communes: Vec<usize>) -> usize {
+        let k = self.candidates.len();
+        let (population, tier, funding_max) = self.figures(&communes);
+        self.candidates.push(Candidate {
+            id: format!("NC-{:04}", k + 1),
+            zone: z,
+            communes,
+            population,
+            tier,
+            funding_max,
+        });
+        k
+    }
+
+    /// The population of `communes` in the white zones, and the tier and maximum funding
+    /// of a CPTS of that population.
+    fn figures(&self, communes: &[usize]) -> (f64, Tier, u32) {
+        let population: f64 = communes
+            .iter()
+            .map(|&c| self.white.unit_population[c])
+            .sum();
+        let funding = self.tariff.funding(population, None);
+        (population, funding.tier, funding.maximum)
+    }
+
+    /// The candidates, their figures taken again from their final lists of communes
+    /// (linked zones added communes).
+    fn finish(mut self) -> Vec<Candidate> {
+        let mut candidates = std::mem::take(&mut self.candidates);
+        for c in &mut candidates {
+            (c.population, c.tier, c.funding_max) = self.figures(&c.communes);
+        }
+        candidates
+    }
+}
+
+/// The population of each CPTS if every proposal were accepted: each zone's taker
+/// gains its people, each leaver loses what it gives up.
+fn population_after(
+    inputs: &Inputs,
+    analysis: &Analysis,
+    projected: &[MultiPolygon<f64>],
+    zones: &[ZonePlan],
+    rulings: &[OverlapRuling],
+) -> Vec<f64> {
+    let mut after = analysis.cpts_population.clone();
+    for z in zones {
+        if let Some(k) = z.taker() {
+            after[k] += analysis.white.zones[z.zone].population;
+        }
+    }
+    for (k, lost) in given_up(inputs, analysis, projected, rulings) {
+        after[k] -= lost;
+    }
+    after
+}
+
+/// Sum of the maximum funding of CPTS of populations `pops`, euros.
+fn total_funding(tariff: &Tariff, pops: &[f64]) -> u64 {
+    pops.iter()
+        .map(|&p| u64::from(tariff.funding(p, None).maximum))
+        .sum()
+}
+
+/// Sum of the funding of the missions the CPTS signed, at populations `pops`, when the
+/// perimeter file says which.
+fn total_missions(inputs: &Inputs, tariff: &Tariff, pops: &[f64]) -> Option<u64> {
+    let signed = inputs.cpts.iter().any(|c| c.missions.is_some());
+    signed.then(|| {
+        pops.iter()
+            .zip(&inputs.cpts)
+            .filter_map(|(&p, c)| tariff.funding(p, c.missions.as_ref()).missions)
+            .map(u64::from)
+            .sum()
+    })
+}
+
+/// Sum of the candidates' maximum funding, euros.
+fn candidates_funding(candidates: &[Candidate]) -> u64 {
+    candidates.iter().map(|c| u64::from(c.funding_max)).sum()
+}
+
+/// Sum of the candidates' mission funding: a new CPTS has signed no mission yet, so the
+/// operation lines, at its taille.
+fn candidates_missions(candidates: &[Candidate], tariff: &Tariff) -> u64 {
+    candidates
+        .iter()
+        .filter_map(|c| {
+            tariff
+                .funding(c.population, Some(&Missions::default()))
+                .missions
+        })
+        .map(u64::from)
+        .sum()
+}
+
+/// Each CPTS whose population goes from `population` to `after`, with the change.
+fn changes(
+    inputs: &Inputs,
+    population: &[f64],
+    after: &[f64],
+    tariff: &Tariff,
+) -> Vec<(usize, Change)> {
+    (0..after.len())
+        .filter(|&k| after[k] != population[k])
+        .map(|k| {
+            (
+                k,
+                Change::new(&inputs.cpts[k], population[k], after[k], tariff),
+            )
+        })
+        .collect()
+}
+
 /// Rules every overlap. The overlaps that share a commune form one contested
 /// territory, where the CPTS are ranked once: more inhabitants held in its communes
 /// first, then (a tie, as when both list the same communes) the longer border with
@@ -489,77 +629,34 @@ fn rule_overlaps(
     owners: &[Borders],
     tariff: &Tariff,
 ) -> Vec<OverlapRuling> {
-    let units = &inputs.units;
     let overlaps = &analysis.overlaps;
-    // Contested territories: overlaps joined by a shared commune.
-    let mut territory: Vec<usize> = (0..overlaps.len()).collect();
-    let root = |t: &[usize], mut o: usize| {
-        while t[o] != o {
-            o = t[o];
-        }
-        o
-    };
-    let mut first_overlap: BTreeMap<usize, usize> = BTreeMap::new();
-    for (o, overlap) in overlaps.iter().enumerate() {
-        for &c in &overlap.communes {
-            let other = *first_overlap.entry(c).or_insert(o);
-            let (x, y) = (root(&territory, other), root(&territory, o));
-            territory[x.max(y)] = x.min(y);
-        }
-    }
-    let mut communes: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
-    for (o, overlap) in overlaps.iter().enumerate() {
-        let t = root(&territory, o);
-        communes.entry(t).or_default().extend(&overlap.communes);
-    }
-    // Inhabitants each CPTS holds in a territory's communes, and its border with them.
-    let rank = |t: usize, k: usize| -> (f64, f64) {
-        let mut held = 0.0;
-        let mut border = 0.0;
-        for &c in &communes[&t] {
-            let cover = &analysis.covers[c];
-            let area: f64 = cover
-                .pieces
-                .iter()
-                .filter(|p| p.cpts == k)
-                .map(|p| p.area)
-                .sum();
-            held += units[c].population * share(area, cover.area);
-            for polygon in &projected[c].0 {
-                border += owners[units[c].zone.index()]
-                    .shared(polygon)
-                    .get(&k)
-                    .copied()
-                    .unwrap_or(0.0);
-            }
-        }
-        (held, border)
-    };
+    let territories = Territories::new(overlaps);
     // Each CPTS measured once per territory, however many of its overlaps lie there.
-    let ranks: BTreeMap<(usize, usize), (f64, f64)> = overlaps
+    let standings: BTreeMap<(usize, usize), Standing> = overlaps
         .iter()
-        .enumerate()
-        .flat_map(|(o, overlap)| {
-            let t = root(&territory, o);
-            [(t, overlap.a), (t, overlap.b)]
-        })
+        .zip(&territories.of_overlap)
+        .flat_map(|(overlap, &t)| [(t, overlap.a), (t, overlap.b)])
         .collect::<BTreeSet<_>>()
         .into_iter()
-        .map(|(t, k)| ((t, k), rank(t, k)))
+        .map(|(t, k)| {
+            let communes = &territories.communes[&t];
+            (
+                (t, k),
+                standing(k, communes, inputs, analysis, projected, owners),
+            )
+        })
         .collect();
+    let population = &analysis.cpts_population;
     overlaps
         .iter()
+        .zip(&territories.of_overlap)
         .enumerate()
-        .map(|(o, overlap)| {
-            let t = root(&territory, o);
-            let (a, b) = (ranks[&(t, overlap.a)], ranks[&(t, overlap.b)]);
-            // `a` has the lower id, so it wins a complete tie.
-            let a_keeps = a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)).is_ge();
-            let ((keeper, kept), (leaver, left)) = match a_keeps {
-                true => ((overlap.a, a), (overlap.b, b)),
-                false => ((overlap.b, b), (overlap.a, a)),
-            };
-            let population = &analysis.cpts_population;
+        .map(|(o, (overlap, &t))| {
+            let ((keeper, kept), (leaver, left)) = keeper_first(
+                overlap,
+                standings[&(t, overlap.a)],
+                standings[&(t, overlap.b)],
+            );
             OverlapRuling {
                 overlap: o,
                 keeper,
@@ -577,6 +674,96 @@ fn rule_overlaps(
             }
         })
         .collect()
+}
+
+/// The contested territories: the overlaps joined by a shared commune.
+struct Territories {
+    /// The territory of each overlap, named by its lowest overlap.
+    of_overlap: Vec<usize>,
+    /// The communes of each territory.
+    communes: BTreeMap<usize, BTreeSet<usize>>,
+}
+
+impl Territories {
+    fn new(overlaps: &[Overlap]) -> Territories {
+        let mut parent: Vec<usize> = (0..overlaps.len()).collect();
+        let mut first_overlap: BTreeMap<usize, usize> = BTreeMap::new();
+        for (o, overlap) in overlaps.iter().enumerate() {
+            for &c in &overlap.communes {
+                let other = *first_overlap.entry(c).or_insert(o);
+                let (x, y) = (root(&parent, other), root(&parent, o));
+                parent[x.max(y)] = x.min(y);
+            }
+        }
+        let of_overlap: Vec<usize> = (0..overlaps.len()).map(|o| root(&parent, o)).collect();
+        let mut communes: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
+        for (overlap, &t) in overlaps.iter().zip(&of_overlap) {
+            communes.entry(t).or_default().extend(&overlap.communes);
+        }
+        Territories {
+            of_overlap,
+            communes,
+        }
+    }
+}
+
+/// The overlap at the root of `o`'s tree in the forest `parent`.
+fn root(parent: &[usize], mut o: usize) -> usize {
+    while parent[o] != o {
+        o = parent[o];
+    }
+    o
+}
+
+/// What a CPTS holds in a contested territory: inhabitants in its communes, and border
+/// with them, metres.
+type Standing = (f64, f64);
+
+/// The standing of CPTS `k` in the contested territory of `communes`.
+fn standing(
+    k: usize,
+    communes: &BTreeSet<usize>,
+    inputs: &Inputs,
+    analysis: &Analysis,
+    projected: &[MultiPolygon<f64>],
+    owners: &[Borders],
+) -> Standing {
+    let units = &inputs.units;
+    let mut held = 0.0;
+    let mut border = 0.0;
+    for &c in communes {
+        let cover = &analysis.covers[c];
+        let area: f64 = cover
+            .pieces
+            .iter()
+            .filter(|p| p.cpts == k)
+            .map(|p| p.area)
+            .sum();
+        held += units[c].population * share(area, cover.area);
+        for polygon in &projected[c].0 {
+            border += owners[units[c].zone.index()]
+                .shared(polygon)
+                .get(&k)
+                .copied()
+                .unwrap_or(0.0);
+        }
+    }
+    (held, border)
+}
+
+/// The keeper of `overlap` then its leaver, each with its standing, given the standings
+/// of its CPTS `a` and `b`: more inhabitants, then the longer border; `a` has the lower
+/// id, so it wins a complete tie.
+fn keeper_first(
+    overlap: &Overlap,
+    a: Standing,
+    b: Standing,
+) -> ((usize, Standing), (usize, Standing)) {
+    let a_keeps = a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)).is_ge();
+    match a_keeps {
+        true => ((overlap.a, a), (overlap.b, b)),
+        false => ((overlap.b, b), (overlap.a, a)),
+    }
 }
 
 /// The inhabitants each leaving CPTS gives up under `rulings`, by CPTS: the
@@ -736,89 +923,142 @@ fn split(
     if count == 1.0 {
         return vec![communes.to_vec()];
     }
-    let share = total / count;
-    let neighbours = adjacency(communes, shapes);
-    let corner = |c: usize| {
-        shapes[c]
-            .bounding_rect()
-            .map_or((0.0, 0.0), |r| (r.min().x, r.min().y))
+    let grouping = Grouping {
+        population,
+        shapes,
+        neighbours: adjacency(communes, shapes),
+        options,
     };
-    let mut left: BTreeSet<usize> = communes.iter().copied().collect();
-    let mut groups: Vec<Vec<usize>> = Vec::new();
-    while let Some(&seed) = left
-        .iter()
-        .min_by(|&&a, &&b| corner(a).0.total_cmp(&corner(b).0))
-    {
+    let mut groups = grouping.grow(communes, total / count);
+    grouping.merge_small(&mut groups);
+    for g in &mut groups {
+        g.sort_unstable();
+    }
+    groups.sort();
+    groups
+}
+
+/// Communes being split into groups, with what the split weighs: their populations,
+/// shapes and neighbours.
+struct Grouping<'a> {
+    population: &'a [f64],
+    shapes: &'a [MultiPolygon<f64>],
+    neighbours: BTreeMap<usize, Vec<usize>>,
+    options: &'a PlanOptions,
+}
+
+impl Grouping<'_> {
+    /// Groups covering `communes`, each grown breadth-first from the westernmost commune
+    /// left until it holds `share` inhabitants.
+    fn grow(&self, communes: &[usize], share: f64) -> Vec<Vec<usize>> {
+        let mut left: BTreeSet<usize> = communes.iter().copied().collect();
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        while let Some(&seed) = left
+            .iter()
+            .min_by(|&&a, &&b| self.corner(a).0.total_cmp(&self.corner(b).0))
+        {
+            groups.push(self.grow_from(seed, &mut left, share));
+        }
+        groups
+    }
+
+    /// One group grown breadth-first from `seed` over the communes `left`, which it
+    /// takes from them, until it holds `share` inhabitants, passing over a commune that
+    /// would take it above the maximum.
+    fn grow_from(&self, seed: usize, left: &mut BTreeSet<usize>, share: f64) -> Vec<usize> {
         let mut group = Vec::new();
         let mut held = 0.0;
         let mut queued = BTreeSet::from([seed]);
         let mut queue = VecDeque::from([seed]);
         while let Some(c) = queue.pop_front() {
-            if !group.is_empty() && held + population[c] > options.max_population {
+            if !group.is_empty() && held + self.population[c] > self.options.max_population {
                 continue;
             }
             left.remove(&c);
             group.push(c);
-            held += population[c];
+            held += self.population[c];
             if held >= share {
                 break;
             }
-            for &n in &neighbours[&c] {
+            for &n in &self.neighbours[&c] {
                 if left.contains(&n) && queued.insert(n) {
                     queue.push_back(n);
                 }
             }
         }
-        groups.push(group);
+        group
     }
-    let pop = |g: &[usize]| g.iter().map(|&c| population[c]).sum::<f64>();
-    let centre = |g: &[usize]| {
-        let n = g.len().max(1) as f64;
-        let (x, y) = g
-            .iter()
-            .fold((0.0, 0.0), |(x, y), &c| (x + corner(c).0, y + corner(c).1));
-        (x / n, y / n)
-    };
-    // Merge the smallest group under the minimum, one at a time, while one can be.
-    let mut alone: BTreeSet<Vec<usize>> = BTreeSet::new();
-    while groups.len() > 1 {
-        let Some(small) = (0..groups.len())
-            .filter(|&g| pop(&groups[g]) < options.new_cpts_min && !alone.contains(&groups[g]))
-            .min_by(|&a, &b| pop(&groups[a]).total_cmp(&pop(&groups[b])))
-        else {
-            break;
-        };
-        let fits = pop(&groups[small]);
+
+    /// Merges the smallest group under the minimum into another, one at a time, while
+    /// one can be.
+    fn merge_small(&self, groups: &mut Vec<Vec<usize>>) {
+        let mut alone: BTreeSet<Vec<usize>> = BTreeSet::new();
+        while groups.len() > 1 {
+            let Some(small) = (0..groups.len())
+                .filter(|&g| {
+                    self.people(&groups[g]) < self.options.new_cpts_min
+                        && !alone.contains(&groups[g])
+                })
+                .min_by(|&a, &b| self.people(&groups[a]).total_cmp(&self.people(&groups[b])))
+            else {
+                break;
+            };
+            let Some(into) = self.destination(groups, small) else {
+                alone.insert(groups[small].clone());
+                continue;
+            };
+            let moved = std::mem::take(&mut groups[small]);
+            groups[into].extend(moved);
+            groups.remove(small);
+        }
+    }
+
+    /// The group that group `small` joins among those it keeps within the maximum: the
+    /// smallest it touches, else the nearest.
+    fn destination(&self, groups: &[Vec<usize>], small: usize) -> Option<usize> {
+        let fits = self.people(&groups[small]);
         let with_room: Vec<usize> = (0..groups.len())
-            .filter(|&g| g != small && pop(&groups[g]) + fits <= options.max_population)
+            .filter(|&g| {
+                g != small && self.people(&groups[g]) + fits <= self.options.max_population
+            })
             .collect();
         let others = || with_room.iter().copied();
         let touching = others()
             .filter(|&g| {
                 groups[small]
                     .iter()
-                    .any(|c| neighbours[c].iter().any(|n| groups[g].contains(n)))
+                    .any(|c| self.neighbours[c].iter().any(|n| groups[g].contains(n)))
             })
-            .min_by(|&a, &b| pop(&groups[a]).total_cmp(&pop(&groups[b])));
-        let (sx, sy) = centre(&groups[small]);
+            .min_by(|&a, &b| self.people(&groups[a]).total_cmp(&self.people(&groups[b])));
+        let (sx, sy) = self.centre(&groups[small]);
         let distance = |g: usize| {
-            let (x, y) = centre(&groups[g]);
+            let (x, y) = self.centre(&groups[g]);
             (x - sx).hypot(y - sy)
         };
         let nearest = others().min_by(|&a, &b| distance(a).total_cmp(&distance(b)));
-        let Some(into) = touching.or(nearest) else {
-            alone.insert(groups[small].clone());
-            continue;
-        };
-        let moved = std::mem::take(&mut groups[small]);
-        groups[into].extend(moved);
-        groups.remove(small);
+        touching.or(nearest)
     }
-    for g in &mut groups {
-        g.sort_unstable();
+
+    /// The inhabitants of `group`.
+    fn people(&self, group: &[usize]) -> f64 {
+        group.iter().map(|&c| self.population[c]).sum::<f64>()
     }
-    groups.sort();
-    groups
+
+    /// The south-west corner of commune `c`'s bounding box.
+    fn corner(&self, c: usize) -> (f64, f64) {
+        self.shapes[c]
+            .bounding_rect()
+            .map_or((0.0, 0.0), |r| (r.min().x, r.min().y))
+    }
+
+    /// The mean of the corners of `group`'s communes.
+    fn centre(&self, group: &[usize]) -> (f64, f64) {
+        let n = group.len().max(1) as f64;
+        let (x, y) = group.iter().fold((0.0, 0.0), |(x, y), &c| {
+            (x + self.corner(c).0, y + self.corner(c).1)
+        });
+        (x / n, y / n)
+    }
 }
 
 /// Which of `communes` share a border with which.
