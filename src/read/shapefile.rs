@@ -120,69 +120,18 @@ fn check_counts(path: &Path) -> Result<()> {
         path: path.to_path_buf(),
         source,
     })?;
-    let u32_at = |at: usize, big: bool| -> Option<usize> {
-        let b: [u8; 4] = bytes.get(at..at + 4)?.try_into().ok()?;
-        Some(if big {
-            u32::from_be_bytes(b)
-        } else {
-            u32::from_le_bytes(b)
-        } as usize)
-    };
     let mut at = 100;
     let mut record = 0;
     let mut starts = std::collections::HashSet::new();
     while at + 8 <= bytes.len() {
-        let corrupt = |what: &str| {
+        let end = checked_record(&bytes, at).map_err(|what| {
             Error::input(
                 path,
                 format!("record {record}"),
                 format!("the .shp is corrupt: {what}"),
                 "export the layer again (ogr2ogr fixed.shp in.shp) or from the original download",
             )
-        };
-        let length = u32_at(at + 4, true).and_then(|words| words.checked_mul(2));
-        let content = at + 8;
-        let Some(end) = length
-            .and_then(|l| content.checked_add(l))
-            .filter(|e| *e <= bytes.len())
-        else {
-            return Err(corrupt("a record runs past the end of the file"));
-        };
-        let kind = u32_at(content, false).unwrap_or(0);
-        // Bounding box (32 bytes) after the type; then part and point counts.
-        let (parts, points, per_part) = match kind {
-            3 | 5 | 13 | 15 | 23 | 25 => {
-                (u32_at(content + 36, false), u32_at(content + 40, false), 4)
-            }
-            31 => (u32_at(content + 36, false), u32_at(content + 40, false), 8),
-            8 | 18 | 28 => (Some(0), u32_at(content + 36, false), 0),
-            _ => (Some(0), Some(0), 0),
-        };
-        let (Some(parts), Some(points)) = (parts, points) else {
-            return Err(corrupt("a record is cut short"));
-        };
-        if parts
-            .saturating_mul(per_part)
-            .saturating_add(points.saturating_mul(16))
-            > end - content
-        {
-            return Err(corrupt(&format!(
-                "a shape declares {parts} parts and {points} points, more than its record holds"
-            )));
-        }
-        // Each part starts at a point index: shapefile 0.9 reads `points - start` points
-        // for the last part, which a negative start turns into billions.
-        let mut previous = 0;
-        for part in 0..parts {
-            let start = u32_at(content + 44 + 4 * part, false).unwrap_or(usize::MAX);
-            if start < previous || start > points {
-                return Err(corrupt(&format!(
-                    "part {part} starts at point {} of {points}",
-                    start as u32 as i32
-                )));
-            }
-            previous = start;
-        }
+        })?;
         starts.insert(at);
         at = end;
         record += 1;
@@ -202,4 +151,57 @@ fn check_counts(path: &Path) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Where the record starting at `at` ends, once its counts are checked against its
+/// length; or what is corrupt in it.
+fn checked_record(bytes: &[u8], at: usize) -> std::result::Result<usize, String> {
+    let u32_at = |at: usize, big: bool| -> Option<usize> {
+        let b: [u8; 4] = bytes.get(at..at + 4)?.try_into().ok()?;
+        Some(if big {
+            u32::from_be_bytes(b)
+        } else {
+            u32::from_le_bytes(b)
+        } as usize)
+    };
+    let length = u32_at(at + 4, true).and_then(|words| words.checked_mul(2));
+    let content = at + 8;
+    let end = length
+        .and_then(|l| content.checked_add(l))
+        .filter(|e| *e <= bytes.len())
+        .ok_or("a record runs past the end of the file")?;
+    let kind = u32_at(content, false).unwrap_or(0);
+    // Bounding box (32 bytes) after the type; then part and point counts.
+    let (parts, points, per_part) = match kind {
+        3 | 5 | 13 | 15 | 23 | 25 => (u32_at(content + 36, false), u32_at(content + 40, false), 4),
+        31 => (u32_at(content + 36, false), u32_at(content + 40, false), 8),
+        8 | 18 | 28 => (Some(0), u32_at(content + 36, false), 0),
+        _ => (Some(0), Some(0), 0),
+    };
+    let (Some(parts), Some(points)) = (parts, points) else {
+        return Err("a record is cut short".into());
+    };
+    if parts
+        .saturating_mul(per_part)
+        .saturating_add(points.saturating_mul(16))
+        > end - content
+    {
+        return Err(format!(
+            "a shape declares {parts} parts and {points} points, more than its record holds"
+        ));
+    }
+    // Each part starts at a point index: shapefile 0.9 reads `points - start` points
+    // for the last part, which a negative start turns into billions.
+    let mut previous = 0;
+    for part in 0..parts {
+        let start = u32_at(content + 44 + 4 * part, false).unwrap_or(usize::MAX);
+        if start < previous || start > points {
+            return Err(format!(
+                "part {part} starts at point {} of {points}",
+                start as u32 as i32
+            ));
+        }
+        previous = start;
+    }
+    Ok(end)
 }

@@ -86,6 +86,17 @@ pub fn problem_finding(kind: &str, error: &Error) -> Finding {
 /// reported again as empty.
 pub fn findings(units: &[Unit], summary: &Summary, left_out: &[&str]) -> Vec<Finding> {
     let mut found = Vec::new();
+    repair_findings(summary, &mut found);
+    assumption_findings(summary, &mut found);
+    empty_cpts_findings(summary, left_out, &mut found);
+    unpeopled_findings(units, &mut found);
+    overlap_findings(summary, &mut found);
+    found.sort_by_key(|f| std::cmp::Reverse(f.level));
+    found
+}
+
+/// The repairs made: geometries, codes.
+fn repair_findings(summary: &Summary, found: &mut Vec<Finding>) {
     let repairs = &summary.repairs;
     if repairs.repaired_geometries > 0 {
         found.push(Finding::new(
@@ -106,6 +117,10 @@ pub fn findings(units: &[Unit], summary: &Summary, left_out: &[&str]) -> Vec<Fin
             "store the code columns as text",
         ));
     }
+}
+
+/// Each assumption of the summary, at its level, with its fix.
+fn assumption_findings(summary: &Summary, found: &mut Vec<Finding>) {
     for a in &summary.assumptions {
         let (level, fix) = assumption_advice(a.kind);
         // The kind as summary.json writes it (`id_from_name`).
@@ -115,6 +130,10 @@ pub fn findings(units: &[Unit], summary: &Summary, left_out: &[&str]) -> Vec<Fin
             .unwrap_or_default();
         found.push(Finding::new(level, &kind, a.text.clone(), fix));
     }
+}
+
+/// The CPTS over no inhabitant (but those whose rows were all left out).
+fn empty_cpts_findings(summary: &Summary, left_out: &[&str], found: &mut Vec<Finding>) {
     let empty: Vec<String> = summary
         .cpts
         .iter()
@@ -133,6 +152,10 @@ pub fn findings(units: &[Unit], summary: &Summary, left_out: &[&str]) -> Vec<Fin
             "a perimeter lying over no commune is often in another CRS, or of another territory: check its coordinates",
         ));
     }
+}
+
+/// The communes without inhabitants.
+fn unpeopled_findings(units: &[Unit], found: &mut Vec<Finding>) {
     let unpeopled: Vec<String> = units
         .iter()
         .filter(|u| u.population == 0.0)
@@ -150,6 +173,10 @@ pub fn findings(units: &[Unit], summary: &Summary, left_out: &[&str]) -> Vec<Fin
             "nothing to do if they are uninhabited (the villages of Verdun); else check the population column",
         ));
     }
+}
+
+/// Each overlapping pair.
+fn overlap_findings(summary: &Summary, found: &mut Vec<Finding>) {
     for o in &summary.overlaps {
         found.push(Finding::new(
             Level::Warning,
@@ -165,8 +192,6 @@ pub fn findings(units: &[Unit], summary: &Summary, left_out: &[&str]) -> Vec<Fin
             "two CPTS may not share a territory (Plan 100 % CPTS): redraw one perimeter",
         ));
     }
-    found.sort_by_key(|f| std::cmp::Reverse(f.level));
-    found
 }
 
 /// The communes whose codes the passage table maps to another: a layer of an older
