@@ -2,7 +2,31 @@
 //! Professionnelles Territoriales de Santé) cover, where the white zones are, where two
 //! CPTS overlap, and each CPTS's population, size tier and ACI funding.
 //!
-//! The pipeline is `load → analyse → write`:
+//! The folders are the pipeline's stages, bottom to top: `model`, `geometry`, `read`,
+//! `harmonize`, `load`, `overlay`, `zones`, `analysis`, `figures`, `verbs`, `write`,
+//! `report`, `pipeline`; a module imports only from its own folder or from below.
+//!
+//! A whole `cpts analyze` is one call:
+//!
+//! ```no_run
+//! use cpts_coverage::pipeline::{analyze, Job};
+//! use cpts_coverage::LoadOptions;
+//! # fn main() -> cpts_coverage::Result<()> {
+//! let job = Job {
+//!     load: LoadOptions {
+//!         communes: "communes.geojson".into(),
+//!         perimeters: "cpts.geojson".into(),
+//!         ..Default::default()
+//!     },
+//!     out: "out".into(),
+//!     ..Default::default()
+//! };
+//! let summary = analyze(&job, &())?;
+//! println!("{:.1} % covered", 100.0 * summary.coverage_rate);
+//! # Ok(()) }
+//! ```
+//!
+//! and its stages, `load → analyse → write`, can be run one by one:
 //!
 //! ```no_run
 //! use cpts_coverage::{analyse, Inputs, LoadOptions, Options, Summary, Tariff, write_outputs};
@@ -15,7 +39,6 @@
 //! let analysis = analyse(&inputs, &Options::default(), &())?;
 //! let summary = Summary::new(&inputs, &analysis, &Tariff::default_tariff());
 //! write_outputs("out".as_ref(), &inputs, &analysis, &summary, &Default::default())?;
-//! println!("{:.1} % covered", 100.0 * summary.coverage_rate);
 //! # Ok(()) }
 //! ```
 

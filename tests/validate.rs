@@ -105,11 +105,11 @@ fn an_unusable_input_is_an_error_finding() {
         fix.contains("--exclude-where \"nom_cpts=HORS CPTS\""),
         "{fix}"
     );
-    // With the flag, only the guesses remain.
+    // With the flag, only the guesses remain (the report replaced with --force).
     let run = validate(
         &layer,
         &dir.path().join("report.json"),
-        &["--exclude-where", "nom_cpts=HORS CPTS"],
+        &["--exclude-where", "nom_cpts=HORS CPTS", "--force"],
     );
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
 }

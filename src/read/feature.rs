@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use std::path::Path;
 
 /// One feature as read: its properties, and its geometry still as JSON text (parsed
-/// later, in parallel, by [`polygons`]).
+/// later, in parallel, by [`polygons`](crate::read::layer::polygons)).
 #[derive(Debug, Deserialize)]
 pub struct RawFeature<'a> {
     #[serde(default)]

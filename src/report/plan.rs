@@ -626,7 +626,7 @@ fn counts(plan: &Plan, lang: Lang) -> String {
 }
 
 /// The plan as a report section: the zones and what is proposed for each (first
-/// [`SHOWN`]), the overlaps ruled, the funding now and with the plan accepted.
+/// 15), the overlaps ruled, the funding now and with the plan accepted.
 pub fn plan_section(plan: &Plan, inputs: &Inputs, analysis: &Analysis, lang: Lang) -> Section {
     let draft = Draft {
         plan,

@@ -90,6 +90,42 @@ pub fn check_out_dir(dir: &Path, force: bool, inputs: &[&Path]) -> Result<()> {
     Ok(())
 }
 
+/// Checks an output file (`option` names it for messages) before a run spends its
+/// time: it may not be one of the `inputs`, nor anything but a regular file where it
+/// exists (a directory, a device, a pipe, followed through links), and an existing one
+/// is replaced only with `force`.
+pub fn check_out_file(path: &Path, force: bool, inputs: &[&Path], option: &str) -> Result<()> {
+    let refuse = |message: String, fix: &str| Error::Output {
+        path: path.to_path_buf(),
+        message,
+        fix: fix.into(),
+    };
+    let same = |input: &&&Path| match (input.canonicalize(), path.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if let Some(input) = inputs.iter().find(same) {
+        return Err(refuse(
+            format!(
+                "{option} is the input {}: it would be written over",
+                input.display()
+            ),
+            "write to a new file",
+        ));
+    }
+    match fs::metadata(path) {
+        Ok(m) if !m.is_file() => Err(refuse(
+            format!("{option} exists and is not a regular file (a directory, a device or a pipe)"),
+            "give the path of a new file",
+        )),
+        Ok(_) if !force => Err(refuse(
+            format!("{option} exists"),
+            "give a new file, or --force to replace it",
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Staging directories are named after the process that writes them, so that a later
 /// run can tell those of a killed run from those of a run still going on.
 fn staging_prefix(pid: u32) -> String {

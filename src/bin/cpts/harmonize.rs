@@ -8,10 +8,10 @@ use cpts_coverage::harmonize::code_passage::CodePassage;
 use cpts_coverage::harmonize::merge::harmonise;
 use cpts_coverage::load::inputs::read_units;
 use cpts_coverage::model::provenance::{listing, Provenance};
-use cpts_coverage::write::atomic::write_file;
+use cpts_coverage::write::atomic::{check_out_file, write_file};
 use cpts_coverage::write::geojson::communes_geojson;
-use cpts_coverage::{Error, LoadOptions};
-use std::path::PathBuf;
+use cpts_coverage::LoadOptions;
+use std::path::{Path, PathBuf};
 
 /// Bring a communes layer of an older COG vintage to the current codes.
 #[derive(Args)]
@@ -38,23 +38,12 @@ pub struct HarmonizeArgs {
 
 /// Runs `cpts harmonize`.
 pub fn run(args: &HarmonizeArgs) -> cpts_coverage::Result<()> {
-    let inputs = [Some(&args.communes), args.code_passage.as_ref()];
-    if inputs
+    let inputs: Vec<&Path> = [Some(&args.communes), args.code_passage.as_ref()]
         .into_iter()
         .flatten()
-        .any(|p| same_file(p, &args.out))
-    {
-        return Err(usage(
-            "--out is one of the inputs",
-            "write the harmonised layer to a new file",
-        ));
-    }
-    if args.out.exists() && !args.force {
-        return Err(usage(
-            &format!("{} exists", args.out.display()),
-            "give a new file, or --force to replace it",
-        ));
-    }
+        .map(PathBuf::as_path)
+        .collect();
+    check_out_file(&args.out, args.force, &inputs, "--out")?;
     let passage = match &args.code_passage {
         Some(path) => CodePassage::read(path, &mut Provenance::default())?,
         None => CodePassage::shipped(),
@@ -103,18 +92,4 @@ pub fn run(args: &HarmonizeArgs) -> cpts_coverage::Result<()> {
         args.out.display()
     );
     Ok(())
-}
-
-fn usage(message: &str, fix: &str) -> Error {
-    Error::Usage {
-        message: message.into(),
-        fix: fix.into(),
-    }
-}
-
-fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    }
 }

@@ -11,7 +11,7 @@ use cpts_coverage::verbs::validate::{
     error_finding, exit_status, findings, problem_finding, tiling_findings, vintage_findings,
     Finding, Level,
 };
-use cpts_coverage::write::atomic::write_file;
+use cpts_coverage::write::atomic::{check_out_file, write_file};
 use cpts_coverage::{analyse, Summary};
 use serde_json::json;
 use std::path::PathBuf;
@@ -23,9 +23,12 @@ pub struct ValidateArgs {
     /// CPTS perimeters, as for `cpts analyze`.
     #[arg(long, value_name = "FILE")]
     perimeters: PathBuf,
-    /// Also write the findings as JSON.
+    /// Also write the findings as JSON (a new file, or --force).
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
+    /// Replace the --json file if it exists (never an input).
+    #[arg(long, requires = "json")]
+    force: bool,
     #[command(flatten)]
     analysis: AnalysisArgs,
 }
@@ -33,6 +36,10 @@ pub struct ValidateArgs {
 /// Runs `cpts validate`.
 pub fn run(args: &ValidateArgs) -> cpts_coverage::Result<ExitCode> {
     args.analysis.start_threads();
+    if let Some(path) = &args.json {
+        let inputs = args.analysis.input_paths(&args.perimeters);
+        check_out_file(path, args.force, &inputs, "--json")?;
+    }
     let found = match inspect(args) {
         Ok(found) => found,
         Err(e) => vec![error_finding(&e)],
