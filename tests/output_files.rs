@@ -1,11 +1,14 @@
-//! Single output files (`validate --json`, `harmonize --out`) are never written over an
-//! input, a directory or a pipe, with or without `--force`; an existing report is
-//! replaced only with `--force`.
+//! Outputs never lose a user's data. Single output files (`validate --json`,
+//! `harmonize --out`) are never written over an input, a directory or a pipe, with or
+//! without `--force`, and an existing report is replaced only with `--force`. An output
+//! directory keeps a user's folder named like an output, is followed through a link,
+//! and is refused up front when it is the current directory or holds the cache.
 
 mod common;
 
-use common::{cpts, root};
+use common::{analyze_into, cpts, root};
 use std::fs;
+use std::path::Path;
 
 fn fixture(name: &str) -> String {
     root()
@@ -103,4 +106,95 @@ fn harmonize_never_replaces_a_directory_or_a_pipe() {
     );
     use std::os::unix::fs::FileTypeExt;
     assert!(fs::metadata(&fifo).unwrap().file_type().is_fifo());
+}
+
+fn analyze_fixture(out: &Path, extra: &[&str]) -> common::Run {
+    let communes = root().join("fixtures/communes-22.geojson");
+    let perimeters = root().join("fixtures/cpts-22.csv");
+    let mut flags = vec!["--no-cache"];
+    flags.extend_from_slice(extra);
+    analyze_into(&communes, &perimeters, out, &flags)
+}
+
+#[test]
+fn force_keeps_a_folder_named_like_an_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("o");
+    assert_eq!(analyze_fixture(&out, &[]).code, 0);
+    fs::remove_file(out.join("report.md")).unwrap();
+    fs::create_dir(out.join("report.md")).unwrap();
+    fs::write(out.join("report.md/notes.txt"), "mine").unwrap();
+    let run = analyze_fixture(&out, &["--force"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("the directory holds \"report.md\", which is not an output"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        fs::read_to_string(out.join("report.md/notes.txt")).unwrap(),
+        "mine"
+    );
+}
+
+#[test]
+fn a_linked_output_directory_is_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("target");
+    assert_eq!(analyze_fixture(&target, &[]).code, 0);
+    fs::write(target.join("summary.json"), "stale").unwrap();
+    let link = dir.path().join("link");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    for out in [link.clone(), dir.path().join("link/")] {
+        let run = analyze_fixture(&out, &["--force"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        let summary = fs::read_to_string(target.join("summary.json")).unwrap();
+        assert!(summary.starts_with('{'), "the target kept stale outputs");
+        fs::write(target.join("summary.json"), "stale").unwrap();
+    }
+}
+
+#[test]
+fn the_current_directory_and_a_cache_inside_out_are_refused_before_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let communes = root().join("fixtures/communes-22.geojson");
+    let perimeters = root().join("fixtures/cpts-22.csv");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_cpts"))
+        .current_dir(dir.path())
+        .args(["analyze", "--no-cache", "--communes"])
+        .arg(&communes)
+        .arg("--perimeters")
+        .arg(&perimeters)
+        .args(["--out", "."])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("the output directory is the current directory"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--out out"), "{stderr}");
+    assert_eq!(
+        fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "something was written"
+    );
+
+    let out = dir.path().join("o");
+    let cache = out.join("cache");
+    let run = analyze_into(
+        &communes,
+        &perimeters,
+        &out,
+        &["--cache-dir", cache.to_str().unwrap()],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("lies in --out"), "{}", run.stderr);
+    assert!(!out.exists(), "the run went on");
 }

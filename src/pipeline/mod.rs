@@ -60,6 +60,7 @@ pub struct PlanJob {
 /// `job.out` at once; the summary is returned for the headline.
 pub fn analyze(job: &Job, progress: &dyn Progress) -> Result<Summary> {
     check_out_dir(&job.out, job.force, &job.input_paths())?;
+    job.check_cache_dir()?;
     let mut inputs = read_inputs(job, progress)?;
     let output = job.output_options(&inputs)?;
     let analysis = analyse(&inputs, &job.options, progress)?;
@@ -77,6 +78,7 @@ pub fn plan(job: &Job, plan_job: &PlanJob, progress: &dyn Progress) -> Result<(S
     let mut paths = job.input_paths();
     paths.extend(plan_job.ght.as_ref().map(|(path, _)| path.as_path()));
     check_out_dir(&job.out, job.force, &paths)?;
+    job.check_cache_dir()?;
     if let Some(path) = &plan_job.apply {
         check_apply_path(path, &paths)?;
     }
@@ -141,6 +143,22 @@ impl Job {
             .map(PathBuf::as_path)
             .chain(self.other_inputs.iter().map(PathBuf::as_path))
             .collect()
+    }
+
+    /// The cache may not lie in the output directory, which each run replaces whole.
+    fn check_cache_dir(&self) -> Result<()> {
+        let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        match &self.cache_dir {
+            Some(cache) if absolute(cache).starts_with(absolute(&self.out)) => Err(Error::Usage {
+                message: format!(
+                    "--cache-dir {} lies in --out {}: each run replaces the output directory whole",
+                    cache.display(),
+                    self.out.display()
+                ),
+                fix: "keep the cache outside the output directory (or give --no-cache)".into(),
+            }),
+            _ => Ok(()),
+        }
     }
 
     /// The output options, the focus read against the codes of `inputs`.

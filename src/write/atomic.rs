@@ -8,12 +8,13 @@ use std::path::{Path, PathBuf};
 
 /// Fills a new directory with `fill` and puts it at `dir`, replacing an earlier output
 /// directory (one holding nothing but files named in `outputs`) or an empty one, never
-/// any other.
+/// any other. A link to a directory is followed: the outputs land in its target.
 pub fn replace_dir(
     dir: &Path,
     outputs: &[&str],
     fill: impl FnOnce(&Path) -> std::io::Result<()>,
 ) -> Result<()> {
+    let dir = &resolved(dir);
     let fail = |message: String| Error::Output {
         path: dir.to_path_buf(),
         message,
@@ -67,6 +68,18 @@ pub fn check_out_dir(dir: &Path, force: bool, inputs: &[&Path]) -> Result<()> {
         message,
         fix: fix.into(),
     };
+    let here = std::env::current_dir().ok();
+    if let (Ok(out), Some(here)) = (dir.canonicalize(), here) {
+        if here.starts_with(&out) {
+            return Err(refuse(
+                "the output directory is the current directory (or holds it): the outputs \
+                 replace the whole directory in one step, which cannot be done to the \
+                 directory the command runs in"
+                    .into(),
+                "give a directory of its own, for example --out out",
+            ));
+        }
+    }
     if let Ok(out) = dir.canonicalize() {
         for input in inputs {
             if input.canonicalize().is_ok_and(|i| i.starts_with(&out)) {
@@ -206,10 +219,25 @@ fn foreign_entry(dir: &Path, outputs: &[&str]) -> Option<String> {
     let Ok(entries) = fs::read_dir(dir) else {
         return Some(dir.display().to_string());
     };
+    // A directory or a link named like an output is the user's, not an output.
     entries
         .filter_map(|e| e.ok())
+        .find(|e| {
+            let name = e.file_name();
+            let is_output = outputs.iter().any(|o| name.to_str() == Some(o));
+            !is_output || !e.file_type().is_ok_and(|t| t.is_file())
+        })
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .find(|name| !outputs.contains(&name.as_str()))
+}
+
+/// `dir` with a link followed to its target (an existing directory), and without a
+/// trailing `/`, so that the output directory swapped in one step is the real one.
+fn resolved(dir: &Path) -> PathBuf {
+    let dir: PathBuf = dir.components().collect();
+    match fs::symlink_metadata(&dir) {
+        Ok(m) if m.file_type().is_symlink() => dir.canonicalize().unwrap_or(dir),
+        _ => dir,
+    }
 }
 
 fn parent_of(path: &Path) -> PathBuf {
