@@ -63,7 +63,13 @@ pub fn load_territory(options: &LoadOptions, dir: Option<&Path>) -> Result<(Terr
         return Ok((Territory::load(options)?, CacheUse::Off));
     };
     let path = dir.join(format!("{:032x}.bin", key(options)?));
-    let why = match fs::read(&path) {
+    // An entry replaced by a pipe or a device would block, or never end.
+    let regular = fs::metadata(&path).map(|m| m.is_file());
+    let read = match regular {
+        Ok(false) => Err(std::io::Error::other("not a regular file")),
+        _ => fs::read(&path),
+    };
+    let why = match read {
         Ok(bytes) => match decode(&bytes) {
             Ok(territory) => {
                 // Marked as used, so that pruning keeps it.

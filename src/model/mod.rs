@@ -9,6 +9,11 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 pub use zone::Zone;
 
+/// More inhabitants than any population unit holds (Paris, the most populous commune,
+/// has 2.1 million): a larger population is a wrong cell, refused before its totals
+/// overflow.
+pub const MOST_INHABITANTS: f64 = 10_000_000.0;
+
 /// An INSEE commune code: always a 5-character string (`01001`, `2A004`, `97411`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]

@@ -12,6 +12,7 @@ use crate::load::cache::load_territory;
 use crate::load::inputs::{Inputs, LoadOptions, Perimeters};
 use crate::model::provenance::Provenance;
 use crate::read::ght::read_ght;
+use crate::read::input::check_regular_files;
 use crate::report::html::Focus;
 use crate::report::numbers::Lang;
 use crate::report::plan::{applied_bytes, PlanFiles};
@@ -59,6 +60,7 @@ pub struct PlanJob {
 /// `cpts analyze`: reads the inputs, analyses them and writes every output into
 /// `job.out` at once; the summary is returned for the headline.
 pub fn analyze(job: &Job, progress: &dyn Progress) -> Result<Summary> {
+    check_regular_files(&job.input_paths())?;
     check_out_dir(&job.out, job.force, &job.input_paths())?;
     job.check_cache_dir()?;
     let mut inputs = read_inputs(job, progress)?;
@@ -77,6 +79,7 @@ pub fn analyze(job: &Job, progress: &dyn Progress) -> Result<Summary> {
 pub fn plan(job: &Job, plan_job: &PlanJob, progress: &dyn Progress) -> Result<(Summary, Plan)> {
     let mut paths = job.input_paths();
     paths.extend(plan_job.ght.as_ref().map(|(path, _)| path.as_path()));
+    check_regular_files(&paths)?;
     check_out_dir(&job.out, job.force, &paths)?;
     job.check_cache_dir()?;
     if let Some(path) = &plan_job.apply {

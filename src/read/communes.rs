@@ -4,7 +4,7 @@
 use crate::error::{Error, Result};
 use crate::geometry::repair::Repairs;
 use crate::model::provenance::{listing, AssumptionKind, Provenance};
-use crate::model::{city_of_arrondissement, CodeReading, InseeCode, Unit};
+use crate::model::{city_of_arrondissement, CodeReading, InseeCode, Unit, MOST_INHABITANTS};
 use crate::read::feature::{
     has_property, property, property_names, text_property, DeclaredCrs, RawFeature,
 };
@@ -227,7 +227,15 @@ fn population_of(path: &Path, place: &str, f: &RawFeature, field: &str) -> Resul
         _ => None,
     };
     match population {
-        Some(p) if p.is_finite() && p >= 0.0 => Ok(p),
+        Some(p) if p.is_finite() && (0.0..=MOST_INHABITANTS).contains(&p) => Ok(p),
+        Some(p) if p > MOST_INHABITANTS => Err(Error::input(
+            path,
+            place,
+            format!(
+                "the population `{field}` is {p}, more than any commune holds (at most {MOST_INHABITANTS})"
+            ),
+            "correct the population (INSEE population municipale), or name the right column with --population-field",
+        )),
         Some(p) => Err(Error::input(
             path,
             place,

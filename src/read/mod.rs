@@ -8,6 +8,7 @@ mod fgb;
 mod geojson;
 pub mod ght;
 pub mod gpkg;
+pub mod input;
 pub mod layer;
 pub mod perimeters;
 pub mod population;

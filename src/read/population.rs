@@ -4,7 +4,7 @@
 
 use crate::error::{Error, Result};
 use crate::model::provenance::{file_name, listing, AssumptionKind, Provenance};
-use crate::model::{InseeCode, Unit};
+use crate::model::{InseeCode, Unit, MOST_INHABITANTS};
 use crate::read::cpts_attributes::find_column;
 use crate::read::table::{read_table, Table};
 use std::collections::HashMap;
@@ -80,13 +80,13 @@ impl PopulationTable {
             let population: f64 = text
                 .parse()
                 .ok()
-                .filter(|p: &f64| p.is_finite() && *p >= 0.0)
+                .filter(|p: &f64| p.is_finite() && (0.0..=MOST_INHABITANTS).contains(p))
                 .ok_or_else(|| {
                     Error::input(
                         path,
                         &row.place,
                         format!(
-                            "the population of {insee} is `{}`, not a number of inhabitants",
+                            "the population of {insee} is `{}`, not a number of inhabitants (0 to {MOST_INHABITANTS})",
                             row.cell(value)
                         ),
                         "correct the cell, or name the population column with --population-column",

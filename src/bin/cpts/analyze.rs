@@ -29,7 +29,7 @@ pub struct AnalyzeArgs {
 
 /// Runs `cpts analyze`.
 pub fn run(args: &AnalyzeArgs) -> cpts_coverage::Result<()> {
-    args.analysis.start_threads();
+    args.analysis.start_threads()?;
     let job = JobArgs {
         analysis: &args.analysis,
         report: &args.report,

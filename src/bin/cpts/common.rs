@@ -109,9 +109,9 @@ pub struct AnalysisArgs {
     /// Uncovered parts and overlaps smaller than this (km²) are slivers, not white zones.
     #[arg(long, value_name = "KM2", default_value_t = 0.01, value_parser = parse_sliver)]
     pub sliver_km2: f64,
-    /// Worker threads (default: one per core).
-    #[arg(long, value_name = "N")]
-    pub threads: Option<usize>,
+    /// Worker threads, 1 to 256 (default: one per core).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub threads: Option<u16>,
     /// ACI tariff table replacing the shipped one (line;mission;t1;t2;t3;t4;in_maximum).
     #[arg(long, value_name = "FILE")]
     pub tariff: Option<PathBuf>,
@@ -265,14 +265,19 @@ impl AnalysisArgs {
         )
     }
 
-    /// Sizes the worker pool; call before any parallel work.
-    pub fn start_threads(&self) {
-        if let Some(n) = self.threads {
-            // Fails only if a pool already exists, which cannot happen before this point.
-            let _ = rayon::ThreadPoolBuilder::new()
-                .num_threads(n.max(1))
-                .build_global();
-        }
+    /// Sizes the worker pool; call before any parallel work. Fails when the system
+    /// cannot start that many threads.
+    pub fn start_threads(&self) -> cpts_coverage::Result<()> {
+        let Some(n) = self.threads else {
+            return Ok(());
+        };
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(usize::from(n))
+            .build_global()
+            .map_err(|e| cpts_coverage::Error::Usage {
+                message: format!("--threads {n}: the worker threads could not be started ({e})"),
+                fix: "give fewer threads, or leave --threads out (one per core)".into(),
+            })
     }
 
     /// Every input file, with `perimeters`: outputs must never land on them.

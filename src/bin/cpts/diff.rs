@@ -4,6 +4,7 @@ use crate::common::{AnalysisArgs, Verbosity};
 use clap::Args;
 use cpts_coverage::figures::funding::check_missions;
 use cpts_coverage::load::inputs::Territory;
+use cpts_coverage::read::input::check_regular_files;
 use cpts_coverage::report::diff::{markdown, write_diff};
 use cpts_coverage::verbs::diff::{diff, Side};
 use cpts_coverage::write::atomic::check_out_dir;
@@ -34,9 +35,10 @@ pub struct DiffArgs {
 
 /// Runs `cpts diff`.
 pub fn run(args: &DiffArgs) -> cpts_coverage::Result<()> {
-    args.analysis.start_threads();
+    args.analysis.start_threads()?;
     let mut inputs = args.analysis.input_paths(&args.before);
     inputs.push(&args.after);
+    check_regular_files(&inputs)?;
     check_out_dir(&args.out, args.force, &inputs)?;
     let tariff = args.analysis.tariff()?;
     let options = args.analysis.options();

@@ -8,6 +8,7 @@ use cpts_coverage::harmonize::code_passage::CodePassage;
 use cpts_coverage::harmonize::merge::harmonise;
 use cpts_coverage::load::inputs::read_units;
 use cpts_coverage::model::provenance::{listing, Provenance};
+use cpts_coverage::read::input::check_regular_files;
 use cpts_coverage::write::atomic::{check_out_file, write_file};
 use cpts_coverage::write::geojson::communes_geojson;
 use cpts_coverage::LoadOptions;
@@ -43,6 +44,7 @@ pub fn run(args: &HarmonizeArgs) -> cpts_coverage::Result<()> {
         .flatten()
         .map(PathBuf::as_path)
         .collect();
+    check_regular_files(&inputs)?;
     check_out_file(&args.out, args.force, &inputs, "--out")?;
     let passage = match &args.code_passage {
         Some(path) => CodePassage::read(path, &mut Provenance::default())?,

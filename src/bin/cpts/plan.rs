@@ -46,7 +46,7 @@ pub struct PlanArgs {
 
 /// Runs `cpts plan`.
 pub fn run(args: &PlanArgs) -> cpts_coverage::Result<()> {
-    args.analysis.start_threads();
+    args.analysis.start_threads()?;
     let job = JobArgs {
         analysis: &args.analysis,
         report: &args.report,

@@ -6,6 +6,7 @@ use clap::Args;
 use cpts_coverage::figures::funding::check_missions;
 use cpts_coverage::harmonize::code_passage::CodePassage;
 use cpts_coverage::model::provenance::Provenance;
+use cpts_coverage::read::input::check_regular_files;
 use cpts_coverage::verbs::tiling::tiling_flaws;
 use cpts_coverage::verbs::validate::{
     error_finding, exit_status, findings, problem_finding, tiling_findings, vintage_findings,
@@ -35,7 +36,7 @@ pub struct ValidateArgs {
 
 /// Runs `cpts validate`.
 pub fn run(args: &ValidateArgs) -> cpts_coverage::Result<ExitCode> {
-    args.analysis.start_threads();
+    args.analysis.start_threads()?;
     if let Some(path) = &args.json {
         let inputs = args.analysis.input_paths(&args.perimeters);
         check_out_file(path, args.force, &inputs, "--json")?;
@@ -56,6 +57,7 @@ pub fn run(args: &ValidateArgs) -> cpts_coverage::Result<ExitCode> {
 }
 
 fn inspect(args: &ValidateArgs) -> cpts_coverage::Result<Vec<Finding>> {
+    check_regular_files(&args.analysis.input_paths(&args.perimeters))?;
     let tariff = args.analysis.tariff()?;
     let mut options = args.analysis.load_options(args.perimeters.clone())?;
     options.perimeter.keep_going = true;
