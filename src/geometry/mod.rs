@@ -5,4 +5,5 @@ pub mod envelope;
 pub mod grid;
 pub mod projection;
 pub mod repair;
+pub mod simplify;
 pub mod validity;

@@ -10,10 +10,11 @@
 
 use crate::geometry::envelope::extent;
 use crate::geometry::grid::rings;
+use crate::geometry::simplify::simplified;
 use crate::write::layers::{Layers, MapFeature};
 use crate::write::style::{coverage_class, BORDER, COVERAGE_CLASSES, OVERLAP, WHITE_ZONE};
 use crate::write::xml::escape;
-use geo::{BoundingRect, Coord, InteriorPoint, LineString, MultiPolygon, Rect, Simplify};
+use geo::{BoundingRect, Coord, InteriorPoint, MultiPolygon, Rect};
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::fmt::Write;
@@ -71,12 +72,10 @@ impl Frame {
 fn path_data(out: &mut String, shape: &MultiPolygon<f64>, frame: &Frame, tolerance: f64) {
     let mut points: Vec<(i64, i64)> = Vec::new();
     for ring in rings(shape) {
-        let projected: LineString<f64> = ring.0.iter().map(|&c| frame.project(c)).collect();
+        let projected: Vec<Coord<f64>> = ring.0.iter().map(|&c| frame.project(c)).collect();
         points.clear();
         points.extend(
-            projected
-                .simplify(tolerance)
-                .0
+            simplified(&projected, tolerance)
                 .iter()
                 .map(|c| ((c.x * 10.0).round() as i64, (c.y * 10.0).round() as i64)),
         );
