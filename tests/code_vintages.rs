@@ -1,6 +1,8 @@
 //! Listings written against an older Code officiel géographique: the shipped passage
 //! table (data/code_passage.csv) maps their codes, on world1 rewritten with old codes
-//! and on the real PACA listing as published (../shared/data; skipped when absent).
+//! and on the real PACA listing as published (../shared/data; skipped when absent), and
+//! on small layers: merges after 2019, a commune re-established since the layer's
+//! vintage, a code of no commune (data/current_codes.csv).
 
 mod common;
 
@@ -13,10 +15,14 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 fn summary(communes: PathBuf, perimeters: PathBuf, arrondissements: PathBuf) -> Value {
+    summary_of(communes, perimeters, Some(arrondissements))
+}
+
+fn summary_of(communes: PathBuf, perimeters: PathBuf, arrondissements: Option<PathBuf>) -> Value {
     let inputs = Inputs::load(&LoadOptions {
         communes,
         perimeters,
-        arrondissements: Some(arrondissements),
+        arrondissements,
         ..Default::default()
     })
     .unwrap_or_else(|e| panic!("{e}"));
@@ -32,12 +38,26 @@ fn assumption<'a>(s: &'a Value, kind: &str) -> Option<&'a Value> {
         .find(|a| a["kind"] == kind)
 }
 
+/// Merges after 2019 whose old communes did not stay delegated, from the `anciensCodes`
+/// of `@etalab/decoupage-administratif` 6.0.0 (old code, current code).
+const AFTER_2019: &[(&str, &str)] = &[
+    ("02077", "02564"),
+    ("19092", "19143"),
+    ("45287", "45307"),
+    ("78282", "95169"),
+    ("95282", "95169"),
+];
+
 #[test]
 fn world1_listed_with_old_codes_gives_the_same_coverage() {
     let Some(data) = shared_data() else { return };
-    // For each current code, one old code that leads to it through the shipped table.
+    // For each current code, one old code that leads to it through the shipped table:
+    // the merges after 2019 first.
     let passage = CodePassage::shipped();
-    let mut old_code: HashMap<String, String> = HashMap::new();
+    let mut old_code: HashMap<String, String> = AFTER_2019
+        .iter()
+        .map(|(old, new)| (new.to_string(), old.to_string()))
+        .collect();
     for line in cpts_coverage::harmonize::code_passage::SHIPPED
         .lines()
         .skip(1)
@@ -61,6 +81,10 @@ fn world1_listed_with_old_codes_gives_the_same_coverage() {
         }
     }
     assert!(replaced.len() > 1000, "{} codes replaced", replaced.len());
+    // Merges after 2019 among them (Le Jardin into Affieux, Gouzangrez into Ableiges).
+    for pair in ["19092 → 19143", "95282 → 95169"] {
+        assert!(replaced.contains(pair), "{pair} not used");
+    }
     let dir = tempfile::tempdir().unwrap();
     let old_listing = dir.path().join("cpts_communes_2019.csv");
     std::fs::write(&old_listing, rewritten).unwrap();
@@ -90,7 +114,13 @@ fn world1_listed_with_old_codes_gives_the_same_coverage() {
     assert_eq!(mapped["count"], replaced.len());
     let text = mapped["text"].as_str().unwrap();
     assert!(text.contains("(data/code_passage.csv)"), "{text}");
-    for pair in replaced.iter().take(50) {
+    for pair in replaced.iter().take(50).chain(
+        ["19092 → 19143", "95282 → 95169"]
+            .iter()
+            .map(|p| p.to_string())
+            .collect::<Vec<_>>()
+            .iter(),
+    ) {
         assert!(text.contains(pair.as_str()), "{pair} not in {text}");
     }
     assert!(assumption(&today, "harmonised_code").is_none());
@@ -220,4 +250,200 @@ fn validate_shows_marseille_split_between_cpts_without_its_arrondissements() {
         "{}",
         run.stdout
     );
+}
+
+/// A communes layer of squares: (code, name, population, longitude, latitude).
+fn layer(dir: &Path, communes: &[(&str, &str, u32, f64, f64)]) -> PathBuf {
+    let features: Vec<Value> = communes
+        .iter()
+        .map(|(code, nom, population, x, y)| {
+            serde_json::json!({
+                "type": "Feature",
+                "properties": {
+                    "code": code,
+                    "nom": nom,
+                    "population": population,
+                    "departement": &code[..2],
+                    "region": match &code[..2] {
+                        "02" => "32",
+                        "19" => "75",
+                        "45" => "24",
+                        "95" => "11",
+                        _ => "84",
+                    },
+                },
+                "geometry": {"type": "Polygon", "coordinates": [[[x, y], [x + 0.01, y], [x + 0.01, y + 0.01], [x, y + 0.01], [x, y]]]},
+            })
+        })
+        .collect();
+    let path = dir.join("communes.geojson");
+    std::fs::write(
+        &path,
+        serde_json::json!({"type": "FeatureCollection", "features": features}).to_string(),
+    )
+    .unwrap();
+    path
+}
+
+/// A membership listing of one CPTS over `codes`.
+fn listing(dir: &Path, name: &str, codes: &[&str]) -> PathBuf {
+    let mut text = String::from("cpts_id;cpts_nom;statut;code_insee\n");
+    for code in codes {
+        text.push_str(&format!("A;CPTS A;projet;{code}\n"));
+    }
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn merges_after_2019_are_in_the_shipped_table_and_listings_using_them_run() {
+    let passage = CodePassage::shipped();
+    for (old, new) in AFTER_2019 {
+        let code = InseeCode::parse(old).unwrap().0;
+        assert_eq!(
+            passage.current(&code).map(|c| c.as_str()),
+            Some(*new),
+            "{old}"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let communes = layer(
+        dir.path(),
+        &[
+            ("02564", "Bernoy-le-Château", 825, 3.3, 49.3),
+            ("19143", "Affieux", 400, 1.7, 45.5),
+            ("45307", "Sceaux-du-Gâtinais", 600, 2.6, 48.1),
+            ("95169", "Ableiges", 1100, 1.98, 49.08),
+            ("95120", "Cergy", 60000, 2.06, 49.03),
+        ],
+    );
+    let today = summary_of(
+        communes.clone(),
+        listing(
+            dir.path(),
+            "today.csv",
+            &["02564", "19143", "45307", "95169"],
+        ),
+        None,
+    );
+    let then = summary_of(
+        communes,
+        listing(
+            dir.path(),
+            "then.csv",
+            &["02077", "19092", "45287", "95282"],
+        ),
+        None,
+    );
+    for key in [
+        "covered_population",
+        "coverage_rate",
+        "white_zone_population",
+        "white_zone_count",
+        "cpts",
+        "by_departement",
+    ] {
+        assert_eq!(today[key], then[key], "{key}");
+    }
+    assert_eq!(then["covered_population"], 2925.0);
+    let mapped = assumption(&then, "harmonised_code").expect("the mapped codes are stated");
+    assert_eq!(
+        mapped["text"],
+        "perimeters: codes of merged communes mapped to the current ones (data/code_passage.csv): \
+         02077 → 02564, 19092 → 19143, 45287 → 45307, 95282 → 95169"
+    );
+}
+
+#[test]
+fn a_commune_re_established_since_the_layer_names_the_unit_that_holds_it() {
+    // Celles (15031) left Neussargues en Pinatelle (15141) in 2024: a layer of 2017 to
+    // 2023 holds it within 15141.
+    let dir = tempfile::tempdir().unwrap();
+    let communes = layer(
+        dir.path(),
+        &[
+            ("15141", "Neussargues en Pinatelle", 2000, 2.98, 45.13),
+            ("15187", "Saint-Flour", 6500, 3.09, 45.03),
+        ],
+    );
+    let members = listing(dir.path(), "members.csv", &["15187", "15031"]);
+    let out = dir.path().join("out");
+    let run = analyze_into(&communes, &members, &out, &[]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    for part in [
+        "members.csv",
+        "codes of communes re-established (or renumbered) since the vintage (COG) of the communes layer",
+        "15031 (line 3) is within 15141 Neussargues en Pinatelle",
+        "give a communes layer of the current vintage, or list the commune of the layer that holds each (15141)",
+    ] {
+        assert!(run.stderr.contains(part), "{part} not in {}", run.stderr);
+    }
+    assert!(!out.exists());
+}
+
+#[test]
+fn a_code_of_no_commune_is_an_error_and_a_commune_of_another_departement_is_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let communes = layer(
+        dir.path(),
+        &[
+            ("03001", "Un", 100, 3.0, 46.5),
+            ("03002", "Deux", 50, 3.01, 46.5),
+        ],
+    );
+    // 99999: no département 99 in the layer, and no commune of any vintage.
+    let members = listing(dir.path(), "members.csv", &["03001", "99999"]);
+    let run = analyze_into(&communes, &members, &dir.path().join("out"), &[]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    for part in [
+        "members.csv",
+        "codes of no commune in any vintage of the COG",
+        "99999 (line 3)",
+        "correct the codes: each row needs the INSEE code of a commune (not its postal code)",
+    ] {
+        assert!(run.stderr.contains(part), "{part} not in {}", run.stderr);
+    }
+    let json = dir.path().join("report.json");
+    let run = cpts(&[
+        "validate",
+        "--communes",
+        communes.to_str().unwrap(),
+        "--perimeters",
+        members.to_str().unwrap(),
+        "--json",
+        json.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    let report = read_json(&json);
+    let finding = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == "unknown_code")
+        .unwrap_or_else(|| panic!("no unknown_code in {report}"));
+    assert_eq!(finding["level"], "error");
+    assert!(finding["message"]
+        .as_str()
+        .unwrap()
+        .contains("99999 (line 3)"));
+    assert!(finding["fix"]
+        .as_str()
+        .unwrap()
+        .contains("correct the codes"));
+    assert!(report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["kind"] != "outside_territory"));
+
+    // A real commune of another département (Bernoy-le-Château, and its old code):
+    // left out and stated, as before.
+    let members = listing(dir.path(), "other.csv", &["03001", "02564", "02077"]);
+    let s = summary_of(communes, members, None);
+    let outside = assumption(&s, "outside_territory").expect("the rows left out are stated");
+    let text = outside["text"].as_str().unwrap();
+    assert!(text.contains("02564 (line 3), 02077 (line 4)"), "{text}");
+    assert_eq!(s["covered_population"], 100.0);
+    assert_eq!(s["cpts"][0]["partial"], true);
 }

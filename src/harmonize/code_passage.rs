@@ -2,8 +2,8 @@
 //! table (old code → current code) maps the codes of merged communes in a membership
 //! list to the commune that absorbed them. The table shipped in `data/code_passage.csv`
 //! (written by `scripts/make_code_passage.py` from `@etalab/decoupage-administratif`:
-//! today's delegated and associated communes, and the COG history to 2019) is used
-//! unless `--code-passage FILE` gives another, such as INSEE's own.
+//! today's delegated and associated communes and `anciensCodes`, and the COG history
+//! to 2019) is used unless `--code-passage FILE` gives another, such as INSEE's own.
 
 use crate::error::{Error, Result};
 use crate::model::provenance::Provenance;

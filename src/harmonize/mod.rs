@@ -2,4 +2,5 @@
 
 pub mod code_passage;
 pub mod commune_names;
+pub mod current_codes;
 pub mod merge;

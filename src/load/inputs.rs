@@ -5,6 +5,7 @@ use crate::geometry::projection::to_projected;
 use crate::geometry::repair::{repair_geometries, Repairs};
 use crate::harmonize::code_passage::CodePassage;
 use crate::harmonize::commune_names::{NameIndex, NameMatch};
+use crate::harmonize::current_codes;
 use crate::model::provenance::{file_name, listing, AssumptionKind, Provenance};
 use crate::model::{city_of_arrondissement, is_arrondissement, Cpts, InseeCode, Perimeter, Unit};
 use crate::read::communes::{
@@ -291,6 +292,10 @@ struct Matches<'r> {
     /// Arrondissement codes while the units hold their city alone.
     arrondissements: Vec<(&'r InseeCode, usize, &'r str)>,
     unknown: Vec<String>,
+    /// Codes of no commune in any vintage, in départements the layer lacks.
+    nowhere: Vec<String>,
+    /// Current codes the layer holds within another unit: `(row, holder)`.
+    within: Vec<(String, String)>,
     outside: Vec<String>,
     /// Old codes mapped to current ones (`old → current`).
     mapped: Vec<String>,
@@ -351,6 +356,7 @@ impl Members<'_> {
         let mut found = self.match_rows(rows);
         problems.extend(self.split_cities(&found.arrondissements));
         problems.extend(self.unmatched(&found));
+        problems.extend(self.unheld(&found));
         if !self.keep_going && !problems.is_empty() {
             return Err(problems[0].error());
         }
@@ -411,14 +417,76 @@ impl Members<'_> {
                 found.mapped.push(format!("{code} → {current}"));
             }
             _ if !names.knows_departement(&departement_of(code)) => {
-                found.beyond[row.cpts] = true;
-                found.outside.push(format!("{code} ({})", row.place));
+                if current_codes::ever_existed(code, self.passage) {
+                    found.beyond[row.cpts] = true;
+                    found.outside.push(format!("{code} ({})", row.place));
+                } else {
+                    found.nowhere.push(format!("{code} ({})", row.place));
+                }
             }
             _ if !self.with_arrondissements && is_arrondissement(code) => found
                 .arrondissements
                 .push((code, row.cpts, row.place.as_str())),
-            _ => found.unknown.push(format!("{code} ({})", row.place)),
+            _ => match current_codes::once_part_of(code, self.passage)
+                .into_iter()
+                .find_map(|h| by_code.get(&h).map(|units| (h, units[0])))
+            {
+                Some((holder, unit)) => found.within.push((
+                    format!("{code} ({})", row.place),
+                    format!("{holder} {}", self.units[unit].nom),
+                )),
+                None => found.unknown.push(format!("{code} ({})", row.place)),
+            },
         }
+    }
+
+    /// The problems of codes the layer cannot hold: current codes of communes it holds
+    /// within another unit (an older vintage), and codes of no commune of any vintage.
+    fn unheld(&self, found: &Matches) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        if !found.within.is_empty() {
+            let items: Vec<String> = found
+                .within
+                .iter()
+                .map(|(row, holder)| format!("{row} is within {holder}"))
+                .collect();
+            let holders: BTreeSet<&str> = found
+                .within
+                .iter()
+                .map(|(_, h)| h.split(' ').next().unwrap_or_default())
+                .collect();
+            problems.push(Problem {
+                kind: "unknown_code",
+                path: self.path.to_path_buf(),
+                place: format!("{} rows", found.within.len()),
+                problem: format!(
+                    "codes of communes re-established (or renumbered) since the vintage (COG) of \
+                     the communes layer, which holds them within another of its communes: {}",
+                    listing(&items, 20)
+                ),
+                fix: format!(
+                    "give a communes layer of the current vintage, or list the commune of the layer \
+                     that holds each ({}) in place of its code",
+                    listing(&holders.into_iter().map(String::from).collect::<Vec<_>>(), 20)
+                ),
+                cpts: Vec::new(),
+            });
+        }
+        if !found.nowhere.is_empty() {
+            problems.push(Problem {
+                kind: "unknown_code",
+                path: self.path.to_path_buf(),
+                place: format!("{} rows", found.nowhere.len()),
+                problem: format!(
+                    "codes of no commune in any vintage of the COG (neither a commune of today nor \
+                     an old code of the passage table), in départements the communes layer lacks: {}",
+                    listing(&found.nowhere, 20)
+                ),
+                fix: "correct the codes: each row needs the INSEE code of a commune (not its postal code)".into(),
+                cpts: Vec::new(),
+            });
+        }
+        problems
     }
 
     /// The problems of the rows matching no unit: unknown codes, ambiguous and unknown
