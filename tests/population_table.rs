@@ -147,4 +147,19 @@ fn a_title_line_with_commas_above_the_header_is_skipped() {
     assert_eq!(s["population_source"], "base-cc.csv, column P21_POP");
     let total: f64 = rows.iter().map(|r| r.2).sum();
     assert_eq!(s["total_population"].as_f64().unwrap(), total);
+    // The column read is stated as the population table's, not the perimeters'.
+    let columns: Vec<&str> = s["assumptions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["kind"] == "column")
+        .map(|a| a["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        columns,
+        [
+            "population: populations read from column `P21_POP` (choose another with --population-column)",
+            "population: commune codes read from column `CODGEO` (choose another with --population-code-column)"
+        ]
+    );
 }

@@ -813,3 +813,50 @@ fn an_abandoned_cpts_is_pointed_to_exclude_where() {
     let s = summary(&table, &["--exclude-where", "Statut=Abandonnée"]);
     close(&s["covered_population"], 1_000.0, 1e-6);
 }
+
+#[test]
+fn an_unbalanced_quote_a_utf16_table_and_control_characters_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    // The quote swallowed the rest of the file: "`` is not an INSEE code".
+    let table = table_file(
+        dir.path(),
+        "cpts.csv",
+        "cpts_id;cpts_nom;statut;code_insee\nA;\"CPTS A;projet;22901\nA;CPTS A;projet;22902\n",
+    );
+    fails_with(
+        &table,
+        &[],
+        &[
+            "cpts.csv: line 2: a quote (\") opens a cell here and is not closed on the line",
+            "runs over 2 lines and their `;` separators",
+            "close the quote, or remove it",
+        ],
+    );
+    // Excel's "Unicode text": UTF-16 with its byte order mark, read and said so.
+    let text = "cpts_id\tcpts_nom\tstatut\tcode_insee\nA\tCPTS Goëlo\tprojet\t22901\n";
+    let mut bytes = vec![0xff, 0xfe];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    let table = dir.path().join("unicode.txt");
+    std::fs::write(&table, bytes).unwrap();
+    let s = summary(&table, &[]);
+    assert_eq!(cpts_row(&s, "A")["nom"], "CPTS Goëlo");
+    assert_eq!(
+        sentences(&s, "encoding"),
+        ["perimeters: the table is UTF-16LE (its byte order mark says so)"]
+    );
+    // A header's escape sequences are not sent to the terminal.
+    let table = table_file(
+        dir.path(),
+        "cpts.csv",
+        "cpts_id;\u{1b}[2Jnom;statut;lieu\nA;CPTS A;projet;22901\n",
+    );
+    let run = analyze(&table, &dir.path().join("out"), &[]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(!run.stderr.contains('\u{1b}'), "{:?}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("(columns: cpts_id, \\u{1b}[2Jnom, statut, lieu)"),
+        "{}",
+        run.stderr
+    );
+}

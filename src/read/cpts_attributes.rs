@@ -161,6 +161,11 @@ pub fn find_column(
     let found = candidates
         .iter()
         .find_map(|c| table.position(c).map(|i| (i, *c)));
+    // The table the column is in, as the statements name it.
+    let role = match flag {
+        Some(flag) if flag.starts_with("--population") => "population",
+        _ => "perimeters",
+    };
     if let Some((i, candidate)) = found {
         if !DOCUMENTED_COLUMNS.contains(&candidate) {
             provenance.assume(
@@ -168,10 +173,10 @@ pub fn find_column(
                 1,
                 match flag {
                     Some(flag) => format!(
-                        "perimeters: {what} read from column `{}` (choose another with {flag})",
+                        "{role}: {what} read from column `{}` (choose another with {flag})",
                         table.columns[i]
                     ),
-                    None => format!("perimeters: {what} read from column `{}`", table.columns[i]),
+                    None => format!("{role}: {what} read from column `{}`", table.columns[i]),
                 },
             );
         }

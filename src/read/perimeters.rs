@@ -12,7 +12,7 @@ use crate::read::cpts_attributes::{
 use crate::read::feature::{text_property, DeclaredCrs, RawFeature};
 use crate::read::gpkg::split_layer;
 use crate::read::layer::{located, polygons, with_features};
-use crate::read::table::{is_spreadsheet, read_table, Row, Table};
+use crate::read::table::{is_spreadsheet, printable, read_table, Row, Table};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::Path;
@@ -335,7 +335,10 @@ impl CommuneColumns {
                     Error::input(
                         path,
                         &row.place,
-                        format!("`{raw}` is not an INSEE code (5 characters: 01001, 2A004, 75101)"),
+                        format!(
+                            "`{}` is not an INSEE code (5 characters: 01001, 2A004, 75101)",
+                            printable(raw)
+                        ),
                         "correct the commune code",
                     )
                 })?;

@@ -92,7 +92,7 @@ pub fn read_table(
     };
     let columns = columns
         .into_iter()
-        .map(|c| c.trim_start_matches('\u{feff}').to_string())
+        .map(|c| printable(c.trim_start_matches('\u{feff}')))
         .collect();
     Ok(Table {
         columns,
@@ -112,8 +112,27 @@ fn read_csv(
         path: path.to_path_buf(),
         source,
     })?;
+    let utf16 = match bytes.get(..2) {
+        Some([0xff, 0xfe]) => Some(encoding_rs::UTF_16LE),
+        Some([0xfe, 0xff]) => Some(encoding_rs::UTF_16BE),
+        _ => None,
+    };
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
+        // Excel's "Unicode text": UTF-16 with its byte order mark.
+        Err(e) if utf16.is_some() => {
+            let encoding = utf16.expect("checked");
+            let (text, _, _) = encoding.decode(e.as_bytes());
+            provenance.assume(
+                AssumptionKind::Encoding,
+                1,
+                format!(
+                    "{role}: the table is {} (its byte order mark says so)",
+                    encoding.name()
+                ),
+            );
+            text.into_owned()
+        }
         Err(e) => {
             let (text, _, _) = encoding_rs::WINDOWS_1252.decode(e.as_bytes());
             provenance.assume(
@@ -135,6 +154,12 @@ fn read_csv(
         .map(|record| {
             let record = record.map_err(|e| csv_error(path, &e))?;
             let line = record.position().map(|p| p.line()).unwrap_or(0);
+            if let Some(cell) = record
+                .iter()
+                .find(|c| c.contains('\n') && c.contains(delimiter))
+            {
+                return Err(unclosed_quote(path, line, cell, delimiter));
+            }
             let cells = record.iter().map(|c| c.trim().to_string()).collect();
             Ok((format!("line {line}"), cells))
         })
@@ -175,6 +200,34 @@ fn csv_delimiter(text: &str, known: &[String]) -> char {
         .into_iter()
         .max_by_key(|&d| (count(d), d == ';'))
         .unwrap_or(';')
+}
+
+/// A quote opened in a cell and closed lines below (or never): the cell swallowed the
+/// separators and lines after it, and the rows read short.
+fn unclosed_quote(path: &Path, line: u64, cell: &str, delimiter: char) -> Error {
+    let first = cell.lines().next().unwrap_or_default();
+    Error::input(
+        path,
+        format!("line {line}"),
+        format!(
+            "a quote (\") opens a cell here and is not closed on the line: the cell `{}…` runs over {} lines and their `{}` separators",
+            printable(first),
+            cell.lines().count(),
+            printable(&delimiter.to_string())
+        ),
+        "close the quote, or remove it (a quote inside a cell is written twice: \"\")",
+    )
+}
+
+/// Text as a message may show it: control characters (a terminal's escape sequences)
+/// written as escapes, `\u{1b}`.
+pub fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| match c.is_control() {
+            true => c.escape_default().to_string(),
+            false => c.to_string(),
+        })
+        .collect()
 }
 
 fn csv_error(path: &Path, e: &csv::Error) -> Error {
