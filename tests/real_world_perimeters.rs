@@ -860,3 +860,37 @@ fn an_unbalanced_quote_a_utf16_table_and_control_characters_are_named() {
         run.stderr
     );
 }
+
+#[test]
+fn a_second_header_and_a_cpts_whose_rows_differ_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    // Two tables one below the other: "Statut" was an unknown status (fix: --status-map).
+    let table = table_file(
+        dir.path(),
+        "cpts.csv",
+        "cpts_id;cpts_nom;Statut;code_insee\nA;CPTS A;projet;22901\n\
+         cpts_id;cpts_nom;Statut;code_insee\nB;CPTS B;projet;22902\n",
+    );
+    fails_with(
+        &table,
+        &[],
+        &[
+            "cpts.csv: line 3: this row repeats the header (cpts_id, cpts_nom, Statut, code_insee)",
+            "remove the repeated header",
+        ],
+    );
+    // One CPTS, two names and two statuses: the values are shown.
+    let table = table_file(
+        dir.path(),
+        "cpts.csv",
+        "cpts_id;cpts_nom;statut;code_insee\nA;CPTS A;projet;22901\nA;CPTS Argoat;pre_projet;22902\n",
+    );
+    fails_with(
+        &table,
+        &[],
+        &[
+            "line 3: CPTS \"A\" differs from its first row (line 2): name \"CPTS A\" there, \"CPTS Argoat\" here; status projet there, pre_projet here",
+            "give each CPTS the same name, status and missions on every row",
+        ],
+    );
+}

@@ -248,11 +248,13 @@ fn read_membership(
     let per_row = read_cpts(path, &table, options, "row", provenance)?;
     let mut cpts: Vec<Cpts> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
+    let mut first_rows: Vec<&str> = Vec::new();
     let mut rows = Vec::new();
     for (row, this) in table.rows.iter().zip(per_row) {
         let Some(this) = this else { continue };
         let k = *index.entry(this.id.clone()).or_insert_with(|| {
             cpts.push(this.clone());
+            first_rows.push(&row.place);
             cpts.len() - 1
         });
         if cpts[k] != this {
@@ -260,8 +262,10 @@ fn read_membership(
                 path,
                 &row.place,
                 format!(
-                    "CPTS {:?} has another name, status or missions than on its first row",
-                    this.id
+                    "CPTS {:?} differs from its first row ({}): {}",
+                    this.id,
+                    first_rows[k],
+                    differences(&cpts[k], &this)
                 ),
                 "give each CPTS the same name, status and missions on every row",
             ));
@@ -281,6 +285,43 @@ fn read_membership(
         ));
     }
     Ok(PerimeterFile::Membership { cpts, rows })
+}
+
+/// What differs between two rows of one CPTS: `name "CPTS A" there, "CPTS B" here`.
+fn differences(first: &Cpts, this: &Cpts) -> String {
+    let mut said = Vec::new();
+    if first.nom != this.nom {
+        said.push(format!(
+            "name {:?} there, {:?} here",
+            printable(&first.nom),
+            printable(&this.nom)
+        ));
+    }
+    if first.statut != this.statut {
+        said.push(format!(
+            "status {} there, {} here",
+            first.statut, this.statut
+        ));
+    }
+    if first.missions != this.missions {
+        let signed = |c: &Cpts| match &c.missions {
+            Some(m) => {
+                let names: Vec<&str> =
+                    m.0.iter()
+                        .filter(|(_, &y)| y)
+                        .map(|(k, _)| k.as_str())
+                        .collect();
+                format!("[{}]", names.join(", "))
+            }
+            None => "none".into(),
+        };
+        said.push(format!(
+            "missions signed {} there, {} here",
+            signed(first),
+            signed(this)
+        ));
+    }
+    said.join("; ")
 }
 
 /// Where a membership table names its communes.

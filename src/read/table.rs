@@ -94,10 +94,46 @@ pub fn read_table(
         .into_iter()
         .map(|c| printable(c.trim_start_matches('\u{feff}')))
         .collect();
-    Ok(Table {
+    let table = Table {
         columns,
         rows: rows.map(|(place, cells)| Row { place, cells }).collect(),
-    })
+    };
+    refuse_second_header(path, &table)?;
+    Ok(table)
+}
+
+/// Refuses a row repeating the header (a second table pasted below the first): its
+/// cells were read as values ("Statut" an unknown status).
+fn refuse_second_header(path: &Path, table: &Table) -> Result<()> {
+    let names: Vec<String> = table.columns.iter().map(|c| fold(c)).collect();
+    for row in &table.rows {
+        let filled: Vec<(usize, &String)> = row
+            .cells
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.is_empty())
+            .collect();
+        let repeated = filled
+            .iter()
+            .filter(|(i, c)| {
+                names
+                    .get(*i)
+                    .is_some_and(|n| !n.is_empty() && *n == fold(c))
+            })
+            .count();
+        if repeated >= 2 && repeated == filled.len() {
+            return Err(Error::input(
+                path,
+                &row.place,
+                format!(
+                    "this row repeats the header ({}): a second table below the first?",
+                    printable(&table.columns.join(", "))
+                ),
+                "remove the repeated header (and any title line above it), keeping one table",
+            ));
+        }
+    }
+    Ok(())
 }
 
 type Grid = Vec<(String, Vec<String>)>;
