@@ -3,10 +3,12 @@
 
     make_sparse_xlsx.py OUT.xlsx stray      # the quirk listing and one cell at XFD1048576
     make_sparse_xlsx.py OUT.xlsx scattered  # the listing and 16 384 cells on a diagonal
+    make_sparse_xlsx.py OUT.xlsx merged     # the listing, each CPTS's cells merged down its rows
 
 calamine sizes a sheet from its farthest cell: read as a whole, the first asks for 549 GB.
 tests/real_world_perimeters.rs checks that cpts reads the first and refuses the second.
 """
+import re
 import sys
 import zipfile
 
@@ -31,14 +33,25 @@ def main(out, kind):
              ["B", "CPTS B", "signataire_aci", "22904"]]
     rows = ["<row r=\"%d\">%s</row>" % (r + 1, "".join(cell(r, c, t) for c, t in enumerate(line)))
             for r, line in enumerate(table)]
-    if kind == "stray":
+    merges = ""
+    if kind == "merged":
+        table[2][:3] = ["", "", ""]
+        rows = ["<row r=\"%d\">%s</row>" % (r + 1, "".join(cell(r, c, t) for c, t in enumerate(line) if t))
+                for r, line in enumerate(table)]
+        rows.insert(0, '<row r="1">%s</row>' % cell(0, 0, "CPTS des Côtes-d'Armor, liste de mars 2024"))
+        rows[1:] = [r.replace('<row r="%d">' % (k + 1), '<row r="%d">' % (k + 2)) for k, r in enumerate(rows[1:])]
+        rows = [rows[0]] + [re.sub(r'r="([A-Z]+)(\d+)"', lambda m: 'r="%s%d"' % (m.group(1), int(m.group(2)) + 1), r)
+                            for r in rows[1:]]
+        merges = ('<mergeCells count="4"><mergeCell ref="A1:D1"/><mergeCell ref="A3:A4"/>'
+                  '<mergeCell ref="B3:B4"/><mergeCell ref="C3:C4"/></mergeCells>')
+    elif kind == "stray":
         rows.append('<row r="1048576">%s</row>' % cell(1048575, 16383, "x"))
     else:
         for k in range(16384):
             rows.append('<row r="%d">%s</row>' % (k + 10, cell(k + 9, k, "x")))
     sheet = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
              '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-             '<dimension ref="A1:XFD1048576"/><sheetData>' + "".join(rows) + "</sheetData></worksheet>")
+             '<dimension ref="A1:XFD1048576"/><sheetData>' + "".join(rows) + "</sheetData>" + merges + "</worksheet>")
     files = {
         "[Content_Types].xml":
             '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'

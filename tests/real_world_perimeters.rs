@@ -894,3 +894,17 @@ fn a_second_header_and_a_cpts_whose_rows_differ_are_named() {
         ],
     );
 }
+
+#[test]
+fn cells_merged_down_a_cpts_s_rows_give_their_value_to_each_row() {
+    // Only the first row of a merged region holds the value: the others read blank
+    // ("neither an id nor a name"). A title merged across the columns stays a title.
+    let dir = tempfile::tempdir().unwrap();
+    let s = summary(&sparse_xlsx(dir.path(), "merged"), &[]);
+    close(&s["covered_population"], 7_000.0, 1e-6);
+    close(&cpts_row(&s, "A")["population"], 3_000.0, 1e-6);
+    assert_eq!(
+        sentences(&s, "sheet"),
+        ["perimeters: merged cells A3:A4, B3:B4, C3:C4 read as their value on each of their rows"]
+    );
+}

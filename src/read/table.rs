@@ -5,7 +5,7 @@
 use crate::error::{Error, Result};
 use crate::model::provenance::{AssumptionKind, Provenance};
 use crate::read::vocabulary::fold;
-use calamine::{open_workbook_auto, Data, Reader, Sheets};
+use calamine::{open_workbook_auto, Data, Dimensions, Reader, Sheets};
 use std::path::Path;
 
 /// A table: its header and its rows, each with the place a message should name.
@@ -329,6 +329,9 @@ fn read_sheet(
         // The cells one by one: calamine sizes a Range from the farthest cell, so one
         // stray cell at XFD1048576 would ask for 549 GB.
         Sheets::Xlsx(xlsx) => {
+            let merged: Vec<Dimensions> = xlsx
+                .merge_cells_by_sheet_name(&name)
+                .map_err(|e| unreadable(&e))?;
             let mut reader = xlsx
                 .worksheet_cells_reader(&name)
                 .map_err(|e| unreadable(&e))?;
@@ -343,6 +346,8 @@ fn read_sheet(
                     }
                 }
             }
+            drop(reader);
+            fill_merged(path, &name, &mut cells, &merged, limit, role, provenance)?;
             cells
         }
         // calamine caps what these formats may expand to (.ods: 100 million cells;
@@ -380,6 +385,56 @@ fn too_many_cells(path: &Path, sheet: &str, limit: usize) -> Error {
         ),
         "save the table again from LibreOffice or Excel, or as CSV",
     )
+}
+
+/// Cells merged down several rows (a CPTS's name beside each of its communes) hold
+/// their value in the first row only: it is given to every row of the region, and
+/// stated. Cells merged across columns (a title) are left as they are: their value
+/// belongs to the first column.
+fn fill_merged(
+    path: &Path,
+    sheet: &str,
+    cells: &mut Vec<(u32, u32, String)>,
+    merged: &[Dimensions],
+    limit: usize,
+    role: &str,
+    provenance: &mut Provenance,
+) -> Result<()> {
+    let values: std::collections::HashMap<(u32, u32), String> = cells
+        .iter()
+        .map(|(r, c, text)| ((*r, *c), text.clone()))
+        .collect();
+    let mut filled = Vec::new();
+    for region in merged.iter().filter(|m| m.end.0 > m.start.0) {
+        let Some(value) = values.get(&region.start) else {
+            continue;
+        };
+        let column = region.start.1;
+        for row in region.start.0 + 1..=region.end.0 {
+            if cells.len() >= limit {
+                return Err(too_many_cells(path, sheet, limit));
+            }
+            if !values.contains_key(&(row, column)) {
+                cells.push((row, column, value.clone()));
+            }
+        }
+        filled.push(format!(
+            "{}:{}",
+            cell_name(region.start.0, column),
+            cell_name(region.end.0, column)
+        ));
+    }
+    if !filled.is_empty() {
+        provenance.assume(
+            AssumptionKind::Sheet,
+            filled.len(),
+            format!(
+                "{role}: merged cells {} read as their value on each of their rows",
+                crate::model::provenance::listing(&filled, 5)
+            ),
+        );
+    }
+    Ok(())
 }
 
 /// The rows holding cells, each with the columns holding cells anywhere in the sheet
