@@ -46,6 +46,12 @@ seed("membership_table", "names.csv", "cpts_nom;statut;nom_commune;departement\n
 seed("membership_table", "codes.csv", "cpts_id,cpts_nom,statut,code_insee\nA,CPTS A,projet,22901\nB,CPTS B,signataire_aci,2902\n")
 seed("spreadsheet", "listing.xlsx", b"\x00" + pathlib.Path("fixtures/quirks/cpts-listing.xlsx").read_bytes())
 seed("spreadsheet", "listing.ods", b"\x01" + pathlib.Path("fixtures/quirks/cpts-listing.ods").read_bytes())
+# A listing with one stray cell at XFD1048576 (scripts/make_sparse_xlsx.py): the sheet's
+# dimensions are what the target stretches.
+import subprocess, tempfile
+with tempfile.TemporaryDirectory() as d:
+    subprocess.run(["python3", "scripts/make_sparse_xlsx.py", f"{d}/stray.xlsx", "stray"], check=True)
+    seed("spreadsheet", "stray-cell.xlsx", b"\x00" + pathlib.Path(f"{d}/stray.xlsx").read_bytes())
 seed("population_table", "legales.csv", "CODREG;REG;CODDEP;CODARR;CODCAN;CODCOM;COM;PMUN;PCAP;PTOT\n"
      "53;Bretagne;22;1;1;901;La Garde;1000;9;1009\n53;Bretagne;22;1;1;902;Le Vieux-Bourg;2000;9;2009\n"
      "53;Bretagne;22;1;1;903;Saint-Aubin;3000;9;3009\n53;Bretagne;22;1;1;904;L'Hermitage;4000;9;4009\n"

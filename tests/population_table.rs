@@ -129,3 +129,37 @@ fn a_codgeo_table_and_its_errors() {
     write(&rows, "22001;Doublon;5\n");
     fails(&["the code 22001 appears twice"]);
 }
+
+#[test]
+fn a_title_line_with_commas_above_the_header_is_skipped() {
+    // The separator was guessed from the first line: the title, read as the header.
+    let dir = tempfile::tempdir().unwrap();
+    let rows = communes_without_population(dir.path());
+    let mut text = String::from(
+        "Populations légales, millésime 2021, Côtes-d'Armor\n\nCODGEO;LIBGEO;P21_POP\n",
+    );
+    for (code, nom, population) in &rows {
+        text.push_str(&format!("{code};{nom};{population}\n"));
+    }
+    let table = dir.path().join("base-cc.csv");
+    std::fs::write(&table, text).unwrap();
+    let s = summary(dir.path(), &["--population", table.to_str().unwrap()]);
+    assert_eq!(s["population_source"], "base-cc.csv, column P21_POP");
+    let total: f64 = rows.iter().map(|r| r.2).sum();
+    assert_eq!(s["total_population"].as_f64().unwrap(), total);
+    // The column read is stated as the population table's, not the perimeters'.
+    let columns: Vec<&str> = s["assumptions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["kind"] == "column")
+        .map(|a| a["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        columns,
+        [
+            "population: populations read from column `P21_POP` (choose another with --population-column)",
+            "population: commune codes read from column `CODGEO` (choose another with --population-code-column)"
+        ]
+    );
+}

@@ -646,3 +646,265 @@ fn old_codes_are_harmonised_with_a_passage_table() {
         3
     );
 }
+
+/// An .xlsx of the listing made by scripts/make_sparse_xlsx.py (`stray` or `scattered`).
+fn sparse_xlsx(dir: &Path, kind: &str) -> PathBuf {
+    let path = dir.join(format!("{kind}.xlsx"));
+    let made = std::process::Command::new("python3")
+        .arg(root().join("scripts/make_sparse_xlsx.py"))
+        .arg(&path)
+        .arg(kind)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    path
+}
+
+#[test]
+fn a_stray_far_cell_in_an_xlsx_is_read_without_building_the_whole_sheet() {
+    // One cell at XFD1048576: calamine's Range would ask for 549 GB and abort.
+    let dir = tempfile::tempdir().unwrap();
+    let stray = sparse_xlsx(dir.path(), "stray");
+    assert!(std::fs::metadata(&stray).unwrap().len() < 3_000);
+    let start = std::time::Instant::now();
+    fails_with(
+        &stray,
+        &[],
+        &[
+            "stray.xlsx",
+            "sheet CPTS, row 1048576: neither an id nor a name",
+            "fill in the CPTS id or name, or drop the row",
+        ],
+    );
+    assert!(start.elapsed().as_secs_f64() < 1.0, "{:?}", start.elapsed());
+    // Cells scattered so that the rows between them would be wide: refused, not built.
+    let scattered = sparse_xlsx(dir.path(), "scattered");
+    let start = std::time::Instant::now();
+    fails_with(
+        &scattered,
+        &[],
+        &[
+            "scattered.xlsx: sheet CPTS: 16400 cells are scattered over 16388 rows and 16384 columns (up to XFD16393)",
+            "too sparse to be a table",
+            "copy the table alone into a new sheet",
+        ],
+    );
+    assert!(start.elapsed().as_secs_f64() < 1.0, "{:?}", start.elapsed());
+}
+
+#[test]
+fn a_title_line_with_commas_above_a_membership_header_is_skipped() {
+    // The separator was guessed from the first line, so the title was the header.
+    let dir = tempfile::tempdir().unwrap();
+    let table = dir.path().join("cpts.csv");
+    std::fs::write(
+        &table,
+        "Liste des CPTS, ARS Bretagne, mise à jour du 3 mars 2024\n\
+         cpts_id;cpts_nom;statut;code_insee\n\
+         A;CPTS A;projet;22901\nA;CPTS A;projet;22902\nB;CPTS B;signataire_aci;22904\n",
+    )
+    .unwrap();
+    let s = summary(&table, &[]);
+    close(&s["covered_population"], 7_000.0, 1e-6);
+    close(&cpts_row(&s, "A")["population"], 3_000.0, 1e-6);
+}
+
+/// Writes `text` as `name` in `dir`.
+fn table_file(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// The sentences of the summary's assumptions of `kind`.
+fn sentences(s: &Value, kind: &str) -> Vec<String> {
+    s["assumptions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["kind"] == kind)
+        .map(|a| a["text"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn commune_code_and_cpts_name_columns_as_planners_name_them() {
+    let dir = tempfile::tempdir().unwrap();
+    for code in ["CodeCommune", "N° INSEE", "Code_INSEE_commune"] {
+        let table = table_file(
+            dir.path(),
+            "cpts.csv",
+            &format!(
+                "Identifiant;Nom de la CPTS;Statut;{code}\n\
+                 A;CPTS du Goëlo;projet;22901\nA;CPTS du Goëlo;projet;22902\n\
+                 B;CPTS Trégor;signataire_aci;22904\n"
+            ),
+        );
+        let s = summary(&table, &[]);
+        close(&s["covered_population"], 7_000.0, 1e-6);
+        assert_eq!(cpts_row(&s, "A")["nom"], "CPTS du Goëlo", "{code}");
+    }
+    // Any other column, named with --member-code-field; a column that is not there.
+    let table = table_file(
+        dir.path(),
+        "cpts.csv",
+        "cpts_id;cpts_nom;statut;Commune (code)\nA;CPTS A;projet;22901\n",
+    );
+    fails_with(
+        &table,
+        &[],
+        &["no column gives the communes", "--member-code-field"],
+    );
+    let s = summary(&table, &["--member-code-field", "Commune (code)"]);
+    close(&s["covered_population"], 1_000.0, 1e-6);
+    fails_with(
+        &table,
+        &["--member-code-field", "INSEE"],
+        &["cpts.csv", "no column `INSEE` given with --member-code-field (columns: cpts_id, cpts_nom, statut, Commune (code))"],
+    );
+    // Without a name column the ids name the CPTS, and that is said.
+    let table = table_file(
+        dir.path(),
+        "cpts.csv",
+        "cpts_id;statut;code_insee\nA;projet;22901\n",
+    );
+    let s = summary(&table, &[]);
+    assert_eq!(cpts_row(&s, "A")["nom"], "A");
+    assert!(
+        sentences(&s, "column")
+            .iter()
+            .any(|m| m.contains("no column names the CPTS") && m.contains("--cpts-name-field")),
+        "{}",
+        s["assumptions"]
+    );
+}
+
+#[test]
+fn a_communes_layer_given_as_perimeters_is_refused() {
+    // Read as perimeters, each commune was a CPTS: "5 CPTS, 100 %" without a word.
+    fails_with(
+        &quirk("communes.geojson"),
+        &[],
+        &[
+            "communes.geojson: the whole layer: this looks like a communes layer, not CPTS perimeters",
+            "each of its 5 features has its own INSEE code (`code`) and a population (`population`)",
+            "give the communes with --communes, and with --perimeters the CPTS",
+        ],
+    );
+}
+
+#[test]
+fn an_abandoned_cpts_is_pointed_to_exclude_where() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = table_file(
+        dir.path(),
+        "cpts.csv",
+        "cpts_id;cpts_nom;Statut;code_insee\nA;CPTS A;projet;22901\nB;CPTS B;Abandonnée;22902\n",
+    );
+    fails_with(
+        &table,
+        &[],
+        &[
+            "unknown status labels: \"Abandonnée\" (line 3)",
+            "--status-map",
+            "should not count as covering: drop it with --exclude-where \"Statut=Abandonnée\"",
+        ],
+    );
+    let s = summary(&table, &["--exclude-where", "Statut=Abandonnée"]);
+    close(&s["covered_population"], 1_000.0, 1e-6);
+}
+
+#[test]
+fn an_unbalanced_quote_a_utf16_table_and_control_characters_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    // The quote swallowed the rest of the file: "`` is not an INSEE code".
+    let table = table_file(
+        dir.path(),
+        "cpts.csv",
+        "cpts_id;cpts_nom;statut;code_insee\nA;\"CPTS A;projet;22901\nA;CPTS A;projet;22902\n",
+    );
+    fails_with(
+        &table,
+        &[],
+        &[
+            "cpts.csv: line 2: a quote (\") opens a cell here and is not closed on the line",
+            "runs over 2 lines and their `;` separators",
+            "close the quote, or remove it",
+        ],
+    );
+    // Excel's "Unicode text": UTF-16 with its byte order mark, read and said so.
+    let text = "cpts_id\tcpts_nom\tstatut\tcode_insee\nA\tCPTS Goëlo\tprojet\t22901\n";
+    let mut bytes = vec![0xff, 0xfe];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    let table = dir.path().join("unicode.txt");
+    std::fs::write(&table, bytes).unwrap();
+    let s = summary(&table, &[]);
+    assert_eq!(cpts_row(&s, "A")["nom"], "CPTS Goëlo");
+    assert_eq!(
+        sentences(&s, "encoding"),
+        ["perimeters: the table is UTF-16LE (its byte order mark says so)"]
+    );
+    // A header's escape sequences are not sent to the terminal.
+    let table = table_file(
+        dir.path(),
+        "cpts.csv",
+        "cpts_id;\u{1b}[2Jnom;statut;lieu\nA;CPTS A;projet;22901\n",
+    );
+    let run = analyze(&table, &dir.path().join("out"), &[]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(!run.stderr.contains('\u{1b}'), "{:?}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("(columns: cpts_id, \\u{1b}[2Jnom, statut, lieu)"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_second_header_and_a_cpts_whose_rows_differ_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    // Two tables one below the other: "Statut" was an unknown status (fix: --status-map).
+    let table = table_file(
+        dir.path(),
+        "cpts.csv",
+        "cpts_id;cpts_nom;Statut;code_insee\nA;CPTS A;projet;22901\n\
+         cpts_id;cpts_nom;Statut;code_insee\nB;CPTS B;projet;22902\n",
+    );
+    fails_with(
+        &table,
+        &[],
+        &[
+            "cpts.csv: line 3: this row repeats the header (cpts_id, cpts_nom, Statut, code_insee)",
+            "remove the repeated header",
+        ],
+    );
+    // One CPTS, two names and two statuses: the values are shown.
+    let table = table_file(
+        dir.path(),
+        "cpts.csv",
+        "cpts_id;cpts_nom;statut;code_insee\nA;CPTS A;projet;22901\nA;CPTS Argoat;pre_projet;22902\n",
+    );
+    fails_with(
+        &table,
+        &[],
+        &[
+            "line 3: CPTS \"A\" differs from its first row (line 2): name \"CPTS A\" there, \"CPTS Argoat\" here; status projet there, pre_projet here",
+            "give each CPTS the same name, status and missions on every row",
+        ],
+    );
+}
+
+#[test]
+fn cells_merged_down_a_cpts_s_rows_give_their_value_to_each_row() {
+    // Only the first row of a merged region holds the value: the others read blank
+    // ("neither an id nor a name"). A title merged across the columns stays a title.
+    let dir = tempfile::tempdir().unwrap();
+    let s = summary(&sparse_xlsx(dir.path(), "merged"), &[]);
+    close(&s["covered_population"], 7_000.0, 1e-6);
+    close(&cpts_row(&s, "A")["population"], 3_000.0, 1e-6);
+    assert_eq!(
+        sentences(&s, "sheet"),
+        ["perimeters: merged cells A3:A4, B3:B4, C3:C4 read as their value on each of their rows"]
+    );
+}

@@ -26,6 +26,9 @@ pub struct PerimeterOptions {
     pub exclude: Vec<Exclusion>,
     /// Sheet of a spreadsheet membership table (default: the first).
     pub sheet: Option<String>,
+    /// Column of a membership table's commune codes (default: `code_insee` or a common
+    /// alternative).
+    pub code_field: Option<String>,
     /// Passage table mapping old INSEE codes of a membership table to current ones
     /// (default: the shipped `data/code_passage.csv`).
     pub code_passage: Option<std::path::PathBuf>,
@@ -46,6 +49,7 @@ impl Default for PerimeterOptions {
             default_status: Status::SignataireAci,
             exclude: Vec::new(),
             sheet: None,
+            code_field: None,
             code_passage: None,
             keep_going: false,
             crs: None,
@@ -97,6 +101,7 @@ pub const NAME_COLUMNS: &[&str] = &[
     "libelle",
     "libelle_cpts",
     "denomination",
+    "nom_de_la_cpts",
     "cpts",
 ];
 /// Column names recognised for the status, first the default.
@@ -156,6 +161,11 @@ pub fn find_column(
     let found = candidates
         .iter()
         .find_map(|c| table.position(c).map(|i| (i, *c)));
+    // The table the column is in, as the statements name it.
+    let role = match flag {
+        Some(flag) if flag.starts_with("--population") => "population",
+        _ => "perimeters",
+    };
     if let Some((i, candidate)) = found {
         if !DOCUMENTED_COLUMNS.contains(&candidate) {
             provenance.assume(
@@ -163,10 +173,10 @@ pub fn find_column(
                 1,
                 match flag {
                     Some(flag) => format!(
-                        "perimeters: {what} read from column `{}` (choose another with {flag})",
+                        "{role}: {what} read from column `{}` (choose another with {flag})",
                         table.columns[i]
                     ),
-                    None => format!("perimeters: {what} read from column `{}`", table.columns[i]),
+                    None => format!("{role}: {what} read from column `{}`", table.columns[i]),
                 },
             );
         }
@@ -213,7 +223,13 @@ pub fn read_cpts(
         }));
     }
     if !statuses.unknown.is_empty() {
-        return Err(unknown_labels(path, &statuses.unknown, &statuses.labels));
+        let column = columns.status.map(|c| table.columns[c].as_str());
+        return Err(unknown_labels(
+            path,
+            &statuses.unknown,
+            &statuses.labels,
+            column,
+        ));
     }
     state_exclusions(options, &dropped, feature, provenance);
     if columns.id.is_none() {
@@ -227,6 +243,17 @@ pub fn read_cpts(
             AssumptionKind::IdFromName,
             count,
             "perimeters: no id column; each CPTS is identified by its name".to_string(),
+        );
+    }
+    if columns.name.is_none() {
+        provenance.assume(
+            AssumptionKind::Column,
+            1,
+            format!(
+                "perimeters: no column names the CPTS (columns: {}); each is named by its id \
+                 (choose the column of the names with --cpts-name-field)",
+                table.columns.join(", ")
+            ),
         );
     }
     statuses.state(columns.status.is_none(), options, provenance);
@@ -517,6 +544,7 @@ fn unknown_labels(
     path: &Path,
     unknown: &BTreeMap<String, Vec<String>>,
     known: &BTreeMap<(String, Status), BTreeSet<String>>,
+    column: Option<&str>,
 ) -> Error {
     let unknown_text: Vec<String> = unknown
         .iter()
@@ -541,7 +569,10 @@ fn unknown_labels(
         ),
         format!(
             "map each label to signataire_aci, projet or pre_projet in a file of `label;statut` lines \
-             (e.g. `{example};projet`) given with --status-map; start from data/status_labels.csv"
+             (e.g. `{example};projet`) given with --status-map; start from data/status_labels.csv. \
+             A CPTS abandoned, dissolved or not a CPTS at all should not count as covering: \
+             drop it with --exclude-where \"{}={example}\"",
+            column.unwrap_or("statut")
         ),
     )
 }

@@ -12,7 +12,7 @@ use crate::read::cpts_attributes::{
 use crate::read::feature::{text_property, DeclaredCrs, RawFeature};
 use crate::read::gpkg::split_layer;
 use crate::read::layer::{located, polygons, with_features};
-use crate::read::table::{is_spreadsheet, read_table, Row, Table};
+use crate::read::table::{is_spreadsheet, printable, read_table, Row, Table};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::Path;
@@ -54,7 +54,13 @@ const CODE_COLUMNS: &[&str] = &[
     "code_insee",
     "insee",
     "code_commune",
+    "codecommune",
     "code_commune_insee",
+    "code_insee_commune",
+    "n_insee",
+    "no_insee",
+    "num_insee",
+    "numero_insee",
     "codgeo",
     "insee_com",
     "depcom",
@@ -126,6 +132,7 @@ fn read_polygon_layer(
     with_features(path, declared, |features, crs| {
         crs.record(provenance, "perimeters", path);
         let table = attribute_table(features);
+        refuse_communes_layer(path, &table)?;
         let cpts = read_cpts(path, &table, options, "feature", provenance)?;
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for (i, c) in cpts.iter().enumerate() {
@@ -153,6 +160,45 @@ fn read_polygon_layer(
             .collect::<Result<Vec<_>>>()
             .map(PerimeterFile::Polygons)
     })
+}
+
+/// Column names of a communes layer's codes and populations (IGN, INSEE, this tool).
+const COMMUNE_LAYER_CODES: &[&str] = &["code", "insee_com", "code_insee", "codgeo", "insee"];
+const COMMUNE_LAYER_POPULATIONS: &[&str] = &["population", "pmun", "ptot", "p21_pop", "pop"];
+
+/// Refuses a communes layer given as the perimeters: a column of INSEE codes, one
+/// commune per feature, and a population column. Each commune would be a CPTS: 100 %.
+fn refuse_communes_layer(path: &Path, table: &Table) -> Result<()> {
+    let population = COMMUNE_LAYER_POPULATIONS
+        .iter()
+        .find_map(|c| table.position(c));
+    let codes = COMMUNE_LAYER_CODES.iter().find_map(|c| table.position(c));
+    let (Some(code), Some(population)) = (codes, population) else {
+        return Ok(());
+    };
+    let mut seen = std::collections::HashSet::new();
+    let one_commune_each = table.rows.len() >= 2
+        && table.rows.iter().all(|row| {
+            let cell = row.cell(code);
+            cell.len() == 5 && InseeCode::parse(cell).is_some() && seen.insert(cell.to_string())
+        });
+    if !one_commune_each {
+        return Ok(());
+    }
+    Err(Error::input(
+        path,
+        "the whole layer",
+        format!(
+            "this looks like a communes layer, not CPTS perimeters: each of its {} features has its own \
+             INSEE code (`{}`) and a population (`{}`); read as perimeters, every commune would be a CPTS \
+             and the whole territory covered",
+            table.rows.len(),
+            table.columns[code],
+            table.columns[population]
+        ),
+        "give the communes with --communes, and with --perimeters the CPTS: a layer of one polygon per \
+         CPTS (id, nom, statut), or a table listing each CPTS's communes (cpts_id;cpts_nom;statut;code_insee)",
+    ))
 }
 
 /// The features' properties as a table: one column per property name met, in order.
@@ -185,7 +231,7 @@ fn read_membership(
     repairs: &mut Repairs,
     provenance: &mut Provenance,
 ) -> Result<PerimeterFile> {
-    let given = [&options.id_field, &options.name_field];
+    let given = [&options.id_field, &options.name_field, &options.code_field];
     let known: Vec<&str> = [CODE_COLUMNS, COMMUNE_NAME_COLUMNS, ID_COLUMNS, NAME_COLUMNS]
         .concat()
         .into_iter()
@@ -198,15 +244,17 @@ fn read_membership(
         "perimeters",
         provenance,
     )?;
-    let communes = commune_columns(path, &table, provenance)?;
+    let communes = commune_columns(path, &table, options.code_field.as_deref(), provenance)?;
     let per_row = read_cpts(path, &table, options, "row", provenance)?;
     let mut cpts: Vec<Cpts> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
+    let mut first_rows: Vec<&str> = Vec::new();
     let mut rows = Vec::new();
     for (row, this) in table.rows.iter().zip(per_row) {
         let Some(this) = this else { continue };
         let k = *index.entry(this.id.clone()).or_insert_with(|| {
             cpts.push(this.clone());
+            first_rows.push(&row.place);
             cpts.len() - 1
         });
         if cpts[k] != this {
@@ -214,8 +262,10 @@ fn read_membership(
                 path,
                 &row.place,
                 format!(
-                    "CPTS {:?} has another name, status or missions than on its first row",
-                    this.id
+                    "CPTS {:?} differs from its first row ({}): {}",
+                    this.id,
+                    first_rows[k],
+                    differences(&cpts[k], &this)
                 ),
                 "give each CPTS the same name, status and missions on every row",
             ));
@@ -237,6 +287,43 @@ fn read_membership(
     Ok(PerimeterFile::Membership { cpts, rows })
 }
 
+/// What differs between two rows of one CPTS: `name "CPTS A" there, "CPTS B" here`.
+fn differences(first: &Cpts, this: &Cpts) -> String {
+    let mut said = Vec::new();
+    if first.nom != this.nom {
+        said.push(format!(
+            "name {:?} there, {:?} here",
+            printable(&first.nom),
+            printable(&this.nom)
+        ));
+    }
+    if first.statut != this.statut {
+        said.push(format!(
+            "status {} there, {} here",
+            first.statut, this.statut
+        ));
+    }
+    if first.missions != this.missions {
+        let signed = |c: &Cpts| match &c.missions {
+            Some(m) => {
+                let names: Vec<&str> =
+                    m.0.iter()
+                        .filter(|(_, &y)| y)
+                        .map(|(k, _)| k.as_str())
+                        .collect();
+                format!("[{}]", names.join(", "))
+            }
+            None => "none".into(),
+        };
+        said.push(format!(
+            "missions signed {} there, {} here",
+            signed(first),
+            signed(this)
+        ));
+    }
+    said.join("; ")
+}
+
 /// Where a membership table names its communes.
 enum CommuneColumns {
     Code(usize),
@@ -246,13 +333,23 @@ enum CommuneColumns {
 fn commune_columns(
     path: &Path,
     table: &Table,
+    code_field: Option<&str>,
     provenance: &mut Provenance,
 ) -> Result<CommuneColumns> {
-    let mut find =
-        |candidates, what| find_column(path, table, None, candidates, what, None, provenance);
-    if let Some(c) = find(CODE_COLUMNS, "commune codes")? {
+    let code = find_column(
+        path,
+        table,
+        code_field,
+        CODE_COLUMNS,
+        "commune codes",
+        Some("--member-code-field"),
+        provenance,
+    )?;
+    if let Some(c) = code {
         return Ok(CommuneColumns::Code(c));
     }
+    let mut find =
+        |candidates, what| find_column(path, table, None, candidates, what, None, provenance);
     let nom = find(COMMUNE_NAME_COLUMNS, "commune names")?;
     let departement = find(DEPARTEMENT_COLUMNS, "départements")?;
     match (nom, departement) {
@@ -264,7 +361,8 @@ fn commune_columns(
                 "no column gives the communes (columns: {})",
                 table.columns.join(", ")
             ),
-            "add a code_insee column, or nom_commune and departement columns",
+            "add a code_insee column, or nom_commune and departement columns \
+             (or name the column of the codes with --member-code-field)",
         )),
     }
 }
@@ -278,7 +376,10 @@ impl CommuneColumns {
                     Error::input(
                         path,
                         &row.place,
-                        format!("`{raw}` is not an INSEE code (5 characters: 01001, 2A004, 75101)"),
+                        format!(
+                            "`{}` is not an INSEE code (5 characters: 01001, 2A004, 75101)",
+                            printable(raw)
+                        ),
                         "correct the commune code",
                     )
                 })?;

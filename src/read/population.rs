@@ -53,7 +53,12 @@ impl PopulationTable {
     /// Reads the table.
     pub fn read(&self, provenance: &mut Provenance) -> Result<Populations> {
         let path = &self.path;
-        let known = [CODE_COLUMNS, VALUE_COLUMNS, &["CODCOM"]].concat();
+        let given = [&self.code_column, &self.value_column];
+        let known: Vec<&str> = [CODE_COLUMNS, VALUE_COLUMNS, &["CODCOM"]]
+            .concat()
+            .into_iter()
+            .chain(given.into_iter().flatten().map(String::as_str))
+            .collect();
         let table = read_table(path, None, &known, "population", provenance)?;
         let value = find_column(
             path,

@@ -163,6 +163,10 @@ pub struct PerimeterArgs {
     /// Sheet of a spreadsheet membership table (default: the first).
     #[arg(long, value_name = "NAME")]
     sheet: Option<String>,
+    /// Column of a membership table's commune codes (default: code_insee, insee,
+    /// code_commune, CodeCommune, N° INSEE…).
+    #[arg(long, value_name = "COLUMN")]
+    member_code_field: Option<String>,
     /// Passage table (old INSEE code → current code) for membership tables written with
     /// the codes of an older vintage, replacing the shipped data/code_passage.csv:
     /// ancien_code;nouveau_code, or INSEE's CODGEO_INI;CODGEO_2024.
@@ -185,6 +189,7 @@ impl PerimeterArgs {
             default_status: self.default_status,
             exclude: self.exclude_where.clone(),
             sheet: self.sheet.clone(),
+            code_field: self.member_code_field.clone(),
             code_passage: self.code_passage.clone(),
             keep_going: false,
             crs: None,
