@@ -279,22 +279,14 @@ fn csv_error(path: &Path, e: &csv::Error) -> Error {
     )
 }
 
-fn read_sheet(
+/// The sheet `sheet` names, else the first (stated when there are others).
+fn chosen_sheet(
     path: &Path,
+    names: &[String],
     sheet: Option<&str>,
     role: &str,
     provenance: &mut Provenance,
-) -> Result<Grid> {
-    let unreadable = |e: &dyn std::fmt::Display| {
-        Error::input(
-            path,
-            "the whole file",
-            format!("unreadable spreadsheet: {e}"),
-            "save it again from LibreOffice or Excel as .xlsx or .ods, or as CSV",
-        )
-    };
-    let mut book = open_workbook_auto(path).map_err(|e| unreadable(&e))?;
-    let names = book.sheet_names();
+) -> Result<String> {
     let name = match sheet {
         Some(wanted) => names
             .iter()
@@ -310,7 +302,14 @@ fn read_sheet(
             .clone(),
         None => names
             .first()
-            .ok_or_else(|| unreadable(&"the workbook has no sheet"))?
+            .ok_or_else(|| {
+                Error::input(
+                    path,
+                    "the whole file",
+                    "unreadable spreadsheet: the workbook has no sheet",
+                    "save it again from LibreOffice or Excel as .xlsx or .ods, or as CSV",
+                )
+            })?
             .clone(),
     };
     if names.len() > 1 && sheet.is_none() {
@@ -324,6 +323,25 @@ fn read_sheet(
             ),
         );
     }
+    Ok(name)
+}
+
+fn read_sheet(
+    path: &Path,
+    sheet: Option<&str>,
+    role: &str,
+    provenance: &mut Provenance,
+) -> Result<Grid> {
+    let unreadable = |e: &dyn std::fmt::Display| {
+        Error::input(
+            path,
+            "the whole file",
+            format!("unreadable spreadsheet: {e}"),
+            "save it again from LibreOffice or Excel as .xlsx or .ods, or as CSV",
+        )
+    };
+    let mut book = open_workbook_auto(path).map_err(|e| unreadable(&e))?;
+    let name = chosen_sheet(path, &book.sheet_names(), sheet, role, provenance)?;
     let limit = cell_limit(path);
     let cells = match &mut book {
         // The cells one by one: calamine sizes a Range from the farthest cell, so one
