@@ -234,3 +234,91 @@ fn a_perimeter_of_50000_vertices_in_a_zigzag_is_drawn_without_overflowing() {
     let report = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(report.contains("Zigzag"), "the CPTS is in the report");
 }
+
+#[test]
+fn a_byte_order_mark_before_a_geojson_or_a_summary_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let with_bom = |from: &Path, to: &Path| {
+        let mut bytes = b"\xEF\xBB\xBF".to_vec();
+        bytes.extend(std::fs::read(from).unwrap());
+        std::fs::write(to, bytes).unwrap();
+    };
+    std::fs::create_dir(dir.path().join("bom")).unwrap();
+    let communes = dir.path().join("bom/communes-22.geojson");
+    with_bom(&root().join("fixtures/communes-22.geojson"), &communes);
+    let out = dir.path().join("out");
+    let args = |communes: &Path, out: &Path| {
+        vec![
+            "analyze".to_string(),
+            "-q".into(),
+            "--no-cache".into(),
+            "--communes".into(),
+            communes.to_str().unwrap().into(),
+            "--perimeters".into(),
+            fixture("cpts-22.geojson"),
+            "--out".into(),
+            out.to_str().unwrap().into(),
+        ]
+    };
+    let run = |a: Vec<String>| bounded(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    let (code, stderr) = run(args(&communes, &out));
+    assert_eq!(code, 0, "{stderr}");
+    let plain = dir.path().join("plain");
+    let (code, _) = run(args(&root().join("fixtures/communes-22.geojson"), &plain));
+    assert_eq!(code, 0);
+    // The same figures: everything before the files read (whose days of change differ).
+    let figures = |d: &Path| {
+        let text = std::fs::read_to_string(d.join("summary.json")).unwrap();
+        text.split("\"sources\"").next().unwrap().to_string()
+    };
+    assert_eq!(figures(&out), figures(&plain));
+    // A baseline summary saved by an editor with a BOM.
+    let baseline = dir.path().join("baseline.json");
+    with_bom(&plain.join("summary.json"), &baseline);
+    let report = dir.path().join("reports");
+    let (code, stderr) = bounded(&[
+        "check",
+        "--baseline",
+        baseline.to_str().unwrap(),
+        "--current",
+        out.to_str().unwrap(),
+        "--report-dir",
+        report.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+}
+
+#[test]
+fn a_truncated_dbf_is_described_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let shp = dir.path().join("communes.shp");
+    let made = Command::new("ogr2ogr")
+        .arg(&shp)
+        .arg(root().join("fixtures/communes-22.geojson"))
+        .status();
+    let Ok(made) = made else {
+        eprintln!("skipped: ogr2ogr (GDAL) is absent");
+        return;
+    };
+    assert!(made.success());
+    let dbf = dir.path().join("communes.dbf");
+    let bytes = std::fs::read(&dbf).unwrap();
+    std::fs::write(&dbf, &bytes[..bytes.len() / 2]).unwrap();
+    let out = dir.path().join("out");
+    let (code, stderr) = bounded(&[
+        "analyze",
+        "--no-cache",
+        "--communes",
+        shp.to_str().unwrap(),
+        "--perimeters",
+        &fixture("cpts-22.csv"),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("the .dbf:"), "{stderr}");
+    assert!(
+        !stderr.contains("DbaseError") && !stderr.contains("kind:"),
+        "{stderr}"
+    );
+}

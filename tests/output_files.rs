@@ -198,3 +198,53 @@ fn the_current_directory_and_a_cache_inside_out_are_refused_before_the_run() {
     assert!(run.stderr.contains("lies in --out"), "{}", run.stderr);
     assert!(!out.exists(), "the run went on");
 }
+
+#[test]
+fn a_killed_run_leaves_no_temporary_file_behind_the_next() {
+    let dir = tempfile::tempdir().unwrap();
+    // The pid of a process that has ended: its temporary file is abandoned.
+    let mut gone = std::process::Command::new("true").spawn().unwrap();
+    let pid = gone.id();
+    gone.wait().unwrap();
+    let abandoned = dir.path().join(format!(".cpts-out-{pid}-x1y2z3"));
+    fs::write(&abandoned, vec![0u8; 1024]).unwrap();
+    let out = dir.path().join("communes.geojson");
+    let run = cpts(&[
+        "harmonize",
+        "--communes",
+        &fixture("communes-22.geojson"),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!abandoned.exists(), "the abandoned file is still there");
+    let left: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left, ["communes.geojson"]);
+}
+
+#[test]
+fn a_diff_of_unrelated_perimeter_files_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let other = dir.path().join("other.geojson");
+    let text = fs::read_to_string(fixture("cpts-22.geojson")).unwrap();
+    fs::write(&other, text.replace("CPTS-22-", "AUTRE-")).unwrap();
+    let out = dir.path().join("diff");
+    let run = cpts(&[
+        "diff",
+        "--no-cache",
+        "--communes",
+        &fixture("communes-22.geojson"),
+        "--before",
+        &fixture("cpts-22.geojson"),
+        "--after",
+        other.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("share no CPTS id"), "{}", run.stderr);
+    assert!(run.stderr.contains("other.geojson"), "{}", run.stderr);
+}

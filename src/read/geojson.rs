@@ -30,14 +30,16 @@ pub(super) fn with_collection<T>(
     declared: DeclaredCrs,
     use_features: impl FnOnce(&[RawFeature], &LayerCrs) -> Result<T>,
 ) -> Result<T> {
-    let text = std::fs::read(path).map_err(|source| Error::Read {
+    let bytes = std::fs::read(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
         source,
     })?;
-    let parallel = collection_scan::split(&text).and_then(|parts| parsed(&text, &parts));
+    // A UTF-8 byte order mark, as some Windows editors write one, is no part of the JSON.
+    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let parallel = collection_scan::split(text).and_then(|parts| parsed(text, &parts));
     let collection = match parallel {
         Some(collection) => collection,
-        None => parsed_whole(path, &text)?,
+        None => parsed_whole(path, text)?,
     };
     if collection.kind != "FeatureCollection" {
         return Err(Error::input(

@@ -15,11 +15,11 @@ pub fn read_shapefile(
     path: &Path,
     declared: DeclaredCrs,
 ) -> Result<(Vec<RawFeature<'static>>, LayerCrs)> {
-    let unreadable = |e: &dyn std::fmt::Display| {
+    let unreadable = |e: &shapefile::Error| {
         Error::input(
             path,
             "the whole file",
-            format!("unreadable Shapefile: {e}"),
+            format!("unreadable Shapefile: {}", described(e)),
             "give the .shp with its .shx, .dbf and .prj beside it, as downloaded",
         )
     };
@@ -56,7 +56,7 @@ pub fn read_shapefile(
             Error::input(
                 path,
                 format!("feature {i}"),
-                format!("unreadable record: {e}"),
+                format!("unreadable record: {}", described(&e)),
                 "repair the Shapefile (ogr2ogr repaired.shp in.shp) or export it again",
             )
         })?;
@@ -109,6 +109,15 @@ fn json_value(value: FieldValue) -> Value {
         FieldValue::Integer(n) => Value::from(n),
         FieldValue::Logical(Some(b)) => Value::Bool(b),
         _ => Value::Null,
+    }
+}
+
+/// A Shapefile error in words: shapefile 0.9 writes the errors of the `.dbf` in their
+/// debug form (`DbaseError(Error { kind: … })`).
+fn described(e: &shapefile::Error) -> String {
+    match e {
+        shapefile::Error::DbaseError(e) => format!("the .dbf: {e}"),
+        e => e.to_string(),
     }
 }
 

@@ -85,7 +85,9 @@ pub fn read_summary(path: &Path) -> Result<Summary> {
         source,
     })?;
     let fix = "give a summary.json written by `cpts analyze` (or its output directory)";
-    let value: serde_json::Value = serde_json::from_slice(&text).map_err(|e| {
+    // A byte order mark left by an editor is no part of the JSON.
+    let json = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&text);
+    let value: serde_json::Value = serde_json::from_slice(json).map_err(|e| {
         Error::input(
             &file,
             format!("line {}", e.line()),

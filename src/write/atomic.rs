@@ -139,13 +139,13 @@ pub fn check_out_file(path: &Path, force: bool, inputs: &[&Path], option: &str) 
     }
 }
 
-/// Staging directories are named after the process that writes them, so that a later
-/// run can tell those of a killed run from those of a run still going on.
+/// Staging directories and files are named after the process that writes them, so that
+/// a later run can tell those of a killed run from those of a run still going on.
 fn staging_prefix(pid: u32) -> String {
     format!(".cpts-out-{pid}-")
 }
 
-/// Removes the staging directories left in `parent` by runs that were killed.
+/// Removes the staging directories and files left in `parent` by runs that were killed.
 fn remove_abandoned(parent: &Path) {
     let Ok(entries) = fs::read_dir(parent) else {
         return;
@@ -156,7 +156,10 @@ fn remove_abandoned(parent: &Path) {
             .strip_prefix(".cpts-out-")
             .and_then(|rest| rest.split('-').next()?.parse::<u32>().ok());
         if pid.is_some_and(|pid| !Path::new(&format!("/proc/{pid}")).exists()) {
-            let _ = fs::remove_dir_all(entry.path());
+            let _ = match entry.file_type().is_ok_and(|t| t.is_dir()) {
+                true => fs::remove_dir_all(entry.path()),
+                false => fs::remove_file(entry.path()),
+            };
         }
     }
 }
@@ -201,8 +204,9 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     };
     let parent = parent_of(path);
     fs::create_dir_all(&parent).map_err(fail)?;
+    remove_abandoned(&parent);
     let mut file = tempfile::Builder::new()
-        .prefix(".cpts-")
+        .prefix(&staging_prefix(std::process::id()))
         .tempfile_in(&parent)
         .map_err(fail)?;
     file.write_all(bytes).map_err(fail)?;

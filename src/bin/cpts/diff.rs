@@ -70,6 +70,19 @@ pub fn run(args: &DiffArgs) -> cpts_coverage::Result<()> {
     stages.stage("writing the outputs");
     write_diff(&args.out, &result, &after.0)?;
     stages.finish();
+    let shared = before
+        .0
+        .cpts
+        .iter()
+        .any(|b| after.0.cpts.iter().any(|a| a.id == b.id));
+    if !shared && !before.0.cpts.is_empty() && !after.0.cpts.is_empty() {
+        eprintln!(
+            "warning: {} and {} share no CPTS id, so every CPTS reads as removed and created: \
+             are they two versions of one perimeter file?",
+            args.before.display(),
+            args.after.display()
+        );
+    }
     if !args.verbosity.quiet {
         print!("{}", markdown(&result));
         println!("\noutputs in {}", args.out.display());
