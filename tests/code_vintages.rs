@@ -392,14 +392,16 @@ fn a_code_of_no_commune_is_an_error_and_a_commune_of_another_departement_is_left
             ("03002", "Deux", 50, 3.01, 46.5),
         ],
     );
-    // 99999: no département 99 in the layer, and no commune of any vintage.
-    let members = listing(dir.path(), "members.csv", &["03001", "99999"]);
+    // 99999: no département 99 in the layer, and no commune of any vintage; 03999: a
+    // département the layer holds, and no commune of any vintage either.
+    let members = listing(dir.path(), "members.csv", &["03001", "99999", "03999"]);
     let run = analyze_into(&communes, &members, &dir.path().join("out"), &[]);
     assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
     for part in [
         "members.csv",
         "codes of no commune in any vintage of the COG",
         "99999 (line 3)",
+        "03999 (line 4)",
         "correct the codes: each row needs the INSEE code of a commune (not its postal code)",
     ] {
         assert!(run.stderr.contains(part), "{part} not in {}", run.stderr);

@@ -435,6 +435,9 @@ impl Members<'_> {
                     format!("{code} ({})", row.place),
                     format!("{holder} {}", self.units[unit].nom),
                 )),
+                None if !current_codes::ever_existed(code, self.passage) => {
+                    found.nowhere.push(format!("{code} ({})", row.place))
+                }
                 None => found.unknown.push(format!("{code} ({})", row.place)),
             },
         }
@@ -479,10 +482,12 @@ impl Members<'_> {
                 place: format!("{} rows", found.nowhere.len()),
                 problem: format!(
                     "codes of no commune in any vintage of the COG (neither a commune of today nor \
-                     an old code of the passage table), in départements the communes layer lacks: {}",
+                     an old code of the passage table): {}",
                     listing(&found.nowhere, 20)
                 ),
-                fix: "correct the codes: each row needs the INSEE code of a commune (not its postal code)".into(),
+                fix: "correct the codes: each row needs the INSEE code of a commune (not its postal code); \
+                      map old codes the shipped table lacks with --code-passage FILE"
+                    .into(),
                 cpts: Vec::new(),
             });
         }
