@@ -385,7 +385,10 @@ fn membership_row_naming_an_unknown_commune() {
     let case = Case::new(&collection(good_communes()), ("members.csv", table));
     case.fails_with(
         "members.csv",
-        &["03999 (line 3)", "codes of no commune in any vintage of the COG"],
+        &[
+            "03999 (line 3)",
+            "codes of no commune in any vintage of the COG",
+        ],
     );
 }
 
