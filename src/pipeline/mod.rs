@@ -18,7 +18,7 @@ use crate::report::numbers::Lang;
 use crate::report::plan::{applied_bytes, PlanFiles};
 use crate::verbs::plan::apply::apply;
 use crate::verbs::plan::{plan as draw_up, Plan, PlanOptions};
-use crate::write::atomic::{check_out_dir, write_file};
+use crate::write::atomic::{check_out_dir, same_as_input, write_file};
 use crate::write::LayerFormat;
 use outputs::{write_outputs, OutputOptions};
 use std::collections::BTreeSet;
@@ -60,8 +60,9 @@ pub struct PlanJob {
 /// `cpts analyze`: reads the inputs, analyses them and writes every output into
 /// `job.out` at once; the summary is returned for the headline.
 pub fn analyze(job: &Job, progress: &dyn Progress) -> Result<Summary> {
-    check_regular_files(&job.input_paths())?;
-    check_out_dir(&job.out, job.force, &job.input_paths())?;
+    let paths = job.input_paths();
+    check_regular_files(&paths)?;
+    check_out_dir(&job.out, job.force, &paths)?;
     job.check_cache_dir()?;
     let mut inputs = read_inputs(job, progress)?;
     let output = job.output_options(&inputs)?;
@@ -201,15 +202,11 @@ fn check_apply_form(path: &Path, polygons: bool) -> Result<()> {
 
 /// `--apply` must be a new file or an earlier result, never an input.
 fn check_apply_path(path: &Path, inputs: &[&Path]) -> Result<()> {
-    let same = |a: &Path| match (a.canonicalize(), path.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    };
-    match inputs.iter().any(|p| same(p)) {
-        true => Err(Error::Usage {
+    match same_as_input(path, inputs) {
+        Some(_) => Err(Error::Usage {
             message: format!("--apply {} is one of the inputs", path.display()),
             fix: "write the accepted plan to a new file".into(),
         }),
-        false => Ok(()),
+        None => Ok(()),
     }
 }

@@ -68,9 +68,8 @@ pub fn check_out_dir(dir: &Path, force: bool, inputs: &[&Path]) -> Result<()> {
         message,
         fix: fix.into(),
     };
-    let here = std::env::current_dir().ok();
-    if let (Ok(out), Some(here)) = (dir.canonicalize(), here) {
-        if here.starts_with(&out) {
+    if let Ok(out) = dir.canonicalize() {
+        if std::env::current_dir().is_ok_and(|here| here.starts_with(&out)) {
             return Err(refuse(
                 "the output directory is the current directory (or holds it): the outputs \
                  replace the whole directory in one step, which cannot be done to the \
@@ -79,8 +78,6 @@ pub fn check_out_dir(dir: &Path, force: bool, inputs: &[&Path]) -> Result<()> {
                 "give a directory of its own, for example --out out",
             ));
         }
-    }
-    if let Ok(out) = dir.canonicalize() {
         for input in inputs {
             if input.canonicalize().is_ok_and(|i| i.starts_with(&out)) {
                 return Err(refuse(
@@ -113,11 +110,7 @@ pub fn check_out_file(path: &Path, force: bool, inputs: &[&Path], option: &str) 
         message,
         fix: fix.into(),
     };
-    let same = |input: &&&Path| match (input.canonicalize(), path.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    };
-    if let Some(input) = inputs.iter().find(same) {
+    if let Some(input) = same_as_input(path, inputs) {
         return Err(refuse(
             format!(
                 "{option} is the input {}: it would be written over",
@@ -137,6 +130,15 @@ pub fn check_out_file(path: &Path, force: bool, inputs: &[&Path], option: &str) 
         )),
         _ => Ok(()),
     }
+}
+
+/// The one of `inputs` that `path` names (links followed), if any.
+pub fn same_as_input<'a>(path: &Path, inputs: &[&'a Path]) -> Option<&'a Path> {
+    let path = path.canonicalize().ok()?;
+    inputs
+        .iter()
+        .copied()
+        .find(|input| input.canonicalize().is_ok_and(|i| i == path))
 }
 
 /// Staging directories and files are named after the process that writes them, so that
