@@ -52,6 +52,8 @@ import subprocess, tempfile
 with tempfile.TemporaryDirectory() as d:
     subprocess.run(["python3", "scripts/make_sparse_xlsx.py", f"{d}/stray.xlsx", "stray"], check=True)
     seed("spreadsheet", "stray-cell.xlsx", b"\x00" + pathlib.Path(f"{d}/stray.xlsx").read_bytes())
+    subprocess.run(["python3", "scripts/make_sparse_xlsx.py", f"{d}/stray.ods", "stray"], check=True)
+    seed("spreadsheet", "stray-cell.ods", b"\x01" + pathlib.Path(f"{d}/stray.ods").read_bytes())
 seed("population_table", "legales.csv", "CODREG;REG;CODDEP;CODARR;CODCAN;CODCOM;COM;PMUN;PCAP;PTOT\n"
      "53;Bretagne;22;1;1;901;La Garde;1000;9;1009\n53;Bretagne;22;1;1;902;Le Vieux-Bourg;2000;9;2009\n"
      "53;Bretagne;22;1;1;903;Saint-Aubin;3000;9;3009\n53;Bretagne;22;1;1;904;L'Hermitage;4000;9;4009\n"

@@ -4,9 +4,12 @@
     make_sparse_xlsx.py OUT.xlsx stray      # the quirk listing and one cell at XFD1048576
     make_sparse_xlsx.py OUT.xlsx scattered  # the listing and 16 384 cells on a diagonal
     make_sparse_xlsx.py OUT.xlsx merged     # the listing, each CPTS's cells merged down its rows
+    make_sparse_xlsx.py OUT.ods stray       # the listing as .ods, one cell 9,000 rows and
+                                            # 10,000 columns away (repeated empty cells)
 
-calamine sizes a sheet from its farthest cell: read as a whole, the first asks for 549 GB.
-tests/real_world_perimeters.rs checks that cpts reads the first and refuses the second.
+calamine sizes a sheet from its farthest cell: read as a whole, the first asks for 549 GB,
+the .ods (1 KB) for 5.6 GB. tests/real_world_perimeters.rs checks that cpts reads the
+first and refuses the others.
 """
 import re
 import sys
@@ -26,11 +29,41 @@ def cell(row, col, text):
     return (f'<c r="{column(col)}{row + 1}" t="inlineStr"><is><t>{text}</t></is></c>')
 
 
+TABLE = [["cpts_id", "cpts_nom", "statut", "code_insee"],
+         ["A", "CPTS A", "projet", "22901"],
+         ["A", "CPTS A", "projet", "22902"],
+         ["B", "CPTS B", "signataire_aci", "22904"]]
+
+
+def ods(out):
+    text = lambda t: f'<table:table-cell office:value-type="string"><text:p>{t}</text:p></table:table-cell>'
+    rows = "".join(f"<table:table-row>{''.join(text(t) for t in line)}</table:table-row>" for line in TABLE)
+    rows += ('<table:table-row table:number-rows-repeated="9000">'
+             '<table:table-cell table:number-columns-repeated="10000"/></table:table-row>'
+             '<table:table-row><table:table-cell table:number-columns-repeated="10000"/>'
+             + text("x") + "</table:table-row>")
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} office:version="1.2">'
+               f'<office:body><office:spreadsheet><table:table table:name="CPTS">{rows}</table:table>'
+               "</office:spreadsheet></office:body></office:document-content>")
+    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+                'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+                '<manifest:file-entry manifest:full-path="/" '
+                'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+                "</manifest:manifest>")
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("META-INF/manifest.xml", manifest)
+        z.writestr("content.xml", content)
+
+
 def main(out, kind):
-    table = [["cpts_id", "cpts_nom", "statut", "code_insee"],
-             ["A", "CPTS A", "projet", "22901"],
-             ["A", "CPTS A", "projet", "22902"],
-             ["B", "CPTS B", "signataire_aci", "22904"]]
+    if out.endswith(".ods"):
+        return ods(out)
+    table = [list(line) for line in TABLE]
     rows = ["<row r=\"%d\">%s</row>" % (r + 1, "".join(cell(r, c, t) for c, t in enumerate(line)))
             for r, line in enumerate(table)]
     merges = ""

@@ -6,7 +6,7 @@
 mod common;
 
 use common::root;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -197,26 +197,22 @@ fn populations_that_would_overflow_the_totals_are_refused() {
     );
 }
 
-#[test]
-fn a_perimeter_of_50000_vertices_in_a_zigzag_is_drawn_without_overflowing() {
-    // The north edge of a rectangle over the Côtes-d'Armor in 50 000 teeth 150 m high:
-    // the report's maps simplified it with a recursion per vertex (a stack overflow on
-    // a worker thread), quadratic besides.
+/// Runs the north edge of a rectangle over the Côtes-d'Armor drawn as `teeth` teeth
+/// 220 m high, focused on the département; gives the output folder.
+fn zigzag(dir: &Path, teeth: u32) -> PathBuf {
     let (x0, x1, y0, y1) = (-3.0, -2.5, 48.3, 48.5);
     let mut ring = vec![[x0, y0], [x1, y0], [x1, y1]];
-    let n = 50_000;
-    for i in 1..n {
-        let x = x1 - (x1 - x0) * f64::from(i) / f64::from(n);
+    for i in 1..teeth {
+        let x = x1 - (x1 - x0) * f64::from(i) / f64::from(teeth);
         ring.push([x, if i % 2 == 1 { y1 + 0.002 } else { y1 }]);
     }
     ring.extend([[x0, y1], [x0, y0]]);
     let layer = serde_json::json!({"type": "FeatureCollection", "features": [{"type": "Feature",
         "properties": {"id": "Z", "nom": "Zigzag", "statut": "projet"},
         "geometry": {"type": "Polygon", "coordinates": [ring]}}]});
-    let dir = tempfile::tempdir().unwrap();
-    let perimeters = dir.path().join("zigzag.geojson");
+    let perimeters = dir.join(format!("zigzag-{teeth}.geojson"));
     std::fs::write(&perimeters, layer.to_string()).unwrap();
-    let out = dir.path().join("out");
+    let out = dir.join(format!("out-{teeth}"));
     let (code, stderr) = bounded(&[
         "analyze",
         "-q",
@@ -231,8 +227,35 @@ fn a_perimeter_of_50000_vertices_in_a_zigzag_is_drawn_without_overflowing() {
         "22",
     ]);
     assert_eq!(code, 0, "{stderr}");
+    out
+}
+
+fn covered_population(out: &Path) -> f64 {
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    summary["covered_population"].as_f64().unwrap()
+}
+
+#[test]
+fn a_perimeter_of_50000_vertices_in_a_zigzag_is_drawn_without_overflowing() {
+    // The report's maps simplified it with a recursion per vertex (a stack overflow on
+    // a worker thread), quadratic besides.
+    let dir = tempfile::tempdir().unwrap();
+    let out = zigzag(dir.path(), 50_000);
     let report = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(report.contains("Zigzag"), "the CPTS is in the report");
+}
+
+#[test]
+fn a_perimeter_of_500000_vertices_in_a_zigzag_covers_what_its_teeth_cover() {
+    // Each white-zone piece was located by a point-in-polygon test against the part
+    // holding it, a ring of 250 000 teeth: minutes. Teeth 7 cm or 70 cm wide cover
+    // half of their band either way, so both perimeters cover the same people.
+    let dir = tempfile::tempdir().unwrap();
+    let fine = covered_population(&zigzag(dir.path(), 500_000));
+    let coarse = covered_population(&zigzag(dir.path(), 50_000));
+    assert!(fine > 0.0);
+    assert!((fine - coarse).abs() < 1e-4 * coarse, "{fine} vs {coarse}");
 }
 
 #[test]

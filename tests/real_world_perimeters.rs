@@ -647,9 +647,10 @@ fn old_codes_are_harmonised_with_a_passage_table() {
     );
 }
 
-/// An .xlsx of the listing made by scripts/make_sparse_xlsx.py (`stray` or `scattered`).
-fn sparse_xlsx(dir: &Path, kind: &str) -> PathBuf {
-    let path = dir.join(format!("{kind}.xlsx"));
+/// A spreadsheet of the listing made by scripts/make_sparse_xlsx.py (`stray` or
+/// `scattered`), `file` naming it with its extension.
+fn sparse_sheet(dir: &Path, file: &str, kind: &str) -> PathBuf {
+    let path = dir.join(file);
     let made = std::process::Command::new("python3")
         .arg(root().join("scripts/make_sparse_xlsx.py"))
         .arg(&path)
@@ -664,7 +665,7 @@ fn sparse_xlsx(dir: &Path, kind: &str) -> PathBuf {
 fn a_stray_far_cell_in_an_xlsx_is_read_without_building_the_whole_sheet() {
     // One cell at XFD1048576: calamine's Range would ask for 549 GB and abort.
     let dir = tempfile::tempdir().unwrap();
-    let stray = sparse_xlsx(dir.path(), "stray");
+    let stray = sparse_sheet(dir.path(), "stray.xlsx", "stray");
     assert!(std::fs::metadata(&stray).unwrap().len() < 3_000);
     let start = std::time::Instant::now();
     fails_with(
@@ -678,7 +679,7 @@ fn a_stray_far_cell_in_an_xlsx_is_read_without_building_the_whole_sheet() {
     );
     assert!(start.elapsed().as_secs_f64() < 1.0, "{:?}", start.elapsed());
     // Cells scattered so that the rows between them would be wide: refused, not built.
-    let scattered = sparse_xlsx(dir.path(), "scattered");
+    let scattered = sparse_sheet(dir.path(), "scattered.xlsx", "scattered");
     let start = std::time::Instant::now();
     fails_with(
         &scattered,
@@ -690,6 +691,24 @@ fn a_stray_far_cell_in_an_xlsx_is_read_without_building_the_whole_sheet() {
         ],
     );
     assert!(start.elapsed().as_secs_f64() < 1.0, "{:?}", start.elapsed());
+}
+
+#[test]
+fn a_stray_far_cell_in_an_ods_is_refused_before_the_sheet_is_built() {
+    // 1 KB of repeated empty rows and columns before one cell: calamine builds the
+    // 90 million cells between when it opens the workbook (5.6 GB).
+    let dir = tempfile::tempdir().unwrap();
+    let stray = sparse_sheet(dir.path(), "stray.ods", "stray");
+    assert!(std::fs::metadata(&stray).unwrap().len() < 3_000);
+    fails_with(
+        &stray,
+        &[],
+        &[
+            "stray.ods: sheet CPTS: the sheet holds more than",
+            "a compressed bomb?",
+            "save the table again from LibreOffice or Excel, or as CSV",
+        ],
+    );
 }
 
 #[test]
@@ -900,7 +919,7 @@ fn cells_merged_down_a_cpts_s_rows_give_their_value_to_each_row() {
     // Only the first row of a merged region holds the value: the others read blank
     // ("neither an id nor a name"). A title merged across the columns stays a title.
     let dir = tempfile::tempdir().unwrap();
-    let s = summary(&sparse_xlsx(dir.path(), "merged"), &[]);
+    let s = summary(&sparse_sheet(dir.path(), "merged.xlsx", "merged"), &[]);
     close(&s["covered_population"], 7_000.0, 1e-6);
     close(&cpts_row(&s, "A")["population"], 3_000.0, 1e-6);
     assert_eq!(

@@ -10,6 +10,7 @@ pub mod ght;
 pub mod gpkg;
 pub mod input;
 pub mod layer;
+mod ods_extent;
 pub mod perimeters;
 pub mod population;
 mod shapefile;

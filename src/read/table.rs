@@ -4,6 +4,7 @@
 
 use crate::error::{Error, Result};
 use crate::model::provenance::{AssumptionKind, Provenance};
+use crate::read::ods_extent;
 use crate::read::vocabulary::fold;
 use calamine::{open_workbook_auto, Data, Dimensions, Reader, Sheets};
 use std::path::Path;
@@ -340,9 +341,18 @@ fn read_sheet(
             "save it again from LibreOffice or Excel as .xlsx or .ods, or as CSV",
         )
     };
+    let limit = cell_limit(path);
+    // calamine builds every sheet of an .ods when it opens the workbook.
+    if extension(path) == "ods" {
+        let file = std::fs::File::open(path).map_err(|e| unreadable(&e))?;
+        if let Some((name, cells)) = ods_extent::largest_sheet(file) {
+            if cells > limit as u64 {
+                return Err(too_many_cells(path, &name, limit));
+            }
+        }
+    }
     let mut book = open_workbook_auto(path).map_err(|e| unreadable(&e))?;
     let name = chosen_sheet(path, &book.sheet_names(), sheet, role, provenance)?;
-    let limit = cell_limit(path);
     let cells = match &mut book {
         // The cells one by one: calamine sizes a Range from the farthest cell, so one
         // stray cell at XFD1048576 would ask for 549 GB.
@@ -369,7 +379,7 @@ fn read_sheet(
             cells
         }
         // calamine caps what these formats may expand to (.ods: 100 million cells;
-        // .xls: 65 536 rows of 256 columns).
+        // .xls: 65 536 rows of 256 columns); an .ods was measured before it was opened.
         book => {
             let range = book.worksheet_range(&name).map_err(|e| unreadable(&e))?;
             let (row0, column0) = range.start().unwrap_or((0, 0));

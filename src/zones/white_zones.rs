@@ -1,7 +1,7 @@
 //! White zones: the territory in no counted CPTS, dissolved into connected parts
 //! (the polygons of the union: two parts touching at a single point stay two).
 
-use crate::geometry::grid::Grid;
+use crate::geometry::grid::{polygon_rings, Grid};
 use crate::geometry::projection::Zone;
 use crate::model::Unit;
 use crate::overlay::cover::UnitCover;
@@ -128,6 +128,13 @@ fn locate_pieces(
             })
             .collect(),
     );
+    let vertices: Vec<usize> = parts
+        .iter()
+        .map(|p| polygon_rings(p).map(|r| r.0.len()).sum())
+        .collect();
+    // The parts are the union of the pieces: a piece's interior point lies in one of
+    // the parts whose box holds it. The smaller ones are tested; the largest, which a
+    // ring of half a million vertices can make costly, is what remains.
     let locate = |q: &Polygon<f64>| -> Option<usize> {
         let point = q.interior_point()?;
         let here = AABB::from_point([point.x(), point.y()]);
@@ -135,8 +142,14 @@ fn locate_pieces(
             .locate_in_envelope_intersecting(&here)
             .map(|e| e.data)
             .collect();
-        found.sort_unstable();
-        found.into_iter().find(|&p| parts[p].intersects(&point))
+        found.sort_unstable_by_key(|&p| (vertices[p], p));
+        let largest = found.pop()?;
+        Some(
+            found
+                .into_iter()
+                .find(|&p| parts[p].intersects(&point))
+                .unwrap_or(largest),
+        )
     };
     members
         .par_iter()
