@@ -98,10 +98,10 @@ fn stages(c: &mut Criterion) {
             let covers = cover_units(&inputs, &placed, counted, &());
             let min_area = if mode == "polygon" { sliver_m2 } else { 0.0 };
             group.bench_function(format!("white-zones-{mode}"), |b| {
-                b.iter(|| white_zones(&inputs.units, &placed.grids, &covers, min_area))
+                b.iter(|| white_zones(&inputs.units, &placed.grids, &covers, min_area, None))
             });
             group.bench_function(format!("overlaps-{mode}"), |b| {
-                b.iter(|| overlaps(&inputs.units, &placed.grids, &covers, min_area))
+                b.iter(|| overlaps(&inputs.units, &placed.grids, &covers, min_area, None))
             });
             group.bench_function(format!("analyse-{mode}"), |b| {
                 b.iter(|| analyse(&inputs, &options, &()).unwrap())

@@ -4,6 +4,7 @@
 //! projected from [`Inputs`].
 
 use crate::error::Result;
+use crate::geometry::borders::Borders;
 use crate::geometry::grid::Grid;
 use crate::geometry::projection::{to_projected, Zone};
 use crate::load::cache::CacheUse;
@@ -12,8 +13,9 @@ use crate::model::{Cpts, Perimeter, Status};
 use crate::overlay::cover::UnitCover;
 use crate::overlay::membership::{cover_unit, listing_cpts};
 use crate::overlay::polygon::{overlay_unit, PerimeterIndex};
-use crate::zones::overlaps::{overlaps, Overlap};
-use crate::zones::white_zones::{white_zones, WhiteZones};
+use crate::zones::contour_gaps::reconcile;
+use crate::zones::overlaps::{overlaps, ContourOverlaps, Overlap};
+use crate::zones::white_zones::{white_zones, GapRule, WhiteZones};
 use geo::{Area, MultiPolygon, Rect};
 use rayon::prelude::*;
 
@@ -24,13 +26,21 @@ pub struct Options {
     pub statuses: Vec<Status>,
     /// Uncovered parts and overlaps smaller than this are slivers, km² (default 0.01).
     pub sliver_km2: f64,
+    /// Uncovered parts and overlaps into which no disc of this diameter fits are
+    /// contour gaps and contour overlaps, metres (default 200; 0: none). Polygon mode.
+    pub gap_width_m: f64,
 }
+
+/// The default gap width, metres: wider than the misalignment of IRIS and generalised
+/// commune contours (tens of metres), narrower than a hamlet.
+pub const GAP_WIDTH_M: f64 = 200.0;
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             statuses: Status::ALL.to_vec(),
             sliver_km2: 0.01,
+            gap_width_m: GAP_WIDTH_M,
         }
     }
 }
@@ -64,6 +74,8 @@ pub struct Analysis {
     pub cpts_population: Vec<f64>,
     pub white: WhiteZones,
     pub overlaps: Vec<Overlap>,
+    /// Overlap parts narrower than the gap width, set apart.
+    pub contour_overlaps: ContourOverlaps,
     /// For each CPTS, whether it reaches beyond the supplied communes: only the part over
     /// them counts, so its population, tier and funding are partial.
     pub partial: Vec<bool>,
@@ -92,9 +104,19 @@ pub fn analyse(inputs: &Inputs, options: &Options, progress: &dyn Progress) -> R
     let sliver_m2 = options.sliver_km2 * 1e6;
     // Membership mode makes no overlay debris: every part is made of whole units.
     let min_area = if polygon_mode { sliver_m2 } else { 0.0 };
-    let white = white_zones(units, &grids, &covers, min_area);
+    let statuses: Vec<Status> = inputs.cpts.iter().map(|c| c.statut).collect();
+    let rule = match &territories {
+        Territories::Projected(by_zone) if options.gap_width_m > 0.0 => {
+            Some(gap_rule(by_zone, &statuses, options))
+        }
+        _ => None,
+    };
+    let mut white = white_zones(units, &grids, &covers, min_area, rule.as_ref());
+    reconcile(&mut covers, &statuses, &white.gaps);
+    white.count_sliver_population(units, &covers);
     progress.stage("collecting the overlaps");
-    let overlaps = overlaps(units, &grids, &covers, min_area);
+    let width = rule.as_ref().map(|r| r.width);
+    let (overlaps, contour_overlaps) = overlaps(units, &grids, &covers, min_area, width);
     let mut cpts_population = vec![0.0; inputs.cpts.len()];
     for (u, c) in units.iter().zip(&mut covers) {
         for piece in &c.pieces {
@@ -109,9 +131,36 @@ pub fn analyse(inputs: &Inputs, options: &Options, progress: &dyn Progress) -> R
         cpts_population,
         white,
         overlaps,
+        contour_overlaps,
         partial,
         grids,
     })
+}
+
+/// The contour-gap rule of `options`: the width, and the borders of the counted
+/// perimeters of each zone, a gap going to the one sharing the longest border with it
+/// (within a metre, the peer's tolerance).
+fn gap_rule<'a>(
+    by_zone: &'a [Vec<Option<MultiPolygon<f64>>>],
+    statuses: &[Status],
+    options: &Options,
+) -> GapRule<'a> {
+    let counted = options.counted();
+    GapRule {
+        width: options.gap_width_m,
+        borders: by_zone
+            .iter()
+            .map(|shapes| {
+                let pieces = shapes
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, _)| counted[statuses[*k].index()])
+                    .filter_map(|(k, s)| Some((s.as_ref()?, vec![k])))
+                    .collect();
+                Borders::within(pieces, 1.0)
+            })
+            .collect(),
+    }
 }
 
 /// The units and perimeters projected and moved onto their zone's grid: what the

@@ -119,3 +119,21 @@ fn a_shapefile_part_starting_at_a_negative_point() {
         "{message}"
     );
 }
+
+#[test]
+fn an_ods_with_a_stray_cell_and_a_bad_checksum() {
+    // Found building 4.7 GB: the sheet's extent was measured only when content.xml read
+    // to its end, and a damaged checksum stopped the reading there; calamine read on.
+    let dir = tempfile::tempdir().unwrap();
+    let ods = dir.path().join("listing.ods");
+    std::fs::write(&ods, regression("ods-stray-cell-bad-checksum")).unwrap();
+    let mut provenance = cpts_coverage::model::provenance::Provenance::default();
+    let message =
+        cpts_coverage::read::table::read_table(&ods, None, &[], "perimeters", &mut provenance)
+            .expect_err("an error")
+            .to_string();
+    assert!(
+        message.contains("listing.ods: sheet CPTS: the sheet holds more than"),
+        "{message}"
+    );
+}

@@ -39,6 +39,22 @@ fn analysed(
     perimeters: String,
     perimeter_file: &str,
 ) -> (Inputs, Analysis) {
+    analysed_with(
+        dir,
+        communes,
+        perimeters,
+        perimeter_file,
+        &Options::default(),
+    )
+}
+
+fn analysed_with(
+    dir: &Path,
+    communes: String,
+    perimeters: String,
+    perimeter_file: &str,
+    options: &Options,
+) -> (Inputs, Analysis) {
     std::fs::write(dir.join("communes.geojson"), communes).unwrap();
     std::fs::write(dir.join(perimeter_file), perimeters).unwrap();
     let inputs = Inputs::load(&LoadOptions {
@@ -47,7 +63,7 @@ fn analysed(
         ..Default::default()
     })
     .unwrap();
-    let analysis = analyse(&inputs, &Options::default(), &()).unwrap();
+    let analysis = analyse(&inputs, options, &()).unwrap();
     (inputs, analysis)
 }
 
@@ -73,6 +89,8 @@ fn close(a: f64, b: f64) -> bool {
 
 #[test]
 fn hand_drawn_polygon_layer() {
+    // Under the area rule alone (--gap-width 0): C6's strip and C8's hole are too narrow
+    // for the default gap width, and so is the overlap of P2 and P3.
     let dir = tempfile::tempdir().unwrap();
     // C1 (03001), right half in P1: 500 covered, the left half a white zone of its own.
     // C2 and C3 share an edge and lie in no CPTS: one white zone of 500.
@@ -131,7 +149,13 @@ fn hand_drawn_polygon_layer() {
             json!([[rect(3.19, 46.49, 3.22, 46.52), hole]]),
         ),
     ]);
-    let s = summary_of(dir.path(), communes, perimeters, "cpts.geojson");
+    let no_gaps = Options {
+        gap_width_m: 0.0,
+        ..Options::default()
+    };
+    let (inputs, analysis) =
+        analysed_with(dir.path(), communes, perimeters, "cpts.geojson", &no_gaps);
+    let s = Summary::new(&inputs, &analysis, &Tariff::default_tariff());
     assert_eq!(s.total_population, 7090.0);
     // 500 (C1) + 1000 (C5) + 999 (C6) + 1000 (C7) + 2400 (C8).
     assert!(
@@ -211,4 +235,132 @@ fn hand_drawn_membership_table() {
     );
     assert_eq!(s.by_status[0].covered_population, 1000.0);
     assert_eq!(s.by_status[2].covered_population, 1200.0);
+}
+
+/// One commune 0.03° wide and 0.18° tall (about 2.3 km × 20 km) of 10 000 inhabitants,
+/// and `perimeters` over it: (id, west, east, south, north) in degrees. The commune's
+/// south and north edges have a vertex at each perimeter's corner, so that projected
+/// they follow the same chords of the parallels.
+fn strip_world(dir: &Path, perimeters: &[(&str, f64, f64, f64, f64)]) -> Summary {
+    let mut xs: Vec<f64> = perimeters.iter().flat_map(|p| [p.1, p.2]).collect();
+    xs.extend([3.00, 3.03]);
+    xs.sort_by(f64::total_cmp);
+    xs.dedup();
+    let mut ring: Vec<[f64; 2]> = xs.iter().map(|&x| [x, 46.50]).collect();
+    ring.extend(xs.iter().rev().map(|&x| [x, 46.68]));
+    ring.push([3.00, 46.50]);
+    let communes = collection(vec![commune("03001", 10_000.0, json!([[ring]]))]);
+    let perimeters = collection(
+        perimeters
+            .iter()
+            .map(|&(id, w, e, s, n)| cpts(id, "signataire_aci", json!([[rect(w, s, e, n)]])))
+            .collect(),
+    );
+    summary_of(dir, communes, perimeters, "cpts.geojson")
+}
+
+fn population_of(s: &Summary, id: &str) -> f64 {
+    s.cpts.iter().find(|c| c.id == id).unwrap().population
+}
+
+#[test]
+fn a_strip_50_m_wide_between_perimeters_goes_to_the_one_with_the_longer_border() {
+    // West of the strip (0.00065° ≈ 50 m, 20 km long: 1 km²) P1 runs its whole length;
+    // east, P2 runs 11 km of it and P3 9 km. The strip goes to P1.
+    let dir = tempfile::tempdir().unwrap();
+    let s = strip_world(
+        dir.path(),
+        &[
+            ("P1", 3.00, 3.0145, 46.50, 46.68),
+            ("P2", 3.01515, 3.03, 46.50, 46.60),
+            ("P3", 3.01515, 3.03, 46.60, 46.68),
+        ],
+    );
+    // The strip, and hairlines of a few cm² where the projected corners of P2 and P3
+    // meet the commune's edge: every narrow part is a contour gap.
+    assert_eq!(s.white_zone_count, 0);
+    assert!(s.contour.contour_gap_count >= 1);
+    assert!(
+        close(s.covered_population, 10_000.0),
+        "{}",
+        s.covered_population
+    );
+    // Populations follow area, and area between two meridians follows longitude: P1
+    // holds (0.0145 + 0.00065) / 0.03 of the commune, P2 and P3 together 0.01485 / 0.03
+    // (split between them by latitude, where area does not follow degrees).
+    let (p1, p2, p3) = (
+        population_of(&s, "P1"),
+        population_of(&s, "P2"),
+        population_of(&s, "P3"),
+    );
+    assert!(
+        close(p1, 5_050.0) && close(p2 + p3, 4_950.0),
+        "{p1} {p2} {p3}"
+    );
+    assert!(
+        close(s.contour.contour_gap_population, 216.67),
+        "{}",
+        s.contour.contour_gap_population
+    );
+    let before = s.before_reconciliation.as_ref().unwrap();
+    assert!(close(before.covered_population, 10_000.0 - 216.67));
+    assert_eq!(before.white_zone_count, 1);
+}
+
+#[test]
+fn a_band_300_m_wide_is_a_white_zone() {
+    // 0.004° ≈ 306 m between P1 and P2: a disc of 200 m fits.
+    let dir = tempfile::tempdir().unwrap();
+    let s = strip_world(
+        dir.path(),
+        &[
+            ("P1", 3.00, 3.013, 46.50, 46.68),
+            ("P2", 3.017, 3.03, 46.50, 46.68),
+        ],
+    );
+    assert_eq!((s.white_zone_count, s.contour.contour_gap_count), (1, 0));
+    assert!(
+        close(s.white_zone_population, 1_333.33),
+        "{}",
+        s.white_zone_population
+    );
+    assert!(
+        close(s.covered_population, 8_666.67),
+        "{}",
+        s.covered_population
+    );
+}
+
+#[test]
+fn an_overlap_20_m_wide_is_contour_debris_and_one_500_m_wide_an_overlap() {
+    let dir = tempfile::tempdir().unwrap();
+    // 0.00026° ≈ 20 m: not a breach of exclusivity, populations unchanged.
+    let s = strip_world(
+        dir.path(),
+        &[
+            ("P1", 3.00, 3.01513, 46.50, 46.68),
+            ("P2", 3.01487, 3.03, 46.50, 46.68),
+        ],
+    );
+    assert_eq!((s.overlap_count, s.contour.contour_overlap_count), (0, 1));
+    assert!(close(population_of(&s, "P1"), 5_043.33) && close(population_of(&s, "P2"), 5_043.33));
+    assert!(
+        close(s.contour.contour_overlap_population, 86.67),
+        "{}",
+        s.contour.contour_overlap_population
+    );
+    // 0.0065° ≈ 500 m: an overlap of 2 166.67 inhabitants.
+    let s = strip_world(
+        dir.path(),
+        &[
+            ("P1", 3.00, 3.01825, 46.50, 46.68),
+            ("P2", 3.01175, 3.03, 46.50, 46.68),
+        ],
+    );
+    assert_eq!((s.overlap_count, s.contour.contour_overlap_count), (1, 0));
+    assert!(
+        close(s.overlap_population, 2_166.67),
+        "{}",
+        s.overlap_population
+    );
 }

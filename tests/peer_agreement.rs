@@ -8,10 +8,12 @@ use common::*;
 use cpts_coverage::{analyse, write_outputs, Inputs, LoadOptions, Options, Summary, Tariff};
 use std::path::{Path, PathBuf};
 
+/// Runs the analysis with contour gaps of `gap_width_m` (0: the area rule alone).
 fn run(
     communes: PathBuf,
     perimeters: PathBuf,
     arrondissements: Option<PathBuf>,
+    gap_width_m: f64,
 ) -> (tempfile::TempDir, serde_json::Value) {
     let inputs = Inputs::load(&LoadOptions {
         communes,
@@ -20,7 +22,11 @@ fn run(
         ..Default::default()
     })
     .unwrap();
-    let analysis = analyse(&inputs, &Options::default(), &()).unwrap();
+    let options = Options {
+        gap_width_m,
+        ..Options::default()
+    };
+    let analysis = analyse(&inputs, &options, &()).unwrap();
     let summary = Summary::new(&inputs, &analysis, &Tariff::default_tariff());
     let dir = tempfile::tempdir().unwrap();
     write_outputs(
@@ -52,6 +58,7 @@ fn fixture_polygon_mode_agrees_with_the_peer() {
         f.join("communes-22.geojson"),
         f.join("cpts-22.geojson"),
         None,
+        0.0,
     );
     agree(&s, &f.join("expected-polygon/summary.json"));
     check_invariants(&s);
@@ -64,7 +71,12 @@ fn fixture_polygon_mode_agrees_with_the_peer() {
 #[test]
 fn fixture_membership_mode_agrees_with_the_peer() {
     let f = root().join("fixtures");
-    let (dir, s) = run(f.join("communes-22.geojson"), f.join("cpts-22.csv"), None);
+    let (dir, s) = run(
+        f.join("communes-22.geojson"),
+        f.join("cpts-22.csv"),
+        None,
+        200.0,
+    );
     agree(&s, &f.join("expected-membership/summary.json"));
     check_invariants(&s);
     check_overlap_pairs(&read_json(&dir.path().join("out/overlaps.geojson")), 1);
@@ -72,12 +84,13 @@ fn fixture_membership_mode_agrees_with_the_peer() {
     assert_eq!(s["overlap_population"], 269.0);
 }
 
-fn world1(perimeters: &str, expected: &str) {
+fn world1(perimeters: &str, expected: &str, gap_width_m: f64) {
     let Some(data) = shared_data() else { return };
     let (dir, s) = run(
         data.join("france/communes.geojson"),
         data.join("world1").join(perimeters),
         Some(data.join("france/arrondissements.geojson")),
+        gap_width_m,
     );
     agree(&s, &data.join("world1").join(expected));
     check_invariants(&s);
@@ -98,12 +111,26 @@ fn world1(perimeters: &str, expected: &str) {
 
 #[test]
 fn world1_polygon_mode_agrees_with_the_peer() {
-    world1("cpts.geojson", "expected-polygon/summary.json");
+    world1(
+        "cpts.geojson",
+        "expected-polygon-gap200/summary.json",
+        200.0,
+    );
+}
+
+#[test]
+fn world1_polygon_mode_without_contour_gaps_agrees_with_the_peer() {
+    world1("cpts.geojson", "expected-polygon/summary.json", 0.0);
 }
 
 #[test]
 fn world1_membership_mode_agrees_with_the_peer() {
-    world1("cpts_communes.csv", "expected-membership/summary.json");
+    // The gap width changes nothing in membership mode: whole units.
+    world1(
+        "cpts_communes.csv",
+        "expected-membership/summary.json",
+        200.0,
+    );
 }
 
 #[test]
@@ -115,6 +142,7 @@ fn real_alpes_maritimes_layer_agrees_with_the_peer() {
         dir.join("communes_paca.geojson"),
         dir.join("cpts06_clean.geojson"),
         None,
+        0.0,
     );
     agree(&s, &dir.join("expected-polygon/summary.json"));
     check_invariants(&s);

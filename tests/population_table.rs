@@ -24,12 +24,14 @@ fn communes_without_population(dir: &Path) -> Vec<(String, String, f64)> {
     rows
 }
 
+/// The summary of a run on the fixture, under the area rule alone as the peer's
+/// fixture figures were computed.
 fn summary(dir: &Path, extra: &[&str]) -> Value {
     let run = analyze_into(
         &dir.join("communes.geojson"),
         &root().join("fixtures/cpts-22.geojson"),
         &dir.join("out"),
-        &[&["--force"], extra].concat(),
+        &[&["--force", "--gap-width", "0"], extra].concat(),
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     read_json(&dir.join("out/summary.json"))

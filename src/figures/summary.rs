@@ -5,17 +5,18 @@ use crate::analysis::Analysis;
 use crate::figures::funding::Tariff;
 use crate::geometry::repair::Repairs;
 use crate::load::inputs::{Inputs, Perimeters};
-use crate::model::provenance::{listing, Assumption, AssumptionKind, Source};
+use crate::model::provenance::{listing, Assumption, AssumptionKind, Provenance, Source};
 use crate::model::Status;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Version of the schema below; it moves whenever its shape changes.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
-/// The oldest schema `cpts check` still reads: versions 3 to 5 only added fields
+/// The oldest schema `cpts check` still reads: versions 3 to 6 only added fields
 /// (`sources`, `assumptions`, the CPTS's `partial`; the sources' `modified`; the CPTS's
-/// `funding_missions_eur`), read from older summaries as empty, false or absent.
+/// `funding_missions_eur`; the contour gaps and overlaps), read from older summaries as
+/// empty, zero, false or absent.
 pub const OLDEST_READABLE_SCHEMA: u32 = 2;
 
 /// Every national figure of one analysis.
@@ -44,6 +45,16 @@ pub struct Summary {
     pub overlap_area_km2: f64,
     /// Every overlapping pair, sorted by ids.
     pub overlaps: Vec<OverlapRow>,
+    /// Uncovered parts and overlaps narrower than this (metres) are contour gaps and
+    /// contour overlaps (0: none; membership mode: none).
+    #[serde(default)]
+    pub gap_width_m: f64,
+    #[serde(flatten)]
+    pub contour: Contour,
+    /// The figures under the area rule alone, before the contour gaps were counted as
+    /// covered (polygon mode with a gap width).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before_reconciliation: Option<Before>,
     #[serde(flatten)]
     pub repairs: Repairs,
     /// Where the populations come from (the communes layer's property, or a table's
@@ -59,6 +70,31 @@ pub struct Summary {
     pub cpts: Vec<CptsRow>,
     pub by_departement: Vec<DepartementRow>,
     pub by_region: Vec<RegionRow>,
+}
+
+/// The contour debris set apart by the gap width.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Contour {
+    /// Narrow uncovered parts counted as covered by a neighbouring CPTS (those touching
+    /// none are among the slivers).
+    pub contour_gap_count: usize,
+    pub contour_gap_population: f64,
+    pub contour_gap_area_km2: f64,
+    /// Narrow overlap parts: no breach of exclusivity; CPTS populations unchanged.
+    pub contour_overlap_count: usize,
+    pub contour_overlap_population: f64,
+    pub contour_overlap_area_km2: f64,
+}
+
+/// Figures before the contour gaps were counted as covered.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Before {
+    pub covered_population: f64,
+    pub coverage_rate: f64,
+    /// Uncovered parts at least as large as the sliver tolerance, whatever their width.
+    pub white_zone_count: usize,
+    pub white_zone_population: f64,
 }
 
 /// Coverage by the CPTS of one status alone.
@@ -129,6 +165,7 @@ pub struct RegionRow {
 /// The assumptions of the inputs, then the CPTS found to reach beyond the communes.
 fn assumptions(inputs: &Inputs, analysis: &Analysis) -> Vec<Assumption> {
     let mut provenance = inputs.provenance.clone();
+    contour_assumption(analysis, &mut provenance);
     let partial: Vec<String> = inputs
         .cpts
         .iter()
@@ -148,6 +185,51 @@ fn assumptions(inputs: &Inputs, analysis: &Analysis) -> Vec<Assumption> {
         );
     }
     provenance.assumptions
+}
+
+/// The gap width in effect: none in membership mode.
+fn gap_width(inputs: &Inputs, analysis: &Analysis) -> f64 {
+    match inputs.perimeters {
+        Perimeters::Polygons(_) => analysis.options.gap_width_m,
+        Perimeters::Membership(_) => 0.0,
+    }
+}
+
+fn contour(analysis: &Analysis) -> Contour {
+    let gaps = &analysis.white.gaps;
+    let overlaps = &analysis.contour_overlaps;
+    Contour {
+        contour_gap_count: gaps.len(),
+        contour_gap_population: total(gaps.iter().map(|g| g.population)),
+        contour_gap_area_km2: total(gaps.iter().map(|g| g.area_m2)) / 1e6,
+        contour_overlap_count: overlaps.count,
+        contour_overlap_population: overlaps.population,
+        contour_overlap_area_km2: overlaps.area_m2 / 1e6,
+    }
+}
+
+/// What the gap width did, when it did something.
+fn contour_assumption(analysis: &Analysis, provenance: &mut Provenance) {
+    let (gaps, overlaps) = (&analysis.white.gaps, &analysis.contour_overlaps);
+    if gaps.is_empty() && overlaps.count == 0 {
+        return;
+    }
+    let width = analysis.options.gap_width_m;
+    provenance.assume(
+        AssumptionKind::ContourGap,
+        gaps.len() + overlaps.count,
+        format!(
+            "contour debris narrower than {width} m (no disc of that diameter fits): {} uncovered \
+             parts ({:.2} km², {:.0} inhabitants) counted as covered by the CPTS sharing the \
+             longest border with each; {} overlap parts ({:.2} km²) not counted as overlaps; \
+             --gap-width 0 keeps them",
+            gaps.len(),
+            total(gaps.iter().map(|g| g.area_m2)) / 1e6,
+            total(gaps.iter().map(|g| g.population)),
+            overlaps.count,
+            overlaps.area_m2 / 1e6,
+        ),
+    );
 }
 
 /// For each CPTS, the départements of the units it holds.
@@ -218,6 +300,17 @@ impl Summary {
             overlap_population: total(analysis.overlaps.iter().map(|o| o.population)),
             overlap_area_km2: total(analysis.overlaps.iter().map(|o| o.area_m2)) / 1e6,
             overlaps: overlap_rows(inputs, analysis),
+            gap_width_m: gap_width(inputs, analysis),
+            contour: contour(analysis),
+            before_reconciliation: (gap_width(inputs, analysis) > 0.0).then(|| {
+                let before = covered_population - total(white.gaps.iter().map(|g| g.population));
+                Before {
+                    covered_population: before,
+                    coverage_rate: rate(before, total_population),
+                    white_zone_count: white.before_gaps.0,
+                    white_zone_population: white.before_gaps.1,
+                }
+            }),
             repairs: inputs.repairs,
             population_source: inputs.provenance.population_source.clone(),
             sources: inputs.provenance.sources.clone(),

@@ -8,7 +8,7 @@ use crate::geometry::envelope::rectangle;
 use crate::geometry::grid::rings;
 use geo::{BoundingRect, Coord, Distance, Euclidean, Line, LineString, MultiPolygon, Polygon};
 use rstar::primitives::{GeomWithData, Line as RLine, Rectangle};
-use rstar::{RTree, RTreeObject};
+use rstar::{Envelope, RTree, RTreeObject};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// How far from an edge a midpoint may lie and still be on it, metres (a few grid steps).
@@ -26,11 +26,19 @@ type Segment = GeomWithData<RLine<[f64; 2]>, usize>;
 pub struct Borders<'a> {
     pieces: Vec<(&'a MultiPolygon<f64>, Vec<usize>)>,
     tree: RTree<Boxed>,
+    /// How far from an edge a midpoint may lie and still be on it, metres.
+    tolerance: f64,
 }
 
 impl<'a> Borders<'a> {
-    /// Indexes `pieces`: each shape with the owners it stands for.
+    /// Indexes `pieces`: each shape with the owners it stands for; a border is shared
+    /// where it runs on the very line of an edge.
     pub fn new(pieces: Vec<(&'a MultiPolygon<f64>, Vec<usize>)>) -> Borders<'a> {
+        Borders::within(pieces, ON_EDGE_M)
+    }
+
+    /// Indexes `pieces`; a border is shared where it runs within `metres` of an edge.
+    pub fn within(pieces: Vec<(&'a MultiPolygon<f64>, Vec<usize>)>, metres: f64) -> Borders<'a> {
         let boxes = pieces
             .iter()
             .enumerate()
@@ -39,6 +47,7 @@ impl<'a> Borders<'a> {
         Borders {
             pieces,
             tree: RTree::bulk_load(boxes),
+            tolerance: metres.max(ON_EDGE_M),
         }
     }
 
@@ -49,18 +58,23 @@ impl<'a> Borders<'a> {
         let Some(rect) = shape.bounding_rect() else {
             return lengths;
         };
+        let d = self.tolerance;
         let near = Rectangle::from_corners(
-            [rect.min().x - ON_EDGE_M, rect.min().y - ON_EDGE_M],
-            [rect.max().x + ON_EDGE_M, rect.max().y + ON_EDGE_M],
-        );
+            [rect.min().x - d, rect.min().y - d],
+            [rect.max().x + d, rect.max().y + d],
+        )
+        .envelope();
+        // Only the edges near the shape are indexed: a perimeter of ten thousand
+        // vertices along a strip of debris lends it a few dozen.
         let segments: Vec<Segment> = self
             .tree
-            .locate_in_envelope_intersecting(&near.envelope())
+            .locate_in_envelope_intersecting(&near)
             .flat_map(|b| {
                 rings(self.pieces[b.data].0)
                     .flat_map(|r| r.lines())
                     .map(move |l| Segment::new(RLine::new(point(l.start), point(l.end)), b.data))
             })
+            .filter(|s| s.envelope().intersects(&near))
             .collect();
         let edges = RTree::bulk_load(segments);
         for line in std::iter::once(shape.exterior())
@@ -74,7 +88,7 @@ impl<'a> Borders<'a> {
                 let t = (k as f64 + 0.5) / stretches;
                 let mid = [line.start.x + t * line.dx(), line.start.y + t * line.dy()];
                 let owners: BTreeSet<usize> = edges
-                    .locate_within_distance(mid, ON_EDGE_M * ON_EDGE_M)
+                    .locate_within_distance(mid, d * d)
                     .flat_map(|s| self.pieces[s.data].1.iter().copied())
                     .collect();
                 for owner in owners {

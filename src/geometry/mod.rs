@@ -3,7 +3,9 @@
 pub mod borders;
 pub mod envelope;
 pub mod grid;
+pub mod parts;
 pub mod projection;
 pub mod repair;
 pub mod simplify;
 pub mod validity;
+pub mod width;

@@ -120,6 +120,8 @@ pub enum AssumptionKind {
     FractionalPopulation,
     /// Codes of an older vintage mapped to the current ones by the passage table.
     HarmonisedCode,
+    /// Uncovered parts and overlaps narrower than the gap width: contour debris.
+    ContourGap,
 }
 
 /// One assumption: its kind, a sentence for the planner, and how many features, rows,

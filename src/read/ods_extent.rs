@@ -9,8 +9,7 @@ use std::io::{BufReader, Read, Seek};
 /// The largest sheet of the `.ods` read from `file`, by the cells calamine would build
 /// for it when opening the workbook: the rows from the first to the last holding a
 /// value, times the columns from the first to the last value of any row. `None` when
-/// the file is not an OpenDocument spreadsheet calamine could read either (calamine
-/// then says what is wrong).
+/// the file is no OpenDocument spreadsheet (calamine then says what is wrong).
 pub fn largest_sheet(file: impl Read + Seek) -> Option<(String, u64)> {
     let mut archive = zip::ZipArchive::new(file).ok()?;
     let content = BufReader::new(archive.by_name("content.xml").ok()?);
@@ -19,11 +18,18 @@ pub fn largest_sheet(file: impl Read + Seek) -> Option<(String, u64)> {
     let mut sheet: Option<(String, Extent)> = None;
     let mut largest: Option<(String, u64)> = None;
     loop {
-        let event = reader.read_event_into(&mut buf).ok()?;
+        // A damaged file (a bad checksum, broken XML) is measured as far as it reads:
+        // calamine may read further still.
+        let Ok(event) = reader.read_event_into(&mut buf) else {
+            return widest(largest, sheet.map(|(name, extent)| (name, extent.cells())));
+        };
         let empty = matches!(event, Event::Empty(_));
         match (event, &mut sheet) {
             (Event::Start(e), None) if e.name().into_inner() == "table:table" => {
-                sheet = Some((attribute(&e, "table:name")?, Extent::default()));
+                sheet = Some((
+                    attribute(&e, "table:name").unwrap_or_default(),
+                    Extent::default(),
+                ));
             }
             (Event::Start(e) | Event::Empty(e), Some((_, extent))) => match e.name().into_inner() {
                 "table:table-row" => {
@@ -42,10 +48,7 @@ pub fn largest_sheet(file: impl Read + Seek) -> Option<(String, u64)> {
                 "table:table-row" => extent.end_row(),
                 "table:table" => {
                     let (name, extent) = sheet.take()?;
-                    let cells = extent.cells();
-                    if largest.as_ref().is_none_or(|(_, most)| cells > *most) {
-                        largest = Some((name, cells));
-                    }
+                    largest = widest(largest, Some((name, extent.cells())));
                 }
                 _ => {}
             },
@@ -53,6 +56,14 @@ pub fn largest_sheet(file: impl Read + Seek) -> Option<(String, u64)> {
             _ => {}
         }
         buf.clear();
+    }
+}
+
+/// The larger of two measured sheets.
+fn widest(a: Option<(String, u64)>, b: Option<(String, u64)>) -> Option<(String, u64)> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(if b.1 > a.1 { b } else { a }),
+        (a, b) => a.or(b),
     }
 }
 

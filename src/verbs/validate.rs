@@ -313,6 +313,10 @@ fn assumption_advice(kind: AssumptionKind) -> (Level, &'static str) {
             Level::Info,
             "update the listing to the current codes when convenient",
         ),
+        ContourGap => (
+            Level::Info,
+            "draw the perimeters on the communes' contours, or change the width with --gap-width",
+        ),
         FractionalPopulation => (
             Level::Warning,
             "check that the population column holds inhabitants (not a density or a share)",

@@ -1,10 +1,12 @@
 //! Overlaps: two CPTS on one territory, which the rule of exclusivity forbids (seed 003).
 
 use crate::geometry::grid::Grid;
+use crate::geometry::parts::Parts;
 use crate::geometry::projection::Zone;
+use crate::geometry::width::narrower_than;
 use crate::model::Unit;
 use crate::overlay::cover::UnitCover;
-use geo::{Area, MultiPolygon};
+use geo::{Area, MultiPolygon, Polygon};
 use std::collections::BTreeMap;
 
 /// The territory two CPTS both claim.
@@ -25,60 +27,91 @@ pub struct Overlap {
 /// Smallest piece of a unit that makes the unit count as touched by an overlap.
 const TOUCH_M2: f64 = 1.0;
 
-/// Collects the overlap pieces of all units by pair of CPTS; pairs whose total area is
-/// below `min_area_m2` are dropped (slivers along shared borders).
+/// Overlap parts narrower than the gap width: the hairlines of perimeters digitised
+/// with some noise along a shared border, not a breach of exclusivity.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ContourOverlaps {
+    pub count: usize,
+    pub area_m2: f64,
+    pub population: f64,
+}
+
+/// Collects the overlap pieces of all units by pair of CPTS. Parts of a pair narrower
+/// than `gap_width` (metres) are contour overlaps, set apart; pairs whose remaining
+/// area is below `min_area_m2` are dropped (slivers along shared borders).
 pub fn overlaps(
     units: &[Unit],
     grids: &[Grid],
     covers: &[UnitCover],
     min_area_m2: f64,
-) -> Vec<Overlap> {
+    gap_width: Option<f64>,
+) -> (Vec<Overlap>, ContourOverlaps) {
     let mut pairs: BTreeMap<(usize, usize), Vec<(usize, usize)>> = BTreeMap::new();
     for (i, c) in covers.iter().enumerate() {
         for (j, piece) in c.overlaps.iter().enumerate() {
             pairs.entry((piece.a, piece.b)).or_default().push((i, j));
         }
     }
-    pairs
-        .into_iter()
-        .filter_map(|((a, b), pieces)| {
-            let piece = |&(i, j): &(usize, usize)| &covers[i].overlaps[j];
-            // Dissolved zone by zone, and measured on the result: communes of
-            // generalised layers overlap each other a little, and their pieces must not
-            // count that twice.
-            let mut by_zone: BTreeMap<Zone, Vec<&MultiPolygon<f64>>> = BTreeMap::new();
-            for p in &pieces {
-                by_zone
-                    .entry(units[p.0].zone)
-                    .or_default()
-                    .push(&piece(p).shape);
-            }
-            let shapes: Vec<(Zone, MultiPolygon<f64>)> = by_zone
+    let mut contour = ContourOverlaps::default();
+    let mut found = Vec::new();
+    for ((a, b), pieces) in pairs {
+        let piece = |&(i, j): &(usize, usize)| &covers[i].overlaps[j];
+        // Dissolved zone by zone, and measured on the result: communes of generalised
+        // layers overlap each other a little, and their pieces must not count that twice.
+        let mut by_zone: BTreeMap<Zone, Vec<&(usize, usize)>> = BTreeMap::new();
+        for p in &pieces {
+            by_zone.entry(units[p.0].zone).or_default().push(p);
+        }
+        let mut shapes = Vec::new();
+        let mut population = 0.0;
+        let mut communes: Vec<usize> = Vec::new();
+        for (zone, of_zone) in by_zone {
+            let union = grids[zone.index()].union(of_zone.iter().map(|p| &piece(p).shape));
+            let (wide, narrow): (Vec<Polygon<f64>>, Vec<Polygon<f64>>) = union
+                .0
                 .into_iter()
-                .map(|(zone, parts)| (zone, grids[zone.index()].union(parts)))
-                .collect();
-            let area_m2: f64 = shapes.iter().map(|(_, s)| s.unsigned_area()).sum();
-            if area_m2 < min_area_m2 {
-                return None;
+                .partition(|q| gap_width.is_none_or(|w| !narrower_than(q, w)));
+            // Each piece's people go with the part holding it.
+            let parts: Vec<Polygon<f64>> = wide.iter().chain(&narrow).cloned().collect();
+            let index = Parts::new(&parts);
+            for p in of_zone {
+                let (unit, cover) = (&units[p.0], &covers[p.0]);
+                let wide_area: f64 = match narrow.is_empty() {
+                    true => piece(p).area,
+                    false => piece(p)
+                        .shape
+                        .0
+                        .iter()
+                        .filter(|q| index.locate(q).is_some_and(|k| k < wide.len()))
+                        .map(|q| q.unsigned_area())
+                        .sum(),
+                };
+                population += unit.population * wide_area / cover.area;
+                contour.population += unit.population * (piece(p).area - wide_area) / cover.area;
+                if wide_area >= TOUCH_M2 {
+                    communes.push(p.0);
+                }
             }
-            let population = pieces
-                .iter()
-                .map(|p| units[p.0].population * piece(p).area / covers[p.0].area)
-                .sum();
-            let mut communes: Vec<usize> = pieces
-                .iter()
-                .filter(|p| piece(p).area >= TOUCH_M2)
-                .map(|p| p.0)
-                .collect();
-            communes.dedup();
-            Some(Overlap {
-                a,
-                b,
-                shapes,
-                area_m2,
-                population,
-                communes,
-            })
-        })
-        .collect()
+            contour.count += narrow.len();
+            contour.area_m2 += narrow.iter().map(|q| q.unsigned_area()).sum::<f64>();
+            if !wide.is_empty() {
+                shapes.push((zone, MultiPolygon::new(wide)));
+            }
+        }
+        let area_m2: f64 = shapes.iter().map(|(_, s)| s.unsigned_area()).sum();
+        if shapes.is_empty() || area_m2 < min_area_m2 {
+            continue;
+        }
+        communes.sort_unstable();
+        communes.dedup();
+        found.push(Overlap {
+            a,
+            b,
+            shapes,
+            area_m2,
+            population,
+            communes,
+        });
+    }
+    (found, contour)
 }

@@ -1,14 +1,16 @@
 //! White zones: the territory in no counted CPTS, dissolved into connected parts
 //! (the polygons of the union: two parts touching at a single point stay two).
 
-use crate::geometry::grid::{polygon_rings, Grid};
+use crate::geometry::borders::Borders;
+use crate::geometry::grid::Grid;
+use crate::geometry::parts::Parts;
 use crate::geometry::projection::Zone;
+use crate::geometry::width::narrower_than;
 use crate::model::Unit;
 use crate::overlay::cover::UnitCover;
-use geo::{Area, BoundingRect, InteriorPoint, Intersects, MultiPolygon, Polygon};
+use crate::zones::contour_gaps::ContourGap;
+use geo::{Area, MultiPolygon, Polygon};
 use rayon::prelude::*;
-use rstar::primitives::{GeomWithData, Rectangle};
-use rstar::{RTree, AABB};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One connected part of the uncovered territory.
@@ -27,26 +29,57 @@ pub struct WhiteZone {
     pub departements: Vec<String>,
 }
 
-/// White zones and what the sliver tolerance set apart.
+/// White zones and what the gap and sliver tolerances set apart.
 #[derive(Debug, Clone, Default)]
 pub struct WhiteZones {
-    /// Parts at least as large as the sliver tolerance, largest population first.
+    /// Parts at least as wide as the gap width and as large as the sliver tolerance,
+    /// largest population first.
     pub zones: Vec<WhiteZone>,
-    /// Parts smaller than the tolerance: digitising noise, not white zones.
+    /// Parts narrower than the gap width: debris along perimeters drawn on other
+    /// contours, given to a neighbouring CPTS by [`crate::zones::contour_gaps::reconcile`].
+    pub gaps: Vec<ContourGap>,
+    /// Parts smaller than the sliver tolerance, and narrow parts touching no perimeter:
+    /// digitising noise, not white zones.
     pub sliver_count: usize,
     /// Uncovered population outside the white zones: in slivers and hairline remainders.
     pub sliver_population: f64,
-    /// For each unit, its population in white zones (slivers excluded).
+    /// For each unit, its population in white zones (slivers and gaps excluded).
     pub unit_population: Vec<f64>,
+    /// The white zones under the area rule alone (before the narrow parts were
+    /// reconciled): how many, and their population.
+    pub before_gaps: (usize, f64),
+}
+
+/// How narrow parts are told from white zones: none narrower than `width` metres is
+/// one; it goes to the CPTS of `borders` (one per zone of [`Zone::ALL`], the counted
+/// perimeters) sharing the longest border with it.
+pub struct GapRule<'a> {
+    pub width: f64,
+    pub borders: Vec<Borders<'a>>,
+}
+
+impl WhiteZones {
+    /// Counts the uncovered population outside the white zones, once the covers are final.
+    pub fn count_sliver_population(&mut self, units: &[Unit], covers: &[UnitCover]) {
+        let uncovered: f64 = units
+            .iter()
+            .zip(covers)
+            .map(|(u, c)| u.population * (1.0 - c.covered_share()))
+            .sum();
+        // The two sums measure the same pieces in different order: never below zero.
+        self.sliver_population = (uncovered - self.unit_population.iter().sum::<f64>()).max(0.0);
+    }
 }
 
 /// Dissolves the uncovered pieces of every unit, zone by zone, and measures each part.
-/// Parts smaller than `sliver_m2` are counted as slivers.
+/// Parts narrower than the `gaps` rule's width are contour gaps; of the others, those
+/// smaller than `sliver_m2` are counted as slivers.
 pub fn white_zones(
     units: &[Unit],
     grids: &[Grid],
     covers: &[UnitCover],
     sliver_m2: f64,
+    gaps: Option<&GapRule>,
 ) -> WhiteZones {
     let mut groups: BTreeMap<(Zone, &str), Vec<usize>> = BTreeMap::new();
     for (i, c) in covers.iter().enumerate() {
@@ -86,15 +119,14 @@ pub fn white_zones(
             .filter(|((z, _), _)| *z == zone)
             .flat_map(|(_, m)| m.iter().copied())
             .collect();
-        assign(units, covers, zone, parts, &members, sliver_m2, &mut out);
+        let sorting = Sorting {
+            zone,
+            sliver_m2,
+            gaps,
+        };
+        sorting.assign(units, covers, parts, &members, &mut out);
     }
-    let uncovered: f64 = units
-        .iter()
-        .zip(covers)
-        .map(|(u, c)| u.population * (1.0 - c.covered_share()))
-        .sum();
-    // The two sums measure the same pieces in different order: never below zero.
-    out.sliver_population = (uncovered - out.unit_population.iter().sum::<f64>()).max(0.0);
+    out.count_sliver_population(units, covers);
     out.zones.sort_by(|a, b| {
         b.population
             .total_cmp(&a.population)
@@ -103,54 +135,17 @@ pub fn white_zones(
     out
 }
 
-type PartEnvelope = GeomWithData<Rectangle<[f64; 2]>, usize>;
-
 /// Smallest piece of a unit that makes it count as part of a white zone, m².
 const TOUCH_M2: f64 = 1.0;
 
 /// For each member unit, in order, each piece of its uncovered part: the part holding
-/// it (by its interior point) and its area.
+/// it and its area.
 fn locate_pieces(
     covers: &[UnitCover],
     parts: &[Polygon<f64>],
     members: &[usize],
 ) -> Vec<Vec<(Option<usize>, f64)>> {
-    let tree: RTree<PartEnvelope> = RTree::bulk_load(
-        parts
-            .iter()
-            .enumerate()
-            .filter_map(|(p, poly)| {
-                let r = poly.bounding_rect()?;
-                Some(PartEnvelope::new(
-                    Rectangle::from_corners(r.min().into(), r.max().into()),
-                    p,
-                ))
-            })
-            .collect(),
-    );
-    let vertices: Vec<usize> = parts
-        .iter()
-        .map(|p| polygon_rings(p).map(|r| r.0.len()).sum())
-        .collect();
-    // The parts are the union of the pieces: a piece's interior point lies in one of
-    // the parts whose box holds it. The smaller ones are tested; the largest, which a
-    // ring of half a million vertices can make costly, is what remains.
-    let locate = |q: &Polygon<f64>| -> Option<usize> {
-        let point = q.interior_point()?;
-        let here = AABB::from_point([point.x(), point.y()]);
-        let mut found: Vec<usize> = tree
-            .locate_in_envelope_intersecting(&here)
-            .map(|e| e.data)
-            .collect();
-        found.sort_unstable_by_key(|&p| (vertices[p], p));
-        let largest = found.pop()?;
-        Some(
-            found
-                .into_iter()
-                .find(|&p| parts[p].intersects(&point))
-                .unwrap_or(largest),
-        )
-    };
+    let index = Parts::new(parts);
     members
         .par_iter()
         .map(|&i| {
@@ -158,61 +153,116 @@ fn locate_pieces(
                 .uncovered
                 .0
                 .iter()
-                .map(|q| (locate(q), q.unsigned_area()))
+                .map(|q| (index.locate(q), q.unsigned_area()))
                 .collect()
         })
         .collect()
 }
 
-/// Puts each uncovered polygon of each unit in the part that contains it.
-fn assign(
-    units: &[Unit],
-    covers: &[UnitCover],
+/// What a part of one zone is.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    WhiteZone,
+    Sliver,
+    /// A contour gap given to a CPTS (`Some`) or touching none.
+    Gap(Option<usize>),
+}
+
+/// The rules sorting the parts of one zone.
+struct Sorting<'a> {
     zone: Zone,
-    parts: Vec<Polygon<f64>>,
-    members: &[usize],
     sliver_m2: f64,
-    out: &mut WhiteZones,
-) {
-    let placed = locate_pieces(covers, &parts, members);
-    let areas: Vec<f64> = parts.iter().map(|p| p.unsigned_area()).collect();
-    let mut population = vec![0.0; parts.len()];
-    let mut contributors: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); parts.len()];
-    for (&i, pieces) in members.iter().zip(&placed) {
-        for &(part, area) in pieces {
-            let people = units[i].population * area / covers[i].area;
-            match part {
-                Some(p) if areas[p] >= sliver_m2 => {
-                    population[p] += people;
-                    out.unit_population[i] += people;
-                    if area >= TOUCH_M2 {
-                        contributors[p].insert(i);
-                    }
+    gaps: Option<&'a GapRule<'a>>,
+}
+
+impl Sorting<'_> {
+    /// Each part's kind: narrow ones first, by the gap rule; then the area rule.
+    fn kinds(&self, parts: &[Polygon<f64>], areas: &[f64]) -> Vec<Kind> {
+        parts
+            .par_iter()
+            .zip(areas)
+            .map(|(part, &area)| match self.gaps {
+                Some(rule) if narrower_than(part, rule.width) => {
+                    let shared = rule.borders[self.zone.index()].shared(part);
+                    // The longest border; ties to the smallest index, the smallest id.
+                    let owner = shared
+                        .into_iter()
+                        .filter(|(_, length)| *length > 0.0)
+                        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+                        .map(|(k, _)| k);
+                    Kind::Gap(owner)
                 }
-                _ => {}
+                _ if area < self.sliver_m2 => Kind::Sliver,
+                _ => Kind::WhiteZone,
+            })
+            .collect()
+    }
+
+    /// Puts each uncovered polygon of each unit in the part that contains it, and each
+    /// part in its kind.
+    fn assign(
+        &self,
+        units: &[Unit],
+        covers: &[UnitCover],
+        parts: Vec<Polygon<f64>>,
+        members: &[usize],
+        out: &mut WhiteZones,
+    ) {
+        let placed = locate_pieces(covers, &parts, members);
+        let areas: Vec<f64> = parts.iter().map(|p| p.unsigned_area()).collect();
+        let kinds = self.kinds(&parts, &areas);
+        let mut population = vec![0.0; parts.len()];
+        let mut contributors: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); parts.len()];
+        let mut gap_pieces: Vec<Vec<(usize, f64)>> = vec![Vec::new(); parts.len()];
+        for (&i, pieces) in members.iter().zip(&placed) {
+            for &(part, area) in pieces {
+                let Some(p) = part else { continue };
+                let people = units[i].population * area / covers[i].area;
+                population[p] += people;
+                match kinds[p] {
+                    Kind::WhiteZone => {
+                        out.unit_population[i] += people;
+                        if area >= TOUCH_M2 {
+                            contributors[p].insert(i);
+                        }
+                    }
+                    Kind::Gap(Some(_)) => gap_pieces[p].push((i, area)),
+                    Kind::Gap(None) | Kind::Sliver => {}
+                }
             }
         }
-    }
-    for (p, shape) in parts.into_iter().enumerate() {
-        if areas[p] < sliver_m2 {
-            out.sliver_count += 1;
-            continue;
+        for (p, shape) in parts.into_iter().enumerate() {
+            if areas[p] >= self.sliver_m2 {
+                out.before_gaps.0 += 1;
+                out.before_gaps.1 += population[p];
+            }
+            match kinds[p] {
+                Kind::Sliver | Kind::Gap(None) => out.sliver_count += 1,
+                Kind::Gap(Some(cpts)) => out.gaps.push(ContourGap {
+                    cpts,
+                    area_m2: areas[p],
+                    population: population[p],
+                    pieces: std::mem::take(&mut gap_pieces[p]),
+                }),
+                Kind::WhiteZone => {
+                    let departements: BTreeSet<&String> = contributors[p]
+                        .iter()
+                        .map(|&i| &units[i].departement)
+                        .collect();
+                    out.zones.push(WhiteZone {
+                        zone: self.zone,
+                        shape,
+                        area_m2: areas[p],
+                        population: population[p],
+                        communes: contributors[p]
+                            .iter()
+                            .copied()
+                            .filter(|&i| covers[i].covered_share() <= 0.5)
+                            .collect(),
+                        departements: departements.into_iter().cloned().collect(),
+                    });
+                }
+            }
         }
-        let departements: BTreeSet<&String> = contributors[p]
-            .iter()
-            .map(|&i| &units[i].departement)
-            .collect();
-        out.zones.push(WhiteZone {
-            zone,
-            shape,
-            area_m2: areas[p],
-            population: population[p],
-            communes: contributors[p]
-                .iter()
-                .copied()
-                .filter(|&i| covers[i].covered_share() <= 0.5)
-                .collect(),
-            departements: departements.into_iter().cloned().collect(),
-        });
     }
 }

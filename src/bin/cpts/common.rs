@@ -109,6 +109,13 @@ pub struct AnalysisArgs {
     /// Uncovered parts and overlaps smaller than this (km²) are slivers, not white zones.
     #[arg(long, value_name = "KM2", default_value_t = 0.01, value_parser = parse_sliver)]
     pub sliver_km2: f64,
+    /// Uncovered parts and overlaps into which no disc of this diameter (metres) fits
+    /// are contour gaps and contour overlaps: debris between perimeters drawn on other
+    /// contours than the communes. A gap counts as covered by the CPTS sharing the
+    /// longest border with it; a contour overlap is no breach of exclusivity. 0: none.
+    /// Polygon mode only.
+    #[arg(long, value_name = "METRES", default_value_t = cpts_coverage::analysis::GAP_WIDTH_M, value_parser = parse_gap_width)]
+    pub gap_width: f64,
     /// Worker threads, 1 to 256 (default: one per core).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
     pub threads: Option<u16>,
@@ -334,6 +341,7 @@ impl AnalysisArgs {
         Options {
             statuses: self.statuses.clone(),
             sliver_km2: self.sliver_km2,
+            gap_width_m: self.gap_width,
         }
     }
 
@@ -351,6 +359,15 @@ fn parse_sliver(raw: &str) -> Result<f64, String> {
         Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
         _ => Err(format!(
             "{raw:?} is not an area in km² (a finite number, zero or more)"
+        )),
+    }
+}
+
+fn parse_gap_width(raw: &str) -> Result<f64, String> {
+    match raw.parse::<f64>() {
+        Ok(v) if (0.0..=10_000.0).contains(&v) => Ok(v),
+        _ => Err(format!(
+            "{raw:?} is not a width in metres (0 to 10000; 0 sets no contour gap apart)"
         )),
     }
 }
