@@ -91,11 +91,10 @@ fn stages(c: &mut Criterion) {
                     })
                 });
             }
-            let counted = options.counted();
             group.bench_function(format!("cover-{mode}"), |b| {
-                b.iter(|| cover_units(&inputs, &placed, counted, &()))
+                b.iter(|| cover_units(&inputs, &placed, &options, &()))
             });
-            let covers = cover_units(&inputs, &placed, counted, &());
+            let covers = cover_units(&inputs, &placed, &options, &());
             let min_area = if mode == "polygon" { sliver_m2 } else { 0.0 };
             group.bench_function(format!("white-zones-{mode}"), |b| {
                 b.iter(|| white_zones(&inputs.units, &placed.grids, &covers, min_area, None))

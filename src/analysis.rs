@@ -12,7 +12,7 @@ use crate::load::inputs::{Inputs, Perimeters};
 use crate::model::{Cpts, Perimeter, Status};
 use crate::overlay::cover::UnitCover;
 use crate::overlay::membership::{cover_unit, listing_cpts};
-use crate::overlay::polygon::{overlay_unit, PerimeterIndex};
+use crate::overlay::polygon::{overlay_unit, PerimeterIndex, Rules};
 use crate::zones::contour_gaps::reconcile;
 use crate::zones::overlaps::{overlaps, ContourOverlaps, Overlap};
 use crate::zones::white_zones::{white_zones, GapRule, WhiteZones};
@@ -88,7 +88,7 @@ pub struct Analysis {
 pub fn analyse(inputs: &Inputs, options: &Options, progress: &dyn Progress) -> Result<Analysis> {
     let units = &inputs.units;
     let placed = place(inputs, progress)?;
-    let mut covers = cover_units(inputs, &placed, options.counted(), progress);
+    let mut covers = cover_units(inputs, &placed, options, progress);
     let Placed {
         grids,
         units: snapped_units,
@@ -230,16 +230,22 @@ pub fn place<'a>(inputs: &'a Inputs, progress: &dyn Progress) -> Result<Placed<'
 }
 
 /// The coverage of each unit: overlaid with the perimeters an index of each zone's
-/// names (polygon mode), or from the lists naming it (membership mode). `counted[s]`
-/// says whether status s counts as covered.
+/// names (polygon mode), or from the lists naming it (membership mode), the statuses
+/// counted and the gap width of `options`.
 pub fn cover_units(
     inputs: &Inputs,
     placed: &Placed,
-    counted: [bool; 3],
+    options: &Options,
     progress: &dyn Progress,
 ) -> Vec<UnitCover> {
     let units = &inputs.units;
     let statuses: Vec<Status> = inputs.cpts.iter().map(|c| c.statut).collect();
+    let counted = options.counted();
+    let rules = Rules {
+        statuses: &statuses,
+        counted,
+        gap_width: options.gap_width_m,
+    };
     match &placed.territories {
         Territories::Projected(by_zone) => {
             let indexes: Vec<PerimeterIndex> =
@@ -251,13 +257,7 @@ pub fn cover_units(
                 .zip(units)
                 .map(|(unit, u)| {
                     let zone = u.zone.index();
-                    overlay_unit(
-                        &placed.grids[zone],
-                        unit,
-                        &indexes[zone],
-                        &statuses,
-                        counted,
-                    )
+                    overlay_unit(&placed.grids[zone], unit, &indexes[zone], &rules)
                 })
                 .collect()
         }

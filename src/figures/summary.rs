@@ -27,6 +27,13 @@ pub struct Summary {
     pub mode: String,
     /// Statuses whose CPTS count as covering in `covered_population` and the white zones.
     pub statuses_counted: Vec<Status>,
+    /// What the figures cover: `Alpes-Maritimes`, `Provence-Alpes-Côte d'Azur`, `3
+    /// départements`, `France` (the units of the communes layer, or of `--territory`).
+    #[serde(default)]
+    pub territory: String,
+    /// Départements in scope where no CPTS holds any commune (sorted).
+    #[serde(default)]
+    pub departements_without_cpts: Vec<String>,
     /// `communes`, or `arrondissements` when they stand in for Paris, Lyon and Marseille.
     pub population_level: String,
     pub sliver_km2: f64,
@@ -81,6 +88,8 @@ pub struct Contour {
     pub contour_gap_count: usize,
     pub contour_gap_population: f64,
     pub contour_gap_area_km2: f64,
+    /// The diameter of the widest disc the widest contour gap holds, metres.
+    pub contour_gap_widest_m: f64,
     /// Narrow overlap parts: no breach of exclusivity; CPTS populations unchanged.
     pub contour_overlap_count: usize,
     pub contour_overlap_population: f64,
@@ -202,6 +211,7 @@ fn contour(analysis: &Analysis) -> Contour {
         contour_gap_count: gaps.len(),
         contour_gap_population: total(gaps.iter().map(|g| g.population)),
         contour_gap_area_km2: total(gaps.iter().map(|g| g.area_m2)) / 1e6,
+        contour_gap_widest_m: gaps.iter().map(|g| g.width_m).fold(0.0, f64::max),
         contour_overlap_count: overlaps.count,
         contour_overlap_population: overlaps.population,
         contour_overlap_area_km2: overlaps.area_m2 / 1e6,
@@ -220,16 +230,33 @@ fn contour_assumption(analysis: &Analysis, provenance: &mut Provenance) {
         gaps.len() + overlaps.count,
         format!(
             "contour debris narrower than {width} m (no disc of that diameter fits): {} uncovered \
-             parts ({:.2} km², {:.0} inhabitants) counted as covered by the CPTS sharing the \
-             longest border with each; {} overlap parts ({:.2} km²) not counted as overlaps; \
-             --gap-width 0 keeps them",
+             parts ({:.2} km², {:.0} inhabitants, the widest {:.0} m across) counted as covered by \
+             the CPTS sharing the longest border with each; {} overlap parts ({:.2} km²) not \
+             counted as overlaps; under the area rule alone (--gap-width 0) {} white zones \
+             instead of {}",
             gaps.len(),
             total(gaps.iter().map(|g| g.area_m2)) / 1e6,
             total(gaps.iter().map(|g| g.population)),
+            gaps.iter().map(|g| g.width_m).fold(0.0, f64::max),
             overlaps.count,
             overlaps.area_m2 / 1e6,
+            analysis.white.before_gaps.0,
+            analysis.white.zones.len(),
         ),
     );
+}
+
+/// The départements of the units where no CPTS holds any unit.
+fn departements_without_cpts(inputs: &Inputs, analysis: &Analysis) -> Vec<String> {
+    let sliver_m2 = analysis.options.sliver_km2 * 1e6;
+    let mut held: BTreeMap<&str, bool> = BTreeMap::new();
+    for (u, c) in inputs.units.iter().zip(&analysis.covers) {
+        *held.entry(&u.departement).or_default() |= c.holders(sliver_m2).next().is_some();
+    }
+    held.into_iter()
+        .filter(|(_, held)| !held)
+        .map(|(d, _)| d.to_string())
+        .collect()
 }
 
 /// For each CPTS, the départements of the units it holds.
@@ -279,6 +306,8 @@ impl Summary {
             }
             .into(),
             statuses_counted: analysis.options.statuses.clone(),
+            territory: inputs.scope_label(),
+            departements_without_cpts: departements_without_cpts(inputs, analysis),
             population_level: if inputs.arrondissements {
                 "arrondissements"
             } else {

@@ -7,6 +7,7 @@ use crate::harmonize::code_passage::CodePassage;
 use crate::harmonize::commune_names::{NameIndex, NameMatch};
 use crate::harmonize::current_codes;
 use crate::model::provenance::{file_name, listing, AssumptionKind, Provenance};
+use crate::model::territories::Scope;
 use crate::model::{city_of_arrondissement, is_arrondissement, Cpts, InseeCode, Perimeter, Unit};
 use crate::read::communes::{
     merge_arrondissements, read_communes, state_fractional_populations, CommuneFields,
@@ -33,6 +34,9 @@ pub struct LoadOptions {
     pub population: Option<PopulationTable>,
     /// CRS of the communes and arrondissements layers when they declare none (`--communes-crs`).
     pub crs: Option<String>,
+    /// The départements and regions in scope, as given to `--territory` (`06`,
+    /// `region:93`); none: every unit of the communes layer.
+    pub territory: Vec<String>,
 }
 
 /// How the CPTS territories are given.
@@ -97,6 +101,33 @@ impl Territory {
             repairs,
             arrondissements,
             provenance,
+        })
+    }
+}
+
+impl Territory {
+    /// The units of the départements and regions of `scope` (`--territory`), read
+    /// against the codes of the units; all of them when `scope` is empty.
+    pub fn restricted(self, scope: &[String]) -> Result<Territory> {
+        if scope.is_empty() {
+            return Ok(self);
+        }
+        let departements = self.units.iter().map(|u| u.departement.clone()).collect();
+        let regions = self.units.iter().map(|u| u.region.clone()).collect();
+        let scopes = scope
+            .iter()
+            .map(|raw| Scope::resolve("--territory", raw, &departements, &regions))
+            .collect::<Result<Vec<_>>>()?;
+        let (units, projected) = self
+            .units
+            .into_iter()
+            .zip(self.projected)
+            .filter(|(u, _)| scopes.iter().any(|s| s.holds(&u.departement, &u.region)))
+            .unzip();
+        Ok(Territory {
+            units,
+            projected,
+            ..self
         })
     }
 }
@@ -211,6 +242,14 @@ impl Inputs {
             reaches_beyond,
             problems,
         })
+    }
+}
+
+impl Inputs {
+    /// What the units cover: `Alpes-Maritimes`, `Provence-Alpes-Côte d'Azur`, `France`…
+    pub fn scope_label(&self) -> String {
+        let departements = self.units.iter().map(|u| u.departement.clone()).collect();
+        crate::model::territories::label(&departements)
     }
 }
 

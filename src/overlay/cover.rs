@@ -13,6 +13,10 @@ pub struct Piece {
     pub cpts: usize,
     /// Area of the unit inside the CPTS, m².
     pub area: f64,
+    /// Whether some polygon of the piece is at least as wide as the gap width: a piece
+    /// all narrower is contour debris (a perimeter's hairline overhang, a contour gap
+    /// given to it), counted in populations but not making the CPTS a holder.
+    pub wide: bool,
 }
 
 /// Where two CPTS claim the same part of one unit.
@@ -48,11 +52,12 @@ impl UnitCover {
         share(self.covered_area, self.area)
     }
 
-    /// The CPTS said to hold the unit: those holding at least `min_m2` of it, or half of it.
+    /// The CPTS said to hold the unit: those holding a piece of it wider than the gap
+    /// width and of at least `min_m2`, or half of it.
     pub fn holders(&self, min_m2: f64) -> impl Iterator<Item = usize> + '_ {
         self.pieces
             .iter()
-            .filter(move |p| p.area >= min_m2 || p.area >= 0.5 * self.area)
+            .filter(move |p| p.wide && (p.area >= min_m2 || p.area >= 0.5 * self.area))
             .map(|p| p.cpts)
     }
 

@@ -41,7 +41,14 @@ pub fn cover_unit(
         area,
         status_area,
         covered_area: if covered { area } else { 0.0 },
-        pieces: listed_by.iter().map(|&k| Piece { cpts: k, area }).collect(),
+        pieces: listed_by
+            .iter()
+            .map(|&k| Piece {
+                cpts: k,
+                area,
+                wide: true,
+            })
+            .collect(),
         uncovered: if covered {
             MultiPolygon::new(vec![])
         } else {

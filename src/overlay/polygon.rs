@@ -2,6 +2,7 @@
 //! their parts' envelopes names, never with a union of all of them.
 
 use crate::geometry::grid::{polygon_rings, Grid};
+use crate::geometry::width::narrower_than;
 use crate::model::Status;
 use crate::overlay::cover::{union_area, OverlapPiece, Piece, UnitCover};
 use geo::{Area, BoundingRect, Coord, Intersects, Line, LineString, MultiPolygon, Polygon, Rect};
@@ -111,15 +112,23 @@ impl<'a> PerimeterIndex<'a> {
 /// Uncovered share of a unit below which the remainder is not computed.
 const HAIRLINE_SHARE: f64 = 1e-6;
 
-/// Overlays one projected unit with the perimeters, on the zone's `grid`: `statuses[k]`
-/// is CPTS k's status and `counted[s]` whether status s counts as covered.
+/// How a unit is overlaid: `statuses[k]` is CPTS k's status, `counted[s]` whether
+/// status s counts as covered, and pieces all narrower than `gap_width` metres are
+/// contour debris (0: none is).
+pub struct Rules<'a> {
+    pub statuses: &'a [Status],
+    pub counted: [bool; 3],
+    pub gap_width: f64,
+}
+
+/// Overlays one projected unit with the perimeters, on the zone's `grid`.
 pub fn overlay_unit(
     grid: &Grid,
     unit: &MultiPolygon<f64>,
     index: &PerimeterIndex,
-    statuses: &[Status],
-    counted: [bool; 3],
+    rules: &Rules,
 ) -> UnitCover {
+    let (statuses, counted) = (rules.statuses, rules.counted);
     let area = unit.unsigned_area();
     let candidates = index.candidates(unit);
     let bbox = unit.bounding_rect();
@@ -180,9 +189,12 @@ pub fn overlay_unit(
         covered_area,
         pieces: shapes
             .iter()
-            .map(|(k, s, _)| Piece {
+            .map(|(k, s, whole)| Piece {
                 cpts: *k,
                 area: s.unsigned_area(),
+                wide: *whole
+                    || rules.gap_width == 0.0
+                    || s.0.iter().any(|p| !narrower_than(p, rules.gap_width)),
             })
             .collect(),
         uncovered,

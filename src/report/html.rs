@@ -4,10 +4,9 @@
 //! tables by region and département, overlaps, the CPTS with tier and funding, a tier
 //! histogram, and where every figure comes from.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::figures::summary::{Summary, Totals};
-use crate::model::provenance::listing;
-use crate::model::territories::{departement_name, labelled, region_name};
+use crate::model::territories::{departement_name, labelled, region_name, Scope};
 use crate::model::Status;
 use crate::report::numbers::Lang;
 use crate::report::section::Section;
@@ -35,39 +34,12 @@ impl Focus {
         departements: &BTreeSet<String>,
         regions: &BTreeSet<String>,
     ) -> Result<Focus> {
-        let fail = |message: String, fix: String| Error::Usage { message, fix };
-        let some =
-            |codes: &BTreeSet<String>| listing(&codes.iter().cloned().collect::<Vec<_>>(), 8);
-        let (kind, code) = match raw.split_once(':') {
-            Some((kind, code)) => (Some(kind.trim()), code.trim()),
-            None => (None, raw.trim()),
-        };
-        let is_dep = departements.contains(code);
-        let is_reg = regions.contains(code);
-        match (kind, is_dep, is_reg) {
-            (Some("departement" | "dep"), true, _) | (None, true, false) => {
-                Ok(Focus::Departement(code.to_string()))
-            }
-            (Some("region" | "reg"), _, true) | (None, false, true) => {
-                Ok(Focus::Region(code.to_string()))
-            }
-            (None, true, true) => Err(fail(
-                format!("--focus {code}: the communes hold both a département {code} and a region {code}"),
-                format!("write --focus departement:{code} or --focus region:{code}"),
-            )),
-            (Some(k), _, _) if !matches!(k, "departement" | "dep" | "region" | "reg") => Err(fail(
-                format!("--focus {raw}: {k:?} is neither departement nor region"),
-                "write --focus 22, --focus departement:53 or --focus region:53".into(),
-            )),
-            _ => Err(fail(
-                format!("--focus {raw}: no commune of the communes layer lies in it"),
-                format!(
-                    "choose a département ({}) or a region ({})",
-                    some(departements),
-                    some(regions)
-                ),
-            )),
-        }
+        Ok(
+            match Scope::resolve("--focus", raw, departements, regions)? {
+                Scope::Departement(code) => Focus::Departement(code),
+                Scope::Region(code) => Focus::Region(code),
+            },
+        )
     }
 
     fn keeps(&self, f: &MapFeature) -> bool {
@@ -245,7 +217,7 @@ const EN: Words = Words {
 const STYLE: &str = "
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'DejaVu Sans',sans-serif;margin:0 auto;max-width:1100px;padding:1.5rem;color:#222;line-height:1.4}
 h1{font-size:1.6rem;margin:.2rem 0}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
-.sub{color:#555}.cards{display:flex;flex-wrap:wrap;gap:.8rem;margin:1rem 0}
+.sub{color:#555}.warn{color:#8a4b00;font-weight:600}.cards{display:flex;flex-wrap:wrap;gap:.8rem;margin:1rem 0}
 .card{border:1px solid #ddd;border-radius:6px;padding:.6rem .9rem;min-width:12rem;flex:1}
 .card .v{font-size:1.5rem;font-weight:600}.card .l{color:#555;font-size:.9rem}
 table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{padding:.25rem .5rem;border-bottom:1px solid #eee;text-align:left}
@@ -311,14 +283,20 @@ fn opening(h: &mut String, s: &Summary, w: &Words, lang: Lang) {
     );
     let _ = writeln!(
         h,
-        "<header><h1>{}</h1><p class=\"sub\">{} {}, {} {}, {} CPTS.</p></header>",
+        "<header><h1>{} — {}</h1><p class=\"sub\">{} {}, {} {}, {} CPTS.</p>",
         w.title,
+        escape(&s.territory),
         w.run,
         escape(&s.mode),
         lang.people(s.unit_count as f64),
         w.units,
         s.cpts.len()
     );
+    let without = lang.without_cpts(&s.departements_without_cpts);
+    if !without.is_empty() {
+        let _ = write!(h, "<p class=\"warn\">{}</p>", escape(&without));
+    }
+    h.push_str("</header>\n");
 }
 
 /// The national map, then a map for each focus that holds a commune.

@@ -41,11 +41,16 @@ fn introduction(md: &mut String, s: &Summary) {
     };
     let _ = writeln!(
         md,
-        "# Couverture CPTS\n\nMode {}, {} unités de population ({level}), {} CPTS.\n",
+        "# Couverture CPTS — {}\n\nMode {}, {} unités de population ({level}), {} CPTS.\n",
+        s.territory,
         s.mode,
         s.unit_count,
         s.cpts.len()
     );
+    let without = FR.without_cpts(&s.departements_without_cpts);
+    if !without.is_empty() {
+        let _ = writeln!(md, "{without}\n");
+    }
 }
 
 /// The headline figures: population, coverage (in all and by status alone), white

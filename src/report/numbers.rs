@@ -49,6 +49,36 @@ impl Lang {
         format!("{}{decimal}{tenths} km²", self.grouped(whole))
     }
 
+    /// `04, 05 et 13` (or `04, 05 and 13`).
+    pub fn enumeration(self, items: &[String]) -> String {
+        let and = match self {
+            Lang::Fr => " et ",
+            Lang::En => " and ",
+        };
+        match items {
+            [] => String::new(),
+            [one] => one.clone(),
+            [rest @ .., last] => format!("{}{and}{last}", rest.join(", ")),
+        }
+    }
+
+    /// The sentence naming the départements in scope where no CPTS lies: empty when
+    /// there is none.
+    pub fn without_cpts(self, departements: &[String]) -> String {
+        let list = self.enumeration(departements);
+        match (self, departements.len()) {
+            (_, 0) => String::new(),
+            (Lang::Fr, 1) => {
+                format!("Le département {list} n'a aucune CPTS dans le fichier des périmètres.")
+            }
+            (Lang::Fr, _) => {
+                format!("Les départements {list} n'ont aucune CPTS dans le fichier des périmètres.")
+            }
+            (Lang::En, 1) => format!("Département {list} has no CPTS in the perimeter file."),
+            (Lang::En, _) => format!("Départements {list} have no CPTS in the perimeter file."),
+        }
+    }
+
     /// `123456` → `123 456 €` (or `€123,456`).
     pub fn euros(self, amount: impl Into<u64>) -> String {
         let digits = self.grouped(&amount.into().to_string());

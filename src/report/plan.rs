@@ -540,7 +540,6 @@ struct Words {
     accepted: &'static str,
     change: &'static str,
     missions: &'static str,
-    nation: &'static str,
 }
 
 const FR: Words = Words {
@@ -568,7 +567,6 @@ const FR: Words = Words {
     accepted: "plan accepté",
     change: "écart",
     missions: "missions signées",
-    nation: "France",
 };
 
 const EN: Words = Words {
@@ -596,7 +594,6 @@ const EN: Words = Words {
     accepted: "plan accepted",
     change: "change",
     missions: "signed missions",
-    nation: "France",
 };
 
 /// The counts of the plan in one sentence.
@@ -801,14 +798,16 @@ impl Draft<'_> {
         ]
     }
 
-    /// France, France counting only the missions signed (when the perimeters say
-    /// which), then the [`SHOWN`] départements whose funding changes most.
+    /// The territory (`France`, `Alpes-Maritimes`…), the same counting only the
+    /// missions signed (when the perimeters say which), then the [`SHOWN`] départements
+    /// whose funding changes most.
     fn funding_rows(&self) -> Vec<Vec<String>> {
         let (plan, w) = (self.plan, self.w);
+        let scope = self.inputs.scope_label();
         let mut rows =
-            vec![self.funding_row(w.nation.into(), plan.funding_before, plan.funding_after)];
+            vec![self.funding_row(scope.clone(), plan.funding_before, plan.funding_after)];
         if let (Some(before), Some(after)) = (plan.missions_before, plan.missions_after) {
-            rows.push(self.funding_row(format!("{} ({})", w.nation, w.missions), before, after));
+            rows.push(self.funding_row(format!("{scope} ({})", w.missions), before, after));
         }
         let mut departements: Vec<_> = plan.by_departement.iter().collect();
         departements.sort_by_key(|d| std::cmp::Reverse(d.after.abs_diff(d.before)));

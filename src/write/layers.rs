@@ -8,6 +8,7 @@ use crate::figures::summary::Summary;
 use crate::geometry::projection::to_wgs84;
 use crate::load::inputs::{Inputs, Perimeters};
 use crate::model::Unit;
+use crate::zones::white_zones::WhiteZone;
 use geo::{unary_union, MultiPolygon};
 use rayon::prelude::*;
 use serde::ser::{Serialize, SerializeMap, Serializer};
@@ -104,6 +105,7 @@ const WHITE_ZONE_FIELDS: &[(&str, FieldType)] = &[
     ("area_km2", Real),
     ("population", Real),
     ("departements", Text),
+    ("population_by_departement", Text),
     ("commune_count", Integer),
     ("communes", Text),
 ];
@@ -240,13 +242,25 @@ fn white_zones<'a>(inputs: &Inputs, analysis: &Analysis) -> Result<Vec<MapFeatur
             Ok(MapFeature {
                 properties: Properties::Object(object(json!({
                     "id": format!("ZB-{:04}", n + 1), "area_km2": z.area_m2 / 1e6, "population": z.population,
-                    "departements": z.departements.join(","), "commune_count": z.communes.len(),
+                    "departements": z.departements.join(","),
+                    "population_by_departement": by_departement(z),
+                    "commune_count": z.communes.len(),
                     "communes": codes(&inputs.units, &z.communes),
                 }))),
                 geometry: Cow::Owned(shape),
             })
         })
         .collect()
+}
+
+/// `06: 24226; 83: 12`: a white zone's population in each of its départements.
+fn by_departement(z: &WhiteZone) -> String {
+    z.departements
+        .iter()
+        .zip(&z.population_by_departement)
+        .map(|(d, p)| format!("{d}: {p:.0}"))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn overlaps<'a>(analysis: &Analysis, summary: &Summary) -> Result<Vec<MapFeature<'a>>> {

@@ -14,6 +14,8 @@ pub struct ContourGap {
     pub cpts: usize,
     pub area_m2: f64,
     pub population: f64,
+    /// The diameter of the widest disc it holds, metres.
+    pub width_m: f64,
     /// The units it lies on, by index, with its area in each, m².
     pub pieces: Vec<(usize, f64)>,
 }
@@ -34,6 +36,7 @@ pub fn reconcile(covers: &mut [UnitCover], statuses: &[Status], gaps: &[ContourG
                     cover.pieces.push(Piece {
                         cpts: gap.cpts,
                         area,
+                        wide: false,
                     });
                     cover.pieces.sort_by_key(|p| p.cpts);
                 }

@@ -5,7 +5,7 @@ use crate::geometry::borders::Borders;
 use crate::geometry::grid::Grid;
 use crate::geometry::parts::Parts;
 use crate::geometry::projection::Zone;
-use crate::geometry::width::narrower_than;
+use crate::geometry::width::{narrower_than, width};
 use crate::model::Unit;
 use crate::overlay::cover::UnitCover;
 use crate::zones::contour_gaps::ContourGap;
@@ -27,6 +27,9 @@ pub struct WhiteZone {
     pub communes: Vec<usize>,
     /// Départements of every unit with territory in the part, sorted.
     pub departements: Vec<String>,
+    /// The part's population in each of those départements (its pieces of at least
+    /// a square metre).
+    pub population_by_departement: Vec<f64>,
 }
 
 /// White zones and what the gap and sliver tolerances set apart.
@@ -164,8 +167,8 @@ fn locate_pieces(
 enum Kind {
     WhiteZone,
     Sliver,
-    /// A contour gap given to a CPTS (`Some`) or touching none.
-    Gap(Option<usize>),
+    /// A contour gap given to a CPTS (`Some`) or touching none, and its width.
+    Gap(Option<usize>, f64),
 }
 
 /// The rules sorting the parts of one zone.
@@ -190,7 +193,7 @@ impl Sorting<'_> {
                         .filter(|(_, length)| *length > 0.0)
                         .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
                         .map(|(k, _)| k);
-                    Kind::Gap(owner)
+                    Kind::Gap(owner, width(part, rule.width))
                 }
                 _ if area < self.sliver_m2 => Kind::Sliver,
                 _ => Kind::WhiteZone,
@@ -213,6 +216,7 @@ impl Sorting<'_> {
         let kinds = self.kinds(&parts, &areas);
         let mut population = vec![0.0; parts.len()];
         let mut contributors: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); parts.len()];
+        let mut by_departement: Vec<BTreeMap<&String, f64>> = vec![BTreeMap::new(); parts.len()];
         let mut gap_pieces: Vec<Vec<(usize, f64)>> = vec![Vec::new(); parts.len()];
         for (&i, pieces) in members.iter().zip(&placed) {
             for &(part, area) in pieces {
@@ -224,10 +228,11 @@ impl Sorting<'_> {
                         out.unit_population[i] += people;
                         if area >= TOUCH_M2 {
                             contributors[p].insert(i);
+                            *by_departement[p].entry(&units[i].departement).or_default() += people;
                         }
                     }
-                    Kind::Gap(Some(_)) => gap_pieces[p].push((i, area)),
-                    Kind::Gap(None) | Kind::Sliver => {}
+                    Kind::Gap(Some(_), _) => gap_pieces[p].push((i, area)),
+                    Kind::Gap(None, _) | Kind::Sliver => {}
                 }
             }
         }
@@ -237,18 +242,16 @@ impl Sorting<'_> {
                 out.before_gaps.1 += population[p];
             }
             match kinds[p] {
-                Kind::Sliver | Kind::Gap(None) => out.sliver_count += 1,
-                Kind::Gap(Some(cpts)) => out.gaps.push(ContourGap {
+                Kind::Sliver | Kind::Gap(None, _) => out.sliver_count += 1,
+                Kind::Gap(Some(cpts), width_m) => out.gaps.push(ContourGap {
                     cpts,
                     area_m2: areas[p],
                     population: population[p],
+                    width_m,
                     pieces: std::mem::take(&mut gap_pieces[p]),
                 }),
                 Kind::WhiteZone => {
-                    let departements: BTreeSet<&String> = contributors[p]
-                        .iter()
-                        .map(|&i| &units[i].departement)
-                        .collect();
+                    let by_departement = std::mem::take(&mut by_departement[p]);
                     out.zones.push(WhiteZone {
                         zone: self.zone,
                         shape,
@@ -259,7 +262,8 @@ impl Sorting<'_> {
                             .copied()
                             .filter(|&i| covers[i].covered_share() <= 0.5)
                             .collect(),
-                        departements: departements.into_iter().cloned().collect(),
+                        departements: by_departement.keys().map(|d| d.to_string()).collect(),
+                        population_by_departement: by_departement.into_values().collect(),
                     });
                 }
             }

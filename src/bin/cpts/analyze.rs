@@ -3,6 +3,7 @@
 use crate::common::{AnalysisArgs, JobArgs, ReportArgs, Verbosity};
 use clap::Args;
 use cpts_coverage::pipeline;
+use cpts_coverage::report::numbers::Lang;
 use cpts_coverage::Summary;
 use std::path::PathBuf;
 
@@ -63,9 +64,14 @@ fn report(s: &Summary, args: &AnalyzeArgs) {
     for a in &s.assumptions {
         eprintln!("assumed: {}", a.text);
     }
+    let without = Lang::En.without_cpts(&s.departements_without_cpts);
+    if !without.is_empty() {
+        eprintln!("warning: {without}");
+    }
     let counted: Vec<&str> = s.statuses_counted.iter().map(|s| s.as_str()).collect();
     println!(
-        "{} mode, {} units, {} CPTS: {:.2} % of {:.0} inhabitants covered ({})",
+        "{}: {} mode, {} units, {} CPTS: {:.2} % of {:.0} inhabitants covered ({})",
+        s.territory,
         s.mode,
         s.unit_count,
         s.cpts.len(),

@@ -130,6 +130,12 @@ pub struct AnalysisArgs {
     /// CRS of the perimeter layer when it declares none.
     #[arg(long, value_name = "CRS")]
     pub perimeters_crs: Option<String>,
+    /// A département or region in scope (`06`, `region:93`; repeat the flag for
+    /// several): figures, white zones, tables, plan and report cover it alone, the
+    /// perimeters reaching beyond it being partial. Default: every commune of the
+    /// communes layer.
+    #[arg(long, value_name = "CODE")]
+    pub territory: Vec<String>,
     /// Read the communes from their files, neither using nor filling the cache.
     #[arg(long)]
     pub no_cache: bool,
@@ -265,7 +271,7 @@ impl AnalysisArgs {
         if verbose {
             say_cache(&used);
         }
-        Ok(territory)
+        territory.restricted(&options.territory)
     }
 
     /// Every input of `options`, the communes through the cache.
@@ -329,6 +335,7 @@ impl AnalysisArgs {
                 ..self.perimeter.options()?
             },
             crs: self.communes_crs.clone(),
+            territory: self.territory.clone(),
             population: self.population.as_ref().map(|path| PopulationTable {
                 path: path.clone(),
                 code_column: self.population_code_column.clone(),
