@@ -184,6 +184,57 @@ fn the_report_speaks_english_on_request() {
     assert!(!html.contains("Zones blanches"));
 }
 
+/// Hand-drawn communes near 3°E 46.5°N, lon/lat rectangles: `(code, département,
+/// [west, south, east, north])`, 1,000 inhabitants each, as GeoJSON.
+fn hand_drawn_communes(communes: &[(&str, &str, [f64; 4])]) -> String {
+    let features: Vec<Value> = communes
+        .iter()
+        .map(|(code, departement, [w, s, e, n])| {
+            serde_json::json!({"type": "Feature",
+                "properties": {"code": code, "nom": code, "population": 1000, "departement": departement, "region": "84"},
+                "geometry": {"type": "MultiPolygon", "coordinates": [[[[w, s], [e, s], [e, n], [w, n], [w, s]]]]}})
+        })
+        .collect();
+    serde_json::json!({"type": "FeatureCollection", "features": features}).to_string()
+}
+
+#[test]
+fn a_focus_map_draws_the_white_zone_crossing_its_border() {
+    // 03 holds a covered commune and an uncovered one; the uncovered commune of 58
+    // beside it, twice as wide, makes one white zone centred outside 03's view.
+    let dir = tempfile::tempdir().unwrap();
+    let communes = dir.path().join("communes.geojson");
+    let perimeters = dir.path().join("cpts.geojson");
+    let covered = [3.0, 46.5, 3.1, 46.6];
+    std::fs::write(
+        &communes,
+        hand_drawn_communes(&[
+            ("03001", "03", covered),
+            ("03002", "03", [3.1, 46.5, 3.2, 46.6]),
+            ("58001", "58", [3.2, 46.5, 3.6, 46.6]),
+        ]),
+    )
+    .unwrap();
+    let [w, s, e, n] = covered;
+    let cpts = serde_json::json!({"type": "FeatureCollection", "features": [{"type": "Feature",
+        "properties": {"id": "C1", "nom": "CPTS C1", "statut": "signataire_aci"},
+        "geometry": {"type": "MultiPolygon", "coordinates": [[[[w, s], [e, s], [e, n], [w, n], [w, s]]]]}}]});
+    std::fs::write(&perimeters, cpts.to_string()).unwrap();
+    let out = dir.path().join("out");
+    let run = analyze_into(&communes, &perimeters, &out, &["--focus", "03"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let zones = read_json(&out.join("white_zones.geojson"));
+    assert_eq!(zones["features"].as_array().unwrap().len(), 1, "{zones}");
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let start = html.find("id=\"focus-departement-03\"").unwrap();
+    let focus = &html[start..start + html[start..].find("</section>").unwrap()];
+    assert!(
+        focus.contains("<path class=\"white-zones\""),
+        "the focus map of 03 lacks the white zone: {focus}"
+    );
+    assert!(focus.contains("<path class=\"cpts-borders\""), "{focus}");
+}
+
 #[test]
 fn a_focus_that_is_ambiguous_or_absent_is_refused_before_the_run() {
     let (_dir, out, run) = fixture_run(&["--focus", "75"]);

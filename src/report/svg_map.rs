@@ -66,6 +66,17 @@ impl Frame {
         let [x, y, w, h] = self.clip;
         p.x >= x && p.x <= x + w && p.y >= y && p.y <= y + h
     }
+
+    /// Whether the lon/lat rectangle meets the frame's box.
+    fn sees(&self, r: Rect<f64>) -> bool {
+        let [x, y, w, h] = self.clip;
+        let lon = |px: f64| self.lon0 + (px - self.x) / self.kx;
+        let lat = |py: f64| self.lat1 - (py - self.y) / self.ky;
+        r.min().x <= lon(x + w)
+            && r.max().x >= lon(x)
+            && r.min().y <= lat(y)
+            && r.max().y >= lat(y + h)
+    }
 }
 
 /// Appends the path data of `shape` in `frame`, simplified to `tolerance` pixels.
@@ -189,12 +200,13 @@ fn draw_frame(
     svg.push_str("</g>");
 }
 
-/// The features of layer `name` whose bounding box is centred in `frame`.
+/// The features of layer `name` whose bounding box meets `frame`'s box, whatever
+/// territory they belong to: a white zone crossing the border of a focus is drawn.
 fn inside<'a, 'l>(layers: &'l Layers<'a>, name: &str, frame: &Frame) -> Vec<&'l MapFeature<'a>> {
     layers
         .get(name)
         .iter()
-        .filter(|f| centre(&f.geometry).is_some_and(|c| frame.shows(c)))
+        .filter(|f| f.geometry.bounding_rect().is_some_and(|r| frame.sees(r)))
         .collect()
 }
 
@@ -383,11 +395,7 @@ pub fn focus_map(
     let around: Vec<&MapFeature> = communes
         .iter()
         .filter(|f| !selected(f))
-        .filter(|f| {
-            f.geometry.bounding_rect().is_some_and(|r| {
-                frame.shows(r.min()) || frame.shows(r.max()) || frame.shows(r.center())
-            })
-        })
+        .filter(|f| f.geometry.bounding_rect().is_some_and(|r| frame.sees(r)))
         .collect();
     let context = joined_paths(&around, &frame, 0.5);
     if !context.is_empty() {
