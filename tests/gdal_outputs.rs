@@ -49,6 +49,7 @@ const LAYERS: [(&str, &[(&str, &str)]); 4] = [
             ("area_km2", "Real"),
             ("population", "Real"),
             ("departements", "String"),
+            ("population_by_departement", "String"),
             ("commune_count", "Integer"),
             ("communes", "String"),
         ],

@@ -157,7 +157,7 @@ fn a_large_white_zone_is_split_into_contiguous_candidates_of_plausible_size() {
     for line in [
         "| ZB-0001 | 300 000 | nouvelle CPTS | NC-0001 (5 communes) | 150 000 | 3 | 487 500 € |",
         "| ZB-0001 | 300 000 | nouvelle CPTS | NC-0002 (5 communes) | 150 000 | 3 | 487 500 € |",
-        "| France | 287 500 € | 1 262 500 € | +975 000 € |",
+        "| Côtes-d'Armor | 287 500 € | 1 262 500 € | +975 000 € |",
         "| 22 Côtes-d'Armor | 287 500 € | 1 262 500 € | +975 000 € |",
     ] {
         assert!(md.contains(line), "{line} not in:\n{md}");

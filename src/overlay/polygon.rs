@@ -355,7 +355,12 @@ mod tests {
     ) -> UnitCover {
         let shapes: Vec<Option<MultiPolygon<f64>>> = perimeters.into_iter().map(Some).collect();
         let index = PerimeterIndex::new(&shapes);
-        overlay_unit(&test_grid(), unit, &index, statuses, [true; 3])
+        let rules = Rules {
+            statuses,
+            counted: [true; 3],
+            gap_width: 0.0,
+        };
+        overlay_unit(&test_grid(), unit, &index, &rules)
     }
 
     #[test]
@@ -452,13 +457,12 @@ mod tests {
         let unit = square(0., 0., 100.);
         let shapes = vec![Some(square(0., 0., 100.))];
         let index = PerimeterIndex::new(&shapes);
-        let c = overlay_unit(
-            &test_grid(),
-            &unit,
-            &index,
-            &[Status::PreProjet],
-            [true, true, false],
-        );
+        let rules = Rules {
+            statuses: &[Status::PreProjet],
+            counted: [true, true, false],
+            gap_width: 0.0,
+        };
+        let c = overlay_unit(&test_grid(), &unit, &index, &rules);
         assert_eq!(c.covered_share(), 0.0);
         assert!((c.status_share(Status::PreProjet) - 1.0).abs() < 1e-12);
         assert!((c.uncovered.unsigned_area() - 10_000.0).abs() < 1e-9);
