@@ -3,7 +3,7 @@
 //! between perimeters drawn on other contours is narrow however long it is; an area
 //! cannot tell it from a hamlet, a width can.
 
-use geo::{BoundingRect, Distance, Euclidean, Polygon};
+use geo::{BoundingRect, Distance, Euclidean, InteriorPoint, Point, Polygon};
 
 /// Whether no disc of diameter `width` (metres) fits in `polygon`. Most debris is
 /// screened by its box or its area; the others are measured by [`width`].
@@ -18,7 +18,21 @@ pub fn narrower_than(polygon: &Polygon<f64>, width: f64) -> bool {
     if area < std::f64::consts::PI * width * width / 4.0 {
         return true;
     }
+    // Most shapes that are wide hold the disc around their interior point.
+    if let Some(point) = polygon.interior_point() {
+        if distance_to_boundary(polygon, &point) >= width / 2.0 {
+            return false;
+        }
+    }
     self::width(polygon, width) < width
+}
+
+/// The distance from `point` to the nearest ring of `polygon`, metres.
+fn distance_to_boundary(polygon: &Polygon<f64>, point: &Point<f64>) -> f64 {
+    std::iter::once(polygon.exterior())
+        .chain(polygon.interiors())
+        .map(|ring| Euclidean.distance(point, ring))
+        .fold(f64::INFINITY, f64::min)
 }
 
 /// The diameter of the largest disc inside `polygon`, metres, to within 1 % of `scale`
@@ -28,10 +42,7 @@ pub fn width(polygon: &Polygon<f64>, scale: f64) -> f64 {
     let Ok(pole) = polylabel::polylabel(polygon, &tolerance) else {
         return 0.0;
     };
-    let radius = std::iter::once(polygon.exterior())
-        .chain(polygon.interiors())
-        .map(|ring| Euclidean.distance(&pole, ring))
-        .fold(f64::INFINITY, f64::min);
+    let radius = distance_to_boundary(polygon, &pole);
     if radius.is_finite() {
         2.0 * radius
     } else {

@@ -13,8 +13,8 @@ pub struct Piece {
     pub cpts: usize,
     /// Area of the unit inside the CPTS, m².
     pub area: f64,
-    /// Whether some polygon of the piece is at least as wide as the gap width: a piece
-    /// all narrower is contour debris (a perimeter's hairline overhang, a contour gap
+    /// Whether the piece holds half the unit or some polygon at least as wide as the
+    /// gap width: a piece all narrower is contour debris (a perimeter's hairline overhang, a contour gap
     /// given to it), counted in populations but not making the CPTS a holder.
     pub wide: bool,
 }

@@ -194,6 +194,7 @@ pub fn overlay_unit(
                 area: s.unsigned_area(),
                 wide: *whole
                     || rules.gap_width == 0.0
+                    || s.unsigned_area() >= 0.5 * area
                     || s.0.iter().any(|p| !narrower_than(p, rules.gap_width)),
             })
             .collect(),
