@@ -24,6 +24,7 @@ const LAYERS: [(&str, &[(&str, &str)]); 4] = [
             ("region", "String"),
             ("population", "Real"),
             ("covered_share", "Real"),
+            ("class_share", "Real"),
             ("covered_population", "Real"),
             ("white_zone_population", "Real"),
             ("cpts", "String"),

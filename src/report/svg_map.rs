@@ -217,7 +217,7 @@ fn commune_elements(svg: &mut String, communes: &[&MapFeature], frame: &Frame, t
         let _ = write!(
             svg,
             "<path fill=\"{}\" stroke=\"#ffffff\" stroke-width=\"0.3\" vector-effect=\"non-scaling-stroke\" d=\"",
-            COVERAGE_CLASSES[coverage_class(share)].1.hex()
+            COVERAGE_CLASSES[coverage_class(number(f, "class_share"))].1.hex()
         );
         path_data(svg, &f.geometry, frame, tolerance);
         let _ = write!(
@@ -235,7 +235,7 @@ fn commune_elements(svg: &mut String, communes: &[&MapFeature], frame: &Frame, t
 fn coverage_classes(svg: &mut String, communes: &[&MapFeature], frame: &Frame, tolerance: f64) {
     let mut classes = vec![Vec::new(); COVERAGE_CLASSES.len()];
     for f in communes {
-        classes[coverage_class(number(f, "covered_share"))].push(*f);
+        classes[coverage_class(number(f, "class_share"))].push(*f);
     }
     let classes: Vec<String> = classes
         .iter()

@@ -8,6 +8,7 @@ use crate::figures::summary::Summary;
 use crate::geometry::projection::to_wgs84;
 use crate::load::inputs::{Inputs, Perimeters};
 use crate::model::Unit;
+use crate::overlay::cover::UnitCover;
 use crate::zones::white_zones::WhiteZone;
 use geo::{unary_union, MultiPolygon};
 use rayon::prelude::*;
@@ -86,6 +87,7 @@ const COMMUNE_FIELDS: &[(&str, FieldType)] = &[
     ("region", Text),
     ("population", Real),
     ("covered_share", Real),
+    ("class_share", Real),
     ("covered_population", Real),
     ("white_zone_population", Real),
     ("cpts", Text),
@@ -180,7 +182,8 @@ fn communes<'a>(inputs: &'a Inputs, analysis: &Analysis) -> Vec<MapFeature<'a>> 
         .par_iter()
         .zip(&analysis.covers)
         .zip(&analysis.white.unit_population)
-        .map(|((u, c), white)| {
+        .zip(&analysis.white.unit_debris_m2)
+        .map(|(((u, c), white), debris)| {
             let cpts: Vec<&str> = c
                 .holders(sliver_m2)
                 .map(|k| inputs.cpts[k].id.as_str())
@@ -197,6 +200,7 @@ fn communes<'a>(inputs: &'a Inputs, analysis: &Analysis) -> Vec<MapFeature<'a>> 
                         json!(u.region),
                         json!(u.population),
                         json!(c.covered_share()),
+                        json!(class_share(c, *debris)),
                         json!(u.population * c.covered_share()),
                         json!(white),
                         json!(cpts.join(",")),
@@ -206,6 +210,16 @@ fn communes<'a>(inputs: &'a Inputs, analysis: &Analysis) -> Vec<MapFeature<'a>> 
             }
         })
         .collect()
+}
+
+/// The share the maps class a commune by: covered, its strips of white zones narrower
+/// than the gap width counted as covered (a commune covered but for contour debris is
+/// in the top class).
+fn class_share(cover: &UnitCover, debris_m2: f64) -> f64 {
+    match cover.area > 0.0 {
+        true => ((cover.covered_area + debris_m2) / cover.area).clamp(0.0, 1.0),
+        false => 0.0,
+    }
 }
 
 fn cpts<'a>(inputs: &'a Inputs, summary: &Summary) -> Vec<MapFeature<'a>> {

@@ -128,10 +128,11 @@ impl Style {
     }
 }
 
-/// Communes: graduated colour on `covered_share`.
+/// Communes: graduated colour on `class_share` (the covered share, contour debris
+/// counted as covered).
 fn communes() -> Style {
     let mut r = String::from(
-        r#"  <renderer-v2 type="graduatedSymbol" attr="covered_share" graduatedMethod="GraduatedColor" symbollevels="0" forceraster="0" enableorderby="0">"#,
+        r#"  <renderer-v2 type="graduatedSymbol" attr="class_share" graduatedMethod="GraduatedColor" symbollevels="0" forceraster="0" enableorderby="0">"#,
     );
     r.push_str("\n    <ranges>\n");
     let mut lower = 0.0;

@@ -48,6 +48,9 @@ pub struct WhiteZones {
     pub sliver_population: f64,
     /// For each unit, its population in white zones (slivers and gaps excluded).
     pub unit_population: Vec<f64>,
+    /// For each unit, the area of its pieces of white zones narrower than the gap
+    /// width (a strip along a misaligned border of a real white zone), m².
+    pub unit_debris_m2: Vec<f64>,
     /// The white zones under the area rule alone (before the narrow parts were
     /// reconciled): how many, and their population.
     pub before_gaps: (usize, f64),
@@ -105,6 +108,7 @@ pub fn white_zones(
         .collect();
     let mut out = WhiteZones {
         unit_population: vec![0.0; units.len()],
+        unit_debris_m2: vec![0.0; units.len()],
         ..Default::default()
     };
     for zone in Zone::ALL {
@@ -219,13 +223,19 @@ impl Sorting<'_> {
         let mut by_departement: Vec<BTreeMap<&String, f64>> = vec![BTreeMap::new(); parts.len()];
         let mut gap_pieces: Vec<Vec<(usize, f64)>> = vec![Vec::new(); parts.len()];
         for (&i, pieces) in members.iter().zip(&placed) {
-            for &(part, area) in pieces {
+            for (j, &(part, area)) in pieces.iter().enumerate() {
                 let Some(p) = part else { continue };
                 let people = units[i].population * area / covers[i].area;
                 population[p] += people;
                 match kinds[p] {
                     Kind::WhiteZone => {
                         out.unit_population[i] += people;
+                        if self
+                            .gaps
+                            .is_some_and(|r| narrower_than(&covers[i].uncovered.0[j], r.width))
+                        {
+                            out.unit_debris_m2[i] += area;
+                        }
                         if area >= TOUCH_M2 {
                             contributors[p].insert(i);
                             *by_departement[p].entry(&units[i].departement).or_default() += people;

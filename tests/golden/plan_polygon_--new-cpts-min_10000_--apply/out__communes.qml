@@ -1,6 +1,6 @@
 <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
 <qgis version="3.22.0" styleCategories="Symbology|Labeling" labelsEnabled="0">
-  <renderer-v2 type="graduatedSymbol" attr="covered_share" graduatedMethod="GraduatedColor" symbollevels="0" forceraster="0" enableorderby="0">
+  <renderer-v2 type="graduatedSymbol" attr="class_share" graduatedMethod="GraduatedColor" symbollevels="0" forceraster="0" enableorderby="0">
     <ranges>
       <range render="true" symbol="0" lower="0" upper="0" label="non couverte"/>
       <range render="true" symbol="1" lower="0" upper="0.5" label="moins de 50 %"/>
