@@ -231,15 +231,16 @@ fn contour_assumption(analysis: &Analysis, provenance: &mut Provenance) {
         format!(
             "contour debris narrower than {width} m (no disc of that diameter fits): {} uncovered \
              parts ({:.2} km², {:.0} inhabitants, the widest {:.0} m across) counted as covered by \
-             the CPTS sharing the longest border with each; {} overlap parts ({:.2} km²) not \
-             counted as overlaps; under the area rule alone (--gap-width 0) {} white zones \
-             instead of {}",
+             the CPTS sharing the longest border with each; {} overlap parts ({:.2} km², {:.0} \
+             inhabitants) not counted as overlaps; under the area rule alone (--gap-width 0) {} \
+             white zones instead of {}",
             gaps.len(),
             total(gaps.iter().map(|g| g.area_m2)) / 1e6,
             total(gaps.iter().map(|g| g.population)),
             gaps.iter().map(|g| g.width_m).fold(0.0, f64::max),
             overlaps.count,
             overlaps.area_m2 / 1e6,
+            overlaps.population,
             analysis.white.before_gaps.0,
             analysis.white.zones.len(),
         ),

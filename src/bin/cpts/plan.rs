@@ -3,6 +3,7 @@
 use crate::common::{AnalysisArgs, JobArgs, ReportArgs, Verbosity};
 use clap::Args;
 use cpts_coverage::pipeline::{self, PlanJob};
+use cpts_coverage::report::numbers::Lang;
 use cpts_coverage::verbs::plan::PlanOptions;
 use std::path::PathBuf;
 
@@ -66,9 +67,13 @@ pub fn run(args: &PlanArgs) -> cpts_coverage::Result<()> {
         apply: args.apply.clone(),
     };
     let stages = args.verbosity.stages();
-    let (_, plan) = pipeline::plan(&job, &plan_job, &stages)?;
+    let (summary, plan) = pipeline::plan(&job, &plan_job, &stages)?;
     stages.finish();
     if !args.verbosity.quiet {
+        let without = Lang::En.without_cpts(&summary.departements_without_cpts);
+        if !without.is_empty() {
+            eprintln!("warning: {without}");
+        }
         let extensions = plan
             .zones
             .iter()
