@@ -16,6 +16,14 @@ fn commune(code: &str, col: u32, row: u32, population: u32) -> Value {
         "geometry": {"type": "Polygon", "coordinates": [[[x, y - 0.01], [x + 0.01, y - 0.01], [x + 0.01, y], [x, y], [x, y - 0.01]]]}})
 }
 
+/// [`commune`] in département `dep` of region `reg`.
+fn commune_in(code: &str, col: u32, row: u32, population: u32, dep: &str, reg: &str) -> Value {
+    let mut c = commune(code, col, row, population);
+    c["properties"]["departement"] = json!(dep);
+    c["properties"]["region"] = json!(reg);
+    c
+}
+
 /// Runs `cpts plan` on `communes` and a membership `listing`; returns plan.json.
 fn plan(dir: &Path, communes: Vec<Value>, listing: &str) -> Value {
     plan_with(dir, communes, listing, &[]).1
@@ -896,4 +904,83 @@ fn a_commune_in_two_white_zones_makes_one_new_cpts_counted_once() {
     assert_eq!(candidates[0]["population"], 60_000.0);
     assert_eq!(candidates[0]["communes"], json!(["22001"]));
     assert_eq!(p["changed_cpts"], json!([]));
+}
+
+#[test]
+fn an_extension_stays_in_its_region_and_prefers_its_departement() {
+    // Row 0: C C C C / row 1: A W W B / row 2: . C B . — the white zone W (22, region
+    // 53) borders A (22) on one meridian side (1 112 m), B (29, same region) on a
+    // meridian and a parallel side (1 856 m), C (50, Normandie) on three parallel sides
+    // (2 232 m).
+    let mut communes = vec![
+        commune_in("22001", 0, 1, 30_000, "22", "53"),
+        commune_in("22002", 1, 1, 100, "22", "53"),
+        commune_in("22003", 2, 1, 100, "22", "53"),
+        commune_in("29001", 3, 1, 30_000, "29", "53"),
+        commune_in("29002", 2, 2, 30_000, "29", "53"),
+        commune_in("50005", 1, 2, 30_000, "50", "28"),
+    ];
+    for col in 0..4 {
+        communes.push(commune_in(
+            &format!("5000{col}"),
+            col,
+            0,
+            30_000,
+            "50",
+            "28",
+        ));
+    }
+    let listing =
+        "cpts_id;cpts_nom;statut;code_insee\nA;CPTS A;projet;22001\nB;CPTS B;projet;29001\n\
+                   B;CPTS B;projet;29002\nC;CPTS C;projet;50000\nC;CPTS C;projet;50001\n\
+                   C;CPTS C;projet;50002\nC;CPTS C;projet;50003\nC;CPTS C;projet;50005\n";
+    let ranked = |extra: &[&str]| {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, p) = plan_with(dir.path(), communes.clone(), listing, extra);
+        let zone = &p["white_zones"][0];
+        assert_eq!(zone["proposal"], "extension");
+        let order: Vec<(String, Value)> = zone["extensions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["cpts"].as_str().unwrap().to_string(),
+                    e["crosses"].clone(),
+                )
+            })
+            .collect();
+        (order, p["rules"].clone())
+    };
+    let (order, rules) = ranked(&[]);
+    assert_eq!(
+        order,
+        vec![
+            ("A".into(), Value::Null),
+            ("B".into(), json!("departement"))
+        ]
+    );
+    assert!(rules["regions"]
+        .as_str()
+        .unwrap()
+        .starts_with("no extension crosses a region border"));
+    let (order, _) = ranked(&["--cross-departements"]);
+    assert_eq!(
+        order.iter().map(|o| o.0.as_str()).collect::<Vec<_>>(),
+        ["B", "A"]
+    );
+    let (order, _) = ranked(&["--cross-regions"]);
+    assert_eq!(
+        order,
+        vec![
+            ("A".into(), Value::Null),
+            ("C".into(), json!("region")),
+            ("B".into(), json!("departement"))
+        ]
+    );
+    let (order, _) = ranked(&["--cross-regions", "--cross-departements"]);
+    assert_eq!(
+        order.iter().map(|o| o.0.as_str()).collect::<Vec<_>>(),
+        ["C", "B", "A"]
+    );
 }

@@ -101,13 +101,19 @@ impl<'a> Borders<'a> {
 }
 
 impl Borders<'_> {
-    /// The owners of the piece nearest to `shape`, and its distance in metres: the
-    /// pieces whose boxes are nearest are measured exactly.
-    pub fn nearest(&self, shape: &Polygon<f64>) -> Option<(&[usize], f64)> {
+    /// The owners of the piece nearest to `shape` among those with an owner `keep`
+    /// keeps, and its distance in metres: the pieces whose boxes are nearest are
+    /// measured exactly.
+    pub fn nearest(
+        &self,
+        shape: &Polygon<f64>,
+        keep: impl Fn(usize) -> bool,
+    ) -> Option<(&[usize], f64)> {
         const MEASURED: usize = 8;
         let centre = shape.bounding_rect()?.center();
         self.tree
             .nearest_neighbor_iter(&[centre.x, centre.y])
+            .filter(|b| self.pieces[b.data].1.iter().any(|&k| keep(k)))
             .take(MEASURED)
             .map(|b| {
                 let (piece, owners) = &self.pieces[b.data];

@@ -13,7 +13,8 @@ use crate::report::numbers::Lang;
 use crate::report::section::{Block, Section, Table};
 use crate::verbs::plan::apply::Applied;
 use crate::verbs::plan::{
-    Candidate, Change, Extension, MultiGht, Nearest, OverlapRuling, Plan, PlanOptions, ZonePlan,
+    Candidate, Change, Crossing, Extension, MultiGht, Nearest, OverlapRuling, Plan, PlanOptions,
+    ZonePlan,
 };
 use crate::write::geojson::{collection, feature, write_layer};
 use geo::MultiPolygon;
@@ -26,7 +27,7 @@ use std::path::Path;
 pub const PLAN_FILES: [&str; 4] = ["plan.json", "plan.csv", "proposals.geojson", "plan.md"];
 
 /// Version of the shape of `plan.json`.
-pub const PLAN_SCHEMA_VERSION: u32 = 2;
+pub const PLAN_SCHEMA_VERSION: u32 = 3;
 
 /// Columns of `plan.csv`.
 const COLUMNS: [&str; 15] = [
@@ -159,7 +160,14 @@ fn rules_json(options: &PlanOptions) -> Value {
         "max_population": options.max_population,
         "min_border_m": options.min_border_m,
         "regional_min": options.regional_min,
-        "extension_rank": "longest border shared with the white zone first, then CPTS id",
+        "extension_rank": match options.cross_departements {
+            false => "CPTS holding communes of the white zone's départements first, then longest border shared with the white zone, then CPTS id",
+            true => "longest border shared with the white zone first, then CPTS id",
+        },
+        "regions": match options.cross_regions {
+            false => "no extension crosses a region border: a CPTS holding no commune of the white zone's regions is not proposed (--cross-regions lifts it)",
+            true => "extensions may cross region borders (--cross-regions); each says which border it crosses (crosses)",
+        },
         "overlap_keeper": "the CPTS holding more inhabitants in the communes of the contested territory (the overlaps sharing a commune); if equal, the longer border with those communes; then the lower id",
     })
 }
@@ -198,6 +206,7 @@ fn extension_json(e: &Extension, cpts: &[Cpts]) -> Value {
             "nom": cpts[e.cpts].nom,
             "statut": cpts[e.cpts].statut.as_str(),
             "shared_border_km": e.shared_border_m / 1e3,
+            "crosses": e.crossing.as_str(),
         }),
         change_json(&e.change),
     )
@@ -527,6 +536,8 @@ struct Words {
     communes: &'static str,
     extension: &'static str,
     nearest: &'static str,
+    other_departement: &'static str,
+    other_region: &'static str,
     more: &'static str,
     overlaps: &'static str,
     overlap_rule: &'static str,
@@ -554,6 +565,8 @@ const FR: Words = Words {
     communes: "communes",
     extension: "extension",
     nearest: "CPTS la plus proche",
+    other_departement: "autre département",
+    other_region: "autre région",
     more: "autres zones (plan.csv)",
     overlaps: "Chevauchements",
     overlap_rule: "Le territoire disputé reste à la CPTS qui compte le plus d'habitants dans ses communes ; à égalité, à celle qui partage la plus longue limite avec elles.",
@@ -581,6 +594,8 @@ const EN: Words = Words {
     communes: "communes",
     extension: "extension",
     nearest: "nearest CPTS",
+    other_departement: "other département",
+    other_region: "other region",
     more: "other zones (plan.csv)",
     overlaps: "Overlaps",
     overlap_rule: "The contested territory stays with the CPTS holding more inhabitants in its communes; if equal, with the one sharing the longer border with them.",
@@ -722,15 +737,20 @@ impl Draft<'_> {
     /// when a new CPTS is proposed or no CPTS can take the zone.
     fn taker_cells(&self, z: &ZonePlan) -> Option<[String; 5]> {
         let k = z.taker()?;
-        let (what, change) = match (z.extensions.first(), &z.nearest) {
-            (Some(e), _) => (self.w.extension, &e.change),
-            (None, Some(n)) => (self.w.nearest, &n.change),
+        let (what, change, crossing) = match (z.extensions.first(), &z.nearest) {
+            (Some(e), _) => (self.w.extension, &e.change, e.crossing),
+            (None, Some(n)) => (self.w.nearest, &n.change, Crossing::None),
             (None, None) => return None,
         };
         let lang = self.lang;
+        let crosses = match crossing {
+            Crossing::None => String::new(),
+            Crossing::Departement => format!(" ({})", self.w.other_departement),
+            Crossing::Region => format!(" ({})", self.w.other_region),
+        };
         Some([
             what.to_string(),
-            self.inputs.cpts[k].nom.clone(),
+            format!("{}{crosses}", self.inputs.cpts[k].nom),
             lang.people(change.population_after),
             format!(
                 "{} → {}",

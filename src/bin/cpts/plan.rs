@@ -26,6 +26,14 @@ pub struct PlanArgs {
     /// A CPTS is adjacent to a white zone when they share at least this border (metres).
     #[arg(long, value_name = "M", default_value_t = 100.0)]
     min_border_m: f64,
+    /// Rank the CPTS of other départements with those of the white zone's (by default
+    /// they come after them).
+    #[arg(long)]
+    cross_departements: bool,
+    /// Let a CPTS of another region take a white zone in (by default never: each ARS
+    /// plans its own region).
+    #[arg(long)]
+    cross_regions: bool,
     /// GHT layer (polygons with a code_ght column): the CPTS spanning several GHT are
     /// listed.
     #[arg(long, value_name = "FILE")]
@@ -59,6 +67,8 @@ pub fn run(args: &PlanArgs) -> cpts_coverage::Result<()> {
     let options = PlanOptions {
         new_cpts_min: args.new_cpts_min,
         min_border_m: args.min_border_m,
+        cross_departements: args.cross_departements,
+        cross_regions: args.cross_regions,
         ..PlanOptions::default()
     };
     let plan_job = PlanJob {

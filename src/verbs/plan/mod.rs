@@ -36,6 +36,12 @@ pub struct PlanOptions {
     pub min_border_m: f64,
     /// Regional criterion: a CPTS should exceed this population (seed 003: 20 000).
     pub regional_min: f64,
+    /// Whether a CPTS of another département ranks with those of the white zone's
+    /// (by default it comes after them).
+    pub cross_departements: bool,
+    /// Whether a CPTS of another region may take a white zone in (by default never:
+    /// each ARS plans its own region).
+    pub cross_regions: bool,
 }
 
 impl Default for PlanOptions {
@@ -45,6 +51,80 @@ impl Default for PlanOptions {
             max_population: 175_000.0,
             min_border_m: 100.0,
             regional_min: 20_000.0,
+            cross_departements: false,
+            cross_regions: false,
+        }
+    }
+}
+
+/// The administrative border an extension crosses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Crossing {
+    /// The CPTS holds communes of a département of the white zone.
+    None,
+    /// It holds communes of the zone's region only.
+    Departement,
+    /// It holds no commune of the zone's regions.
+    Region,
+}
+
+impl Crossing {
+    pub fn as_str(self) -> Option<&'static str> {
+        match self {
+            Crossing::None => None,
+            Crossing::Departement => Some("departement"),
+            Crossing::Region => Some("region"),
+        }
+    }
+}
+
+/// The départements and regions of the communes each CPTS holds.
+struct Homes {
+    departements: Vec<BTreeSet<String>>,
+    regions: Vec<BTreeSet<String>>,
+    /// The region of each département of the units.
+    region_of: BTreeMap<String, String>,
+}
+
+impl Homes {
+    fn new(inputs: &Inputs, analysis: &Analysis) -> Homes {
+        let count = inputs.cpts.len();
+        let (mut departements, mut regions) =
+            (vec![BTreeSet::new(); count], vec![BTreeSet::new(); count]);
+        let sliver_m2 = analysis.options.sliver_km2 * 1e6;
+        for (u, c) in inputs.units.iter().zip(&analysis.covers) {
+            for k in c.holders(sliver_m2) {
+                departements[k].insert(u.departement.clone());
+                regions[k].insert(u.region.clone());
+            }
+        }
+        let region_of = inputs
+            .units
+            .iter()
+            .map(|u| (u.departement.clone(), u.region.clone()))
+            .collect();
+        Homes {
+            departements,
+            regions,
+            region_of,
+        }
+    }
+
+    /// The border CPTS `k` crosses to take in a zone of `departements`.
+    fn crossing(&self, k: usize, departements: &[String]) -> Crossing {
+        if departements
+            .iter()
+            .any(|d| self.departements[k].contains(d))
+        {
+            Crossing::None
+        } else if departements
+            .iter()
+            .filter_map(|d| self.region_of.get(d))
+            .any(|r| self.regions[k].contains(r))
+        {
+            Crossing::Departement
+        } else {
+            Crossing::Region
         }
     }
 }
@@ -92,6 +172,8 @@ pub struct Extension {
     pub cpts: usize,
     /// Border shared with the white zone, metres.
     pub shared_border_m: f64,
+    /// The administrative border the CPTS would cross.
+    pub crossing: Crossing,
     pub change: Change,
 }
 
@@ -233,10 +315,11 @@ pub fn plan(
     let holders = Holders::new(inputs, &analysis.grids)?;
     let owners = holders.borders(&inputs.units, &projected);
     let white = &analysis.white;
+    let homes = Homes::new(inputs, analysis);
     let reach: Vec<Reach> = white
         .zones
         .par_iter()
-        .map(|w| reach_of(w, &owners, inputs, population, tariff, options))
+        .map(|w| reach_of(w, &owners, &homes, inputs, population, tariff, options))
         .collect();
     let (zones, candidates) = zone_plans(white, reach, &projected, tariff, options);
     let uncontested = holders.uncontested(&inputs.units, &projected, analysis);
@@ -368,11 +451,13 @@ fn listed_borders<'a>(
 type Reach = (Vec<Extension>, Option<Nearest>);
 
 /// What could take white zone `w`, given the CPTS territories in each zone: the CPTS
-/// sharing at least the minimum border with it, longest border first (then by id),
-/// and, when there is none, the nearest CPTS.
+/// sharing at least the minimum border with it (none of another region, unless
+/// `cross_regions`), those of its départements first (unless `cross_departements`),
+/// then longest border first (then by id); and, when there is none, the nearest CPTS.
 fn reach_of(
     w: &WhiteZone,
     owners: &[Borders],
+    homes: &Homes,
     inputs: &Inputs,
     population: &[f64],
     tariff: &Tariff,
@@ -387,6 +472,8 @@ fn reach_of(
         )
     };
     let owners = &owners[w.zone.index()];
+    let in_region =
+        |k: usize| options.cross_regions || homes.crossing(k, &w.departements) != Crossing::Region;
     let mut found: Vec<Extension> = owners
         .shared(&w.shape)
         .into_iter()
@@ -394,23 +481,35 @@ fn reach_of(
         .map(|(k, length)| Extension {
             cpts: k,
             shared_border_m: length,
+            crossing: homes.crossing(k, &w.departements),
             change: taking(k),
         })
+        .filter(|e| options.cross_regions || e.crossing != Crossing::Region)
         .collect();
+    let rank = |e: &Extension| match options.cross_departements {
+        true => Crossing::None,
+        false => e.crossing.min(Crossing::Departement),
+    };
     found.sort_by(|a, b| {
-        b.shared_border_m
-            .total_cmp(&a.shared_border_m)
+        rank(a)
+            .cmp(&rank(b))
+            .then(b.shared_border_m.total_cmp(&a.shared_border_m))
             .then_with(|| inputs.cpts[a.cpts].id.cmp(&inputs.cpts[b.cpts].id))
     });
     let nearest = match found.is_empty() {
-        true => owners.nearest(&w.shape).and_then(|(ks, distance)| {
-            let k = *ks.iter().min_by_key(|&&k| &inputs.cpts[k].id)?;
-            Some(Nearest {
-                cpts: k,
-                distance_m: distance,
-                change: taking(k),
-            })
-        }),
+        true => owners
+            .nearest(&w.shape, in_region)
+            .and_then(|(ks, distance)| {
+                let k = *ks
+                    .iter()
+                    .filter(|&&k| in_region(k))
+                    .min_by_key(|&&k| &inputs.cpts[k].id)?;
+                Some(Nearest {
+                    cpts: k,
+                    distance_m: distance,
+                    change: taking(k),
+                })
+            }),
         false => None,
     };
     (found, nearest)
