@@ -163,13 +163,22 @@ fn a_large_white_zone_is_split_into_contiguous_candidates_of_plausible_size() {
     // The report section says the same.
     let md = std::fs::read_to_string(dir.path().join("plan/plan.md")).unwrap();
     for line in [
-        "| ZB-0001 | 300 000 | nouvelle CPTS | NC-0001 (5 communes) | 150 000 | 3 | 487 500 € |",
-        "| ZB-0001 | 300 000 | nouvelle CPTS | NC-0002 (5 communes) | 150 000 | 3 | 487 500 € |",
+        // Each zone row names its département and most populous commune (a tie: the
+        // first code); each candidate is named after its own.
+        "| ZB-0001, 22 22001 | 300 000 | nouvelle CPTS | NC-0001 CPTS de 22001 (proposée) (5 communes) | 150 000 | 3 | 487 500 € |",
+        "| ZB-0001, 22 22001 | 300 000 | nouvelle CPTS | NC-0002 CPTS de 22006 (proposée) (5 communes) | 150 000 | 3 | 487 500 € |",
         "| Côtes-d'Armor | 287 500 € | 1 262 500 € | +975 000 € |",
         "| 22 Côtes-d'Armor | 287 500 € | 1 262 500 € | +975 000 € |",
     ] {
         assert!(md.contains(line), "{line} not in:\n{md}");
     }
+    // plan.csv names the new CPTS and lists its communes, populations to the inhabitant.
+    let csv = std::fs::read_to_string(dir.path().join("plan/plan.csv")).unwrap();
+    assert!(
+        csv.lines().any(|l| l
+            == "new_cpts;ZB-0001;;NC-0001;CPTS de 22001 (proposée);;0;150000;;3;0;487500;487500;;;22001,22002,22003,22004,22005"),
+        "{csv}"
+    );
 }
 
 /// Taille and maximum funding as SPEC.md states them (seed 004 and seed 002).

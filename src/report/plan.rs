@@ -30,7 +30,7 @@ pub const PLAN_FILES: [&str; 4] = ["plan.json", "plan.csv", "proposals.geojson",
 pub const PLAN_SCHEMA_VERSION: u32 = 3;
 
 /// Columns of `plan.csv`.
-const COLUMNS: [&str; 15] = [
+const COLUMNS: [&str; 16] = [
     "kind",
     "white_zone",
     "rank",
@@ -46,6 +46,7 @@ const COLUMNS: [&str; 15] = [
     "funding_change_eur",
     "funding_missions_before_eur",
     "funding_missions_after_eur",
+    "communes",
 ];
 
 /// The outputs of a plan, made before anything is written: its files, and its
@@ -228,12 +229,39 @@ fn nearest_json(n: &Nearest, cpts: &[Cpts]) -> Value {
 fn candidate_json(c: &Candidate, inputs: &Inputs) -> Value {
     json!({
         "id": c.id,
+        "nom": candidate_name(c, inputs),
         "white_zone": zone_id(c.zone),
         "population": c.population,
         "tier": c.tier.number(),
         "funding_max_eur": c.funding_max,
         "communes": c.communes.iter().map(|&u| inputs.units[u].code.to_string()).collect::<Vec<_>>(),
     })
+}
+
+/// A candidate's name, after its most populous commune: `CPTS de Vendôme (proposée)`.
+fn candidate_name(c: &Candidate, inputs: &Inputs) -> String {
+    let units = &inputs.units;
+    c.communes
+        .iter()
+        .max_by(|&&a, &&b| {
+            units[a]
+                .population
+                .total_cmp(&units[b].population)
+                .then(b.cmp(&a))
+        })
+        .map_or_else(
+            || c.id.clone(),
+            |&u| format!("CPTS de {} (proposée)", units[u].nom),
+        )
+}
+
+/// The codes of `units`, comma-separated.
+fn unit_codes(units: &[usize], inputs: &Inputs) -> String {
+    units
+        .iter()
+        .map(|&u| inputs.units[u].code.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// An overlap and its ruling: the CPTS keeping the contested territory, and what the
@@ -297,7 +325,7 @@ fn plan_csv(plan: &Plan, inputs: &Inputs, analysis: &Analysis) -> std::io::Resul
         }
     }
     for c in &plan.candidates {
-        out.write_record(candidate_record(c))?;
+        out.write_record(candidate_record(c, inputs))?;
     }
     for r in &plan.rulings {
         out.write_record(leaver_record(r, inputs))?;
@@ -314,11 +342,15 @@ fn zone_records(z: &ZonePlan, inputs: &Inputs, analysis: &Analysis) -> Vec<Vec<S
         .enumerate()
         .map(|(rank, e)| extension_record(z.zone, rank, e, inputs))
         .collect();
+    let communes = unit_codes(&analysis.white.zones[z.zone].communes, inputs);
     if z.extensions.is_empty() && z.candidates.is_empty() {
         records.push(match &z.nearest {
             Some(n) => nearest_record(z.zone, n, inputs),
             None => unserved_record(z.zone, analysis),
         });
+    }
+    for record in &mut records {
+        *record.last_mut().expect("a full row") = communes.clone();
     }
     records
 }
@@ -332,7 +364,7 @@ fn extension_record(zone: usize, rank: usize, e: &Extension, inputs: &Inputs) ->
         (rank + 1).to_string(),
         c.id.clone(),
         c.nom.clone(),
-        (e.shared_border_m / 1e3).to_string(),
+        format!("{:.3}", e.shared_border_m / 1e3),
     ];
     with_change(head, &e.change)
 }
@@ -356,21 +388,21 @@ fn unserved_record(zone: usize, analysis: &Analysis) -> Vec<String> {
     let mut row = vec![String::new(); COLUMNS.len()];
     row[0] = "none".into();
     row[1] = zone_id(zone);
-    row[7] = analysis.white.zones[zone].population.to_string();
+    row[7] = format!("{:.0}", analysis.white.zones[zone].population);
     row
 }
 
 /// A candidate new CPTS: from nothing to its population, tier and maximum funding.
-fn candidate_record(c: &Candidate) -> [String; 15] {
+fn candidate_record(c: &Candidate, inputs: &Inputs) -> [String; 16] {
     [
         "new_cpts".to_string(),
         zone_id(c.zone),
         String::new(),
         c.id.clone(),
-        String::new(),
+        candidate_name(c, inputs),
         String::new(),
         "0".into(),
-        c.population.to_string(),
+        format!("{:.0}", c.population),
         String::new(),
         c.tier.number().to_string(),
         "0".into(),
@@ -378,6 +410,7 @@ fn candidate_record(c: &Candidate) -> [String; 15] {
         c.funding_max.to_string(),
         String::new(),
         String::new(),
+        unit_codes(&c.communes, inputs),
     ]
 }
 
@@ -396,12 +429,13 @@ fn leaver_record(r: &OverlapRuling, inputs: &Inputs) -> Vec<String> {
 }
 
 /// A row of `plan.csv`: the six cells saying what is proposed, then the nine of the
-/// change it brings to the CPTS.
+/// change it brings to the CPTS (populations to the inhabitant), then its communes
+/// (filled by the caller where there are some).
 fn with_change(head: [String; 6], c: &Change) -> Vec<String> {
     let amount = |a: Option<u32>| a.map_or(String::new(), |a| a.to_string());
     let change = [
-        c.population_before.to_string(),
-        c.population_after.to_string(),
+        format!("{:.0}", c.population_before),
+        format!("{:.0}", c.population_after),
         c.tier_before.number().to_string(),
         c.tier_after.number().to_string(),
         c.funding_before.to_string(),
@@ -409,6 +443,7 @@ fn with_change(head: [String; 6], c: &Change) -> Vec<String> {
         (i64::from(c.funding_after) - i64::from(c.funding_before)).to_string(),
         amount(c.missions_before),
         amount(c.missions_after),
+        String::new(),
     ];
     head.into_iter().chain(change).collect()
 }
@@ -427,7 +462,8 @@ fn proposal_features(plan: &Plan, inputs: &Inputs, analysis: &Analysis) -> Resul
         };
         let c = &inputs.cpts[k];
         let props = with(
-            json!({"kind": kind, "white_zone": zone_id(z.zone), "cpts": c.id, "nom": c.nom}),
+            json!({"kind": kind, "white_zone": zone_id(z.zone), "cpts": c.id, "nom": c.nom,
+                "communes": unit_codes(&w.communes, inputs)}),
             change_json(change),
         );
         Some((props, w.zone, MultiPolygon::new(vec![w.shape.clone()])))
@@ -438,13 +474,15 @@ fn proposal_features(plan: &Plan, inputs: &Inputs, analysis: &Analysis) -> Resul
         let shapes: Vec<MultiPolygon<f64>> = c
             .communes
             .iter()
-            .filter_map(|&u| crate::geometry::projection::to_projected(zone, &inputs.units[u].geometry).ok())
+            .filter_map(|&u| {
+                crate::geometry::projection::to_projected(zone, &inputs.units[u].geometry).ok()
+            })
             .map(|s| grid.snap(&s))
             .collect();
         let props = json!({"kind": "new_cpts", "white_zone": zone_id(c.zone), "cpts": c.id,
-            "nom": format!("Nouvelle CPTS {}", c.id), "population_after": c.population,
+            "nom": candidate_name(c, inputs), "population_after": c.population,
             "tier_after": c.tier.number(), "funding_after_eur": c.funding_max,
-            "communes": c.communes.iter().map(|&u| inputs.units[u].code.to_string()).collect::<Vec<_>>().join(",")});
+            "communes": unit_codes(&c.communes, inputs)});
         (props, zone, grid.union(&shapes))
     });
     let all: Vec<(Value, crate::geometry::projection::Zone, MultiPolygon<f64>)> =
@@ -710,8 +748,8 @@ impl Draft<'_> {
     /// The rows of white zone `z`: each new CPTS proposed in it, then the CPTS
     /// proposed to take it in.
     fn zone_rows(&self, z: &ZonePlan) -> Vec<Vec<String>> {
-        let population = self.analysis.white.zones[z.zone].population;
-        let zone = [zone_id(z.zone), self.lang.people(population)];
+        let w = &self.analysis.white.zones[z.zone];
+        let zone = [self.zone_label(z.zone), self.lang.people(w.population)];
         z.candidates
             .iter()
             .map(|&k| self.candidate_cells(&self.plan.candidates[k]))
@@ -720,12 +758,35 @@ impl Draft<'_> {
             .collect()
     }
 
+    /// A white zone as a row names it: its id, départements and most populous commune
+    /// (`ZB-0001, 06 Mandelieu-la-Napoule`).
+    fn zone_label(&self, zone: usize) -> String {
+        let (w, units) = (&self.analysis.white.zones[zone], &self.inputs.units);
+        let main = w
+            .communes
+            .iter()
+            .max_by(|&&a, &&b| {
+                units[a]
+                    .population
+                    .total_cmp(&units[b].population)
+                    .then(b.cmp(&a))
+            })
+            .map_or(String::new(), |&u| format!(" {}", units[u].nom));
+        format!("{}, {}{main}", zone_id(zone), w.departements.join("/"))
+    }
+
     /// A new CPTS: the proposal, its name and communes, inhabitants, tier and maximum
     /// funding.
     fn candidate_cells(&self, c: &Candidate) -> [String; 5] {
         [
             self.w.new_cpts.to_string(),
-            format!("{} ({} {})", c.id, c.communes.len(), self.w.communes),
+            format!(
+                "{} {} ({} {})",
+                c.id,
+                candidate_name(c, self.inputs),
+                c.communes.len(),
+                self.w.communes
+            ),
             self.lang.people(c.population),
             c.tier.number().to_string(),
             self.lang.euros(c.funding_max),
