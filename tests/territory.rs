@@ -18,28 +18,41 @@ fn summary_of(out: &Path) -> Value {
     read_json(&out.join("summary.json"))
 }
 
-#[test]
-fn the_real_alpes_maritimes_export_in_scope_of_06_has_its_three_white_zones() {
+/// Runs `verb` on the real Alpes-Maritimes export over the communes of PACA, with
+/// `extra` flags, into `out`; `None` when ../shared/data is absent.
+fn real06(verb: &str, extra: &[&str], out: &Path) -> Option<common::Run> {
     let Some(data) = shared_data() else {
         eprintln!("skipped: ../shared/data is absent");
-        return;
+        return None;
     };
     let dir = data.join("real06");
-    let out = tempfile::tempdir().unwrap();
-    let run = cpts(&[
-        "analyze",
+    let (communes, perimeters) = (
+        dir.join("communes_paca.geojson"),
+        dir.join("cpts06_raw.geojson"),
+    );
+    let mut args = vec![
+        verb,
         "--communes",
-        dir.join("communes_paca.geojson").to_str().unwrap(),
+        communes.to_str().unwrap(),
         "--perimeters",
-        dir.join("cpts06_raw.geojson").to_str().unwrap(),
+        perimeters.to_str().unwrap(),
         "--exclude-where",
         "nom_cpts=HORS CPTS",
-        "--territory",
-        "06",
         "--out",
-        out.path().join("out").to_str().unwrap(),
-    ]);
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let run = cpts(&args);
     assert_eq!(run.code, 0, "{}", run.stderr);
+    Some(run)
+}
+
+#[test]
+fn the_real_alpes_maritimes_export_in_scope_of_06_has_its_three_white_zones() {
+    let out = tempfile::tempdir().unwrap();
+    let Some(run) = real06("analyze", &["--territory", "06"], &out.path().join("out")) else {
+        return;
+    };
     let s = summary_of(&out.path().join("out"));
     check_invariants(&s);
     assert_eq!(s["territory"], "Alpes-Maritimes");
@@ -123,24 +136,10 @@ fn the_real_alpes_maritimes_export_in_scope_of_06_has_its_three_white_zones() {
 
 #[test]
 fn a_region_layer_with_the_cpts_of_one_departement_says_which_have_none() {
-    let Some(data) = shared_data() else {
-        eprintln!("skipped: ../shared/data is absent");
+    let out = tempfile::tempdir().unwrap();
+    let Some(run) = real06("analyze", &[], &out.path().join("out")) else {
         return;
     };
-    let dir = data.join("real06");
-    let out = tempfile::tempdir().unwrap();
-    let run = cpts(&[
-        "analyze",
-        "--communes",
-        dir.join("communes_paca.geojson").to_str().unwrap(),
-        "--perimeters",
-        dir.join("cpts06_raw.geojson").to_str().unwrap(),
-        "--exclude-where",
-        "nom_cpts=HORS CPTS",
-        "--out",
-        out.path().join("out").to_str().unwrap(),
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
     let s = summary_of(&out.path().join("out"));
     assert_eq!(s["territory"], "Provence-Alpes-Côte d'Azur");
     assert_eq!(
@@ -271,27 +270,16 @@ fn a_white_zone_across_departements_gives_its_population_in_each() {
 
 #[test]
 fn the_plan_of_06_proposes_for_its_three_white_zones_only() {
-    let Some(data) = shared_data() else {
-        eprintln!("skipped: ../shared/data is absent");
-        return;
-    };
-    let dir = data.join("real06");
     let out = tempfile::tempdir().unwrap();
-    let run = cpts(&[
+    if real06(
         "plan",
-        "-q",
-        "--communes",
-        dir.join("communes_paca.geojson").to_str().unwrap(),
-        "--perimeters",
-        dir.join("cpts06_raw.geojson").to_str().unwrap(),
-        "--exclude-where",
-        "nom_cpts=HORS CPTS",
-        "--territory",
-        "06",
-        "--out",
-        out.path().join("out").to_str().unwrap(),
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        &["-q", "--territory", "06"],
+        &out.path().join("out"),
+    )
+    .is_none()
+    {
+        return;
+    }
     let plan = read_json(&out.path().join("out/plan.json"));
     let zones = plan["white_zones"].as_array().unwrap();
     assert_eq!(zones.len(), 3);

@@ -240,19 +240,21 @@ fn candidate_json(c: &Candidate, inputs: &Inputs) -> Value {
 
 /// A candidate's name, after its most populous commune: `CPTS de Vendôme (proposée)`.
 fn candidate_name(c: &Candidate, inputs: &Inputs) -> String {
-    let units = &inputs.units;
-    c.communes
-        .iter()
-        .max_by(|&&a, &&b| {
-            units[a]
-                .population
-                .total_cmp(&units[b].population)
-                .then(b.cmp(&a))
-        })
-        .map_or_else(
-            || c.id.clone(),
-            |&u| format!("CPTS de {} (proposée)", units[u].nom),
-        )
+    most_populous(&c.communes, inputs).map_or_else(
+        || c.id.clone(),
+        |u| format!("CPTS de {} (proposée)", inputs.units[u].nom),
+    )
+}
+
+/// The most populous of `units` (of equal ones, the first).
+fn most_populous(units: &[usize], inputs: &Inputs) -> Option<usize> {
+    let all = &inputs.units;
+    units.iter().copied().max_by(|&a, &b| {
+        all[a]
+            .population
+            .total_cmp(&all[b].population)
+            .then(b.cmp(&a))
+    })
 }
 
 /// The codes of `units`, comma-separated.
@@ -761,17 +763,9 @@ impl Draft<'_> {
     /// A white zone as a row names it: its id, départements and most populous commune
     /// (`ZB-0001, 06 Mandelieu-la-Napoule`).
     fn zone_label(&self, zone: usize) -> String {
-        let (w, units) = (&self.analysis.white.zones[zone], &self.inputs.units);
-        let main = w
-            .communes
-            .iter()
-            .max_by(|&&a, &&b| {
-                units[a]
-                    .population
-                    .total_cmp(&units[b].population)
-                    .then(b.cmp(&a))
-            })
-            .map_or(String::new(), |&u| format!(" {}", units[u].nom));
+        let w = &self.analysis.white.zones[zone];
+        let main = most_populous(&w.communes, self.inputs)
+            .map_or(String::new(), |u| format!(" {}", self.inputs.units[u].nom));
         format!("{}, {}{main}", zone_id(zone), w.departements.join("/"))
     }
 
