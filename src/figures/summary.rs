@@ -260,8 +260,8 @@ fn departements_without_cpts(inputs: &Inputs, analysis: &Analysis) -> Vec<String
         .collect()
 }
 
-/// For each CPTS, the départements of the units it holds.
-fn cpts_departements(inputs: &Inputs, analysis: &Analysis) -> Vec<Vec<String>> {
+/// For each CPTS, the départements of the units it holds, sorted.
+pub fn cpts_departements(inputs: &Inputs, analysis: &Analysis) -> Vec<Vec<String>> {
     let mut sets = vec![std::collections::BTreeSet::new(); inputs.cpts.len()];
     let sliver_m2 = analysis.options.sliver_km2 * 1e6;
     for (u, c) in inputs.units.iter().zip(&analysis.covers) {

@@ -8,23 +8,36 @@ use geo::{BoundingRect, Distance, Euclidean, InteriorPoint, Point, Polygon};
 /// Whether no disc of diameter `width` (metres) fits in `polygon`. Most debris is
 /// screened by its box or its area; the others are measured by [`width`].
 pub fn narrower_than(polygon: &Polygon<f64>, width: f64) -> bool {
+    screen(polygon, width).unwrap_or_else(|| self::width(polygon, width) < width)
+}
+
+/// The width of `polygon` (see [`width`]) when no disc of diameter `width` fits in
+/// it, `None` when one does: each polygon measured at most once.
+pub fn narrow_width(polygon: &Polygon<f64>, width: f64) -> Option<f64> {
+    let measured = || self::width(polygon, width);
+    match screen(polygon, width) {
+        Some(true) => Some(measured()),
+        Some(false) => None,
+        None => Some(measured()).filter(|&w| w < width),
+    }
+}
+
+/// Whether `polygon` is narrower than `width` as far as cheap tests tell (its box, its
+/// area, the disc around its interior point); `None` when only a measure can.
+fn screen(polygon: &Polygon<f64>, width: f64) -> Option<bool> {
     let Some(rect) = polygon.bounding_rect() else {
-        return true;
+        return Some(true);
     };
     if rect.width().min(rect.height()) < width {
-        return true;
+        return Some(true);
     }
     let area = geo::Area::unsigned_area(polygon);
     if area < std::f64::consts::PI * width * width / 4.0 {
-        return true;
+        return Some(true);
     }
     // Most shapes that are wide hold the disc around their interior point.
-    if let Some(point) = polygon.interior_point() {
-        if distance_to_boundary(polygon, &point) >= width / 2.0 {
-            return false;
-        }
-    }
-    self::width(polygon, width) < width
+    let point = polygon.interior_point()?;
+    (distance_to_boundary(polygon, &point) >= width / 2.0).then_some(false)
 }
 
 /// The distance from `point` to the nearest ring of `polygon`, metres.

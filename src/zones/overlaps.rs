@@ -67,22 +67,23 @@ pub fn overlaps(
         let mut communes: Vec<usize> = Vec::new();
         for (zone, of_zone) in by_zone {
             let union = grids[zone.index()].union(of_zone.iter().map(|p| &piece(p).shape));
-            let (wide, narrow): (Vec<Polygon<f64>>, Vec<Polygon<f64>>) = union
-                .0
-                .into_iter()
-                .partition(|q| gap_width.is_none_or(|w| !narrower_than(q, w)));
-            // Each piece's people go with the part holding it.
-            let parts: Vec<Polygon<f64>> = wide.iter().chain(&narrow).cloned().collect();
-            let index = Parts::new(&parts);
+            let parts = union.0;
+            let narrow: Vec<bool> = parts
+                .iter()
+                .map(|q| gap_width.is_some_and(|w| narrower_than(q, w)))
+                .collect();
+            // Each piece's people go with the part holding it, located only when some
+            // part is narrow.
+            let index = narrow.contains(&true).then(|| Parts::new(&parts));
             for p in of_zone {
                 let (unit, cover) = (&units[p.0], &covers[p.0]);
-                let wide_area: f64 = match narrow.is_empty() {
-                    true => piece(p).area,
-                    false => piece(p)
+                let wide_area: f64 = match &index {
+                    None => piece(p).area,
+                    Some(index) => piece(p)
                         .shape
                         .0
                         .iter()
-                        .filter(|q| index.locate(q).is_some_and(|k| k < wide.len()))
+                        .filter(|q| index.locate(q).is_some_and(|k| !narrow[k]))
                         .map(|q| q.unsigned_area())
                         .sum(),
                 };
@@ -92,8 +93,12 @@ pub fn overlaps(
                     communes.push(p.0);
                 }
             }
-            contour.count += narrow.len();
-            contour.area_m2 += narrow.iter().map(|q| q.unsigned_area()).sum::<f64>();
+            drop(index);
+            let (wide, thin): (Vec<_>, Vec<_>) =
+                parts.into_iter().zip(narrow).partition(|(_, n)| !n);
+            contour.count += thin.len();
+            contour.area_m2 += thin.iter().map(|(q, _)| q.unsigned_area()).sum::<f64>();
+            let wide: Vec<Polygon<f64>> = wide.into_iter().map(|(q, _)| q).collect();
             if !wide.is_empty() {
                 shapes.push((zone, MultiPolygon::new(wide)));
             }

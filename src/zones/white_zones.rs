@@ -5,7 +5,7 @@ use crate::geometry::borders::Borders;
 use crate::geometry::grid::Grid;
 use crate::geometry::parts::Parts;
 use crate::geometry::projection::Zone;
-use crate::geometry::width::{narrower_than, width};
+use crate::geometry::width::{narrow_width, narrower_than};
 use crate::model::Unit;
 use crate::overlay::cover::UnitCover;
 use crate::zones::contour_gaps::ContourGap;
@@ -188,19 +188,24 @@ impl Sorting<'_> {
         parts
             .par_iter()
             .zip(areas)
-            .map(|(part, &area)| match self.gaps {
-                Some(rule) if narrower_than(part, rule.width) => {
-                    let shared = rule.borders[self.zone.index()].shared(part);
-                    // The longest border; ties to the smallest index, the smallest id.
-                    let owner = shared
-                        .into_iter()
-                        .filter(|(_, length)| *length > 0.0)
-                        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
-                        .map(|(k, _)| k);
-                    Kind::Gap(owner, width(part, rule.width))
+            .map(|(part, &area)| {
+                match self
+                    .gaps
+                    .and_then(|r| Some((r, narrow_width(part, r.width)?)))
+                {
+                    Some((rule, width)) => {
+                        let shared = rule.borders[self.zone.index()].shared(part);
+                        // The longest border; ties to the smallest index, the smallest id.
+                        let owner = shared
+                            .into_iter()
+                            .filter(|(_, length)| *length > 0.0)
+                            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+                            .map(|(k, _)| k);
+                        Kind::Gap(owner, width)
+                    }
+                    _ if area < self.sliver_m2 => Kind::Sliver,
+                    _ => Kind::WhiteZone,
                 }
-                _ if area < self.sliver_m2 => Kind::Sliver,
-                _ => Kind::WhiteZone,
             })
             .collect()
     }

@@ -8,6 +8,7 @@ pub mod apply;
 use crate::analysis::{project_perimeters, snapped, Analysis};
 use crate::error::Result;
 use crate::figures::funding::Tariff;
+use crate::figures::summary::cpts_departements;
 use crate::geometry::borders::Borders;
 use crate::geometry::envelope::rectangle;
 use crate::geometry::grid::Grid;
@@ -78,49 +79,35 @@ impl Crossing {
     }
 }
 
-/// The départements and regions of the communes each CPTS holds.
+/// The départements of the communes each CPTS holds, and the region of each.
 struct Homes {
-    departements: Vec<BTreeSet<String>>,
-    regions: Vec<BTreeSet<String>>,
+    departements: Vec<Vec<String>>,
     /// The region of each département of the units.
     region_of: BTreeMap<String, String>,
 }
 
 impl Homes {
     fn new(inputs: &Inputs, analysis: &Analysis) -> Homes {
-        let count = inputs.cpts.len();
-        let (mut departements, mut regions) =
-            (vec![BTreeSet::new(); count], vec![BTreeSet::new(); count]);
-        let sliver_m2 = analysis.options.sliver_km2 * 1e6;
-        for (u, c) in inputs.units.iter().zip(&analysis.covers) {
-            for k in c.holders(sliver_m2) {
-                departements[k].insert(u.departement.clone());
-                regions[k].insert(u.region.clone());
-            }
-        }
-        let region_of = inputs
-            .units
-            .iter()
-            .map(|u| (u.departement.clone(), u.region.clone()))
-            .collect();
         Homes {
-            departements,
-            regions,
-            region_of,
+            departements: cpts_departements(inputs, analysis),
+            region_of: inputs
+                .units
+                .iter()
+                .map(|u| (u.departement.clone(), u.region.clone()))
+                .collect(),
         }
     }
 
     /// The border CPTS `k` crosses to take in a zone of `departements`.
     fn crossing(&self, k: usize, departements: &[String]) -> Crossing {
-        if departements
-            .iter()
-            .any(|d| self.departements[k].contains(d))
-        {
+        let home = &self.departements[k];
+        let region = |d: &String| self.region_of.get(d);
+        if departements.iter().any(|d| home.contains(d)) {
             Crossing::None
         } else if departements
             .iter()
-            .filter_map(|d| self.region_of.get(d))
-            .any(|r| self.regions[k].contains(r))
+            .filter_map(region)
+            .any(|r| home.iter().filter_map(region).any(|h| h == r))
         {
             Crossing::Departement
         } else {
