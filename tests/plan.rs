@@ -254,15 +254,35 @@ fn world1_every_large_white_zone_has_a_proposal_whose_figures_recompute() {
             .unwrap()
     };
     let close = |a: f64, b: f64| (a - b).abs() <= 1e-6 * b.abs().max(1.0);
+    // A zone across a region border is planned in parts, one per region, whose
+    // populations add up to the zone's.
     let white_zones = p["white_zones"].as_array().unwrap();
+    let mut by_zone: std::collections::BTreeMap<&str, f64> = Default::default();
+    for z in white_zones {
+        *by_zone
+            .entry(z["white_zone"].as_str().unwrap())
+            .or_default() += z["population"].as_f64().unwrap();
+        assert_eq!(
+            z["region"].is_null(),
+            z["id"] == z["white_zone"],
+            "{}",
+            z["id"]
+        );
+    }
     assert_eq!(
-        white_zones.len() as u64,
+        by_zone.len() as u64,
         summary["white_zone_count"].as_u64().unwrap()
     );
+    assert!(
+        by_zone.len() < white_zones.len(),
+        "world1 has zones across regions"
+    );
+    for (id, people) in &by_zone {
+        assert!(close(*people, zone_population(id)), "{id}");
+    }
     for z in white_zones {
         let id = z["id"].as_str().unwrap();
-        let population = zone_population(id);
-        assert!(close(z["population"].as_f64().unwrap(), population), "{id}");
+        let population = z["population"].as_f64().unwrap();
         if population >= 20_000.0 {
             assert_eq!(z["proposal"], "new_cpts", "{id}");
         }
@@ -287,6 +307,7 @@ fn world1_every_large_white_zone_has_a_proposal_whose_figures_recompute() {
                 Some(f1 as i64 - f0 as i64)
             );
             assert!(e["shared_border_km"].as_f64().unwrap() >= 0.1);
+            assert_ne!(e["crosses"], "region", "{id}");
         }
     }
     let candidates = p["candidates"].as_array().unwrap();
@@ -316,6 +337,20 @@ fn world1_every_large_white_zone_has_a_proposal_whose_figures_recompute() {
             assert!(proposed.insert(code.as_str().unwrap()), "{code}");
         }
     }
+    world1_candidates_keep_to_regions_and_epci(&data, candidates, &white_of);
+    // Every CPTS under 20 000 has a proposal, or the reason why none fits.
+    let small = p["small_cpts"].as_array().unwrap();
+    assert_eq!(small.len(), 148);
+    for s in small {
+        match s["proposal"].as_str().unwrap() {
+            "merger" => {
+                assert_ne!(s["crosses"], "region", "{}", s["id"]);
+                assert!(s["population_after"].as_f64() <= Some(175_000.0));
+            }
+            "white_zones" => assert!(s["population_after"].as_f64() >= Some(20_000.0)),
+            other => assert_eq!((other, s["reason"].is_string()), ("none", true)),
+        }
+    }
     // Every CPTS of world1 holds inhabitants: the départements' totals add up to the
     // nation's.
     let by_departement = p["funding"]["by_departement"].as_array().unwrap();
@@ -338,6 +373,84 @@ fn world1_every_large_white_zone_has_a_proposal_whose_figures_recompute() {
         assert!(close(after, leaver - o["population"].as_f64().unwrap()));
         assert!(o["keeper_population"].as_f64() >= o["leaver_population"].as_f64());
     }
+}
+
+/// world1's `candidates` each lie in one region, and an EPCI all of whose units are
+/// proposed within one white zone (and which a new CPTS can hold: at most 175 000
+/// white inhabitants, by `white_of`) lies in one candidate: the EPCI of each unit read
+/// from the source layers (an arrondissement's is its city's, which it replaces).
+fn world1_candidates_keep_to_regions_and_epci(
+    data: &Path,
+    candidates: &[Value],
+    white_of: &std::collections::HashMap<String, f64>,
+) {
+    let mut of: std::collections::HashMap<String, (String, String)> =
+        read_json(&data.join("france/communes.geojson"))["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                let p = &f["properties"];
+                let text = |k: &str| p[k].as_str().unwrap().to_string();
+                (text("code"), (text("region"), text("epci")))
+            })
+            .collect();
+    let communes = of.clone();
+    for f in read_json(&data.join("france/arrondissements.geojson"))["features"]
+        .as_array()
+        .unwrap()
+    {
+        let city = f["properties"]["commune"].as_str().unwrap();
+        let home = communes[city].clone();
+        of.remove(city);
+        of.insert(f["properties"]["code"].as_str().unwrap().to_string(), home);
+    }
+    let mut units: std::collections::HashMap<&str, usize> = Default::default();
+    for (_, epci) in of.values() {
+        *units.entry(epci.as_str()).or_default() += 1;
+    }
+    // For each EPCI: its units proposed, their white inhabitants, the zones and the
+    // candidates they are proposed in.
+    type Held<'a> = (
+        usize,
+        f64,
+        std::collections::BTreeSet<&'a str>,
+        std::collections::BTreeSet<&'a str>,
+    );
+    let mut held: std::collections::BTreeMap<&str, Held> = Default::default();
+    let mut whole = 0;
+    for c in candidates {
+        let codes = c["communes"].as_array().unwrap();
+        let regions: std::collections::BTreeSet<&str> = codes
+            .iter()
+            .map(|code| of[code.as_str().unwrap()].0.as_str())
+            .collect();
+        assert_eq!(regions.len(), 1, "{}", c["id"]);
+        for code in codes {
+            let code = code.as_str().unwrap();
+            let h = held.entry(of[code].1.as_str()).or_default();
+            h.0 += 1;
+            h.1 += white_of[code];
+            h.2.insert(c["white_zone"].as_str().unwrap());
+            h.3.insert(c["id"].as_str().unwrap());
+        }
+        whole += usize::from(c["whole_epci"] == true);
+    }
+    let mut kept = 0;
+    for (epci, (count, people, zones, holders)) in &held {
+        if *count == units[epci] && zones.len() == 1 && *people <= 175_000.0 {
+            assert_eq!(holders.len(), 1, "EPCI {epci} split: {holders:?}");
+            kept += 1;
+        }
+    }
+    assert!(kept > 100, "{kept} EPCI kept whole");
+    // Most candidates are made of whole EPCI only (the others take communes of EPCI
+    // that a CPTS cuts).
+    assert!(
+        2 * whole > candidates.len(),
+        "{whole} of {}",
+        candidates.len()
+    );
 }
 
 /// Runs `cpts plan --apply` on `perimeters`, then `cpts analyze` on the result: the
@@ -991,5 +1104,230 @@ fn an_extension_stays_in_its_region_and_prefers_its_departement() {
     assert_eq!(
         order.iter().map(|o| o.0.as_str()).collect::<Vec<_>>(),
         ["C", "B", "A"]
+    );
+}
+
+#[test]
+fn a_white_zone_across_a_region_border_is_planned_region_by_region() {
+    // Row 0: six white communes, three of the 22 (region 53, 1 000 inhabitants each)
+    // then three of the 50 (Normandie, 2 000 each), one white zone; row 1: CPTS A
+    // (22) under the first three, N (50) under the last three.
+    let mut communes = Vec::new();
+    for col in 0..3 {
+        communes.push(commune_in(&format!("2200{col}"), col, 0, 1_000, "22", "53"));
+        communes.push(commune_in(
+            &format!("2201{col}"),
+            col,
+            1,
+            10_000,
+            "22",
+            "53",
+        ));
+        communes.push(commune_in(
+            &format!("5000{col}"),
+            col + 3,
+            0,
+            2_000,
+            "50",
+            "28",
+        ));
+        communes.push(commune_in(
+            &format!("5001{col}"),
+            col + 3,
+            1,
+            10_000,
+            "50",
+            "28",
+        ));
+    }
+    let listing = "cpts_id;cpts_nom;statut;code_insee\nA;CPTS A;projet;22010\nA;CPTS A;projet;22011\n\
+                   A;CPTS A;projet;22012\nN;CPTS N;projet;50010\nN;CPTS N;projet;50011\nN;CPTS N;projet;50012\n";
+    let zones = |extra: &[&str]| {
+        let dir = tempfile::tempdir().unwrap();
+        let (run, p) = plan_with(dir.path(), communes.clone(), listing, extra);
+        let zones: Vec<(String, f64, String, Value)> = p["white_zones"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|z| {
+                (
+                    z["id"].as_str().unwrap().to_string(),
+                    z["population"].as_f64().unwrap(),
+                    z["extensions"][0]["cpts"].as_str().unwrap().to_string(),
+                    z["extensions"][0]["crosses"].clone(),
+                )
+            })
+            .collect();
+        (run.stdout, zones)
+    };
+    // Each region plans its part, the most populous first; each part goes to the CPTS
+    // of its region.
+    let (stdout, split) = zones(&[]);
+    assert_eq!(
+        split,
+        vec![
+            ("ZB-0001-28".into(), 6_000.0, "N".into(), Value::Null),
+            ("ZB-0001-53".into(), 3_000.0, "A".into(), Value::Null),
+        ]
+    );
+    assert!(
+        stdout
+            .contains("1 white zones, 1 across a region border planned region by region: 2 parts"),
+        "{stdout}"
+    );
+    // With --cross-regions the zone is planned whole, by the longest border (equal:
+    // the lower id), A across the region border of the 50's communes.
+    let (_, whole) = zones(&["--cross-regions"]);
+    assert_eq!(whole.len(), 1);
+    assert_eq!((whole[0].0.as_str(), whole[0].1), ("ZB-0001", 9_000.0));
+}
+
+/// [`commune`] in EPCI `epci`, under the property `field`.
+fn commune_of(code: &str, col: u32, population: u32, field: &str, epci: &str) -> Value {
+    let mut c = commune(code, col, 0, population);
+    c["properties"][field] = json!(epci);
+    c
+}
+
+#[test]
+fn new_cpts_are_drawn_along_whole_epci() {
+    // Ten white communes in a row, 30 000 inhabitants each: 22001–22003 form EPCI E1,
+    // 22004–22007 E2, 22008–22010 and 22011 (in CPTS Z) E3, cut by Z.
+    let epci = |i: u32| match i {
+        1..=3 => "E1",
+        4..=7 => "E2",
+        _ => "E3",
+    };
+    let mut communes: Vec<Value> = (1..=10)
+        .map(|i| commune_of(&format!("22{i:03}"), i - 1, 30_000, "SIREN_EPCI", epci(i)))
+        .collect();
+    communes.push(commune_of("22011", 10, 5_000, "SIREN_EPCI", "E3"));
+    let listing = "cpts_id;cpts_nom;statut;code_insee\nZ;CPTS Z;projet;22011\n";
+    let dir = tempfile::tempdir().unwrap();
+    let p = plan(dir.path(), communes.clone(), listing);
+    // 300 000 inhabitants: two shares of 150 000. E1 (90 000) cannot take E2 (120 000)
+    // within 175 000, so it stands alone; E2 takes the first commune of the cut E3 to
+    // reach its share; the last two communes make the third.
+    let candidates: Vec<(Value, Value, Value, f64)> = p["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["communes"].clone(),
+                c["epci"].clone(),
+                c["whole_epci"].clone(),
+                c["population"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        candidates,
+        vec![
+            (
+                json!(["22001", "22002", "22003"]),
+                json!(["E1"]),
+                json!(true),
+                90_000.0
+            ),
+            (
+                json!(["22004", "22005", "22006", "22007", "22008"]),
+                json!(["E2"]),
+                json!(false),
+                150_000.0
+            ),
+            (json!(["22009", "22010"]), json!([]), json!(false), 60_000.0),
+        ]
+    );
+    assert!(p["rules"]["candidates"]
+        .as_str()
+        .unwrap()
+        .contains("whole EPCI"));
+    // A named EPCI column the layer lacks is refused, naming the option.
+    let dir = tempfile::tempdir().unwrap();
+    let run = plan_run(
+        dir.path(),
+        communes,
+        listing,
+        &["--epci-field", "code_epci"],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("communes.geojson") && run.stderr.contains("--epci-field"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_small_cpts_merges_with_its_departement_first_or_says_why_it_cannot() {
+    // Row 0: C(29) A B . E D . W F . G W'. A (22, 5 000) borders B (22, 50 000) on a
+    // meridian side (1 112 m) and C (29, region 53) on a meridian and, below it, a
+    // parallel side (1 855 m). D (50, Normandie, 3 000) borders only E (22). F (1 000)
+    // borders only the white commune W. G (19 000) takes the white W' (2 000).
+    let communes = vec![
+        commune_in("29001", 0, 0, 30_000, "29", "53"),
+        commune_in("29002", 1, 1, 30_000, "29", "53"),
+        commune_in("22001", 1, 0, 5_000, "22", "53"),
+        commune_in("22002", 2, 0, 50_000, "22", "53"),
+        commune_in("22004", 4, 0, 30_000, "22", "53"),
+        commune_in("50005", 5, 0, 3_000, "50", "28"),
+        commune_in("22007", 7, 0, 100, "22", "53"),
+        commune_in("22008", 8, 0, 1_000, "22", "53"),
+        commune_in("22010", 10, 0, 19_000, "22", "53"),
+        commune_in("22011", 11, 0, 2_000, "22", "53"),
+    ];
+    let listing =
+        "cpts_id;cpts_nom;statut;code_insee\nA;CPTS A;projet;22001\nB;CPTS B;projet;22002\n\
+                   C;CPTS C;projet;29001\nC;CPTS C;projet;29002\nD;CPTS D;projet;50005\n\
+                   E;CPTS E;projet;22004\nF;CPTS F;projet;22008\nG;CPTS G;projet;22010\n";
+    let small = |extra: &[&str]| {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, p) = plan_with(dir.path(), communes.clone(), listing, extra);
+        p["small_cpts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| (s["id"].as_str().unwrap().to_string(), s.clone()))
+            .collect::<std::collections::BTreeMap<String, Value>>()
+    };
+    let s = small(&[]);
+    assert_eq!(s.keys().collect::<Vec<_>>(), ["A", "D", "F", "G"]);
+    // A merges with B, of its département: two operation lines become one.
+    let (_, a_max) = tier_and_funding(5_000.0);
+    let (_, b_max) = tier_and_funding(50_000.0);
+    let (tier, merged_max) = tier_and_funding(55_000.0);
+    let a = &s["A"];
+    assert_eq!(a["proposal"], "merger");
+    assert_eq!(a["with"], "B");
+    assert_eq!(a["crosses"], Value::Null);
+    assert_eq!(a["population_after"], 55_000.0);
+    assert_eq!(a["tier_after"], tier);
+    assert_eq!(a["funding_before_eur"], a_max + b_max);
+    assert_eq!(a["funding_after_eur"], merged_max);
+    assert_eq!(
+        a["funding_change_eur"],
+        merged_max as i64 - (a_max + b_max) as i64
+    );
+    // D's only neighbour is of another region; F has none; G reaches 21 000 with W'.
+    assert_eq!(s["D"]["proposal"], "none");
+    assert!(s["D"]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("another region"));
+    assert_eq!(s["F"]["proposal"], "none");
+    assert!(s["F"]["reason"].as_str().unwrap().starts_with("island"));
+    assert_eq!(s["G"]["proposal"], "white_zones");
+    assert_eq!(s["G"]["population_after"], 21_000.0);
+    // Across the département border, C's longer border wins; across the region's, D
+    // merges with E.
+    let s = small(&["--cross-departements", "--cross-regions"]);
+    assert_eq!(
+        (&s["A"]["with"], &s["A"]["crosses"]),
+        (&json!("C"), &json!("departement"))
+    );
+    assert_eq!(
+        (&s["D"]["with"], &s["D"]["crosses"]),
+        (&json!("E"), &json!("region"))
     );
 }

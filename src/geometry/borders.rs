@@ -101,12 +101,23 @@ impl<'a> Borders<'a> {
 }
 
 impl Borders<'_> {
+    /// [`Borders::shared`] summed over the polygons of `shape`.
+    pub fn shared_multi(&self, shape: &MultiPolygon<f64>) -> BTreeMap<usize, f64> {
+        let mut lengths = BTreeMap::new();
+        for polygon in &shape.0 {
+            for (owner, length) in self.shared(polygon) {
+                *lengths.entry(owner).or_insert(0.0) += length;
+            }
+        }
+        lengths
+    }
+
     /// The owners of the piece nearest to `shape` among those with an owner `keep`
     /// keeps, and its distance in metres: the pieces whose boxes are nearest are
     /// measured exactly.
     pub fn nearest(
         &self,
-        shape: &Polygon<f64>,
+        shape: &MultiPolygon<f64>,
         keep: impl Fn(usize) -> bool,
     ) -> Option<(&[usize], f64)> {
         const MEASURED: usize = 8;

@@ -57,6 +57,7 @@ pub fn harmonise(units: Vec<Unit>, passage: &CodePassage) -> Harmonised {
                 population: group.iter().map(|u| u.population).sum(),
                 departement: head.departement.clone(),
                 region: head.region.clone(),
+                epci: head.epci.clone(),
                 commune: code.clone(),
                 geometry: dissolve(&group),
                 zone: head.zone,
@@ -97,6 +98,7 @@ mod tests {
             population,
             departement: "05".into(),
             region: "93".into(),
+            epci: None,
             geometry: Rect::new((x0, 44.5), (x0 + 0.1, 44.6)).to_polygon().into(),
             zone: Zone::Metropole,
         }

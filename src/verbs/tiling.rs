@@ -241,6 +241,7 @@ mod tests {
             population: 100.0,
             departement: "22".into(),
             region: "53".into(),
+            epci: None,
             geometry: Polygon::new(ring.into(), vec![]).into(),
             zone: Zone::Metropole,
         }

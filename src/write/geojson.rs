@@ -108,19 +108,25 @@ pub(crate) fn collection(features: &[Vec<u8>]) -> Vec<u8> {
 }
 
 /// `units` as a GeoJSON communes layer (RFC 7946) with the properties `cpts analyze`
-/// reads by default: `code`, `nom`, `population`, `departement`, `region`.
+/// reads by default: `code`, `nom`, `population`, `departement`, `region`, and `epci`
+/// when the unit has one.
 pub fn communes_geojson(units: &[Unit]) -> Vec<u8> {
     let features: Vec<Vec<u8>> = units
         .par_iter()
         .map(|u| {
-            let properties = serde_json::json!({
+            let mut properties = serde_json::json!({
                 "code": u.code.as_str(),
                 "nom": u.nom,
                 "population": u.population,
                 "departement": u.departement,
                 "region": u.region,
-            });
-            let properties = properties.as_object().cloned().unwrap_or_default();
+            })
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
+            if let Some(epci) = &u.epci {
+                properties.insert("epci".into(), epci.clone().into());
+            }
             feature(&properties, &u.geometry)
         })
         .collect();

@@ -227,6 +227,7 @@ impl FieldArgs {
             population: self.population_field.clone(),
             departement: self.departement_field.clone(),
             region: self.region_field.clone(),
+            epci: self.epci_field.clone(),
         }
     }
 }
@@ -249,6 +250,10 @@ pub struct FieldArgs {
     /// Region code property (IGN: INSEE_REG).
     #[arg(long, default_value = "region")]
     region_field: String,
+    /// EPCI (intercommunality) property, along whose lines the plan draws new CPTS
+    /// [default: the first of epci, SIREN_EPCI, code_epci the layer has].
+    #[arg(long)]
+    epci_field: Option<String>,
 }
 
 impl AnalysisArgs {

@@ -4,6 +4,7 @@ use crate::common::{AnalysisArgs, JobArgs, ReportArgs, Verbosity};
 use clap::Args;
 use cpts_coverage::pipeline::{self, PlanJob};
 use cpts_coverage::report::numbers::Lang;
+use cpts_coverage::verbs::plan::small::SmallProposal;
 use cpts_coverage::verbs::plan::PlanOptions;
 use std::path::PathBuf;
 
@@ -94,6 +95,13 @@ pub fn run(args: &PlanArgs) -> cpts_coverage::Result<()> {
             .iter()
             .filter(|z| z.candidates.is_empty() && z.extensions.is_empty())
             .count();
+        let (zones, split) = plan.zone_count();
+        if split > 0 {
+            println!(
+                "{zones} white zones, {split} across a region border planned region by region: {} parts",
+                plan.zones.len()
+            );
+        }
         println!(
             "{} white zones: {} to extend a neighbouring CPTS, {} new CPTS proposed, {} with no neighbour (for the nearest CPTS)",
             plan.zones.len(),
@@ -104,11 +112,26 @@ pub fn run(args: &PlanArgs) -> cpts_coverage::Result<()> {
         if args.ght.is_some() {
             println!("{} CPTS spanning several GHT", plan.multi_ght.len());
         }
+        let small = |proposal: fn(&SmallProposal) -> bool| {
+            plan.small_cpts
+                .iter()
+                .filter(|s| proposal(&s.proposal))
+                .count()
+        };
+        let outcomes = match plan.small_cpts.is_empty() {
+            true => String::new(),
+            false => format!(
+                ": {} reach it with white zones, {} to merge with a neighbour, {} with no fitting proposal",
+                small(|p| matches!(p, SmallProposal::Grown(_))),
+                small(|p| matches!(p, SmallProposal::Merger(_))),
+                small(|p| matches!(p, SmallProposal::Unsolved(_))),
+            ),
+        };
         println!(
-            "{} overlaps ruled; {} CPTS under {} inhabitants",
+            "{} overlaps ruled; {} CPTS under {} inhabitants{outcomes}",
             plan.rulings.len(),
             plan.small_cpts.len(),
-            plan_job.options.regional_min
+            plan_job.options.regional_min,
         );
         println!(
             "maximum ACI funding: {} € now, {} € if every proposal were accepted",

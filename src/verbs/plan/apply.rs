@@ -64,7 +64,7 @@ fn applied_lists(
         .flat_map(|c| c.communes.iter().copied())
         .collect();
     for z in &plan.zones {
-        let units = &analysis.white.zones[z.zone].communes;
+        let units = &z.part.communes;
         if let Some(k) = z.taker() {
             lists[k].extend(units.iter().filter(|&&u| taken.insert(u)));
         }
@@ -90,7 +90,7 @@ fn applied_perimeters(
     shapes: &[Perimeter],
 ) -> Result<Applied> {
     let by_zone = snapped(project_perimeters(&inputs.cpts, shapes)?, &analysis.grids);
-    let mut redraw = Redraw::new(inputs.cpts.len(), plan, analysis, shapes);
+    let mut redraw = Redraw::new(inputs.cpts.len(), plan, shapes);
     for z in &plan.zones {
         redraw.give_zone(z, plan, inputs, analysis)?;
     }
@@ -113,13 +113,13 @@ struct Redraw {
 }
 
 impl Redraw {
-    fn new(existing: usize, plan: &Plan, analysis: &Analysis, shapes: &[Perimeter]) -> Redraw {
+    fn new(existing: usize, plan: &Plan, shapes: &[Perimeter]) -> Redraw {
         let count = existing + plan.candidates.len();
         let mut zone_of: Vec<Zone> = shapes.iter().map(|p| p.zone).collect();
         zone_of.extend(
             plan.candidates
                 .iter()
-                .map(|c| analysis.white.zones[c.zone].zone),
+                .map(|c| plan.zones[c.part].part.projection),
         );
         Redraw {
             existing,
@@ -139,9 +139,8 @@ impl Redraw {
         inputs: &Inputs,
         analysis: &Analysis,
     ) -> Result<()> {
-        let w = &analysis.white.zones[z.zone];
-        let grid = &analysis.grids[w.zone.index()];
-        let zone_shape = MultiPolygon::new(vec![w.shape.clone()]);
+        let grid = &analysis.grids[z.part.projection.index()];
+        let zone_shape = z.part.shape.clone();
         if let Some(k) = z.taker() {
             self.added[k].push(zone_shape);
             return Ok(());

@@ -4,6 +4,9 @@
 //! territory; and what each proposal does to populations, tiers and ACI funding.
 
 pub mod apply;
+pub mod grouping;
+pub mod parts;
+pub mod small;
 
 use crate::analysis::{project_perimeters, snapped, Analysis};
 use crate::error::Result;
@@ -18,12 +21,15 @@ use crate::model::{Cpts, Missions, Tier, Unit};
 use crate::overlay::membership::listing_cpts;
 use crate::read::ght::Ght;
 use crate::zones::overlaps::Overlap;
-use crate::zones::white_zones::{WhiteZone, WhiteZones};
+use crate::zones::white_zones::WhiteZones;
 use geo::{Area, BoundingRect, Contains, InteriorPoint, MultiPolygon};
+use grouping::{split, Intercommunalities};
+use parts::{zone_parts, ZonePart};
 use rayon::prelude::*;
 use rstar::primitives::GeomWithData;
 use rstar::RTree;
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use small::{small_cpts, SmallCpts};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The rules of the plan.
 #[derive(Debug, Clone, PartialEq)]
@@ -164,11 +170,10 @@ pub struct Extension {
     pub change: Change,
 }
 
-/// What is proposed for one white zone.
+/// What is proposed for one white zone, or its part in one region.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ZonePlan {
-    /// Index in `Analysis::white.zones` (`ZB-0001` is 0).
-    pub zone: usize,
+    pub part: ZonePart,
     /// The adjacent CPTS, longest shared border first (then by id).
     pub extensions: Vec<Extension>,
     /// The candidate new CPTS made of its communes, by index in [`Plan::candidates`]; a
@@ -207,10 +212,14 @@ impl ZonePlan {
 pub struct Candidate {
     /// `NC-0001`…
     pub id: String,
-    /// The white zone it comes from.
-    pub zone: usize,
+    /// The white zone (or part) it comes from, by index in [`Plan::zones`].
+    pub part: usize,
     /// Units, by index, increasing.
     pub communes: Vec<usize>,
+    /// The EPCI it holds whole, sorted.
+    pub epci: Vec<String>,
+    /// Whether each of its units is in an EPCI it holds whole.
+    pub whole_epci: bool,
     /// Their population in the white zone.
     pub population: f64,
     pub tier: Tier,
@@ -241,11 +250,14 @@ pub struct OverlapRuling {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
     pub options: PlanOptions,
+    /// Whether the communes layer gave each commune's EPCI, along which candidates are
+    /// drawn.
+    pub epci_known: bool,
     pub zones: Vec<ZonePlan>,
     pub candidates: Vec<Candidate>,
     pub rulings: Vec<OverlapRuling>,
-    /// CPTS under the regional minimum, by index.
-    pub small_cpts: Vec<usize>,
+    /// CPTS under the regional minimum, by index, and what is proposed for each.
+    pub small_cpts: Vec<SmallCpts>,
     /// Population of each CPTS if every proposal were accepted: for each white zone its
     /// candidates, else its first extension, else the nearest CPTS; every ruling.
     pub population_after: Vec<f64>,
@@ -266,6 +278,18 @@ pub struct Plan {
     /// With a GHT layer: the CPTS whose inhabitants lie in several GHT, each GHT
     /// holding at least [`GHT_SHARE`] of them.
     pub multi_ght: Vec<MultiGht>,
+}
+
+impl Plan {
+    /// How many white zones are planned, and how many of them, across a region border,
+    /// are planned region by region.
+    pub fn zone_count(&self) -> (usize, usize) {
+        let mut parts: BTreeMap<usize, usize> = BTreeMap::new();
+        for z in &self.zones {
+            *parts.entry(z.part.zone).or_insert(0) += 1;
+        }
+        (parts.len(), parts.values().filter(|&&n| n > 1).count())
+    }
 }
 
 /// A GHT counts for a CPTS when it holds at least this share of its inhabitants (so
@@ -303,23 +327,31 @@ pub fn plan(
     let owners = holders.borders(&inputs.units, &projected);
     let white = &analysis.white;
     let homes = Homes::new(inputs, analysis);
-    let reach: Vec<Reach> = white
-        .zones
+    let parts = zone_parts(inputs, analysis, &projected, options.cross_regions);
+    let reach: Vec<Reach> = parts
         .par_iter()
-        .map(|w| reach_of(w, &owners, &homes, inputs, population, tariff, options))
+        .map(|p| reach_of(p, &owners, &homes, inputs, population, tariff, options))
         .collect();
-    let (zones, candidates) = zone_plans(white, reach, &projected, tariff, options);
+    let epci = Intercommunalities::new(&inputs.units);
+    let (zones, candidates) = zone_plans(parts, reach, white, &projected, &epci, tariff, options);
     let uncontested = holders.uncontested(&inputs.units, &projected, analysis);
     let around = uncontested.as_deref().unwrap_or(&owners);
     let rulings = rule_overlaps(inputs, analysis, &projected, around, tariff);
     let after = population_after(inputs, analysis, &projected, &zones, &rulings);
     Ok(Plan {
+        epci_known: epci.known(),
         by_departement: by_departement(inputs, analysis, tariff, &after, &candidates),
         multi_ght: multi_ght(inputs, analysis, ght),
         options: options.clone(),
-        small_cpts: (0..population.len())
-            .filter(|&k| population[k] < options.regional_min)
-            .collect(),
+        small_cpts: small_cpts(
+            inputs,
+            &homes,
+            population,
+            &after,
+            |k| holders.neighbours(k, &owners, &inputs.units, &projected),
+            tariff,
+            options,
+        ),
         funding_before: total_funding(tariff, population),
         funding_after: total_funding(tariff, &after) + candidates_funding(&candidates),
         missions_before: total_missions(inputs, tariff, population),
@@ -388,6 +420,35 @@ impl Holders {
             .collect()
     }
 
+    /// The CPTS sharing a border with CPTS `k`, and the border's length, metres, given
+    /// the territories of [`Holders::borders`].
+    fn neighbours(
+        &self,
+        k: usize,
+        owners: &[Borders],
+        units: &[Unit],
+        projected: &[MultiPolygon<f64>],
+    ) -> BTreeMap<usize, f64> {
+        let shapes: Vec<(Zone, &MultiPolygon<f64>)> = match self {
+            Holders::Perimeters(perimeters) => Zone::ALL
+                .iter()
+                .filter_map(|&zone| Some((zone, perimeters[zone.index()][k].as_ref()?)))
+                .collect(),
+            Holders::Listings(by_unit) => (0..units.len())
+                .filter(|&i| by_unit[i].contains(&k))
+                .map(|i| (units[i].zone, &projected[i]))
+                .collect(),
+        };
+        let mut around: BTreeMap<usize, f64> = BTreeMap::new();
+        for (zone, shape) in shapes {
+            for (j, length) in owners[zone.index()].shared_multi(shape) {
+                *around.entry(j).or_insert(0.0) += length;
+            }
+        }
+        around.remove(&k);
+        around
+    }
+
     /// In membership mode, the borders of the listed units outside every overlap: a
     /// contested commune listed by both CPTS borders both everywhere, so the border of
     /// each is measured against its other communes only. `None` in polygon mode, where
@@ -437,12 +498,12 @@ fn listed_borders<'a>(
 /// The CPTS that could absorb a white zone, and the nearest one when none could.
 type Reach = (Vec<Extension>, Option<Nearest>);
 
-/// What could take white zone `w`, given the CPTS territories in each zone: the CPTS
+/// What could take white zone part `w`, given the CPTS territories in each zone: the CPTS
 /// sharing at least the minimum border with it (none of another region, unless
 /// `cross_regions`), those of its départements first (unless `cross_departements`),
 /// then longest border first (then by id); and, when there is none, the nearest CPTS.
 fn reach_of(
-    w: &WhiteZone,
+    w: &ZonePart,
     owners: &[Borders],
     homes: &Homes,
     inputs: &Inputs,
@@ -458,11 +519,11 @@ fn reach_of(
             tariff,
         )
     };
-    let owners = &owners[w.zone.index()];
+    let owners = &owners[w.projection.index()];
     let in_region =
         |k: usize| options.cross_regions || homes.crossing(k, &w.departements) != Crossing::Region;
     let mut found: Vec<Extension> = owners
-        .shared(&w.shape)
+        .shared_multi(&w.shape)
         .into_iter()
         .filter(|&(_, length)| length >= options.min_border_m)
         .map(|(k, length)| Extension {
@@ -502,31 +563,34 @@ fn reach_of(
     (found, nearest)
 }
 
-/// The plan of each white zone, in order, with the candidate new CPTS drawn from them.
+/// The plan of each white zone part, in order, with the candidate new CPTS drawn from
+/// them.
 fn zone_plans(
-    white: &WhiteZones,
+    parts: Vec<ZonePart>,
     reach: Vec<Reach>,
+    white: &WhiteZones,
     projected: &[MultiPolygon<f64>],
+    epci: &Intercommunalities,
     tariff: &Tariff,
     options: &PlanOptions,
 ) -> (Vec<ZonePlan>, Vec<Candidate>) {
     let mut drafting = Drafting {
         white,
         projected,
+        epci,
         tariff,
         options,
         candidates: Vec::new(),
         claimed: BTreeSet::new(),
     };
-    let zones = white
-        .zones
-        .iter()
+    let zones = parts
+        .into_iter()
         .zip(reach)
         .enumerate()
-        .map(|(z, (w, (extensions, nearest)))| ZonePlan {
-            zone: z,
+        .map(|(z, (part, (extensions, nearest)))| ZonePlan {
+            candidates: drafting.for_zone(z, &part),
+            part,
             extensions,
-            candidates: drafting.for_zone(z, w),
             nearest,
         })
         .collect();
@@ -537,6 +601,7 @@ fn zone_plans(
 struct Drafting<'a> {
     white: &'a WhiteZones,
     projected: &'a [MultiPolygon<f64>],
+    epci: &'a Intercommunalities<'a>,
     tariff: &'a Tariff,
     options: &'a PlanOptions,
     candidates: Vec<Candidate>,
@@ -547,11 +612,11 @@ struct Drafting<'a> {
 }
 
 impl Drafting<'_> {
-    /// The candidates of white zone `z`, by index: the earlier candidates holding one of
+    /// The candidates of white zone part `z`, by index: the earlier candidates holding one of
     /// its communes, the first of which takes its other communes, whatever its size
     /// (the commune links them); else, for a large enough zone, new candidates of its
     /// communes, split to the maximum population.
-    fn for_zone(&mut self, z: usize, w: &WhiteZone) -> Vec<usize> {
+    fn for_zone(&mut self, z: usize, w: &ZonePart) -> Vec<usize> {
         let linked: Vec<usize> = (0..self.candidates.len())
             .filter(|&k| {
                 let held = &self.candidates[k].communes;
@@ -573,10 +638,16 @@ impl Drafting<'_> {
             return Vec::new();
         }
         let population = &self.white.unit_population;
-        split(&communes, population, self.projected, self.options)
-            .into_iter()
-            .map(|group| self.propose(z, group))
-            .collect()
+        split(
+            &communes,
+            population,
+            self.projected,
+            self.epci,
+            self.options,
+        )
+        .into_iter()
+        .map(|group| self.propose(z, group))
+        .collect()
     }
 
     /// The communes of `communes` no candidate holds yet, now claimed.
@@ -588,14 +659,16 @@ impl Drafting<'_> {
             .collect()
     }
 
-    /// Adds a candidate of `communes` from white zone `z`; returns its index.
+    /// Adds a candidate of `communes` from white zone part `z`; returns its index.
     fn propose(&mut self, z: usize, communes: Vec<usize>) -> usize {
         let k = self.candidates.len();
         let (population, tier, funding_max) = self.figures(&communes);
         self.candidates.push(Candidate {
             id: format!("NC-{:04}", k + 1),
-            zone: z,
+            part: z,
             communes,
+            epci: Vec::new(),
+            whole_epci: false,
             population,
             tier,
             funding_max,
@@ -614,12 +687,18 @@ impl Drafting<'_> {
         (population, funding.tier, funding.maximum)
     }
 
-    /// The candidates, their figures taken again from their final lists of communes
+    /// The candidates, their figures and EPCI taken from their final lists of communes
     /// (linked zones added communes).
     fn finish(mut self) -> Vec<Candidate> {
         let mut candidates = std::mem::take(&mut self.candidates);
         for c in &mut candidates {
             (c.population, c.tier, c.funding_max) = self.figures(&c.communes);
+            let whole = self.epci.whole(&c.communes);
+            c.whole_epci = c
+                .communes
+                .iter()
+                .all(|&u| self.epci.of(u).is_some_and(|e| whole.contains(&e)));
+            c.epci = whole.into_iter().map(String::from).collect();
         }
         candidates
     }
@@ -637,7 +716,7 @@ fn population_after(
     let mut after = analysis.cpts_population.clone();
     for z in zones {
         if let Some(k) = z.taker() {
-            after[k] += analysis.white.zones[z.zone].population;
+            after[k] += z.part.population;
         }
     }
     for (k, lost) in given_up(inputs, analysis, projected, rulings) {
@@ -986,183 +1065,6 @@ fn by_departement(
         })
         .collect()
 }
-
-/// Splits `communes` into contiguous groups of at most `max_population` inhabitants
-/// (unless one commune alone is larger): each grown breadth-first from the westernmost
-/// commune left until it holds its share of the total, passing over a commune that
-/// would take it above the maximum. Shares leave room for a group under
-/// `new_cpts_min`, which then joins the smallest group it touches that stays within
-/// the maximum, or, touching none (an island), the nearest such group; with no such
-/// group it stays a candidate of its own.
-fn split(
-    communes: &[usize],
-    population: &[f64],
-    shapes: &[MultiPolygon<f64>],
-    options: &PlanOptions,
-) -> Vec<Vec<usize>> {
-    let total: f64 = communes.iter().map(|&c| population[c]).sum();
-    if total <= options.max_population {
-        return vec![communes.to_vec()];
-    }
-    let room = (options.max_population - options.new_cpts_min).max(options.max_population / 2.0);
-    let count = (total / room).ceil().max(1.0);
-    if count == 1.0 {
-        return vec![communes.to_vec()];
-    }
-    let grouping = Grouping {
-        population,
-        shapes,
-        neighbours: adjacency(communes, shapes),
-        options,
-    };
-    let mut groups = grouping.grow(communes, total / count);
-    grouping.merge_small(&mut groups);
-    for g in &mut groups {
-        g.sort_unstable();
-    }
-    groups.sort();
-    groups
-}
-
-/// Communes being split into groups, with what the split weighs: their populations,
-/// shapes and neighbours.
-struct Grouping<'a> {
-    population: &'a [f64],
-    shapes: &'a [MultiPolygon<f64>],
-    neighbours: BTreeMap<usize, Vec<usize>>,
-    options: &'a PlanOptions,
-}
-
-impl Grouping<'_> {
-    /// Groups covering `communes`, each grown breadth-first from the westernmost commune
-    /// left until it holds `share` inhabitants.
-    fn grow(&self, communes: &[usize], share: f64) -> Vec<Vec<usize>> {
-        let mut left: BTreeSet<usize> = communes.iter().copied().collect();
-        let mut groups: Vec<Vec<usize>> = Vec::new();
-        while let Some(&seed) = left
-            .iter()
-            .min_by(|&&a, &&b| self.corner(a).0.total_cmp(&self.corner(b).0))
-        {
-            groups.push(self.grow_from(seed, &mut left, share));
-        }
-        groups
-    }
-
-    /// One group grown breadth-first from `seed` over the communes `left`, which it
-    /// takes from them, until it holds `share` inhabitants, passing over a commune that
-    /// would take it above the maximum.
-    fn grow_from(&self, seed: usize, left: &mut BTreeSet<usize>, share: f64) -> Vec<usize> {
-        let mut group = Vec::new();
-        let mut held = 0.0;
-        let mut queued = BTreeSet::from([seed]);
-        let mut queue = VecDeque::from([seed]);
-        while let Some(c) = queue.pop_front() {
-            if !group.is_empty() && held + self.population[c] > self.options.max_population {
-                continue;
-            }
-            left.remove(&c);
-            group.push(c);
-            held += self.population[c];
-            if held >= share {
-                break;
-            }
-            for &n in &self.neighbours[&c] {
-                if left.contains(&n) && queued.insert(n) {
-                    queue.push_back(n);
-                }
-            }
-        }
-        group
-    }
-
-    /// Merges the smallest group under the minimum into another, one at a time, while
-    /// one can be.
-    fn merge_small(&self, groups: &mut Vec<Vec<usize>>) {
-        let mut alone: BTreeSet<Vec<usize>> = BTreeSet::new();
-        while groups.len() > 1 {
-            let Some(small) = (0..groups.len())
-                .filter(|&g| {
-                    self.people(&groups[g]) < self.options.new_cpts_min
-                        && !alone.contains(&groups[g])
-                })
-                .min_by(|&a, &b| self.people(&groups[a]).total_cmp(&self.people(&groups[b])))
-            else {
-                break;
-            };
-            let Some(into) = self.destination(groups, small) else {
-                alone.insert(groups[small].clone());
-                continue;
-            };
-            let moved = std::mem::take(&mut groups[small]);
-            groups[into].extend(moved);
-            groups.remove(small);
-        }
-    }
-
-    /// The group that group `small` joins among those it keeps within the maximum: the
-    /// smallest it touches, else the nearest.
-    fn destination(&self, groups: &[Vec<usize>], small: usize) -> Option<usize> {
-        let fits = self.people(&groups[small]);
-        let with_room: Vec<usize> = (0..groups.len())
-            .filter(|&g| {
-                g != small && self.people(&groups[g]) + fits <= self.options.max_population
-            })
-            .collect();
-        let others = || with_room.iter().copied();
-        let touching = others()
-            .filter(|&g| {
-                groups[small]
-                    .iter()
-                    .any(|c| self.neighbours[c].iter().any(|n| groups[g].contains(n)))
-            })
-            .min_by(|&a, &b| self.people(&groups[a]).total_cmp(&self.people(&groups[b])));
-        let (sx, sy) = self.centre(&groups[small]);
-        let distance = |g: usize| {
-            let (x, y) = self.centre(&groups[g]);
-            (x - sx).hypot(y - sy)
-        };
-        let nearest = others().min_by(|&a, &b| distance(a).total_cmp(&distance(b)));
-        touching.or(nearest)
-    }
-
-    /// The inhabitants of `group`.
-    fn people(&self, group: &[usize]) -> f64 {
-        group.iter().map(|&c| self.population[c]).sum::<f64>()
-    }
-
-    /// The south-west corner of commune `c`'s bounding box.
-    fn corner(&self, c: usize) -> (f64, f64) {
-        self.shapes[c]
-            .bounding_rect()
-            .map_or((0.0, 0.0), |r| (r.min().x, r.min().y))
-    }
-
-    /// The mean of the corners of `group`'s communes.
-    fn centre(&self, group: &[usize]) -> (f64, f64) {
-        let n = group.len().max(1) as f64;
-        let (x, y) = group.iter().fold((0.0, 0.0), |(x, y), &c| {
-            (x + self.corner(c).0, y + self.corner(c).1)
-        });
-        (x / n, y / n)
-    }
-}
-
-/// Which of `communes` share a border with which.
-fn adjacency(communes: &[usize], shapes: &[MultiPolygon<f64>]) -> BTreeMap<usize, Vec<usize>> {
-    let borders = Borders::new(communes.iter().map(|&c| (&shapes[c], vec![c])).collect());
-    communes
-        .par_iter()
-        .map(|&c| {
-            let mut around: BTreeSet<usize> = BTreeSet::new();
-            for polygon in &shapes[c].0 {
-                around.extend(borders.shared(polygon).into_keys());
-            }
-            around.remove(&c);
-            (c, around.into_iter().collect())
-        })
-        .collect()
-}
-
 /// `part / whole`, 0 for a unit without area (a membership listing may name one).
 fn share(part: f64, whole: f64) -> f64 {
     if whole > 0.0 {
