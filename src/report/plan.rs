@@ -265,6 +265,7 @@ fn candidate_json(c: &Candidate, plan: &Plan, inputs: &Inputs) -> Value {
         "white_zone": plan.zones[c.part].part.id(),
         "epci": c.epci,
         "whole_epci": c.whole_epci,
+        "pieces": c.pieces,
         "population": c.population,
         "tier": c.tier.number(),
         "funding_max_eur": c.funding_max,
@@ -620,6 +621,16 @@ struct Words {
     leaver_tier: &'static str,
     funding_title: &'static str,
     small: &'static str,
+    small_title: &'static str,
+    small_rule: &'static str,
+    merger: &'static str,
+    grown: &'static str,
+    no_proposal: &'static str,
+    partner: &'static str,
+    /// Why no merger fits, in the order of the cases of
+    /// [`Unsolved`](crate::verbs::plan::small::Unsolved).
+    reasons: [&'static str; 4],
+    more_small: &'static str,
     now: &'static str,
     accepted: &'static str,
     change: &'static str,
@@ -649,6 +660,19 @@ const FR: Words = Words {
     leaver_tier: "taille de celle qui cède",
     funding_title: "Financement ACI maximal",
     small: "CPTS sous {} habitants (critère régional).",
+    small_title: "CPTS sous le critère régional",
+    small_rule: "Chaque CPTS de moins de {} habitants : les zones blanches que le plan lui donne si elles suffisent, sinon la fusion avec une CPTS voisine de son département d'abord, puis de sa région (la plus longue limite commune) ; une fusion remplace deux financements de fonctionnement par un seul.",
+    merger: "fusion",
+    grown: "zones blanches du plan",
+    no_proposal: "aucune",
+    partner: "avec",
+    reasons: [
+        "périmètre au-delà des communes analysées : population incomplète",
+        "aucune CPTS limitrophe (île)",
+        "voisines d'une autre région seulement (--cross-regions)",
+        "toute fusion dépasserait le maximum",
+    ],
+    more_small: "autres CPTS (plan.json)",
     now: "aujourd'hui",
     accepted: "plan accepté",
     change: "écart",
@@ -678,6 +702,19 @@ const EN: Words = Words {
     leaver_tier: "taille of the one giving up",
     funding_title: "Maximum ACI funding",
     small: "CPTS under {} inhabitants (regional criterion).",
+    small_title: "CPTS under the regional criterion",
+    small_rule: "Each CPTS under {} inhabitants: the white zones the plan gives it when they are enough, else a merger with a neighbouring CPTS of its département first, then of its region (the longest shared border); a merger replaces two operation fundings by one.",
+    merger: "merger",
+    grown: "white zones of the plan",
+    no_proposal: "none",
+    partner: "with",
+    reasons: [
+        "perimeter beyond the communes analysed: population incomplete",
+        "no neighbouring CPTS (an island)",
+        "neighbours of another region only (--cross-regions)",
+        "any merger would exceed the maximum",
+    ],
+    more_small: "other CPTS (plan.json)",
     now: "now",
     accepted: "plan accepted",
     change: "change",
@@ -726,6 +763,7 @@ pub fn plan_section(plan: &Plan, inputs: &Inputs, analysis: &Analysis, lang: Lan
     let mut blocks = vec![Block::Text(counts(plan, lang))];
     blocks.extend(draft.proposals());
     blocks.extend(draft.rulings());
+    blocks.extend(draft.small());
     blocks.extend(draft.funding());
     Section {
         id: "plan",
@@ -887,6 +925,97 @@ impl Draft<'_> {
                 rows,
             }),
         ]
+    }
+
+    /// The CPTS under the regional minimum (first [`SHOWN`]) and what is proposed for
+    /// each. Nothing when there are none.
+    fn small(&self) -> Vec<Block> {
+        let (plan, w, lang) = (self.plan, self.w, self.lang);
+        if plan.small_cpts.is_empty() {
+            return Vec::new();
+        }
+        let cpts = &self.inputs.cpts;
+        let rows = plan
+            .small_cpts
+            .iter()
+            .take(SHOWN)
+            .map(|s| {
+                let head = [
+                    cpts[s.cpts].nom.clone(),
+                    lang.people(self.analysis.cpts_population[s.cpts]),
+                ];
+                let tail = match &s.proposal {
+                    SmallProposal::Grown(c) => [
+                        w.grown.to_string(),
+                        String::new(),
+                        lang.people(c.population_after),
+                        format!("{} → {}", c.tier_before.number(), c.tier_after.number()),
+                        format!(
+                            "{} → {}",
+                            lang.euros(c.funding_before),
+                            lang.euros(c.funding_after)
+                        ),
+                    ],
+                    SmallProposal::Merger(m) => [
+                        w.merger.to_string(),
+                        match m.crossing {
+                            Crossing::None => cpts[m.with].nom.clone(),
+                            Crossing::Departement => {
+                                format!("{} ({})", cpts[m.with].nom, w.other_departement)
+                            }
+                            Crossing::Region => {
+                                format!("{} ({})", cpts[m.with].nom, w.other_region)
+                            }
+                        },
+                        lang.people(m.merged_population),
+                        m.tier.number().to_string(),
+                        format!(
+                            "{} → {}",
+                            lang.euros(m.funding_before),
+                            lang.euros(m.funding_after)
+                        ),
+                    ],
+                    SmallProposal::Unsolved(why) => [
+                        w.no_proposal.to_string(),
+                        w.reasons[*why as usize].to_string(),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                    ],
+                };
+                head.into_iter().chain(tail).collect()
+            })
+            .collect();
+        let mut blocks = vec![
+            Block::Heading(w.small_title.into()),
+            Block::Text(
+                w.small_rule
+                    .replace("{}", &lang.people(plan.options.regional_min)),
+            ),
+            Block::Table(Table {
+                header: [
+                    "CPTS",
+                    w.inhabitants,
+                    w.proposal,
+                    w.partner,
+                    w.after,
+                    w.tier,
+                    w.funding,
+                ]
+                .map(String::from)
+                .to_vec(),
+                numeric: vec![false, true, false, false, true, false, true],
+                rows,
+            }),
+        ];
+        if plan.small_cpts.len() > SHOWN {
+            blocks.push(Block::Text(format!(
+                "… {} {}.",
+                plan.small_cpts.len() - SHOWN,
+                w.more_small
+            )));
+        }
+        blocks
     }
 
     /// The maximum funding: how many CPTS fall under the regional minimum, then the

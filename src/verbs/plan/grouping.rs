@@ -68,12 +68,13 @@ impl<'a> Intercommunalities<'a> {
 
 /// Splits `communes` into contiguous groups of at most `max_population` inhabitants,
 /// keeping each EPCI they hold whole in one group (an EPCI above the maximum is cut
-/// commune by commune; a commune alone above it stays alone): each group is grown
-/// breadth-first from the westernmost block left until it holds its share of the
-/// total, passing over a block that would take it above the maximum. Shares leave room
-/// for a group under `new_cpts_min`, which then joins the smallest group it touches
-/// that stays within the maximum, or, touching none (an island), the nearest such
-/// group; with no such group it stays a candidate of its own.
+/// commune by commune; a commune alone above it stays alone). Each contiguous piece of
+/// the communes is split on its own: within the maximum it is one group, else groups
+/// are grown breadth-first from the westernmost block left until each holds its share
+/// of the piece. Shares leave room for a group under `new_cpts_min`, which then joins
+/// the smallest group it touches that stays within the maximum, or, touching none (a
+/// piece apart: an island), the nearest such group; with no such group it stays a
+/// candidate of its own.
 pub fn split(
     communes: &[usize],
     population: &[f64],
@@ -81,15 +82,6 @@ pub fn split(
     epci: &Intercommunalities,
     options: &PlanOptions,
 ) -> Vec<Vec<usize>> {
-    let total: f64 = communes.iter().map(|&c| population[c]).sum();
-    if total <= options.max_population {
-        return vec![communes.to_vec()];
-    }
-    let room = (options.max_population - options.new_cpts_min).max(options.max_population / 2.0);
-    let count = (total / room).ceil().max(1.0);
-    if count == 1.0 {
-        return vec![communes.to_vec()];
-    }
     let people = |block: &[usize]| block.iter().map(|&c| population[c]).sum::<f64>();
     let blocks: Vec<Vec<usize>> = epci
         .blocks(communes)
@@ -100,7 +92,15 @@ pub fn split(
         })
         .collect();
     let grouping = Grouping::new(&blocks, population, shapes, options);
-    let mut groups = grouping.grow(total / count);
+    let room = (options.max_population - options.new_cpts_min).max(options.max_population / 2.0);
+    let mut groups = Vec::new();
+    for piece in components(&grouping.neighbours) {
+        let held = grouping.held(&piece);
+        match held <= options.max_population {
+            true => groups.push(piece),
+            false => groups.extend(grouping.grow(piece, held / (held / room).ceil())),
+        }
+    }
     grouping.merge_small(&mut groups);
     let mut groups: Vec<Vec<usize>> = groups
         .into_iter()
@@ -112,6 +112,44 @@ pub fn split(
         .collect();
     groups.sort();
     groups
+}
+
+/// How many contiguous pieces `communes` make.
+pub fn pieces(communes: &[usize], shapes: &[MultiPolygon<f64>]) -> usize {
+    let around = adjacency(communes, shapes);
+    let index: BTreeMap<usize, usize> = communes.iter().enumerate().map(|(i, &c)| (c, i)).collect();
+    let neighbours: Vec<Vec<usize>> = communes
+        .iter()
+        .map(|c| around[c].iter().map(|n| index[n]).collect())
+        .collect();
+    components(&neighbours).len()
+}
+
+/// The connected components of the graph of `neighbours` (node `i`'s are
+/// `neighbours[i]`), each increasing, in the order of their lowest node.
+fn components(neighbours: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    let mut seen = vec![false; neighbours.len()];
+    let mut all = Vec::new();
+    for start in 0..neighbours.len() {
+        if seen[start] {
+            continue;
+        }
+        seen[start] = true;
+        let mut component = vec![start];
+        let mut queue = VecDeque::from([start]);
+        while let Some(i) = queue.pop_front() {
+            for &n in &neighbours[i] {
+                if !seen[n] {
+                    seen[n] = true;
+                    component.push(n);
+                    queue.push_back(n);
+                }
+            }
+        }
+        component.sort_unstable();
+        all.push(component);
+    }
+    all
 }
 
 /// Blocks of communes being split into groups (by block index), with what the split
@@ -175,10 +213,10 @@ impl<'a> Grouping<'a> {
         }
     }
 
-    /// Groups covering every block, each grown breadth-first from the westernmost block
-    /// left until it holds `share` inhabitants.
-    fn grow(&self, share: f64) -> Vec<Vec<usize>> {
-        let mut left: BTreeSet<usize> = (0..self.people.len()).collect();
+    /// Groups covering the blocks of `piece`, each grown breadth-first from the
+    /// westernmost block left until it holds `share` inhabitants.
+    fn grow(&self, piece: Vec<usize>, share: f64) -> Vec<Vec<usize>> {
+        let mut left: BTreeSet<usize> = piece.into_iter().collect();
         let mut groups: Vec<Vec<usize>> = Vec::new();
         while let Some(&seed) = left
             .iter()

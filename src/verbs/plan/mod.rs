@@ -23,7 +23,7 @@ use crate::read::ght::Ght;
 use crate::zones::overlaps::Overlap;
 use crate::zones::white_zones::WhiteZones;
 use geo::{Area, BoundingRect, Contains, InteriorPoint, MultiPolygon};
-use grouping::{split, Intercommunalities};
+use grouping::{pieces, split, Intercommunalities};
 use parts::{zone_parts, ZonePart};
 use rayon::prelude::*;
 use rstar::primitives::GeomWithData;
@@ -220,6 +220,9 @@ pub struct Candidate {
     pub epci: Vec<String>,
     /// Whether each of its units is in an EPCI it holds whole.
     pub whole_epci: bool,
+    /// How many contiguous pieces its communes make: more than one when a piece of its
+    /// white zone too small for a CPTS of its own (an island) joined it.
+    pub pieces: usize,
     /// Their population in the white zone.
     pub population: f64,
     pub tier: Tier,
@@ -345,8 +348,8 @@ pub fn plan(
         options: options.clone(),
         small_cpts: small_cpts(
             inputs,
+            analysis,
             &homes,
-            population,
             &after,
             |k| holders.neighbours(k, &owners, &inputs.units, &projected),
             tariff,
@@ -669,6 +672,7 @@ impl Drafting<'_> {
             communes,
             epci: Vec::new(),
             whole_epci: false,
+            pieces: 1,
             population,
             tier,
             funding_max,
@@ -699,6 +703,7 @@ impl Drafting<'_> {
                 .iter()
                 .all(|&u| self.epci.of(u).is_some_and(|e| whole.contains(&e)));
             c.epci = whole.into_iter().map(String::from).collect();
+            c.pieces = pieces(&c.communes, self.projected);
         }
         candidates
     }

@@ -2,6 +2,7 @@
 //! each, the white zones the plan gives it when they are enough, else a merger with a
 //! neighbouring CPTS within the plan's borders, else why none fits.
 
+use crate::analysis::Analysis;
 use crate::figures::funding::Tariff;
 use crate::load::inputs::Inputs;
 use crate::model::Tier;
@@ -48,6 +49,9 @@ pub struct Merger {
 /// Why no merger fits a small CPTS.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unsolved {
+    /// Its perimeter reaches beyond the communes analysed: its whole population is not
+    /// known.
+    Partial,
     /// No CPTS shares its border.
     Island,
     /// Every neighbour is across a border the rules keep (another region).
@@ -60,6 +64,9 @@ impl Unsolved {
     /// The reason, in `plan.json`'s words.
     pub fn as_str(self) -> &'static str {
         match self {
+            Unsolved::Partial => {
+                "its perimeter reaches beyond the communes analysed: its whole population is not known"
+            }
             Unsolved::Island => "island: no CPTS shares its border",
             Unsolved::OutsideTheRules => {
                 "every neighbouring CPTS is of another region (--cross-regions lifts the rule)"
@@ -71,30 +78,35 @@ impl Unsolved {
     }
 }
 
-/// The proposal for each CPTS under `options.regional_min` at its present population,
-/// by index: `after` gives the populations once the plan's proposals are accepted,
-/// `neighbours(k)` the CPTS sharing a border with CPTS `k` and the border's length,
-/// metres. A merger goes to the neighbour of the same département first (unless
-/// `cross_departements`), then of the same region (another region only with
-/// `cross_regions`), then the longest border, then the lower id, whose merged
-/// population stays within the maximum.
+/// The proposal for each CPTS under `options.regional_min` at its population in
+/// `analysis`, by index: `after` gives the populations once the plan's proposals are
+/// accepted, `neighbours(k)` the CPTS sharing a border with CPTS `k` and the border's
+/// length, metres. A CPTS reaching beyond the communes analysed, whose whole
+/// population is not known, is neither judged nor offered as a partner. A merger goes
+/// to the neighbour of the same département first (unless `cross_departements`), then
+/// of the same region (another region only with `cross_regions`), then the longest
+/// border, then the lower id, whose merged population stays within the maximum.
 pub(super) fn small_cpts(
     inputs: &Inputs,
+    analysis: &Analysis,
     homes: &Homes,
-    present: &[f64],
     after: &[f64],
     neighbours: impl Fn(usize) -> BTreeMap<usize, f64>,
     tariff: &Tariff,
     options: &PlanOptions,
 ) -> Vec<SmallCpts> {
-    (0..present.len())
-        .filter(|&k| present[k] < options.regional_min)
+    (0..after.len())
+        .filter(|&k| analysis.cpts_population[k] < options.regional_min)
         .map(|k| {
-            let proposal = match after[k] >= options.regional_min {
-                true => {
-                    SmallProposal::Grown(Change::new(&inputs.cpts[k], present[k], after[k], tariff))
-                }
-                false => merger(k, homes, after, &neighbours(k), inputs, tariff, options),
+            let (present, partial) = (&analysis.cpts_population, &analysis.partial);
+            let proposal = if partial[k] {
+                SmallProposal::Unsolved(Unsolved::Partial)
+            } else if after[k] >= options.regional_min {
+                SmallProposal::Grown(Change::new(&inputs.cpts[k], present[k], after[k], tariff))
+            } else {
+                let mut around = neighbours(k);
+                around.retain(|&j, _| !partial[j]);
+                merger(k, homes, after, &around, inputs, tariff, options)
             };
             SmallCpts { cpts: k, proposal }
         })
