@@ -1319,6 +1319,13 @@ fn a_small_cpts_merges_with_its_departement_first_or_says_why_it_cannot() {
     assert!(s["F"]["reason"].as_str().unwrap().starts_with("island"));
     assert_eq!(s["G"]["proposal"], "white_zones");
     assert_eq!(s["G"]["population_after"], 21_000.0);
+    // Under a regional minimum of 4 000, only D and F are small.
+    assert_eq!(
+        small(&["--regional-min", "4000"])
+            .keys()
+            .collect::<Vec<_>>(),
+        ["D", "F"]
+    );
     // Across the département border, C's longer border wins; across the region's, D
     // merges with E.
     let s = small(&["--cross-departements", "--cross-regions"]);

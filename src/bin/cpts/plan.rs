@@ -27,12 +27,17 @@ pub struct PlanArgs {
     /// A CPTS is adjacent to a white zone when they share at least this border (metres).
     #[arg(long, value_name = "M", default_value_t = 100.0)]
     min_border_m: f64,
+    /// A CPTS under this population is proposed a merger (regional criterion, seed
+    /// 003).
+    #[arg(long, value_name = "N", default_value_t = 20_000.0)]
+    regional_min: f64,
     /// Rank the CPTS of other départements with those of the white zone's (by default
-    /// they come after them).
+    /// they come after them; for a merger, with those of the CPTS's).
     #[arg(long)]
     cross_departements: bool,
-    /// Let a CPTS of another region take a white zone in (by default never: each ARS
-    /// plans its own region).
+    /// Let a CPTS of another region take a white zone in, or merge (by default never:
+    /// each ARS plans its own region, and a white zone across a region border is
+    /// planned region by region).
     #[arg(long)]
     cross_regions: bool,
     /// GHT layer (polygons with a code_ght column): the CPTS spanning several GHT are
@@ -68,6 +73,7 @@ pub fn run(args: &PlanArgs) -> cpts_coverage::Result<()> {
     let options = PlanOptions {
         new_cpts_min: args.new_cpts_min,
         min_border_m: args.min_border_m,
+        regional_min: args.regional_min,
         cross_departements: args.cross_departements,
         cross_regions: args.cross_regions,
         ..PlanOptions::default()
