@@ -286,6 +286,20 @@ fn the_plan_of_06_proposes_for_its_three_white_zones_only() {
     assert!(zones
         .iter()
         .all(|z| z["departements"] == serde_json::json!(["06"])));
+    // Mandelieu-la-Napoule's zone (24 226 inhabitants) makes a new CPTS; the CPTS
+    // first offered to take it is Pays de Lérins, of the 06, before any of the 83.
+    let mandelieu = &zones[0];
+    assert_eq!(mandelieu["proposal"], "new_cpts");
+    assert_eq!(mandelieu["extensions"][0]["nom"], "CPTS PAYS DE LERINS");
+    assert!(mandelieu["extensions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["crosses"].is_null()));
+    assert_eq!(
+        plan["candidates"][0]["nom"],
+        "CPTS de Mandelieu-la-Napoule (proposée)"
+    );
     let md = std::fs::read_to_string(out.path().join("out/plan.md")).unwrap();
     assert!(
         md.contains("| Alpes-Maritimes |") && !md.contains("France"),
