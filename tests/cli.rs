@@ -126,8 +126,11 @@ fn a_good_run_writes_every_output_and_prints_the_headline() {
         "white_zones.geojson",
         "overlaps.geojson",
         "cpts.csv",
+        "cpts.csvt",
         "by_departement.csv",
         "by_region.csv",
+        "white_zones.csv",
+        "uncovered_communes.csv",
     ] {
         assert!(case.path("out").join(name).is_file(), "{name} missing");
     }
@@ -142,7 +145,27 @@ fn a_good_run_writes_every_output_and_prints_the_headline() {
     assert!(!text.contains("-0.0"), "{text}");
     assert_eq!(s["white_zone_count"], 1);
     let cpts_csv = std::fs::read_to_string(case.path("out/cpts.csv")).unwrap();
-    assert_eq!(cpts_csv, "id;nom;statut;population;tier;funding_max_eur;partial;departements\nP1;CPTS Un;signataire_aci;100.00;1;287500;false;03\n");
+    assert_eq!(cpts_csv, "id,nom,statut,population,tier,funding_max_eur,partial,departements,departement_noms\nP1,CPTS Un,signataire_aci,100.0,1,287500,false,03,Allier\n");
+    let types = std::fs::read_to_string(case.path("out/cpts.csvt")).unwrap();
+    assert_eq!(types, "\"String\",\"String\",\"String\",\"Real\",\"Integer\",\"Integer\",\"String\",\"String\",\"String\"\n");
+    // The 50 uncovered inhabitants: one white zone, and the communes holding them.
+    let zones = std::fs::read_to_string(case.path("out/white_zones.csv")).unwrap();
+    assert_eq!(zones.lines().count(), 2, "{zones}");
+    assert!(
+        zones
+            .lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("ZB-0001,03,Allier,50.0,"),
+        "{zones}"
+    );
+    let uncovered = std::fs::read_to_string(case.path("out/uncovered_communes.csv")).unwrap();
+    let people: f64 = uncovered
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(6).unwrap().parse::<f64>().unwrap())
+        .sum();
+    assert_eq!(people, 50.0, "{uncovered}");
     // A second run replaces the outputs of the first only when told to.
     let again = case.analyze("cpts.geojson", &["-q"]);
     assert_eq!(again.code, 2);

@@ -359,3 +359,73 @@ fn national_layers_open_in_gdal_as_documented() {
         &["--arrondissements", arrondissements.to_str().unwrap()],
     );
 }
+
+#[test]
+fn every_table_reads_in_gdal_with_numbers_typed() {
+    if !gdal_present() {
+        return;
+    }
+    let f = root().join("fixtures");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let run = analyze_into(
+        &f.join("communes-22.geojson"),
+        &f.join("cpts-22.geojson"),
+        &out,
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let typed = |table: &str, expected: &[(&str, &str)]| {
+        let info = layer_info(&out.join(format!("{table}.csv")), table);
+        for (name, kind) in expected {
+            assert!(
+                info.fields.contains(&(name.to_string(), kind.to_string())),
+                "{table}.{name} not {kind}: {:?}",
+                info.fields
+            );
+        }
+        info.count
+    };
+    let summary = read_json(&out.join("summary.json"));
+    assert_eq!(
+        typed(
+            "cpts",
+            &[
+                ("population", "Real"),
+                ("tier", "Integer"),
+                ("funding_max_eur", "Integer"),
+                ("nom", "String")
+            ]
+        ),
+        summary["cpts"].as_array().unwrap().len()
+    );
+    for table in ["by_departement", "by_region"] {
+        typed(
+            table,
+            &[
+                ("population", "Real"),
+                ("coverage_rate", "Real"),
+                ("uncovered_outside_white_zones", "Real"),
+            ],
+        );
+    }
+    assert_eq!(
+        typed(
+            "white_zones",
+            &[
+                ("population", "Real"),
+                ("area_km2", "Real"),
+                ("commune_count", "Integer")
+            ]
+        ) as u64,
+        summary["white_zone_count"].as_u64().unwrap()
+    );
+    typed(
+        "uncovered_communes",
+        &[
+            ("population", "Real"),
+            ("covered_share", "Real"),
+            ("uncovered_population", "Real"),
+        ],
+    );
+}

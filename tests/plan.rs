@@ -777,15 +777,15 @@ fn the_funding_of_signed_missions_follows_the_tier() {
     // The analysis tables say what the signed missions bring today.
     let table = std::fs::read_to_string(dir.path().join("plan/cpts.csv")).unwrap();
     assert!(
-        table.starts_with("id;nom;statut;population;tier;funding_max_eur;funding_missions_eur;partial;departements\n"),
+        table.starts_with("id,nom,statut,population,tier,funding_max_eur,funding_missions_eur,partial,departements,departement_noms\n"),
         "{table}"
     );
     assert!(
-        table.contains("A;CPTS A;signataire_aci;35000.00;1;287500;150000;"),
+        table.contains("A,CPTS A,signataire_aci,35000,1,287500,150000,"),
         "{table}"
     );
     assert!(
-        table.contains("B;CPTS B;signataire_aci;10000.00;1;287500;50000;"),
+        table.contains("B,CPTS B,signataire_aci,10000,1,287500,50000,"),
         "{table}"
     );
     // The accepted perimeters keep the missions, W now with A.

@@ -17,6 +17,7 @@ use crate::write::gpkg::{write_gpkg, GPKG_FILE};
 use crate::write::layers::Layers;
 use crate::write::qgis_project::{project, PROJECT_FILE};
 use crate::write::style::style;
+use crate::write::tables::{write_tables, TABLE_FILES};
 use crate::write::LayerFormat;
 use std::fs;
 use std::path::Path;
@@ -37,16 +38,8 @@ pub struct OutputOptions {
 /// The title of the QGIS project.
 const PROJECT_TITLE: &str = "Couverture CPTS";
 
-/// The files written whatever the format.
-const COMMON_FILES: [&str; 7] = [
-    PROJECT_FILE,
-    "summary.json",
-    "report.md",
-    "report.html",
-    "cpts.csv",
-    "by_departement.csv",
-    "by_region.csv",
-];
+/// The files written whatever the format, besides the tables.
+const COMMON_FILES: [&str; 4] = [PROJECT_FILE, "summary.json", "report.md", "report.html"];
 
 /// The map layers as GeoJSON, with their styles.
 const GEOJSON_FILES: [&str; 8] = [
@@ -66,7 +59,7 @@ pub fn output_files(format: LayerFormat) -> Vec<&'static str> {
         LayerFormat::Geojson => &GEOJSON_FILES,
         LayerFormat::Gpkg => &[GPKG_FILE],
     };
-    [&COMMON_FILES[..], layers].concat()
+    [&COMMON_FILES[..], &TABLE_FILES[..], layers].concat()
 }
 
 /// Writes every output of one analysis into `dir`, replacing a previous output
@@ -83,6 +76,7 @@ pub fn write_outputs(
     // beside them, are replaced.
     let replaceable = [
         &COMMON_FILES[..],
+        &TABLE_FILES[..],
         &GEOJSON_FILES[..],
         &[GPKG_FILE],
         &CHECK_FILES[..],
@@ -123,7 +117,7 @@ fn write_all(
     if let Some(plan) = plan {
         plan.write(dir)?;
     }
-    crate::write::tables::write_tables(dir, summary)
+    write_tables(dir, summary, layers)
 }
 
 /// The map layers in `format`, with the QGIS project opening them.

@@ -124,6 +124,14 @@ const OVERLAP_FIELDS: &[(&str, FieldType)] = &[
 pub struct Layers<'a>(pub [Layer<'a>; 4]);
 
 impl<'a> Layers<'a> {
+    /// The features of the layer called `name` (none for an unknown name).
+    pub fn named(&self, name: &str) -> &[MapFeature<'a>] {
+        self.0
+            .iter()
+            .find(|l| l.name == name)
+            .map_or(&[], |l| &l.features)
+    }
+
     /// Builds the layers, bringing the projected white zones and overlaps back to WGS84.
     pub fn new(inputs: &'a Inputs, analysis: &Analysis, summary: &Summary) -> Result<Layers<'a>> {
         Ok(Layers([

@@ -1,85 +1,307 @@
-//! CSV tables (`;`-separated, UTF-8): `cpts.csv`, `by_departement.csv`, `by_region.csv`.
+//! CSV tables for machines: RFC 4180 (`,`-separated, `"`-quoted), UTF-8, `.` decimals,
+//! each with a `.csvt` beside it giving its columns' types, so that GDAL and QGIS read
+//! numbers as numbers. One number format everywhere: populations to 0.1 inhabitant
+//! (whole in membership mode, where units are whole), rates to 6 digits, areas to the
+//! square metre (in km²), euros whole; names beside every code.
 
 use crate::figures::summary::{Summary, Totals};
+use crate::model::territories::{departement_name, region_name};
+use crate::write::layers::{Layers, MapFeature};
+use serde_json::Value;
 use std::path::Path;
 
-/// Writes the three tables of `summary` into `dir`.
-pub fn write_tables(dir: &Path, summary: &Summary) -> std::io::Result<()> {
-    let mut cpts = writer(&dir.join("cpts.csv"))?;
+/// The tables, each with its `.csvt`.
+pub const TABLE_FILES: [&str; 10] = [
+    "cpts.csv",
+    "cpts.csvt",
+    "by_departement.csv",
+    "by_departement.csvt",
+    "by_region.csv",
+    "by_region.csvt",
+    "white_zones.csv",
+    "white_zones.csvt",
+    "uncovered_communes.csv",
+    "uncovered_communes.csvt",
+];
+
+/// A column's type, as a `.csvt` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Integer,
+    Real,
+}
+
+impl Kind {
+    fn csvt(self) -> &'static str {
+        match self {
+            Kind::Text => "\"String\"",
+            Kind::Integer => "\"Integer\"",
+            Kind::Real => "\"Real\"",
+        }
+    }
+}
+
+/// A table: its columns, named and typed, and its rows.
+pub struct Table {
+    pub columns: Vec<(&'static str, Kind)>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    /// Writes `name` and its `.csvt` into `dir`.
+    pub fn write(&self, dir: &Path, name: &str) -> std::io::Result<()> {
+        let mut out = csv::Writer::from_path(dir.join(name))?;
+        out.write_record(self.columns.iter().map(|c| c.0))?;
+        for row in &self.rows {
+            out.write_record(row)?;
+        }
+        out.flush()?;
+        let types: Vec<&str> = self.columns.iter().map(|c| c.1.csvt()).collect();
+        std::fs::write(
+            dir.join(name).with_extension("csvt"),
+            types.join(",") + "\n",
+        )
+    }
+}
+
+/// How the tables write numbers.
+#[derive(Debug, Clone, Copy)]
+pub struct Numbers {
+    /// Populations are whole (membership mode).
+    pub whole: bool,
+}
+
+impl Numbers {
+    /// The numbers of the run `summary` describes.
+    pub fn of(summary: &Summary) -> Numbers {
+        Numbers {
+            whole: summary.mode == "membership",
+        }
+    }
+
+    /// A population: to the inhabitant in membership mode, else to 0.1.
+    pub fn people(self, p: f64) -> String {
+        match self.whole {
+            true => format!("{p:.0}"),
+            false => format!("{p:.1}"),
+        }
+    }
+
+    /// A share or rate, to 6 digits.
+    pub fn rate(self, r: f64) -> String {
+        format!("{r:.6}")
+    }
+
+    /// An area in km², to the square metre.
+    pub fn km2(self, a: f64) -> String {
+        format!("{a:.6}")
+    }
+}
+
+/// Writes the tables of `summary` and `layers` into `dir`.
+pub fn write_tables(dir: &Path, summary: &Summary, layers: &Layers) -> std::io::Result<()> {
+    let numbers = Numbers::of(summary);
+    cpts_table(summary, numbers).write(dir, "cpts.csv")?;
+    let rows = summary.by_departement.iter().map(|r| {
+        (
+            r.departement.as_str(),
+            departement_name(&r.departement),
+            &r.totals,
+        )
+    });
+    totals_table("departement", rows, numbers).write(dir, "by_departement.csv")?;
+    let rows = summary
+        .by_region
+        .iter()
+        .map(|r| (r.region.as_str(), region_name(&r.region), &r.totals));
+    totals_table("region", rows, numbers).write(dir, "by_region.csv")?;
+    white_zones_table(layers.named("white_zones"), numbers).write(dir, "white_zones.csv")?;
+    uncovered_table(layers.named("communes"), numbers).write(dir, "uncovered_communes.csv")
+}
+
+/// The names of comma-separated département codes, in their order.
+fn departement_names(codes: &[String]) -> String {
+    codes
+        .iter()
+        .map(|d| departement_name(d).unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// `cpts.csv`: each CPTS, its population, tier and funding, and its départements.
+fn cpts_table(summary: &Summary, numbers: Numbers) -> Table {
     // The missions column only when the perimeter file says which missions were signed.
     let missions = summary
         .cpts
         .iter()
         .any(|c| c.funding_missions_eur.is_some());
-    let mut header = vec![
-        "id",
-        "nom",
-        "statut",
-        "population",
-        "tier",
-        "funding_max_eur",
+    let mut columns = vec![
+        ("id", Kind::Text),
+        ("nom", Kind::Text),
+        ("statut", Kind::Text),
+        ("population", Kind::Real),
+        ("tier", Kind::Integer),
+        ("funding_max_eur", Kind::Integer),
     ];
     if missions {
-        header.push("funding_missions_eur");
+        columns.push(("funding_missions_eur", Kind::Integer));
     }
-    header.extend(["partial", "departements"]);
-    cpts.write_record(header)?;
-    for c in &summary.cpts {
-        let mut record = vec![
-            c.id.clone(),
-            c.nom.clone(),
-            c.statut.to_string(),
-            format!("{:.2}", c.population),
-            c.tier.to_string(),
-            c.funding_max_eur.to_string(),
-        ];
-        if missions {
-            record.push(
-                c.funding_missions_eur
-                    .map_or(String::new(), |e| e.to_string()),
-            );
-        }
-        record.extend([c.partial.to_string(), c.departements.join(",")]);
-        cpts.write_record(record)?;
-    }
-    cpts.flush()?;
+    columns.extend([
+        ("partial", Kind::Text),
+        ("departements", Kind::Text),
+        ("departement_noms", Kind::Text),
+    ]);
     let rows = summary
-        .by_departement
+        .cpts
         .iter()
-        .map(|r| (r.departement.as_str(), &r.totals));
-    write_totals(&dir.join("by_departement.csv"), "departement", rows)?;
-    let rows = summary
-        .by_region
-        .iter()
-        .map(|r| (r.region.as_str(), &r.totals));
-    write_totals(&dir.join("by_region.csv"), "region", rows)
+        .map(|c| {
+            let mut row = vec![
+                c.id.clone(),
+                c.nom.clone(),
+                c.statut.to_string(),
+                numbers.people(c.population),
+                c.tier.to_string(),
+                c.funding_max_eur.to_string(),
+            ];
+            if missions {
+                row.push(
+                    c.funding_missions_eur
+                        .map_or(String::new(), |e| e.to_string()),
+                );
+            }
+            row.extend([
+                c.partial.to_string(),
+                c.departements.join(","),
+                departement_names(&c.departements),
+            ]);
+            row
+        })
+        .collect();
+    Table { columns, rows }
 }
 
-fn writer(path: &Path) -> std::io::Result<csv::Writer<std::fs::File>> {
-    Ok(csv::WriterBuilder::new().delimiter(b';').from_path(path)?)
+/// `by_departement.csv` or `by_region.csv`: each area's code, name and totals, and its
+/// uncovered inhabitants outside the white zones (slivers and contour gaps), so that
+/// covered, white-zone and those add up to the population.
+fn totals_table<'a>(
+    key: &'static str,
+    rows: impl Iterator<Item = (&'a str, Option<&'static str>, &'a Totals)>,
+    numbers: Numbers,
+) -> Table {
+    Table {
+        columns: vec![
+            (key, Kind::Text),
+            ("nom", Kind::Text),
+            ("population", Kind::Real),
+            ("covered_population", Kind::Real),
+            ("coverage_rate", Kind::Real),
+            ("white_zone_population", Kind::Real),
+            ("uncovered_outside_white_zones", Kind::Real),
+        ],
+        rows: rows
+            .map(|(code, name, t)| {
+                let outside = t.population - t.covered_population - t.white_zone_population;
+                vec![
+                    code.to_string(),
+                    name.unwrap_or_default().to_string(),
+                    numbers.people(t.population),
+                    numbers.people(t.covered_population),
+                    numbers.rate(t.coverage_rate),
+                    numbers.people(t.white_zone_population),
+                    numbers.people(outside.max(0.0)),
+                ]
+            })
+            .collect(),
+    }
 }
 
-fn write_totals<'a>(
-    path: &Path,
-    key: &str,
-    rows: impl Iterator<Item = (&'a str, &'a Totals)>,
-) -> std::io::Result<()> {
-    let mut out = writer(path)?;
-    out.write_record([
-        key,
-        "population",
-        "covered_population",
-        "coverage_rate",
-        "white_zone_population",
-    ])?;
-    for (code, t) in rows {
-        out.write_record([
-            code.to_string(),
-            format!("{:.2}", t.population),
-            format!("{:.2}", t.covered_population),
-            format!("{:.6}", t.coverage_rate),
-            format!("{:.2}", t.white_zone_population),
-        ])?;
+/// The text of attribute `key` of `f`, numbers written out.
+fn text(f: &MapFeature, key: &str) -> String {
+    match f.properties.get(key) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => String::new(),
     }
-    out.flush()
+}
+
+/// The number of attribute `key` of `f`, 0 when absent.
+fn number(f: &MapFeature, key: &str) -> f64 {
+    f.properties.get(key).and_then(Value::as_f64).unwrap_or(0.0)
+}
+
+/// `white_zones.csv`: each white zone of the layer, its départements, population,
+/// area and communes.
+fn white_zones_table(zones: &[MapFeature], numbers: Numbers) -> Table {
+    Table {
+        columns: vec![
+            ("id", Kind::Text),
+            ("departements", Kind::Text),
+            ("departement_noms", Kind::Text),
+            ("population", Kind::Real),
+            ("area_km2", Kind::Real),
+            ("commune_count", Kind::Integer),
+            ("communes", Kind::Text),
+        ],
+        rows: zones
+            .iter()
+            .map(|z| {
+                let departements: Vec<String> = text(z, "departements")
+                    .split(',')
+                    .filter(|d| !d.is_empty())
+                    .map(String::from)
+                    .collect();
+                vec![
+                    text(z, "id"),
+                    departements.join(","),
+                    departement_names(&departements),
+                    numbers.people(number(z, "population")),
+                    numbers.km2(number(z, "area_km2")),
+                    text(z, "commune_count"),
+                    text(z, "communes"),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// `uncovered_communes.csv`: each unit with inhabitants outside every CPTS (at least
+/// 0.05, half the precision shown), by code.
+fn uncovered_table(communes: &[MapFeature], numbers: Numbers) -> Table {
+    let mut table = Table {
+        columns: vec![
+            ("code", Kind::Text),
+            ("nom", Kind::Text),
+            ("departement", Kind::Text),
+            ("departement_nom", Kind::Text),
+            ("population", Kind::Real),
+            ("covered_share", Kind::Real),
+            ("uncovered_population", Kind::Real),
+            ("white_zone_population", Kind::Real),
+        ],
+        rows: communes
+            .iter()
+            .filter_map(|c| {
+                let population = number(c, "population");
+                let uncovered = population - number(c, "covered_population");
+                let departement = text(c, "departement");
+                (uncovered >= 0.05).then(|| {
+                    vec![
+                        text(c, "code"),
+                        text(c, "nom"),
+                        departement.clone(),
+                        departement_name(&departement)
+                            .unwrap_or_default()
+                            .to_string(),
+                        numbers.people(population),
+                        numbers.rate(number(c, "covered_share")),
+                        numbers.people(uncovered),
+                        numbers.people(number(c, "white_zone_population")),
+                    ]
+                })
+            })
+            .collect(),
+    };
+    table.rows.sort();
+    table
 }
