@@ -6,5 +6,6 @@ pub mod html;
 pub mod markdown;
 pub mod numbers;
 pub mod plan;
+pub mod plan_map;
 pub mod section;
 pub mod svg_map;

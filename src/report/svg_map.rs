@@ -2,7 +2,8 @@
 //! zones, overlaps (hatched, and ringed so that the smallest still show) and CPTS
 //! borders. The national map draws metropolitan France with an inset for each overseas
 //! département; a focus map draws one département or region, commune by commune, with
-//! each commune's figures on hover and the CPTS named.
+//! each commune's figures on hover and the CPTS named. Either map draws the plan
+//! instead when given one (see [`crate::report::plan_map`]).
 //!
 //! Shapes are projected per frame (equirectangular around the frame's mid-latitude,
 //! which is within a few per cent of a conformal map at these extents), simplified to
@@ -11,6 +12,7 @@
 use crate::geometry::envelope::extent;
 use crate::geometry::grid::rings;
 use crate::geometry::simplify::simplified;
+use crate::report::plan_map::{plan_defs, PlanLayer};
 use crate::write::layers::{Layers, MapFeature};
 use crate::write::style::{coverage_class, BORDER, COVERAGE_CLASSES, OVERLAP, WHITE_ZONE};
 use crate::write::xml::escape;
@@ -21,7 +23,7 @@ use std::fmt::Write;
 
 /// A box of the SVG and the lon/lat rectangle it shows.
 #[derive(Debug, Clone, Copy)]
-struct Frame {
+pub(super) struct Frame {
     /// Pixel position of longitude `lon0` and latitude `lat1` (the top-left corner).
     x: f64,
     y: f64,
@@ -31,7 +33,7 @@ struct Frame {
     kx: f64,
     ky: f64,
     /// The pixel box the frame may draw in.
-    clip: [f64; 4],
+    pub(super) clip: [f64; 4],
 }
 
 impl Frame {
@@ -53,7 +55,7 @@ impl Frame {
         }
     }
 
-    fn project(&self, c: Coord<f64>) -> Coord<f64> {
+    pub(super) fn project(&self, c: Coord<f64>) -> Coord<f64> {
         Coord {
             x: self.x + (c.x - self.lon0) * self.kx,
             y: self.y + (self.lat1 - c.y) * self.ky,
@@ -61,14 +63,14 @@ impl Frame {
     }
 
     /// Whether the lon/lat point falls in the frame's box.
-    fn shows(&self, c: Coord<f64>) -> bool {
+    pub(super) fn shows(&self, c: Coord<f64>) -> bool {
         let p = self.project(c);
         let [x, y, w, h] = self.clip;
         p.x >= x && p.x <= x + w && p.y >= y && p.y <= y + h
     }
 
     /// Whether the lon/lat rectangle meets the frame's box.
-    fn sees(&self, r: Rect<f64>) -> bool {
+    pub(super) fn sees(&self, r: Rect<f64>) -> bool {
         let [x, y, w, h] = self.clip;
         let lon = |px: f64| self.lon0 + (px - self.x) / self.kx;
         let lat = |py: f64| self.lat1 - (py - self.y) / self.ky;
@@ -80,7 +82,12 @@ impl Frame {
 }
 
 /// Appends the path data of `shape` in `frame`, simplified to `tolerance` pixels.
-fn path_data(out: &mut String, shape: &MultiPolygon<f64>, frame: &Frame, tolerance: f64) {
+pub(super) fn path_data(
+    out: &mut String,
+    shape: &MultiPolygon<f64>,
+    frame: &Frame,
+    tolerance: f64,
+) {
     let mut points: Vec<(i64, i64)> = Vec::new();
     for ring in rings(shape) {
         let projected: Vec<Coord<f64>> = ring.0.iter().map(|&c| frame.project(c)).collect();
@@ -117,7 +124,7 @@ fn push_pair(out: &mut String, x: i64, y: i64) {
 }
 
 /// The path data of every feature kept, computed in parallel, in their order.
-fn joined_paths(features: &[&MapFeature], frame: &Frame, tolerance: f64) -> String {
+pub(super) fn joined_paths(features: &[&MapFeature], frame: &Frame, tolerance: f64) -> String {
     features
         .par_iter()
         .map(|f| {
@@ -165,15 +172,16 @@ const INSETS: [(&str, &str); 5] = [
     ("976", "Mayotte"),
 ];
 
-/// Draws the layers that fall in `frame`: communes (whole classes as single paths, or
-/// one element each with a tooltip when `detailed`), white zones, overlaps and CPTS
-/// borders, clipped to the frame.
+/// Draws the layers that fall in `frame`, clipped to it: the plan when given one, else
+/// communes (whole classes as single paths, or one element each with a tooltip when
+/// `detailed`), white zones, overlaps and CPTS borders.
 fn draw_frame(
     svg: &mut String,
     id: &str,
     frame: &Frame,
     communes: &[&MapFeature],
     layers: &Layers,
+    plan: Option<&PlanLayer>,
     detailed: bool,
 ) {
     let tolerance = if detailed { 0.3 } else { 0.5 };
@@ -182,27 +190,35 @@ fn draw_frame(
         svg,
         "<clipPath id=\"clip-{id}\"><rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h:.1}\"/></clipPath><g clip-path=\"url(#clip-{id})\">"
     );
-    if detailed {
+    if let Some(plan) = plan {
+        plan.draw(svg, frame, communes, layers, detailed);
+    } else if detailed {
         commune_elements(svg, communes, frame, tolerance);
     } else {
         coverage_classes(svg, communes, frame, tolerance);
     }
-    white_zones(svg, &inside(layers, "white_zones", frame), frame, tolerance);
-    let border = if detailed { 1.5 } else { 0.6 };
-    cpts_borders(
-        svg,
-        &inside(layers, "cpts", frame),
-        frame,
-        tolerance,
-        border,
-    );
-    overlaps(svg, &inside(layers, "overlaps", frame), frame, tolerance);
+    if plan.is_none() {
+        white_zones(svg, &inside(layers, "white_zones", frame), frame, tolerance);
+        let border = if detailed { 1.5 } else { 0.6 };
+        cpts_borders(
+            svg,
+            &inside(layers, "cpts", frame),
+            frame,
+            tolerance,
+            border,
+        );
+        overlaps(svg, &inside(layers, "overlaps", frame), frame, tolerance);
+    }
     svg.push_str("</g>");
 }
 
 /// The features of layer `name` whose bounding box meets `frame`'s box, whatever
 /// territory they belong to: a white zone crossing the border of a focus is drawn.
-fn inside<'a, 'l>(layers: &'l Layers<'a>, name: &str, frame: &Frame) -> Vec<&'l MapFeature<'a>> {
+pub(super) fn inside<'a, 'l>(
+    layers: &'l Layers<'a>,
+    name: &str,
+    frame: &Frame,
+) -> Vec<&'l MapFeature<'a>> {
     layers
         .get(name)
         .iter()
@@ -255,7 +271,7 @@ fn coverage_classes(svg: &mut String, communes: &[&MapFeature], frame: &Frame, t
 }
 
 /// The white zones, filled, as one path.
-fn white_zones(svg: &mut String, zones: &[&MapFeature], frame: &Frame, tolerance: f64) {
+pub(super) fn white_zones(svg: &mut String, zones: &[&MapFeature], frame: &Frame, tolerance: f64) {
     let white = joined_paths(zones, frame, tolerance);
     if !white.is_empty() {
         let _ = write!(
@@ -305,7 +321,7 @@ fn overlaps(svg: &mut String, overlaps: &[&MapFeature], frame: &Frame, tolerance
     }
 }
 
-fn text<'a>(f: &'a MapFeature, key: &str) -> &'a str {
+pub(super) fn text<'a>(f: &'a MapFeature, key: &str) -> &'a str {
     f.properties.get(key).and_then(|v| v.as_str()).unwrap_or("")
 }
 
@@ -316,17 +332,19 @@ fn number(f: &MapFeature, key: &str) -> f64 {
         .unwrap_or(0.0)
 }
 
-fn open_svg(width: f64, height: f64, label: &str) -> String {
+/// The opening of a map and its definitions, the plan's hatching with a plan.
+fn open_svg(width: f64, height: f64, label: &str, plan: Option<&PlanLayer>) -> String {
     format!(
-        "<svg class=\"map zoomable\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"{}\">{}",
+        "<svg class=\"map zoomable\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"{}\">{}{}",
         escape(label),
-        DEFS.replace("OVERLAP", &OVERLAP.hex())
+        DEFS.replace("OVERLAP", &OVERLAP.hex()),
+        plan.map_or(String::new(), |_| plan_defs())
     )
 }
 
 /// The national map: metropolitan France (or whatever metropolitan communes were
-/// supplied) and an inset for each overseas département present.
-pub fn national_map(layers: &Layers, label: &str) -> String {
+/// supplied) and an inset for each overseas département present; the plan when given.
+pub fn national_map(layers: &Layers, plan: Option<&PlanLayer>, label: &str) -> String {
     const WIDTH: f64 = 1000.0;
     const HEIGHT: f64 = 820.0;
     const SIDE: f64 = 180.0;
@@ -349,10 +367,23 @@ pub fn national_map(layers: &Layers, label: &str) -> String {
     } else {
         WIDTH - SIDE - 10.0
     };
-    let mut svg = open_svg(WIDTH, HEIGHT, label);
+    let mut svg = open_svg(WIDTH, HEIGHT, label, plan);
+    let id = |frame: &str| match plan {
+        Some(_) => format!("plan-{frame}"),
+        None => frame.to_string(),
+    };
     if let Some(bbox) = extent(metropole.iter().map(|f| f.geometry.as_ref())) {
         let frame = Frame::fit(bbox, [0.0, 0.0, main_width, HEIGHT]);
-        draw_frame(&mut svg, "metropole", &frame, &metropole, layers, false);
+        let metropole_id = id("metropole");
+        draw_frame(
+            &mut svg,
+            &metropole_id,
+            &frame,
+            &metropole,
+            layers,
+            plan,
+            false,
+        );
     }
     let slot = HEIGHT / INSETS.len() as f64;
     for (k, (name, list)) in insets.iter().enumerate() {
@@ -370,18 +401,20 @@ pub fn national_map(layers: &Layers, label: &str) -> String {
             y + 16.0,
             escape(name)
         );
-        draw_frame(&mut svg, &format!("inset-{k}"), &frame, list, layers, false);
+        let inset_id = id(&format!("inset-{k}"));
+        draw_frame(&mut svg, &inset_id, &frame, list, layers, plan, false);
     }
     svg.push_str("</svg>");
     svg
 }
 
 /// A map of the communes `selected` keeps (a département or a region), one element per
-/// commune, neighbouring communes in grey for context, CPTS named; `None` when no
-/// commune is selected.
+/// commune, neighbouring communes in grey for context, CPTS named (the plan instead,
+/// labelled, when given); `None` when no commune is selected.
 pub fn focus_map(
     layers: &Layers,
     selected: impl Fn(&MapFeature) -> bool,
+    plan: Option<&PlanLayer>,
     label: &str,
 ) -> Option<String> {
     const WIDTH: f64 = 1000.0;
@@ -390,7 +423,7 @@ pub fn focus_map(
     let chosen: Vec<&MapFeature> = communes.iter().filter(|f| selected(f)).collect();
     let bbox = extent(chosen.iter().map(|f| f.geometry.as_ref()))?;
     let frame = Frame::fit(bbox, [0.0, 0.0, WIDTH, HEIGHT]);
-    let mut svg = open_svg(WIDTH, HEIGHT, label);
+    let mut svg = open_svg(WIDTH, HEIGHT, label, plan);
     // Context: the other communes of the frame, in grey.
     let around: Vec<&MapFeature> = communes
         .iter()
@@ -399,12 +432,23 @@ pub fn focus_map(
         .collect();
     let context = joined_paths(&around, &frame, 0.5);
     if !context.is_empty() {
+        // Lighter under the plan, whose communes are grey.
+        let grey = if plan.is_some() { "#f2f2f2" } else { "#e4e4e4" };
         let _ = write!(
             svg,
-            "<path fill=\"#e4e4e4\" stroke=\"#ffffff\" stroke-width=\"0.3\" d=\"{context}\"/>"
+            "<path fill=\"{grey}\" stroke=\"#ffffff\" stroke-width=\"0.3\" d=\"{context}\"/>"
         );
     }
-    draw_frame(&mut svg, "focus", &frame, &chosen, layers, true);
+    let id = if plan.is_some() {
+        "plan-focus"
+    } else {
+        "focus"
+    };
+    draw_frame(&mut svg, id, &frame, &chosen, layers, plan, true);
+    if plan.is_some() {
+        svg.push_str("</svg>");
+        return Some(svg);
+    }
     // The CPTS of the focus's départements are named.
     let departements: BTreeSet<&str> = chosen.iter().map(|f| text(f, "departement")).collect();
     let named = layers.get("cpts").iter().filter(|f| {
