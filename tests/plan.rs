@@ -913,6 +913,18 @@ fn a_commune_in_two_white_zones_makes_one_new_cpts_counted_once() {
     assert_eq!(candidates[0]["population"], 60_000.0);
     assert_eq!(candidates[0]["communes"], json!(["22001"]));
     assert_eq!(p["changed_cpts"], json!([]));
+    // The table gives the new CPTS's figures once, on its first zone's row.
+    let md = std::fs::read_to_string(dir.path().join("plan/plan.md")).unwrap();
+    let rows: Vec<&str> = md.lines().filter(|l| l.contains("NC-0001")).collect();
+    assert_eq!(rows.len(), 2, "{md}");
+    assert!(
+        rows[0].ends_with("| nouvelle CPTS | NC-0001 CPTS de M (proposée) (1 communes) (couvre aussi ZB-0002) | 60 000 | 2 | 382 500 € |"),
+        "{md}"
+    );
+    assert!(
+        rows[1].ends_with("| nouvelle CPTS | NC-0001 CPTS de M (proposée) (1 communes) (chiffres avec ZB-0001) |  |  |  |"),
+        "{md}"
+    );
 }
 
 #[test]

@@ -609,6 +609,8 @@ struct Words {
     other_region: &'static str,
     /// Names the other zones a CPTS takes, its figures counting them all.
     also_takes: &'static str,
+    /// Names the other zones a new CPTS covers.
+    also_covers: &'static str,
     /// Points to the row holding a CPTS's figures.
     figures_with: &'static str,
     /// Says a CPTS's figures count the overlaps it gives up.
@@ -643,6 +645,7 @@ const FR: Words = Words {
     other_departement: "autre département",
     other_region: "autre région",
     also_takes: "prend aussi",
+    also_covers: "couvre aussi",
     figures_with: "chiffres avec",
     gives_up: "cède des chevauchements",
     more: "autres zones (plan.csv)",
@@ -675,6 +678,7 @@ const EN: Words = Words {
     other_departement: "other département",
     other_region: "other region",
     also_takes: "also takes",
+    also_covers: "also covers",
     figures_with: "figures with",
     gives_up: "gives up overlaps",
     more: "other zones (plan.csv)",
@@ -795,7 +799,7 @@ impl Draft<'_> {
         let zone = [self.zone_label(z.zone), self.lang.people(w.population)];
         z.candidates
             .iter()
-            .map(|&k| self.candidate_cells(&self.plan.candidates[k]))
+            .map(|&k| self.candidate_cells(k, z))
             .chain(self.taker_cells(z))
             .map(|cells| zone.iter().cloned().chain(cells).collect())
             .collect()
@@ -810,18 +814,42 @@ impl Draft<'_> {
         format!("{}, {}{main}", zone_id(zone), w.departements.join("/"))
     }
 
-    /// A new CPTS: the proposal, its name and communes, inhabitants, tier and maximum
-    /// funding.
-    fn candidate_cells(&self, c: &Candidate) -> [String; 5] {
+    /// New CPTS `k` in the row of zone `z`: the proposal, its name and communes,
+    /// inhabitants, tier and maximum funding, and the other zones it covers. A zone
+    /// joining the new CPTS of an earlier zone points to that zone's row instead.
+    fn candidate_cells(&self, k: usize, z: &ZonePlan) -> [String; 5] {
+        let (c, w) = (&self.plan.candidates[k], self.w);
+        let name = format!(
+            "{} {} ({} {})",
+            c.id,
+            candidate_name(c, self.inputs),
+            c.communes.len(),
+            w.communes
+        );
+        if c.zone != z.zone {
+            let see = format!("{name} ({} {})", w.figures_with, zone_id(c.zone));
+            return [
+                w.new_cpts.to_string(),
+                see,
+                String::new(),
+                String::new(),
+                String::new(),
+            ];
+        }
+        let joined: Vec<String> = self
+            .plan
+            .zones
+            .iter()
+            .filter(|o| o.zone != c.zone && o.candidates.contains(&k))
+            .map(|o| zone_id(o.zone))
+            .collect();
+        let name = match joined.is_empty() {
+            true => name,
+            false => format!("{name} ({} {})", w.also_covers, joined.join(", ")),
+        };
         [
-            self.w.new_cpts.to_string(),
-            format!(
-                "{} {} ({} {})",
-                c.id,
-                candidate_name(c, self.inputs),
-                c.communes.len(),
-                self.w.communes
-            ),
+            w.new_cpts.to_string(),
+            name,
             self.lang.people(c.population),
             c.tier.number().to_string(),
             self.lang.euros(c.funding_max),

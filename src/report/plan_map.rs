@@ -79,8 +79,7 @@ impl<'p> PlanLayer<'p> {
         detailed: bool,
     ) {
         let tolerance = if detailed { 0.3 } else { 0.5 };
-        // On the national map the communes' borders do not show: a coarser outline.
-        let ground = joined_paths(communes, frame, if detailed { 0.3 } else { 1.0 });
+        let ground = joined_paths(communes, frame, tolerance);
         if !ground.is_empty() {
             let (fill, line, width) = match detailed {
                 true => (FOCUS_GROUND, Rgb(0xff, 0xff, 0xff), 0.3),

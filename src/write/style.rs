@@ -246,7 +246,7 @@ fn proposals() -> Style {
     r.push_str("    </categories>\n    <symbols>\n");
     let taken = |brush| Fill {
         colour: EXTENSION,
-        alpha: 200,
+        alpha: 255,
         brush,
         outline: EXTENSION,
         outline_mm: 0.5,
@@ -255,7 +255,7 @@ fn proposals() -> Style {
     symbol(&mut r, 1, &[taken("dense4")]);
     let paper = Fill {
         colour: Rgb(0xff, 0xff, 0xff),
-        alpha: 150,
+        alpha: 255,
         brush: "solid",
         outline: NEW_CPTS,
         outline_mm: 0.0,

@@ -9,7 +9,7 @@
     <symbols>
       <symbol type="fill" name="0" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleFill" enabled="1" locked="0" pass="0">
-          <prop k="color" v="31,119,180,200"/>
+          <prop k="color" v="31,119,180,255"/>
           <prop k="style" v="solid"/>
           <prop k="outline_color" v="31,119,180,255"/>
           <prop k="outline_style" v="solid"/>
@@ -20,7 +20,7 @@
       </symbol>
       <symbol type="fill" name="1" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleFill" enabled="1" locked="0" pass="0">
-          <prop k="color" v="31,119,180,200"/>
+          <prop k="color" v="31,119,180,255"/>
           <prop k="style" v="dense4"/>
           <prop k="outline_color" v="31,119,180,255"/>
           <prop k="outline_style" v="solid"/>
@@ -31,7 +31,7 @@
       </symbol>
       <symbol type="fill" name="2" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleFill" enabled="1" locked="0" pass="0">
-          <prop k="color" v="255,255,255,150"/>
+          <prop k="color" v="255,255,255,255"/>
           <prop k="style" v="solid"/>
           <prop k="outline_color" v="37,37,37,255"/>
           <prop k="outline_style" v="no"/>
