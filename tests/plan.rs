@@ -1225,3 +1225,39 @@ fn the_qgis_project_opens_the_proposals_styled_on_top() {
     assert!(!qgs.contains("proposals"), "{qgs}");
     assert!(!analysed.join("proposals.qml").exists());
 }
+
+#[test]
+fn two_cpts_taking_zones_in_are_drawn_in_two_colours() {
+    // Row 0: W A B V. W (2 000) borders only A, V (1 000) only B: A takes ZB-0001 and
+    // has the palette's first colour, B takes ZB-0002 and its second.
+    let communes = vec![
+        commune("22001", 0, 0, 2_000),
+        commune("22002", 1, 0, 1_000),
+        commune("22003", 2, 0, 1_000),
+        commune("22004", 3, 0, 1_000),
+    ];
+    let listing =
+        "cpts_id;cpts_nom;statut;code_insee\nA;CPTS A;projet;22002\nB;CPTS B;projet;22003\n";
+    let dir = tempfile::tempdir().unwrap();
+    plan(dir.path(), communes, listing);
+    let html = std::fs::read_to_string(dir.path().join("plan/report.html")).unwrap();
+    let svg = figure_svg(&html, "plan-map");
+    for (zone, cpts, colour) in [("ZB-0001", "A", "#1f77b4"), ("ZB-0002", "B", "#d62728")] {
+        assert!(
+            svg.contains(&format!(
+                "data-proposal=\"{zone}\" data-cpts=\"{cpts}\" fill=\"{colour}\""
+            )),
+            "{zone}"
+        );
+        assert!(
+            svg.contains(&format!(
+                "<path class=\"taker\" data-cpts=\"{cpts}\" fill=\"{colour}\""
+            )),
+            "{cpts}"
+        );
+        assert!(
+            html.contains(&format!("background:{colour};border:2px solid {colour}\"></i>CPTS {cpts} prend {zone}</span>")),
+            "{cpts}"
+        );
+    }
+}

@@ -273,7 +273,7 @@ pub fn html_report(
     if let Some(plan) = plan {
         let maps = plan_maps(
             layers,
-            &PlanLayer::new(&plan.proposals, &plan.left),
+            &PlanLayer::new(&plan.proposals, &plan.left, layers.get("cpts")),
             focus,
             w,
             lang,

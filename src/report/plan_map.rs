@@ -9,7 +9,7 @@ use crate::report::svg_map::{inside, joined_paths, path_data, text, white_zones,
 use crate::write::layers::{Layers, MapFeature};
 use crate::write::style::{Rgb, NEW_CPTS, TAKER_PALETTE, WHITE_ZONE};
 use crate::write::xml::escape;
-use geo::{Coord, InteriorPoint};
+use geo::{BoundingRect, Coord, InteriorPoint, Intersects, Rect};
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
@@ -34,9 +34,27 @@ pub struct PlanLayer<'p> {
     proposals: &'p [MapFeature<'p>],
     /// Ids of the white zones no proposal covers.
     left: &'p [String],
-    /// Each taking CPTS by id, coloured from [`TAKER_PALETTE`] in the order of its first
-    /// proposal (the plan's order: the same colours on every map).
+    /// Each taking CPTS by id, in the order of its first proposal, with its colour: of
+    /// [`TAKER_PALETTE`], the first that no CPTS before it near it has and fewest have
+    /// (all differ up to eight; the same colours on every map).
     takers: Vec<(&'p str, Rgb)>,
+}
+
+/// The rectangle holding `a` and `b`.
+fn joined(a: Option<Rect<f64>>, b: Option<Rect<f64>>) -> Option<Rect<f64>> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(Rect::new(
+            Coord {
+                x: a.min().x.min(b.min().x),
+                y: a.min().y.min(b.min().y),
+            },
+            Coord {
+                x: a.max().x.max(b.max().x),
+                y: a.max().y.max(b.max().y),
+            },
+        )),
+        (a, b) => a.or(b),
+    }
 }
 
 /// Whether a proposal gives a white zone to an existing CPTS (an extension or the
@@ -46,13 +64,48 @@ fn taken(f: &MapFeature) -> bool {
 }
 
 impl<'p> PlanLayer<'p> {
-    pub fn new(proposals: &'p [MapFeature<'p>], left: &'p [String]) -> PlanLayer<'p> {
-        let mut takers: Vec<(&str, Rgb)> = Vec::new();
+    /// The plan's layer; `cpts` (the CPTS layer) places the taking CPTS, so that two
+    /// whose territories (with the zones they take) come near differ in colour.
+    pub fn new(
+        proposals: &'p [MapFeature<'p>],
+        left: &'p [String],
+        cpts: &[MapFeature],
+    ) -> PlanLayer<'p> {
+        let mut reach: Vec<(&str, Option<Rect<f64>>)> = Vec::new();
         for f in proposals.iter().filter(|f| taken(f)) {
             let id = text(f, "cpts");
-            if !takers.iter().any(|(t, _)| *t == id) {
-                takers.push((id, TAKER_PALETTE[takers.len() % TAKER_PALETTE.len()]));
+            let zone = f.geometry.bounding_rect();
+            match reach.iter_mut().find(|(t, _)| *t == id) {
+                Some((_, r)) => *r = joined(*r, zone),
+                None => {
+                    let own = cpts.iter().find(|c| text(c, "id") == id);
+                    reach.push((
+                        id,
+                        joined(zone, own.and_then(|c| c.geometry.bounding_rect())),
+                    ));
+                }
             }
+        }
+        let mut takers: Vec<(&str, Rgb)> = Vec::new();
+        for (k, &(id, area)) in reach.iter().enumerate() {
+            let near: Vec<Rgb> = reach[..k]
+                .iter()
+                .zip(&takers)
+                .filter(|((_, other), _)| match (area, other) {
+                    (Some(a), Some(b)) => a.intersects(b),
+                    _ => false,
+                })
+                .map(|(_, &(_, colour))| colour)
+                .collect();
+            let colour = TAKER_PALETTE
+                .iter()
+                .copied()
+                .min_by_key(|c| {
+                    let used = takers.iter().filter(|(_, t)| t == c).count();
+                    (near.contains(c), used)
+                })
+                .unwrap_or(TAKER_PALETTE[0]);
+            takers.push((id, colour));
         }
         PlanLayer {
             proposals,
@@ -120,9 +173,7 @@ impl<'p> PlanLayer<'p> {
         let shown: Vec<&MapFeature> = self
             .proposals
             .iter()
-            .filter(|f| {
-                geo::BoundingRect::bounding_rect(f.geometry.as_ref()).is_some_and(|r| frame.sees(r))
-            })
+            .filter(|f| f.geometry.bounding_rect().is_some_and(|r| frame.sees(r)))
             .collect();
         for f in &shown {
             self.proposal(svg, f, frame, tolerance);
@@ -304,3 +355,50 @@ const EN: Words = Words {
     left: "white zone with no proposal",
     border: "CPTS border",
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::write::layers::Properties;
+    use geo::{MultiPolygon, Polygon};
+    use serde_json::json;
+    use std::borrow::Cow;
+
+    /// A feature over the unit square at `x` with the properties of `value`.
+    fn square(x: f64, value: serde_json::Value) -> MapFeature<'static> {
+        let ring = vec![(x, 0.0), (x + 1.0, 0.0), (x + 1.0, 1.0), (x, 1.0), (x, 0.0)];
+        MapFeature {
+            properties: Properties::Object(value.as_object().unwrap().clone()),
+            geometry: Cow::Owned(MultiPolygon::new(vec![Polygon::new(ring.into(), vec![])])),
+        }
+    }
+
+    /// Nine extensions, by CPTS `T0`…`T8`, the zone of `Tk` at `at(k)`; the CPTS layer
+    /// empty. The colour of each.
+    fn colours(at: impl Fn(usize) -> f64) -> Vec<Rgb> {
+        let proposals: Vec<MapFeature> = (0..9)
+            .map(|k| {
+                square(
+                    at(k),
+                    json!({"kind": "extension", "cpts": format!("T{k}"), "white_zone": format!("ZB-{k}")}),
+                )
+            })
+            .collect();
+        let layer = PlanLayer::new(&proposals, &[], &[]);
+        (0..9)
+            .map(|k| layer.colour(&format!("T{k}")).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn takers_differ_in_colour_and_a_ninth_takes_one_no_neighbour_has() {
+        // Apart from each other: the eight colours, then the first again.
+        let apart = colours(|k| 2.0 * k as f64);
+        assert_eq!(apart[..8], TAKER_PALETTE);
+        assert_eq!(apart[8], TAKER_PALETTE[0]);
+        // The ninth over the first's zone: the second colour, which its neighbour lacks.
+        let near = colours(|k| if k == 8 { 0.5 } else { 2.0 * k as f64 });
+        assert_eq!(near[..8], TAKER_PALETTE);
+        assert_eq!(near[8], TAKER_PALETTE[1]);
+    }
+}
