@@ -201,12 +201,13 @@ impl<'p> PlanLayer<'p> {
         svg.push_str("</g>");
     }
 
-    /// One proposal: a white zone filled in the colour of the CPTS taking it, or a
-    /// candidate hatched; what it is on hover.
+    /// One proposal, its class its kind (`extension`, `nearest`, `new-cpts`): a white
+    /// zone filled in the colour of the CPTS taking it, or a candidate hatched; what it
+    /// is on hover.
     fn proposal(&self, svg: &mut String, f: &MapFeature, frame: &Frame, tolerance: f64) {
         let (zone, cpts, nom) = (text(f, "white_zone"), text(f, "cpts"), text(f, "nom"));
         let (class, id, fill, stroke) = match self.colour(cpts).filter(|_| taken(f)) {
-            Some(colour) => ("extension", zone, colour.hex(), colour.hex()),
+            Some(colour) => (text(f, "kind"), zone, colour.hex(), colour.hex()),
             None => ("new-cpts", cpts, "url(#plan-hatch)".into(), NEW_CPTS.hex()),
         };
         let _ = write!(

@@ -173,8 +173,7 @@ const INSETS: [(&str, &str); 5] = [
 ];
 
 /// Draws the layers that fall in `frame`, clipped to it: the plan when given one, else
-/// communes (whole classes as single paths, or one element each with a tooltip when
-/// `detailed`), white zones, overlaps and CPTS borders.
+/// the coverage.
 fn draw_frame(
     svg: &mut String,
     id: &str,
@@ -184,32 +183,43 @@ fn draw_frame(
     plan: Option<&PlanLayer>,
     detailed: bool,
 ) {
-    let tolerance = if detailed { 0.3 } else { 0.5 };
     let [x, y, w, h] = frame.clip;
     let _ = write!(
         svg,
         "<clipPath id=\"clip-{id}\"><rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h:.1}\"/></clipPath><g clip-path=\"url(#clip-{id})\">"
     );
-    if let Some(plan) = plan {
-        plan.draw(svg, frame, communes, layers, detailed);
-    } else if detailed {
+    match plan {
+        Some(plan) => plan.draw(svg, frame, communes, layers, detailed),
+        None => coverage(svg, frame, communes, layers, detailed),
+    }
+    svg.push_str("</g>");
+}
+
+/// The coverage in `frame`: communes (whole classes as single paths, or one element
+/// each with a tooltip when `detailed`), white zones, CPTS borders and overlaps.
+fn coverage(
+    svg: &mut String,
+    frame: &Frame,
+    communes: &[&MapFeature],
+    layers: &Layers,
+    detailed: bool,
+) {
+    let tolerance = if detailed { 0.3 } else { 0.5 };
+    if detailed {
         commune_elements(svg, communes, frame, tolerance);
     } else {
         coverage_classes(svg, communes, frame, tolerance);
     }
-    if plan.is_none() {
-        white_zones(svg, &inside(layers, "white_zones", frame), frame, tolerance);
-        let border = if detailed { 1.5 } else { 0.6 };
-        cpts_borders(
-            svg,
-            &inside(layers, "cpts", frame),
-            frame,
-            tolerance,
-            border,
-        );
-        overlaps(svg, &inside(layers, "overlaps", frame), frame, tolerance);
-    }
-    svg.push_str("</g>");
+    white_zones(svg, &inside(layers, "white_zones", frame), frame, tolerance);
+    let border = if detailed { 1.5 } else { 0.6 };
+    cpts_borders(
+        svg,
+        &inside(layers, "cpts", frame),
+        frame,
+        tolerance,
+        border,
+    );
+    overlaps(svg, &inside(layers, "overlaps", frame), frame, tolerance);
 }
 
 /// The features of layer `name` whose bounding box meets `frame`'s box, whatever
