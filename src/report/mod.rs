@@ -3,6 +3,7 @@
 pub mod check;
 pub mod diff;
 pub mod html;
+pub mod map_frame;
 pub mod markdown;
 pub mod numbers;
 pub mod plan;

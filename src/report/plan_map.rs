@@ -4,8 +4,8 @@
 //! left without a proposal in their own colour. Every proposal is an element naming its
 //! white zone or candidate (`data-proposal`) and the CPTS taking it (`data-cpts`).
 
+use crate::report::map_frame::{inside, joined_paths, path_data, text, white_zones, Frame};
 use crate::report::numbers::Lang;
-use crate::report::svg_map::{inside, joined_paths, path_data, text, white_zones, Frame};
 use crate::write::layers::{Layers, MapFeature};
 use crate::write::style::{Rgb, NEW_CPTS, TAKER_PALETTE, WHITE_ZONE};
 use crate::write::xml::escape;
