@@ -1,6 +1,7 @@
-"""Renders the map layers of an `analyze` output with their QGIS styles to a PNG, in QGIS
-itself (offscreen), and prints each layer's renderer and classes: a check by eye that
-QGIS reads the styles as meant. Needs Debian's python3-qgis (run with /usr/bin/python3).
+"""Renders the map layers of an `analyze` or `plan` output (the plan's proposals on top)
+with their QGIS styles to a PNG, in QGIS itself (offscreen), and prints each layer's
+renderer and classes: a check by eye that QGIS reads the styles as meant. Needs Debian's
+python3-qgis (run with /usr/bin/python3).
 
     /usr/bin/python3 scripts/qgis_render.py OUT_DIR|OUT/cpts-coverage.gpkg PNG [xmin,ymin,xmax,ymax]
 """
@@ -14,17 +15,20 @@ app = QgsApplication([], False)
 app.initQgis()
 out, png = sys.argv[1], sys.argv[2]
 layers = []
-for name in ["overlaps", "white_zones", "cpts", "communes"]:
-    if out.endswith(".gpkg"):
+# A plan's proposals (always GeoJSON) go on top when there are some.
+root = os.path.dirname(out) if out.endswith(".gpkg") else out
+planned = os.path.exists(os.path.join(root, "proposals.geojson"))
+for name in ["proposals"] * planned + ["overlaps", "white_zones", "cpts", "communes"]:
+    if out.endswith(".gpkg") and name != "proposals":
         uri = f"{out}|layername={name}"
     else:
-        uri = os.path.join(out, f"{name}.geojson")
+        uri = os.path.join(root, f"{name}.geojson")
     layer = QgsVectorLayer(uri, name, "ogr")
     assert layer.isValid(), uri
-    if out.endswith(".gpkg"):
+    if out.endswith(".gpkg") and name != "proposals":
         msg, ok = layer.loadDefaultStyle()
     else:
-        msg, ok = layer.loadNamedStyle(os.path.join(out, f"{name}.qml"))
+        msg, ok = layer.loadNamedStyle(os.path.join(root, f"{name}.qml"))
     r = layer.renderer()
     print(name, layer.featureCount(), ok, msg, r.type() if r else None, "labels" if layer.labelsEnabled() else "")
     if r and r.type() in ("graduatedSymbol",):

@@ -429,3 +429,67 @@ fn every_table_reads_in_gdal_with_numbers_typed() {
         ],
     );
 }
+
+#[test]
+fn a_plans_proposals_open_in_gdal_with_their_kinds() {
+    if !gdal_present() {
+        return;
+    }
+    let f = root().join("fixtures");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("plan");
+    let run = cpts(&[
+        "plan",
+        "-q",
+        "--no-cache",
+        "--communes",
+        f.join("communes-22.geojson").to_str().unwrap(),
+        "--perimeters",
+        f.join("cpts-22.csv").to_str().unwrap(),
+        "--new-cpts-min",
+        "10000",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // Nine white zones: two new CPTS (ZB-0001, ZB-0002), four extensions (ZB-0003 to
+    // ZB-0006), the three islets of Bréhat to the nearest CPTS.
+    let proposals = out.join("proposals.geojson");
+    let info = layer_info(&proposals, "proposals");
+    assert_eq!(info.count, 9);
+    for field in ["kind", "white_zone", "cpts", "nom", "communes"] {
+        assert!(
+            info.fields
+                .contains(&(field.to_string(), "String".to_string())),
+            "{field}: {:?}",
+            info.fields
+        );
+    }
+    let kinds = kind_counts(&proposals);
+    assert_eq!(kinds, [("extension", 4), ("nearest", 3), ("new_cpts", 2)]);
+    assert!(out.join("proposals.qml").is_file());
+}
+
+/// How many proposals of each kind GDAL reads, by kind.
+fn kind_counts(proposals: &Path) -> Vec<(&'static str, usize)> {
+    ["extension", "nearest", "new_cpts"]
+        .into_iter()
+        .map(|kind| {
+            let text = run(
+                "ogrinfo",
+                &[
+                    "-ro",
+                    "-q",
+                    proposals.to_str().unwrap(),
+                    "-sql",
+                    &format!("SELECT COUNT(*) AS n FROM proposals WHERE kind = '{kind}'"),
+                ],
+            );
+            let n = text
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("n (Integer) = "))
+                .unwrap_or_else(|| panic!("{text}"));
+            (kind, n.parse().unwrap())
+        })
+        .collect()
+}

@@ -1026,6 +1026,18 @@ fn a_commune_in_two_white_zones_makes_one_new_cpts_counted_once() {
     assert_eq!(candidates[0]["population"], 60_000.0);
     assert_eq!(candidates[0]["communes"], json!(["22001"]));
     assert_eq!(p["changed_cpts"], json!([]));
+    // The table gives the new CPTS's figures once, on its first zone's row.
+    let md = std::fs::read_to_string(dir.path().join("plan/plan.md")).unwrap();
+    let rows: Vec<&str> = md.lines().filter(|l| l.contains("NC-0001")).collect();
+    assert_eq!(rows.len(), 2, "{md}");
+    assert!(
+        rows[0].ends_with("| nouvelle CPTS | NC-0001 CPTS de M (proposée) (1 communes) (couvre aussi ZB-0002) | 60 000 | 2 | 382 500 € |"),
+        "{md}"
+    );
+    assert!(
+        rows[1].ends_with("| nouvelle CPTS | NC-0001 CPTS de M (proposée) (1 communes) (chiffres avec ZB-0001) |  |  |  |"),
+        "{md}"
+    );
 }
 
 #[test]
@@ -1337,4 +1349,260 @@ fn a_small_cpts_merges_with_its_departement_first_or_says_why_it_cannot() {
         (&s["D"]["with"], &s["D"]["crosses"]),
         (&json!("E"), &json!("region"))
     );
+}
+
+/// Row 0: W A V B N / row 1: A A A B B. A holds 25 000 + 3 × 1 000 = 28 000
+/// inhabitants, B 3 × 1 000. W (8 000) borders only A; V (5 000) borders A on two sides
+/// and B on one, so A takes both; N (25 000, over the 20 000 of a new CPTS) borders only
+/// B and becomes NC-0001. Zones by population: N is ZB-0001, W ZB-0002, V ZB-0003.
+fn two_zones_world() -> (Vec<Value>, String) {
+    let grid = ["WAVBN", "AAABB"];
+    let populations = [[8_000, 25_000, 5_000, 1_000, 25_000], [1_000; 5]];
+    let mut communes = Vec::new();
+    let mut listing = String::from("cpts_id;cpts_nom;statut;code_insee\n");
+    for (row, line) in grid.iter().enumerate() {
+        for (col, owner) in line.chars().enumerate() {
+            let code = format!("22{:03}", 1 + row * 5 + col);
+            communes.push(commune(
+                &code,
+                col as u32,
+                row as u32,
+                populations[row][col],
+            ));
+            if owner == 'A' || owner == 'B' {
+                listing.push_str(&format!("{owner};CPTS {owner};projet;{code}\n"));
+            }
+        }
+    }
+    (communes, listing)
+}
+
+#[test]
+fn a_cpts_taking_two_zones_shows_its_figures_once_with_both() {
+    let (communes, listing) = two_zones_world();
+    let dir = tempfile::tempdir().unwrap();
+    let p = plan(dir.path(), communes, &listing);
+    // Each zone alone would bring A to 36 000 or 33 000 (taille 1); both bring it to
+    // 28 000 + 8 000 + 5 000 = 41 000, taille 2: 287 500 € → 382 500 €.
+    assert_eq!(
+        p["white_zones"][1]["extensions"][0]["population_after"],
+        36_000.0
+    );
+    assert_eq!(
+        p["white_zones"][2]["extensions"][0]["population_after"],
+        33_000.0
+    );
+    let a = &p["changed_cpts"][0];
+    assert_eq!(
+        (a["cpts"].as_str(), a["population_after"].as_f64()),
+        (Some("A"), Some(41_000.0))
+    );
+    let md = std::fs::read_to_string(dir.path().join("plan/plan.md")).unwrap();
+    for line in [
+        "| ZB-0001, 22 22005 | 25 000 | nouvelle CPTS | NC-0001 CPTS de 22005 (proposée) (1 communes) | 25 000 | 1 | 287 500 € |",
+        "| ZB-0002, 22 22001 | 8 000 | extension | CPTS A (prend aussi ZB-0003) | 41 000 | 1 → 2 | 287 500 € → 382 500 € |",
+        "| ZB-0003, 22 22003 | 5 000 | extension | CPTS A (chiffres avec ZB-0002) |  |  |  |",
+    ] {
+        assert!(md.contains(line), "{line} not in:\n{md}");
+    }
+    for alone in ["36 000", "33 000"] {
+        assert!(!md.contains(alone), "{alone} in:\n{md}");
+    }
+    // report.html's plan table says the same, the combined figure once.
+    let html = std::fs::read_to_string(dir.path().join("plan/report.html")).unwrap();
+    let section = &html[html.find("<section id=\"plan\">").unwrap()..];
+    let section = &section[..section.find("</section>").unwrap()];
+    assert_eq!(
+        section.matches("<td class=\"n\">41 000</td>").count(),
+        1,
+        "{section}"
+    );
+    assert!(
+        section.contains("<td>CPTS A (chiffres avec ZB-0002)</td><td class=\"n\"></td>"),
+        "{section}"
+    );
+}
+
+/// The `<svg>…</svg>` of the figure `id` in `html`.
+fn figure_svg<'h>(html: &'h str, id: &str) -> &'h str {
+    let start = html
+        .find(&format!("<figure class=\"plan-map\" id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no figure {id}"));
+    let figure = &html[start..start + html[start..].find("</figure>").unwrap()];
+    &figure[figure.find("<svg").unwrap()..figure.find("</svg>").unwrap()]
+}
+
+#[test]
+fn the_plan_is_mapped_national_and_focus_each_taker_in_its_colour() {
+    let (communes, listing) = two_zones_world();
+    let dir = tempfile::tempdir().unwrap();
+    plan_with(dir.path(), communes, &listing, &["--focus", "22"]);
+    let html = std::fs::read_to_string(dir.path().join("plan/report.html")).unwrap();
+    let section = &html[html.find("<section id=\"plan\">").unwrap()..];
+    let section = &section[..section.find("</section>").unwrap()];
+    for id in ["plan-map", "plan-focus-departement-22"] {
+        let svg = figure_svg(section, id);
+        // A, the only CPTS taking zones in, has the first colour of the palette
+        // (#1f77b4): both its zones are filled with it and its perimeter outlined.
+        for zone in ["ZB-0002", "ZB-0003"] {
+            assert!(
+                svg.contains(&format!(
+                    "<path class=\"proposal extension\" data-proposal=\"{zone}\" data-cpts=\"A\" fill=\"#1f77b4\" stroke=\"#1f77b4\""
+                )),
+                "{id}: {zone}"
+            );
+        }
+        assert_eq!(svg.matches("<path class=\"taker\"").count(), 1, "{id}");
+        assert!(
+            svg.contains("<path class=\"taker\" data-cpts=\"A\" fill=\"#1f77b4\""),
+            "{id}"
+        );
+        // The new CPTS is hatched and labelled with its id.
+        assert!(
+            svg.contains("<path class=\"proposal new-cpts\" data-proposal=\"NC-0001\" data-cpts=\"NC-0001\" fill=\"url(#plan-hatch)\""),
+            "{id}"
+        );
+        assert!(svg.contains("<pattern id=\"plan-hatch\""), "{id}");
+        assert!(svg.contains(">NC-0001</tspan>"), "{id}");
+        assert_eq!(svg.matches("class=\"proposal ").count(), 3, "{id}");
+    }
+    // The focus names the taker and the candidate after its most populous commune.
+    let focus = figure_svg(section, "plan-focus-departement-22");
+    assert!(focus.contains(">CPTS A</tspan>"), "{focus}");
+    assert!(
+        focus.contains(">CPTS de 22005 (proposée)</tspan>"),
+        "{focus}"
+    );
+    // The legend says who takes what; every zone has a proposal.
+    assert_eq!(
+        section
+            .matches("<i class=\"sw\" style=\"background:#1f77b4;border:2px solid #1f77b4\"></i>CPTS A prend ZB-0002, ZB-0003</span>")
+            .count(),
+        2
+    );
+    assert!(section.contains("nouvelle CPTS proposée"));
+    assert!(!section.contains("zone blanche sans proposition"));
+    // The coverage maps stay as analyze draws them, without the plan.
+    let coverage = &html[html.find("<section class=\"map\" id=\"map\">").unwrap()..];
+    let coverage = &coverage[..coverage.find("</section>").unwrap()];
+    assert!(!coverage.contains("data-proposal"));
+}
+
+#[test]
+fn the_qgis_project_opens_the_proposals_styled_on_top() {
+    let (communes, listing) = two_zones_world();
+    let dir = tempfile::tempdir().unwrap();
+    plan_with(dir.path(), communes.clone(), &listing, &[]);
+    let out = dir.path().join("plan");
+    let qgs = std::fs::read_to_string(out.join("cpts-coverage.qgs")).unwrap();
+    let order: Vec<&str> = qgs
+        .match_indices("<layer-tree-layer id=\"cpts_coverage_")
+        .map(|(i, m)| {
+            let name = &qgs[i + m.len()..];
+            &name[..name.find('"').unwrap()]
+        })
+        .collect();
+    assert_eq!(
+        order,
+        ["proposals", "overlaps", "white_zones", "cpts", "communes"]
+    );
+    assert!(qgs.contains("<datasource>./proposals.geojson</datasource>"));
+    let layer = &qgs[qgs.find("<id>cpts_coverage_proposals</id>").unwrap()..];
+    let layer = &layer[..layer.find("</maplayer>").unwrap()];
+    assert!(
+        layer.contains("type=\"categorizedSymbol\" attr=\"kind\""),
+        "{layer}"
+    );
+    // The style beside the layer, one category per kind of proposal, as QGIS's.
+    let qml = std::fs::read_to_string(out.join("proposals.qml")).unwrap();
+    assert!(qml.starts_with("<!DOCTYPE qgis"), "{qml}");
+    for kind in ["extension", "nearest", "new_cpts"] {
+        assert!(qml.contains(&format!("value=\"{kind}\"")), "{kind}: {qml}");
+        assert!(
+            layer.contains(&format!("value=\"{kind}\"")),
+            "{kind}: {layer}"
+        );
+    }
+    // What the style categorises: two extensions of A, one new CPTS.
+    let proposals = read_json(&out.join("proposals.geojson"));
+    let kinds: Vec<(&str, &str, &str)> = proposals["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let p = &f["properties"];
+            (
+                p["kind"].as_str().unwrap(),
+                p["white_zone"].as_str().unwrap(),
+                p["cpts"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("extension", "ZB-0002", "A"),
+            ("extension", "ZB-0003", "A"),
+            ("new_cpts", "ZB-0001", "NC-0001")
+        ]
+    );
+    // In a GeoPackage run the proposals stay a GeoJSON file beside it.
+    let gpkg = tempfile::tempdir().unwrap();
+    plan_with(
+        gpkg.path(),
+        communes.clone(),
+        &listing,
+        &["--format", "gpkg"],
+    );
+    let qgs = std::fs::read_to_string(gpkg.path().join("plan/cpts-coverage.qgs")).unwrap();
+    assert!(qgs.contains("<datasource>./proposals.geojson</datasource>"));
+    assert!(qgs.contains("<datasource>./cpts-coverage.gpkg|layername=cpts</datasource>"));
+    // analyze, which makes no plan, lists no proposals.
+    let analysed = dir.path().join("analysed");
+    let run = analyze_into(
+        &dir.path().join("communes.geojson"),
+        &dir.path().join("listing.csv"),
+        &analysed,
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let qgs = std::fs::read_to_string(analysed.join("cpts-coverage.qgs")).unwrap();
+    assert!(!qgs.contains("proposals"), "{qgs}");
+    assert!(!analysed.join("proposals.qml").exists());
+}
+
+#[test]
+fn two_cpts_taking_zones_in_are_drawn_in_two_colours() {
+    // Row 0: W A B V. W (2 000) borders only A, V (1 000) only B: A takes ZB-0001 and
+    // has the palette's first colour, B takes ZB-0002 and its second.
+    let communes = vec![
+        commune("22001", 0, 0, 2_000),
+        commune("22002", 1, 0, 1_000),
+        commune("22003", 2, 0, 1_000),
+        commune("22004", 3, 0, 1_000),
+    ];
+    let listing =
+        "cpts_id;cpts_nom;statut;code_insee\nA;CPTS A;projet;22002\nB;CPTS B;projet;22003\n";
+    let dir = tempfile::tempdir().unwrap();
+    plan(dir.path(), communes, listing);
+    let html = std::fs::read_to_string(dir.path().join("plan/report.html")).unwrap();
+    let svg = figure_svg(&html, "plan-map");
+    for (zone, cpts, colour) in [("ZB-0001", "A", "#1f77b4"), ("ZB-0002", "B", "#d62728")] {
+        assert!(
+            svg.contains(&format!(
+                "data-proposal=\"{zone}\" data-cpts=\"{cpts}\" fill=\"{colour}\""
+            )),
+            "{zone}"
+        );
+        assert!(
+            svg.contains(&format!(
+                "<path class=\"taker\" data-cpts=\"{cpts}\" fill=\"{colour}\""
+            )),
+            "{cpts}"
+        );
+        assert!(
+            html.contains(&format!("background:{colour};border:2px solid {colour}\"></i>CPTS {cpts} prend {zone}</span>")),
+            "{cpts}"
+        );
+    }
 }

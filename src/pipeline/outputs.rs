@@ -15,7 +15,7 @@ use crate::write::atomic::replace_dir;
 use crate::write::geojson::write_features;
 use crate::write::gpkg::{write_gpkg, GPKG_FILE};
 use crate::write::layers::Layers;
-use crate::write::qgis_project::{project, PROJECT_FILE};
+use crate::write::qgis_project::{project, ORDER, PROJECT_FILE};
 use crate::write::style::style;
 use crate::write::tables::{write_tables, TABLE_FILES};
 use crate::write::LayerFormat;
@@ -106,11 +106,8 @@ fn write_all(
     fs::write(dir.join("report.md"), report)?;
     // The report's maps are drawn while the layers are written.
     let (html, layers_written) = rayon::join(
-        || {
-            let section = plan.map(|p| &p.section);
-            html_report(summary, layers, options.lang, &options.focus, section)
-        },
-        || write_layers(dir, layers, options.format),
+        || html_report(summary, layers, options.lang, &options.focus, plan),
+        || write_layers(dir, layers, options.format, plan.is_some()),
     );
     layers_written?;
     fs::write(dir.join("report.html"), html)?;
@@ -120,12 +117,28 @@ fn write_all(
     write_tables(dir, summary, layers)
 }
 
-/// The map layers in `format`, with the QGIS project opening them.
-fn write_layers(dir: &Path, layers: &Layers, format: LayerFormat) -> std::io::Result<()> {
+/// The map layers in `format`, with the QGIS project opening them, the plan's
+/// proposals (`proposals.geojson`, which the plan writes) on top when `planned`.
+fn write_layers(
+    dir: &Path,
+    layers: &Layers,
+    format: LayerFormat,
+    planned: bool,
+) -> std::io::Result<()> {
+    let listed = |source: &dyn Fn(&str) -> String| -> Vec<(&str, String)> {
+        let proposals = planned.then(|| ("proposals", "./proposals.geojson".to_string()));
+        proposals
+            .into_iter()
+            .chain(ORDER.map(|name| (name, source(name))))
+            .collect()
+    };
     match format {
         LayerFormat::Geojson => {
             let source = |name: &str| format!("./{name}.geojson");
-            fs::write(dir.join(PROJECT_FILE), project(PROJECT_TITLE, source))?;
+            fs::write(
+                dir.join(PROJECT_FILE),
+                project(PROJECT_TITLE, &listed(&source)),
+            )?;
             for layer in &layers.0 {
                 write_features(
                     &dir.join(format!("{}.geojson", layer.name)),
@@ -138,7 +151,10 @@ fn write_layers(dir: &Path, layers: &Layers, format: LayerFormat) -> std::io::Re
         }
         LayerFormat::Gpkg => {
             let source = |name: &str| format!("./{GPKG_FILE}|layername={name}");
-            fs::write(dir.join(PROJECT_FILE), project(PROJECT_TITLE, source))?;
+            fs::write(
+                dir.join(PROJECT_FILE),
+                project(PROJECT_TITLE, &listed(&source)),
+            )?;
             write_gpkg(&dir.join(GPKG_FILE), layers)?;
         }
     }

@@ -9,7 +9,8 @@ use crate::figures::summary::{Summary, Totals};
 use crate::model::territories::{departement_name, labelled, region_name, Scope};
 use crate::model::Status;
 use crate::report::numbers::Lang;
-use crate::report::section::Section;
+use crate::report::plan::PlanFiles;
+use crate::report::plan_map::PlanLayer;
 use crate::report::svg_map::{focus_map, national_map};
 use crate::write::layers::{Layers, MapFeature};
 use crate::write::style::{
@@ -88,6 +89,7 @@ struct Words {
     inhabitants: &'static str,
     map: &'static str,
     map_hint: &'static str,
+    plan_map: &'static str,
     legend_classes: [&'static str; 5],
     legend_white: &'static str,
     legend_overlap: &'static str,
@@ -133,6 +135,7 @@ const FR: Words = Words {
     inhabitants: "habitants",
     map: "Carte de la couverture",
     map_hint: "Molette pour zoomer, glisser pour déplacer, double-clic pour revenir.",
+    plan_map: "Carte du plan",
     legend_classes: COVERAGE_LABELS,
     legend_white: "zone blanche",
     legend_overlap: "chevauchement",
@@ -178,6 +181,7 @@ const EN: Words = Words {
     inhabitants: "inhabitants",
     map: "Coverage map",
     map_hint: "Wheel to zoom, drag to pan, double-click to reset.",
+    plan_map: "Plan map",
     legend_classes: [
         "not covered",
         "under 50 %",
@@ -245,13 +249,13 @@ svg.addEventListener('dblclick',function(){vb.x=home[0];vb.y=home[1];vb.width=ho
 ";
 
 /// The HTML report of `summary`, with maps drawn from `layers`.
-/// `plan` is the plan's section (`cpts plan`), after the CPTS.
+/// `plan` gives the plan's section (`cpts plan`), after the CPTS, with its maps.
 pub fn html_report(
     summary: &Summary,
     layers: &Layers,
     lang: Lang,
     focus: &[Focus],
-    plan: Option<&Section>,
+    plan: Option<&PlanFiles>,
 ) -> String {
     let w = match lang {
         Lang::Fr => &FR,
@@ -267,7 +271,14 @@ pub fn html_report(
     cpts_table(&mut h, s, w, lang);
     tier_histogram(&mut h, s, w);
     if let Some(plan) = plan {
-        h.push_str(&plan.html());
+        let maps = plan_maps(
+            layers,
+            &PlanLayer::new(&plan.proposals, &plan.left, layers.get("cpts")),
+            focus,
+            w,
+            lang,
+        );
+        h.push_str(&plan.section.html_with(&maps));
     }
     provenance(&mut h, s, w);
     let _ = writeln!(h, "<script>{SCRIPT}</script>\n</body></html>");
@@ -305,13 +316,13 @@ fn maps(h: &mut String, layers: &Layers, focus: &[Focus], w: &Words) {
         h,
         "<section class=\"map\" id=\"map\"><h2>{}</h2>{}{}<p class=\"hint\">{}</p></section>",
         w.map,
-        national_map(layers, w.map),
+        national_map(layers, None, w.map),
         legend(w),
         w.map_hint
     );
     for f in focus {
         let title = f.title(w);
-        if let Some(map) = focus_map(layers, |x| f.keeps(x), &title) {
+        if let Some(map) = focus_map(layers, |x| f.keeps(x), None, &title) {
             let _ = writeln!(
                 h,
                 "<section class=\"map\" id=\"{}\"><h2>{}</h2>{map}{}<p class=\"hint\">{}</p></section>",
@@ -322,6 +333,39 @@ fn maps(h: &mut String, layers: &Layers, focus: &[Focus], w: &Words) {
             );
         }
     }
+}
+
+/// The plan on the national map, then on a map for each focus that holds a commune,
+/// each with its legend.
+fn plan_maps(layers: &Layers, plan: &PlanLayer, focus: &[Focus], w: &Words, lang: Lang) -> String {
+    let mut h = format!(
+        "<figure class=\"plan-map\" id=\"plan-map\" style=\"margin:1rem 0\"><h3>{}</h3>{}{}<p class=\"hint\">{}</p></figure>",
+        w.plan_map,
+        national_map(layers, Some(plan), w.plan_map),
+        plan.legend(layers, None, lang),
+        w.map_hint
+    );
+    for f in focus {
+        let title = format!("{} — {}", w.plan_map, f.title(w));
+        let Some(map) = focus_map(layers, |x| f.keeps(x), Some(plan), &title) else {
+            continue;
+        };
+        let codes: BTreeSet<&str> = layers
+            .get("communes")
+            .iter()
+            .filter(|x| f.keeps(x))
+            .filter_map(|x| x.properties.get("code").and_then(|v| v.as_str()))
+            .collect();
+        let _ = write!(
+            h,
+            "<figure class=\"plan-map\" id=\"plan-{}\" style=\"margin:1rem 0\"><h3>{}</h3>{map}{}<p class=\"hint\">{}</p></figure>",
+            f.id(),
+            escape(&title),
+            plan.legend(layers, Some(&codes), lang),
+            w.map_hint
+        );
+    }
+    h
 }
 
 /// The totals by region, then by département.

@@ -3,8 +3,10 @@
 pub mod check;
 pub mod diff;
 pub mod html;
+pub mod map_frame;
 pub mod markdown;
 pub mod numbers;
 pub mod plan;
+pub mod plan_map;
 pub mod section;
 pub mod svg_map;

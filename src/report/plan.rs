@@ -17,15 +17,24 @@ use crate::verbs::plan::small::{SmallCpts, SmallProposal};
 use crate::verbs::plan::{
     Candidate, Change, Crossing, Extension, MultiGht, Nearest, OverlapRuling, Plan, ZonePlan,
 };
-use crate::write::geojson::{collection, feature, write_layer};
+use crate::write::geojson::{collection, feature, write_features};
+use crate::write::layers::{MapFeature, Properties};
+use crate::write::style::style;
 use geo::MultiPolygon;
 use rayon::prelude::*;
 use serde_json::{json, Map, Value};
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::path::Path;
 
 /// The files `plan` writes.
-pub const PLAN_FILES: [&str; 4] = ["plan.json", "plan.csv", "proposals.geojson", "plan.md"];
+pub const PLAN_FILES: [&str; 5] = [
+    "plan.json",
+    "plan.csv",
+    "proposals.geojson",
+    "proposals.qml",
+    "plan.md",
+];
 
 /// Version of the shape of `plan.json`.
 pub const PLAN_SCHEMA_VERSION: u32 = 4;
@@ -57,7 +66,11 @@ pub struct PlanFiles {
     json: String,
     csv: Vec<u8>,
     markdown: String,
-    proposals: Vec<Vec<u8>>,
+    /// The territories proposed, WGS84: the features of `proposals.geojson`, which the
+    /// report's plan maps draw.
+    pub proposals: Vec<MapFeature<'static>>,
+    /// The white zones no proposal covers, by id.
+    pub left: Vec<String>,
     /// The section of `report.html`, in its language.
     pub section: Section,
     /// The short section of `report.md`.
@@ -88,6 +101,12 @@ impl PlanFiles {
             csv: plan_csv(plan, inputs).map_err(|e| failed("plan.csv", e.to_string()))?,
             markdown: plan_section(plan, inputs, analysis, Lang::Fr).markdown(),
             proposals: proposal_features(plan, inputs, analysis)?,
+            left: plan
+                .zones
+                .iter()
+                .filter(|z| proposal_kind(z) == "none")
+                .map(|z| z.part.id())
+                .collect(),
             section: plan_section(plan, inputs, analysis, lang),
             digest: plan_digest(plan),
         })
@@ -98,7 +117,10 @@ impl PlanFiles {
         std::fs::write(dir.join("plan.json"), &self.json)?;
         std::fs::write(dir.join("plan.csv"), &self.csv)?;
         std::fs::write(dir.join("plan.md"), &self.markdown)?;
-        write_layer(&dir.join("proposals.geojson"), &self.proposals)
+        if let Some(style) = style("proposals") {
+            std::fs::write(dir.join("proposals.qml"), style.qml())?;
+        }
+        write_features(&dir.join("proposals.geojson"), &self.proposals)
     }
 }
 
@@ -487,7 +509,11 @@ fn with_change(head: [String; 6], c: &Change) -> Vec<String> {
 
 /// The territories proposed: each white zone with its first extension, and each
 /// candidate new CPTS (the union of its communes), in WGS84.
-fn proposal_features(plan: &Plan, inputs: &Inputs, analysis: &Analysis) -> Result<Vec<Vec<u8>>> {
+fn proposal_features(
+    plan: &Plan,
+    inputs: &Inputs,
+    analysis: &Analysis,
+) -> Result<Vec<MapFeature<'static>>> {
     let extensions = plan.zones.par_iter().filter_map(|z| {
         let w = &z.part;
         let (kind, k, change) = match (z.extensions.first(), &z.nearest) {
@@ -527,9 +553,12 @@ fn proposal_features(plan: &Plan, inputs: &Inputs, analysis: &Analysis) -> Resul
         .map(|(props, zone, shape)| {
             let shape = to_wgs84(zone, &shape).map_err(|e| e.about(|| "a proposal".to_string()))?;
             let properties: Map<String, Value> = props.as_object().cloned().unwrap_or_default();
-            Ok(feature(&properties, &shape))
+            Ok(MapFeature {
+                properties: Properties::Object(properties),
+                geometry: Cow::Owned(shape),
+            })
         })
-        .collect::<std::result::Result<Vec<_>, Error>>()
+        .collect()
 }
 
 /// The perimeters after the plan, in the form of the input: a GeoJSON perimeter layer
@@ -612,6 +641,14 @@ struct Words {
     nearest: &'static str,
     other_departement: &'static str,
     other_region: &'static str,
+    /// Names the other zones a CPTS takes, its figures counting them all.
+    also_takes: &'static str,
+    /// Names the other zones a new CPTS covers.
+    also_covers: &'static str,
+    /// Points to the row holding a CPTS's figures.
+    figures_with: &'static str,
+    /// Says a CPTS's figures count the overlaps it gives up.
+    gives_up: &'static str,
     more: &'static str,
     overlaps: &'static str,
     overlap_rule: &'static str,
@@ -651,6 +688,10 @@ const FR: Words = Words {
     nearest: "CPTS la plus proche",
     other_departement: "autre département",
     other_region: "autre région",
+    also_takes: "prend aussi",
+    also_covers: "couvre aussi",
+    figures_with: "chiffres avec",
+    gives_up: "cède des chevauchements",
     more: "autres zones (plan.csv)",
     overlaps: "Chevauchements",
     overlap_rule: "Le territoire disputé reste à la CPTS qui compte le plus d'habitants dans ses communes ; à égalité, à celle qui partage la plus longue limite avec elles.",
@@ -693,6 +734,10 @@ const EN: Words = Words {
     nearest: "nearest CPTS",
     other_departement: "other département",
     other_region: "other region",
+    also_takes: "also takes",
+    also_covers: "also covers",
+    figures_with: "figures with",
+    gives_up: "gives up overlaps",
     more: "other zones (plan.csv)",
     overlaps: "Overlaps",
     overlap_rule: "The contested territory stays with the CPTS holding more inhabitants in its communes; if equal, with the one sharing the longer border with them.",
@@ -827,7 +872,7 @@ impl Draft<'_> {
         ];
         z.candidates
             .iter()
-            .map(|&k| self.candidate_cells(&self.plan.candidates[k]))
+            .map(|&k| self.candidate_cells(k, z))
             .chain(self.taker_cells(z))
             .map(|cells| zone.iter().cloned().chain(cells).collect())
             .collect()
@@ -841,18 +886,43 @@ impl Draft<'_> {
         format!("{}, {}{main}", w.id(), w.departements.join("/"))
     }
 
-    /// A new CPTS: the proposal, its name and communes, inhabitants, tier and maximum
-    /// funding.
-    fn candidate_cells(&self, c: &Candidate) -> [String; 5] {
+    /// New CPTS `k` in the row of zone `z`: the proposal, its name and communes,
+    /// inhabitants, tier and maximum funding, and the other zones it covers. A zone
+    /// joining the new CPTS of an earlier zone points to that zone's row instead.
+    fn candidate_cells(&self, k: usize, z: &ZonePlan) -> [String; 5] {
+        let (c, w) = (&self.plan.candidates[k], self.w);
+        let name = format!(
+            "{} {} ({} {})",
+            c.id,
+            candidate_name(c, self.inputs),
+            c.communes.len(),
+            w.communes
+        );
+        let home = &self.plan.zones[c.part].part;
+        if home.id() != z.part.id() {
+            let see = format!("{name} ({} {})", w.figures_with, home.id());
+            return [
+                w.new_cpts.to_string(),
+                see,
+                String::new(),
+                String::new(),
+                String::new(),
+            ];
+        }
+        let joined: Vec<String> = self
+            .plan
+            .zones
+            .iter()
+            .filter(|o| o.part.id() != home.id() && o.candidates.contains(&k))
+            .map(|o| o.part.id())
+            .collect();
+        let name = match joined.is_empty() {
+            true => name,
+            false => format!("{name} ({} {})", w.also_covers, joined.join(", ")),
+        };
         [
-            self.w.new_cpts.to_string(),
-            format!(
-                "{} {} ({} {})",
-                c.id,
-                candidate_name(c, self.inputs),
-                c.communes.len(),
-                self.w.communes
-            ),
+            w.new_cpts.to_string(),
+            name,
             self.lang.people(c.population),
             c.tier.number().to_string(),
             self.lang.euros(c.funding_max),
@@ -860,8 +930,11 @@ impl Draft<'_> {
     }
 
     /// The CPTS proposed to take in `z` (its first extension, else the nearest): the
-    /// proposal, its name, inhabitants after, tier and funding before → after. `None`
-    /// when a new CPTS is proposed or no CPTS can take the zone.
+    /// proposal, its name, inhabitants, tier and funding before → after the whole plan
+    /// (as [`Plan::changed`] has them: every zone it takes, every overlap it gives up,
+    /// which its name then says). A CPTS taking several zones has its figures once, on
+    /// the row of its first zone, which names the others; its other rows point to that
+    /// one. `None` when a new CPTS is proposed or no CPTS can take the zone.
     fn taker_cells(&self, z: &ZonePlan) -> Option<[String; 5]> {
         let k = z.taker()?;
         let (what, change, crossing) = match (z.extensions.first(), &z.nearest) {
@@ -869,27 +942,46 @@ impl Draft<'_> {
             (None, Some(n)) => (self.w.nearest, &n.change, Crossing::None),
             (None, None) => return None,
         };
-        let lang = self.lang;
-        let crosses = match crossing {
-            Crossing::None => String::new(),
-            Crossing::Departement => format!(" ({})", self.w.other_departement),
-            Crossing::Region => format!(" ({})", self.w.other_region),
+        let (plan, w) = (self.plan, self.w);
+        let mut notes: Vec<String> = match crossing {
+            Crossing::None => Vec::new(),
+            Crossing::Departement => vec![w.other_departement.to_string()],
+            Crossing::Region => vec![w.other_region.to_string()],
         };
-        Some([
-            what.to_string(),
-            format!("{}{crosses}", self.inputs.cpts[k].nom),
-            lang.people(change.population_after),
-            format!(
-                "{} → {}",
-                change.tier_before.number(),
-                change.tier_after.number()
-            ),
-            format!(
-                "{} → {}",
-                lang.euros(change.funding_before),
-                lang.euros(change.funding_after)
-            ),
-        ])
+        let taken: Vec<String> = plan
+            .zones
+            .iter()
+            .filter(|o| o.taker() == Some(k))
+            .map(|o| o.part.id())
+            .collect();
+        let (first, others) = taken.split_first()?;
+        if *first != z.part.id() {
+            notes.push(format!("{} {first}", w.figures_with));
+            let see = format!("{} ({})", self.inputs.cpts[k].nom, notes.join(" ; "));
+            return Some([
+                what.to_string(),
+                see,
+                String::new(),
+                String::new(),
+                String::new(),
+            ]);
+        }
+        if !others.is_empty() {
+            notes.push(format!("{} {}", w.also_takes, others.join(", ")));
+        }
+        if plan.rulings.iter().any(|r| r.leaver == k) {
+            notes.push(w.gives_up.to_string());
+        }
+        let nom = match notes.is_empty() {
+            true => self.inputs.cpts[k].nom.clone(),
+            false => format!("{} ({})", self.inputs.cpts[k].nom, notes.join(" ; ")),
+        };
+        let after = plan
+            .changed
+            .iter()
+            .find(|(c, _)| *c == k)
+            .map_or(change, |(_, c)| c);
+        Some(change_cells(self.lang, what, nom, after))
     }
 
     /// The overlaps ruled: the rule, then who keeps and who gives up each contested
@@ -1090,6 +1182,26 @@ pub fn plan_digest(plan: &Plan) -> String {
         fr.euros(plan.funding_after),
         euros_change(fr, plan.funding_before, plan.funding_after),
     )
+}
+
+/// A CPTS's row cells: the proposal, its name, inhabitants after, tier and funding
+/// before → after.
+fn change_cells(lang: Lang, what: &str, nom: String, change: &Change) -> [String; 5] {
+    [
+        what.to_string(),
+        nom,
+        lang.people(change.population_after),
+        format!(
+            "{} → {}",
+            change.tier_before.number(),
+            change.tier_after.number()
+        ),
+        format!(
+            "{} → {}",
+            lang.euros(change.funding_before),
+            lang.euros(change.funding_after)
+        ),
+    ]
 }
 
 fn euros_change(lang: Lang, before: u64, after: u64) -> String {

@@ -67,12 +67,20 @@ impl Section {
 
     /// The section in HTML, title at level 2.
     pub fn html(&self) -> String {
+        self.html_with("")
+    }
+
+    /// The section in HTML, title at level 2, `figure` (HTML) after its first block.
+    pub fn html_with(&self, figure: &str) -> String {
         let mut h = format!(
             "<section id=\"{}\"><h2>{}</h2>",
             self.id,
             escape(&self.title)
         );
-        for block in &self.blocks {
+        for (k, block) in self.blocks.iter().enumerate() {
+            if k == 1 {
+                h.push_str(figure);
+            }
             match block {
                 Block::Heading(text) => {
                     let _ = write!(h, "<h3>{}</h3>", escape(text));

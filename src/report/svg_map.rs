@@ -2,147 +2,19 @@
 //! zones, overlaps (hatched, and ringed so that the smallest still show) and CPTS
 //! borders. The national map draws metropolitan France with an inset for each overseas
 //! département; a focus map draws one département or region, commune by commune, with
-//! each commune's figures on hover and the CPTS named.
-//!
-//! Shapes are projected per frame (equirectangular around the frame's mid-latitude,
-//! which is within a few per cent of a conformal map at these extents), simplified to
-//! half a pixel (Ramer–Douglas–Peucker) and written as relative path data to 0.1 px.
+//! each commune's figures on hover and the CPTS named. Either map draws the plan
+//! instead when given one (see [`crate::report::plan_map`]). Shapes are drawn in
+//! frames (see [`crate::report::map_frame`]).
 
 use crate::geometry::envelope::extent;
-use crate::geometry::grid::rings;
-use crate::geometry::simplify::simplified;
+use crate::report::map_frame::{inside, joined_paths, path_data, text, white_zones, Frame};
+use crate::report::plan_map::{plan_defs, PlanLayer};
 use crate::write::layers::{Layers, MapFeature};
-use crate::write::style::{coverage_class, BORDER, COVERAGE_CLASSES, OVERLAP, WHITE_ZONE};
+use crate::write::style::{coverage_class, BORDER, COVERAGE_CLASSES, OVERLAP};
 use crate::write::xml::escape;
-use geo::{BoundingRect, Coord, InteriorPoint, MultiPolygon, Rect};
-use rayon::prelude::*;
+use geo::{BoundingRect, Coord, InteriorPoint, MultiPolygon};
 use std::collections::BTreeSet;
 use std::fmt::Write;
-
-/// A box of the SVG and the lon/lat rectangle it shows.
-#[derive(Debug, Clone, Copy)]
-struct Frame {
-    /// Pixel position of longitude `lon0` and latitude `lat1` (the top-left corner).
-    x: f64,
-    y: f64,
-    lon0: f64,
-    lat1: f64,
-    /// Pixels per degree of longitude and of latitude.
-    kx: f64,
-    ky: f64,
-    /// The pixel box the frame may draw in.
-    clip: [f64; 4],
-}
-
-impl Frame {
-    /// The frame showing `bbox` (lon/lat) as large as fits in the box `[x, y, w, h]`,
-    /// centred.
-    fn fit(bbox: Rect<f64>, [x, y, w, h]: [f64; 4]) -> Frame {
-        let mid = (bbox.min().y + bbox.max().y) / 2.0;
-        let squeeze = mid.to_radians().cos().max(0.1);
-        let (dx, dy) = ((bbox.width() * squeeze).max(1e-9), bbox.height().max(1e-9));
-        let scale = (w / dx).min(h / dy);
-        Frame {
-            x: x + (w - dx * scale) / 2.0,
-            y: y + (h - dy * scale) / 2.0,
-            lon0: bbox.min().x,
-            lat1: bbox.max().y,
-            kx: scale * squeeze,
-            ky: scale,
-            clip: [x, y, w, h],
-        }
-    }
-
-    fn project(&self, c: Coord<f64>) -> Coord<f64> {
-        Coord {
-            x: self.x + (c.x - self.lon0) * self.kx,
-            y: self.y + (self.lat1 - c.y) * self.ky,
-        }
-    }
-
-    /// Whether the lon/lat point falls in the frame's box.
-    fn shows(&self, c: Coord<f64>) -> bool {
-        let p = self.project(c);
-        let [x, y, w, h] = self.clip;
-        p.x >= x && p.x <= x + w && p.y >= y && p.y <= y + h
-    }
-
-    /// Whether the lon/lat rectangle meets the frame's box.
-    fn sees(&self, r: Rect<f64>) -> bool {
-        let [x, y, w, h] = self.clip;
-        let lon = |px: f64| self.lon0 + (px - self.x) / self.kx;
-        let lat = |py: f64| self.lat1 - (py - self.y) / self.ky;
-        r.min().x <= lon(x + w)
-            && r.max().x >= lon(x)
-            && r.min().y <= lat(y)
-            && r.max().y >= lat(y + h)
-    }
-}
-
-/// Appends the path data of `shape` in `frame`, simplified to `tolerance` pixels.
-fn path_data(out: &mut String, shape: &MultiPolygon<f64>, frame: &Frame, tolerance: f64) {
-    let mut points: Vec<(i64, i64)> = Vec::new();
-    for ring in rings(shape) {
-        let projected: Vec<Coord<f64>> = ring.0.iter().map(|&c| frame.project(c)).collect();
-        points.clear();
-        points.extend(
-            simplified(&projected, tolerance)
-                .iter()
-                .map(|c| ((c.x * 10.0).round() as i64, (c.y * 10.0).round() as i64)),
-        );
-        points.dedup();
-        if points.len() < 4 {
-            continue;
-        }
-        let (mut px, mut py) = points[0];
-        out.push('M');
-        push_pair(out, px, py);
-        for &(x, y) in &points[1..points.len() - 1] {
-            out.push('l');
-            push_pair(out, x - px, y - py);
-            (px, py) = (x, y);
-        }
-        out.push('z');
-    }
-}
-
-/// Appends a pair of tenths: a minus sign separates the second number, otherwise a
-/// space.
-fn push_pair(out: &mut String, x: i64, y: i64) {
-    push_tenth(out, x);
-    if y >= 0 {
-        out.push(' ');
-    }
-    push_tenth(out, y);
-}
-
-/// The path data of every feature kept, computed in parallel, in their order.
-fn joined_paths(features: &[&MapFeature], frame: &Frame, tolerance: f64) -> String {
-    features
-        .par_iter()
-        .map(|f| {
-            let mut d = String::new();
-            path_data(&mut d, &f.geometry, frame, tolerance);
-            d
-        })
-        .collect::<Vec<String>>()
-        .concat()
-}
-
-/// Appends `123` as `12.3`, `-5` as `-.5`, `40` as `4`.
-fn push_tenth(out: &mut String, v: i64) {
-    if v < 0 {
-        out.push('-');
-    }
-    let (whole, frac) = (v.unsigned_abs() / 10, v.unsigned_abs() % 10);
-    if whole > 0 || frac == 0 {
-        let _ = write!(out, "{whole}");
-    }
-    if frac > 0 {
-        out.push('.');
-        out.push(char::from(b'0' + frac as u8));
-    }
-}
 
 /// The centre of a shape's bounding box.
 fn centre(shape: &MultiPolygon<f64>) -> Option<Coord<f64>> {
@@ -165,23 +37,39 @@ const INSETS: [(&str, &str); 5] = [
     ("976", "Mayotte"),
 ];
 
-/// Draws the layers that fall in `frame`: communes (whole classes as single paths, or
-/// one element each with a tooltip when `detailed`), white zones, overlaps and CPTS
-/// borders, clipped to the frame.
+/// Draws the layers that fall in `frame`, clipped to it: the plan when given one, else
+/// the coverage.
 fn draw_frame(
     svg: &mut String,
     id: &str,
     frame: &Frame,
     communes: &[&MapFeature],
     layers: &Layers,
+    plan: Option<&PlanLayer>,
     detailed: bool,
 ) {
-    let tolerance = if detailed { 0.3 } else { 0.5 };
     let [x, y, w, h] = frame.clip;
     let _ = write!(
         svg,
         "<clipPath id=\"clip-{id}\"><rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h:.1}\"/></clipPath><g clip-path=\"url(#clip-{id})\">"
     );
+    match plan {
+        Some(plan) => plan.draw(svg, frame, communes, layers, detailed),
+        None => coverage(svg, frame, communes, layers, detailed),
+    }
+    svg.push_str("</g>");
+}
+
+/// The coverage in `frame`: communes (whole classes as single paths, or one element
+/// each with a tooltip when `detailed`), white zones, CPTS borders and overlaps.
+fn coverage(
+    svg: &mut String,
+    frame: &Frame,
+    communes: &[&MapFeature],
+    layers: &Layers,
+    detailed: bool,
+) {
+    let tolerance = if detailed { 0.3 } else { 0.5 };
     if detailed {
         commune_elements(svg, communes, frame, tolerance);
     } else {
@@ -197,17 +85,6 @@ fn draw_frame(
         border,
     );
     overlaps(svg, &inside(layers, "overlaps", frame), frame, tolerance);
-    svg.push_str("</g>");
-}
-
-/// The features of layer `name` whose bounding box meets `frame`'s box, whatever
-/// territory they belong to: a white zone crossing the border of a focus is drawn.
-fn inside<'a, 'l>(layers: &'l Layers<'a>, name: &str, frame: &Frame) -> Vec<&'l MapFeature<'a>> {
-    layers
-        .get(name)
-        .iter()
-        .filter(|f| f.geometry.bounding_rect().is_some_and(|r| frame.sees(r)))
-        .collect()
 }
 
 /// Each commune as its own path, coloured by its covered share, its figures on hover.
@@ -254,18 +131,6 @@ fn coverage_classes(svg: &mut String, communes: &[&MapFeature], frame: &Frame, t
     }
 }
 
-/// The white zones, filled, as one path.
-fn white_zones(svg: &mut String, zones: &[&MapFeature], frame: &Frame, tolerance: f64) {
-    let white = joined_paths(zones, frame, tolerance);
-    if !white.is_empty() {
-        let _ = write!(
-            svg,
-            "<path class=\"white-zones\" fill=\"{}\" d=\"{white}\"/>",
-            WHITE_ZONE.hex()
-        );
-    }
-}
-
 /// The CPTS borders, `width` pixels wide, as one path.
 fn cpts_borders(svg: &mut String, cpts: &[&MapFeature], frame: &Frame, tolerance: f64, width: f64) {
     let borders = joined_paths(cpts, frame, tolerance);
@@ -305,10 +170,6 @@ fn overlaps(svg: &mut String, overlaps: &[&MapFeature], frame: &Frame, tolerance
     }
 }
 
-fn text<'a>(f: &'a MapFeature, key: &str) -> &'a str {
-    f.properties.get(key).and_then(|v| v.as_str()).unwrap_or("")
-}
-
 fn number(f: &MapFeature, key: &str) -> f64 {
     f.properties
         .get(key)
@@ -316,17 +177,19 @@ fn number(f: &MapFeature, key: &str) -> f64 {
         .unwrap_or(0.0)
 }
 
-fn open_svg(width: f64, height: f64, label: &str) -> String {
+/// The opening of a map and its definitions, the plan's hatching with a plan.
+fn open_svg(width: f64, height: f64, label: &str, plan: Option<&PlanLayer>) -> String {
     format!(
-        "<svg class=\"map zoomable\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"{}\">{}",
+        "<svg class=\"map zoomable\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"{}\">{}{}",
         escape(label),
-        DEFS.replace("OVERLAP", &OVERLAP.hex())
+        DEFS.replace("OVERLAP", &OVERLAP.hex()),
+        plan.map_or(String::new(), |_| plan_defs())
     )
 }
 
 /// The national map: metropolitan France (or whatever metropolitan communes were
-/// supplied) and an inset for each overseas département present.
-pub fn national_map(layers: &Layers, label: &str) -> String {
+/// supplied) and an inset for each overseas département present; the plan when given.
+pub fn national_map(layers: &Layers, plan: Option<&PlanLayer>, label: &str) -> String {
     const WIDTH: f64 = 1000.0;
     const HEIGHT: f64 = 820.0;
     const SIDE: f64 = 180.0;
@@ -349,10 +212,23 @@ pub fn national_map(layers: &Layers, label: &str) -> String {
     } else {
         WIDTH - SIDE - 10.0
     };
-    let mut svg = open_svg(WIDTH, HEIGHT, label);
+    let mut svg = open_svg(WIDTH, HEIGHT, label, plan);
+    let id = |frame: &str| match plan {
+        Some(_) => format!("plan-{frame}"),
+        None => frame.to_string(),
+    };
     if let Some(bbox) = extent(metropole.iter().map(|f| f.geometry.as_ref())) {
         let frame = Frame::fit(bbox, [0.0, 0.0, main_width, HEIGHT]);
-        draw_frame(&mut svg, "metropole", &frame, &metropole, layers, false);
+        let metropole_id = id("metropole");
+        draw_frame(
+            &mut svg,
+            &metropole_id,
+            &frame,
+            &metropole,
+            layers,
+            plan,
+            false,
+        );
     }
     let slot = HEIGHT / INSETS.len() as f64;
     for (k, (name, list)) in insets.iter().enumerate() {
@@ -370,18 +246,20 @@ pub fn national_map(layers: &Layers, label: &str) -> String {
             y + 16.0,
             escape(name)
         );
-        draw_frame(&mut svg, &format!("inset-{k}"), &frame, list, layers, false);
+        let inset_id = id(&format!("inset-{k}"));
+        draw_frame(&mut svg, &inset_id, &frame, list, layers, plan, false);
     }
     svg.push_str("</svg>");
     svg
 }
 
 /// A map of the communes `selected` keeps (a département or a region), one element per
-/// commune, neighbouring communes in grey for context, CPTS named; `None` when no
-/// commune is selected.
+/// commune, neighbouring communes in grey for context, CPTS named (the plan instead,
+/// labelled, when given); `None` when no commune is selected.
 pub fn focus_map(
     layers: &Layers,
     selected: impl Fn(&MapFeature) -> bool,
+    plan: Option<&PlanLayer>,
     label: &str,
 ) -> Option<String> {
     const WIDTH: f64 = 1000.0;
@@ -390,7 +268,7 @@ pub fn focus_map(
     let chosen: Vec<&MapFeature> = communes.iter().filter(|f| selected(f)).collect();
     let bbox = extent(chosen.iter().map(|f| f.geometry.as_ref()))?;
     let frame = Frame::fit(bbox, [0.0, 0.0, WIDTH, HEIGHT]);
-    let mut svg = open_svg(WIDTH, HEIGHT, label);
+    let mut svg = open_svg(WIDTH, HEIGHT, label, plan);
     // Context: the other communes of the frame, in grey.
     let around: Vec<&MapFeature> = communes
         .iter()
@@ -399,12 +277,23 @@ pub fn focus_map(
         .collect();
     let context = joined_paths(&around, &frame, 0.5);
     if !context.is_empty() {
+        // Lighter under the plan, whose communes are grey.
+        let grey = if plan.is_some() { "#f2f2f2" } else { "#e4e4e4" };
         let _ = write!(
             svg,
-            "<path fill=\"#e4e4e4\" stroke=\"#ffffff\" stroke-width=\"0.3\" d=\"{context}\"/>"
+            "<path fill=\"{grey}\" stroke=\"#ffffff\" stroke-width=\"0.3\" d=\"{context}\"/>"
         );
     }
-    draw_frame(&mut svg, "focus", &frame, &chosen, layers, true);
+    let id = if plan.is_some() {
+        "plan-focus"
+    } else {
+        "focus"
+    };
+    draw_frame(&mut svg, id, &frame, &chosen, layers, plan, true);
+    if plan.is_some() {
+        svg.push_str("</svg>");
+        return Some(svg);
+    }
     // The CPTS of the focus's départements are named.
     let departements: BTreeSet<&str> = chosen.iter().map(|f| text(f, "departement")).collect();
     let named = layers.get("cpts").iter().filter(|f| {
@@ -429,37 +318,4 @@ pub fn focus_map(
     }
     svg.push_str("</svg>");
     Some(svg)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use geo::polygon;
-
-    #[test]
-    fn tenths_are_written_short() {
-        let tenth = |v| {
-            let mut s = String::new();
-            push_tenth(&mut s, v);
-            s
-        };
-        assert_eq!(tenth(123), "12.3");
-        assert_eq!(tenth(-5), "-.5");
-        assert_eq!(tenth(40), "4");
-        assert_eq!(tenth(0), "0");
-        assert_eq!(tenth(-120), "-12");
-    }
-
-    #[test]
-    fn a_square_fits_its_frame_and_closes() {
-        // One degree square at the equator in a 100 × 100 box: corners on the box.
-        let square = MultiPolygon::new(vec![polygon![
-            (x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0), (x: 0.0, y: 1.0), (x: 0.0, y: 0.0)
-        ]]);
-        let frame = Frame::fit(square.bounding_rect().unwrap(), [0.0, 0.0, 100.0, 100.0]);
-        let mut d = String::new();
-        path_data(&mut d, &square, &frame, 0.5);
-        // Starts at (0, 1) → pixel (0, 0); lat grows upwards, y downwards.
-        assert_eq!(d, "M0 100l100 0l0-100l-100 0z");
-    }
 }

@@ -17,12 +17,14 @@ use serde_json::{json, Map, Value};
 use std::borrow::Cow;
 
 /// One feature: its attributes (in a fixed order) and its WGS84 shape.
+#[derive(Debug)]
 pub struct MapFeature<'a> {
     pub properties: Properties,
     pub geometry: Cow<'a, MultiPolygon<f64>>,
 }
 
 /// The attributes of one feature, in a fixed order.
+#[derive(Debug)]
 pub enum Properties {
     /// The values of a layer's fields, in the order of the fields: no name is stored
     /// per feature (the communes layer has 35 000).

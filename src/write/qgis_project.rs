@@ -1,5 +1,6 @@
 //! `cpts-coverage.qgs`: a QGIS project that opens every map layer at once, styled,
-//! white zones and overlaps above the CPTS above the communes. Paths are relative, so
+//! white zones and overlaps above the CPTS above the communes, and the plan's proposals
+//! above them all when there is a plan. Paths are relative, so
 //! the output directory can be moved or sent as a whole.
 
 use crate::write::gpkg::WGS84_WKT;
@@ -10,8 +11,8 @@ use std::fmt::Write;
 /// The file name of the project.
 pub const PROJECT_FILE: &str = "cpts-coverage.qgs";
 
-/// The layers from top to bottom.
-const ORDER: [&str; 4] = ["overlaps", "white_zones", "cpts", "communes"];
+/// The analysis layers from top to bottom.
+pub const ORDER: [&str; 4] = ["overlaps", "white_zones", "cpts", "communes"];
 
 /// WGS84 as QGIS describes a CRS (its internal id 3452 is EPSG:4326's).
 fn wgs84() -> String {
@@ -21,14 +22,15 @@ fn wgs84() -> String {
     )
 }
 
-/// The project, its layers read from `source(name)` (a path relative to the project,
-/// with `|layername=` for a GeoPackage), titled `title`.
-pub fn project(title: &str, source: impl Fn(&str) -> String) -> String {
+/// The project titled `title` opening `listed` from top to bottom: each layer's name and
+/// source (a path relative to the project, with `|layername=` for a GeoPackage).
+pub fn project(title: &str, listed: &[(&str, String)]) -> String {
     let wgs84 = wgs84();
     let mut tree = String::new();
     let mut layers = String::new();
-    for name in ORDER {
-        let source = escape(&source(name));
+    for (name, source) in listed {
+        let source = escape(source);
+        let style = style(name);
         let _ = writeln!(
             tree,
             r#"    <layer-tree-layer id="cpts_coverage_{name}" name="{name}" source="{source}" providerKey="ogr" checked="Qt::Checked" expanded="1"/>"#
@@ -36,13 +38,13 @@ pub fn project(title: &str, source: impl Fn(&str) -> String) -> String {
         let _ = writeln!(
             layers,
             r#"    <maplayer type="vector" geometry="Polygon" wkbType="MultiPolygon" labelsEnabled="{}">"#,
-            u8::from(name == "cpts")
+            u8::from(style.as_ref().is_some_and(|s| s.labelling.is_some()))
         );
         let _ = writeln!(
             layers,
             "      <id>cpts_coverage_{name}</id>\n      <datasource>{source}</datasource>\n      <layername>{name}</layername>\n      <srs>{wgs84}</srs>\n      <provider encoding=\"UTF-8\">ogr</provider>"
         );
-        if let Some(s) = style(name) {
+        if let Some(s) = style {
             layers.push_str(&s.renderer);
             layers.push_str(s.labelling.unwrap_or_default());
         }

@@ -46,6 +46,31 @@ pub const OVERLAP: Rgb = Rgb(0x7a, 0x01, 0x77);
 /// CPTS borders.
 pub const BORDER: Rgb = Rgb(0x25, 0x25, 0x25);
 
+/// A white zone a CPTS would take in (`cpts plan`).
+pub const EXTENSION: Rgb = Rgb(0x1f, 0x77, 0xb4);
+/// A candidate new CPTS, hatched.
+pub const NEW_CPTS: Rgb = Rgb(0x25, 0x25, 0x25);
+
+/// The colours of the CPTS taking white zones in on the plan's maps, one each in turn:
+/// qualitative (Tableau 10 without its orange, the white zones', and its grey).
+pub const TAKER_PALETTE: [Rgb; 8] = [
+    Rgb(0x1f, 0x77, 0xb4),
+    Rgb(0xd6, 0x27, 0x28),
+    Rgb(0x2c, 0xa0, 0x2c),
+    Rgb(0x94, 0x67, 0xbd),
+    Rgb(0x8c, 0x56, 0x4b),
+    Rgb(0xe3, 0x77, 0xc2),
+    Rgb(0x17, 0xbe, 0xcf),
+    Rgb(0xbc, 0xbd, 0x22),
+];
+
+/// The kinds of proposal of `proposals.geojson` and their French labels.
+pub const PROPOSAL_KINDS: [(&str, &str); 3] = [
+    ("extension", "extension d'une CPTS voisine"),
+    ("nearest", "rattachement à la CPTS la plus proche"),
+    ("new_cpts", "nouvelle CPTS proposée"),
+];
+
 /// The colour of a CPTS of `status`.
 pub fn status_colour(status: Status) -> Rgb {
     match status {
@@ -204,6 +229,61 @@ fn cpts() -> Style {
     }
 }
 
+/// Proposals of the plan, by kind: a white zone taken in by a neighbouring CPTS in
+/// blue, by the nearest CPTS stippled, a candidate new CPTS hatched; each labelled with
+/// its white zone and the CPTS taking it (`ZB-0002 → NC-0001`).
+fn proposals() -> Style {
+    let mut r = String::from(
+        r#"  <renderer-v2 type="categorizedSymbol" attr="kind" symbollevels="0" forceraster="0" enableorderby="0">"#,
+    );
+    r.push_str("\n    <categories>\n");
+    for (k, (kind, label)) in PROPOSAL_KINDS.iter().enumerate() {
+        let _ = writeln!(
+            r,
+            r#"      <category render="true" symbol="{k}" value="{kind}" label="{label}"/>"#
+        );
+    }
+    r.push_str("    </categories>\n    <symbols>\n");
+    let taken = |brush| Fill {
+        colour: EXTENSION,
+        alpha: 255,
+        brush,
+        outline: EXTENSION,
+        outline_mm: 0.5,
+    };
+    symbol(&mut r, 0, &[taken("solid")]);
+    symbol(&mut r, 1, &[taken("dense4")]);
+    let paper = Fill {
+        colour: Rgb(0xff, 0xff, 0xff),
+        alpha: 255,
+        brush: "solid",
+        outline: NEW_CPTS,
+        outline_mm: 0.0,
+    };
+    let hatch = Fill {
+        colour: NEW_CPTS,
+        alpha: 255,
+        brush: "b_diagonal",
+        outline: NEW_CPTS,
+        outline_mm: 0.5,
+    };
+    symbol(&mut r, 2, &[paper, hatch]);
+    r.push_str("    </symbols>\n  </renderer-v2>\n");
+    let labels = concat!(
+        "  <labeling type=\"simple\">\n    <settings calloutType=\"simple\">\n",
+        "      <text-style fieldName=\"concat(&quot;white_zone&quot;, ' → ', &quot;cpts&quot;)\" isExpression=\"1\" fontSize=\"8\" fontSizeUnit=\"Point\" textColor=\"37,37,37,255\" fontWeight=\"63\" namedStyle=\"Bold\">\n",
+        "        <text-buffer bufferDraw=\"1\" bufferSize=\"0.8\" bufferSizeUnits=\"MM\" bufferColor=\"255,255,255,255\" bufferOpacity=\"0.8\"/>\n",
+        "      </text-style>\n",
+        "      <placement placement=\"1\" fitInPolygonOnly=\"0\" centroidInside=\"1\"/>\n",
+        "      <rendering obstacle=\"1\" displayAll=\"1\" limitNumLabels=\"0\"/>\n",
+        "    </settings>\n  </labeling>\n",
+    );
+    Style {
+        renderer: r,
+        labelling: Some(labels),
+    }
+}
+
 /// A layer drawn in one symbol.
 fn single(layers: &[Fill]) -> Style {
     let mut r = String::from(
@@ -218,11 +298,13 @@ fn single(layers: &[Fill]) -> Style {
     }
 }
 
-/// The QGIS style of the layer called `name` (see [`crate::write::layers::Layers`]).
+/// The QGIS style of the layer called `name` (see [`crate::write::layers::Layers`], and
+/// `proposals`, the plan's).
 pub fn style(name: &str) -> Option<Style> {
     match name {
         "communes" => Some(communes()),
         "cpts" => Some(cpts()),
+        "proposals" => Some(proposals()),
         "white_zones" => Some(single(&[Fill {
             colour: WHITE_ZONE,
             alpha: 230,
