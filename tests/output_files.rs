@@ -248,3 +248,76 @@ fn a_diff_of_unrelated_perimeter_files_says_so() {
     assert!(run.stderr.contains("share no CPTS id"), "{}", run.stderr);
     assert!(run.stderr.contains("other.geojson"), "{}", run.stderr);
 }
+
+#[cfg(unix)]
+#[test]
+fn outputs_follow_the_umask_like_any_file_written() {
+    use std::os::unix::fs::PermissionsExt;
+    let f = root().join("fixtures");
+    let dir = tempfile::tempdir().unwrap();
+    let (communes, cpts) = (f.join("communes-22.geojson"), f.join("cpts-22.geojson"));
+    // Under the usual umask 022: directories 755, files 644.
+    let script = format!(
+        "umask 022 && {bin} plan -q --communes {c} --perimeters {p} --out {d}/out --apply {d}/accepted.geojson && {bin} validate --communes {c} --perimeters {p} --json {d}/validate.json; true",
+        bin = env!("CARGO_BIN_EXE_cpts"),
+        c = communes.display(),
+        p = cpts.display(),
+        d = dir.path().display()
+    );
+    let status = std::process::Command::new("sh")
+        .args(["-c", &script])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mode = |p: &str| {
+        std::fs::metadata(dir.path().join(p))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    assert_eq!(mode("out"), 0o755);
+    for file in [
+        "out/summary.json",
+        "out/plan.json",
+        "out/cpts.csv",
+        "accepted.geojson",
+        "validate.json",
+    ] {
+        assert_eq!(mode(file), 0o644, "{file}");
+    }
+}
+
+#[test]
+fn analyze_never_deletes_a_plan() {
+    let f = root().join("fixtures");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let (communes, perimeters) = (f.join("communes-22.geojson"), f.join("cpts-22.geojson"));
+    let args = |verb: &'static str| {
+        vec![
+            verb.to_string(),
+            "-q".into(),
+            "--communes".into(),
+            communes.display().to_string(),
+            "--perimeters".into(),
+            perimeters.display().to_string(),
+            "--out".into(),
+            out.display().to_string(),
+            "--force".into(),
+        ]
+    };
+    assert_eq!(cpts(&args("plan")).code, 0);
+    let run = cpts(&args("analyze"));
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("plan.json of a `cpts plan`") && run.stderr.contains("another --out"),
+        "{}",
+        run.stderr
+    );
+    for kept in ["plan.json", "plan.csv", "proposals.geojson"] {
+        assert!(out.join(kept).is_file(), "{kept}");
+    }
+    // `cpts plan` replaces its own outputs.
+    assert_eq!(cpts(&args("plan")).code, 0);
+}

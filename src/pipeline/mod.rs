@@ -15,7 +15,7 @@ use crate::read::ght::read_ght;
 use crate::read::input::check_regular_files;
 use crate::report::html::Focus;
 use crate::report::numbers::Lang;
-use crate::report::plan::{applied_bytes, PlanFiles};
+use crate::report::plan::{applied_bytes, PlanFiles, PLAN_FILES};
 use crate::verbs::plan::apply::apply;
 use crate::verbs::plan::{plan as draw_up, Plan, PlanOptions};
 use crate::write::atomic::{check_out_dir, same_as_input, write_file};
@@ -63,6 +63,7 @@ pub fn analyze(job: &Job, progress: &dyn Progress) -> Result<Summary> {
     let paths = job.input_paths();
     check_regular_files(&paths)?;
     check_out_dir(&job.out, job.force, &paths)?;
+    check_no_plan(&job.out)?;
     job.check_cache_dir()?;
     let mut inputs = read_inputs(job, progress)?;
     let output = job.output_options(&inputs)?;
@@ -73,6 +74,21 @@ pub fn analyze(job: &Job, progress: &dyn Progress) -> Result<Summary> {
     progress.stage("writing the outputs");
     write_outputs(&job.out, &inputs, &analysis, &summary, &output)?;
     Ok(summary)
+}
+
+/// Refuses to let `cpts analyze` replace the outputs of a plan, which it would delete
+/// with the rest: the plan's files are the planner's work of another command.
+fn check_no_plan(dir: &Path) -> Result<()> {
+    match PLAN_FILES.iter().find(|name| dir.join(name).exists()) {
+        Some(name) => Err(Error::Output {
+            path: dir.to_path_buf(),
+            message: format!(
+                "the directory holds {name} of a `cpts plan`, which `cpts analyze` would delete"
+            ),
+            fix: "run `cpts plan` to replace a plan's outputs, or give `cpts analyze` another --out directory".into(),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// `cpts plan`: the analysis of `job`, the plan drawn up from it, and every output of

@@ -247,28 +247,36 @@ pub fn tiling_findings(flaws: &[TilingFlaw]) -> Vec<Finding> {
         if found.is_empty() {
             return None;
         }
-        let area: f64 = found.iter().map(|f| f.area_m2).sum();
+        let total: f64 = found.iter().map(|f| f.area_m2).sum();
         let items: Vec<String> = found
             .iter()
             .map(|f| {
                 let codes: Vec<&str> = f.communes.iter().map(|c| c.as_str()).collect();
-                format!("{:.0} m² ({})", f.area_m2, codes.join(", "))
+                format!("{} ({})", area(f.area_m2), codes.join(", "))
             })
             .collect();
         Some(Finding::new(
             Level::Warning,
             kind,
             format!(
-                "{} {} between communes ({what}), {:.0} m² in all: {}",
+                "{} {} between communes ({what}), {} in all: {}",
                 found.len(),
                 if found.len() == 1 { one } else { many },
-                area,
+                area(total),
                 listing(&items, 10)
             ),
             fix,
         ))
     })
     .collect()
+}
+
+/// An area as a planner reads it: km² from one square kilometre, else m².
+fn area(m2: f64) -> String {
+    match m2 >= 1e6 {
+        true => format!("{:.2} km²", m2 / 1e6),
+        false => format!("{m2:.0} m²"),
+    }
 }
 
 /// The level of an assumption, and what to do about it.
@@ -330,5 +338,17 @@ pub fn exit_status(findings: &[Finding]) -> u8 {
         Some(Level::Error) => 2,
         Some(Level::Warning) => 1,
         _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::area;
+
+    #[test]
+    fn areas_read_in_km2_from_one_square_kilometre() {
+        assert_eq!(area(918_163_708.0), "918.16 km²");
+        assert_eq!(area(1_000_000.0), "1.00 km²");
+        assert_eq!(area(5_300.4), "5300 m²");
     }
 }

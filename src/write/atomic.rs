@@ -30,8 +30,7 @@ pub fn replace_dir(
     let parent = parent_of(dir);
     fs::create_dir_all(&parent).map_err(|e| fail(e.to_string()))?;
     remove_abandoned(&parent);
-    let staging = tempfile::Builder::new()
-        .prefix(&staging_prefix(std::process::id()))
+    let staging = staging_builder(&staging_prefix(std::process::id()), 0o777)
         .tempdir_in(&parent)
         .map_err(|e| fail(e.to_string()))?;
     fill(staging.path()).map_err(|e| fail(e.to_string()))?;
@@ -46,8 +45,7 @@ pub fn replace_dir(
     }
     // File systems without the swap: the earlier outputs move aside, and come back if
     // the new ones cannot take their place.
-    let retired = tempfile::Builder::new()
-        .prefix(&staging_prefix(std::process::id()))
+    let retired = staging_builder(&staging_prefix(std::process::id()), 0o777)
         .tempdir_in(&parent)
         .map_err(|e| fail(e.to_string()))?;
     let old = retired.path().join("outputs");
@@ -141,6 +139,21 @@ pub fn same_as_input<'a>(path: &Path, inputs: &[&'a Path]) -> Option<&'a Path> {
         .find(|input| input.canonicalize().is_ok_and(|i| i == path))
 }
 
+/// A builder of staging files or directories named `prefix`…, created with `mode` less
+/// the umask, as the outputs they become would be (not a temporary file's 0600).
+fn staging_builder(prefix: &str, mode: u32) -> tempfile::Builder<'_, 'static> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(prefix);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(mode));
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    builder
+}
+
 /// Staging directories and files are named after the process that writes them, so that
 /// a later run can tell those of a killed run from those of a run still going on.
 fn staging_prefix(pid: u32) -> String {
@@ -207,8 +220,7 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     let parent = parent_of(path);
     fs::create_dir_all(&parent).map_err(fail)?;
     remove_abandoned(&parent);
-    let mut file = tempfile::Builder::new()
-        .prefix(&staging_prefix(std::process::id()))
+    let mut file = staging_builder(&staging_prefix(std::process::id()), 0o666)
         .tempfile_in(&parent)
         .map_err(fail)?;
     file.write_all(bytes).map_err(fail)?;

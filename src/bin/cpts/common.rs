@@ -85,7 +85,8 @@ impl JobArgs<'_> {
 /// The communes, and how to analyse them.
 #[derive(Args)]
 pub struct AnalysisArgs {
-    /// Communes: GeoJSON polygons (WGS84) with code, nom, population, departement, region.
+    /// Communes: polygons with code, nom, population, departement, region, as GeoJSON,
+    /// Shapefile, FlatGeobuf or GeoPackage (FILE.gpkg:LAYER), any CRS declared.
     #[arg(long, value_name = "FILE")]
     pub communes: PathBuf,
     /// Arrondissements municipaux of Paris, Lyon and Marseille (code, nom, population,
