@@ -1,6 +1,8 @@
 //! A report section written once and rendered both as Markdown (`plan.md`) and as HTML
-//! (a section of `report.html`): headings, paragraphs and tables of text cells.
+//! (a section of `report.html`): headings, paragraphs and tables of text cells; the
+//! labels of CPTS and départements the reports share.
 
+use crate::model::territories::{departement_name, labelled};
 use crate::write::xml::escape;
 use std::fmt::Write;
 
@@ -109,6 +111,21 @@ impl Section {
 /// A Markdown table cell: `|` escaped, line breaks as spaces.
 pub fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
+/// `CPTS-22-05 (CPTS du Centre Bretagne)`: a CPTS's id with its name, or the id alone
+/// when the name is blank or the id itself.
+pub fn cpts_label(id: &str, name: &str) -> String {
+    match name.trim() {
+        "" => id.to_string(),
+        n if n == id => id.to_string(),
+        n => format!("{id} ({n})"),
+    }
+}
+
+/// `22 Côtes-d'Armor`: a département's code with its name.
+pub fn departement_label(code: &str) -> String {
+    labelled(code, departement_name(code))
 }
 
 #[cfg(test)]
