@@ -6,7 +6,7 @@
 use crate::error::Result;
 use crate::figures::summary::Summary;
 use crate::report::numbers::Lang;
-use crate::report::section::{cell, cpts_label, departement_label};
+use crate::report::section::{cell, cpts_label, departement_label, difference_line};
 use crate::verbs::check::{Check, Finding, Outcome, Scope, SLACK};
 use crate::write::atomic::write_file;
 use crate::write::xml::escape;
@@ -294,7 +294,7 @@ pub fn table(check: &Check, b: &Summary, c: &Summary) -> String {
     let names = Names::new(b, c);
     let mut out = format!("cpts check: {}\n", verdict(check, EN));
     for d in &check.differences {
-        let _ = writeln!(out, "{}", d.line(EN));
+        let _ = writeln!(out, "{}", difference_line(d, EN));
     }
     let _ = writeln!(
         out,
@@ -353,7 +353,7 @@ pub fn markdown(check: &Check, b: &Summary, c: &Summary, lang: Lang) -> String {
         false => format!("## cpts check: {}\n\n", verdict(check, lang)),
     };
     for d in &check.differences {
-        let _ = writeln!(out, "{}\n", d.line(lang));
+        let _ = writeln!(out, "{}\n", difference_line(d, lang));
     }
     out.push_str(match fr {
         true => "| | référence | actuel | écart |\n|---|---:|---:|---:|\n",
@@ -425,7 +425,7 @@ pub fn junit(check: &Check, b: &Summary, c: &Summary) -> String {
             let _ = writeln!(
                 properties,
                 "      <property name=\"difference\" value=\"{}\"/>",
-                escape(&d.line(EN))
+                escape(&difference_line(d, EN))
             );
         }
         properties.push_str("    </properties>\n");

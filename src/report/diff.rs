@@ -4,7 +4,7 @@
 use crate::error::Result;
 use crate::load::inputs::Inputs;
 use crate::report::numbers::Lang;
-use crate::report::section::{cell, cpts_label, departement_label};
+use crate::report::section::{cell, cpts_label, departement_label, difference_line};
 use crate::verbs::check::SLACK;
 use crate::verbs::comparable::Difference;
 use crate::verbs::diff::{CptsChange, CptsDiffRow, Diff, OverlapChange};
@@ -152,7 +152,7 @@ pub fn markdown(diff: &Diff, lang: Lang) -> String {
             before: diff.mode_before.clone(),
             after: diff.mode_after.clone(),
         };
-        let _ = writeln!(out, "{}\n", modes.line(lang));
+        let _ = writeln!(out, "{}\n", difference_line(&modes, lang));
     }
     let (covered, uncovered) = (diff.newly_covered, diff.newly_uncovered);
     let (fb, fa) = (

@@ -3,6 +3,8 @@
 //! labels of CPTS and départements the reports share.
 
 use crate::model::territories::{departement_name, labelled};
+use crate::report::numbers::Lang;
+use crate::verbs::comparable::Difference;
 use crate::write::xml::escape;
 use std::fmt::Write;
 
@@ -126,6 +128,25 @@ pub fn cpts_label(id: &str, name: &str) -> String {
 /// `22 Côtes-d'Armor`: a département's code with its name.
 pub fn departement_label(code: &str) -> String {
     labelled(code, departement_name(code))
+}
+
+/// The line the outputs of `check` and `diff` open with when a flag let two runs of
+/// another mode or territory be compared.
+pub fn difference_line(difference: &Difference, lang: Lang) -> String {
+    match (difference, lang) {
+        (Difference::Mode { before, after }, Lang::Fr) => format!(
+            "Modes différents : {before} → {after} (--allow-mode-change) ; une part des écarts tient à la méthode."
+        ),
+        (Difference::Mode { before, after }, Lang::En) => format!(
+            "Modes differ: {before} → {after} (--allow-mode-change); part of the changes comes from the method."
+        ),
+        (Difference::Territory { before, after }, Lang::Fr) => format!(
+            "Territoires différents : {before} → {after} (--allow-territory-change) ; les départements d'un seul des deux ne sont pas jugés."
+        ),
+        (Difference::Territory { before, after }, Lang::En) => format!(
+            "Territories differ: {before} → {after} (--allow-territory-change); the départements of one of them alone are not judged."
+        ),
+    }
 }
 
 #[cfg(test)]

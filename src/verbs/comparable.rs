@@ -1,12 +1,11 @@
 //! Whether two runs compare: `check` and `diff` refuse runs of different modes
 //! (polygon, membership) or of different territories, whose figures would differ by
 //! method or by extent rather than by change, unless a flag allows it; the outputs then
-//! say so at their top.
+//! say so at their top (see [`crate::report::section::difference_line`]).
 
 use crate::error::{Error, Result};
 use crate::figures::summary::Summary;
 use crate::model::territories::{departement_name, labelled};
-use crate::report::numbers::Lang;
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -17,26 +16,6 @@ pub enum Difference {
     Mode { before: String, after: String },
     /// The territories, before and after, each named with its count of départements.
     Territory { before: String, after: String },
-}
-
-impl Difference {
-    /// The line the outputs open with.
-    pub fn line(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (Difference::Mode { before, after }, Lang::Fr) => format!(
-                "Modes différents : {before} → {after} (--allow-mode-change) ; une part des écarts tient à la méthode."
-            ),
-            (Difference::Mode { before, after }, Lang::En) => format!(
-                "Modes differ: {before} → {after} (--allow-mode-change); part of the changes comes from the method."
-            ),
-            (Difference::Territory { before, after }, Lang::Fr) => format!(
-                "Territoires différents : {before} → {after} (--allow-territory-change) ; les départements d'un seul des deux ne sont pas jugés."
-            ),
-            (Difference::Territory { before, after }, Lang::En) => format!(
-                "Territories differ: {before} → {after} (--allow-territory-change); the départements of one of them alone are not judged."
-            ),
-        }
-    }
 }
 
 /// The runs' modes: the same, or allowed to differ; else an error naming both files.
