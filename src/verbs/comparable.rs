@@ -5,7 +5,7 @@
 
 use crate::error::{Error, Result};
 use crate::figures::summary::Summary;
-use crate::model::territories::{departement_name, labelled};
+use crate::model::territories::label;
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -68,20 +68,19 @@ pub fn territories(
     if before == after && !labels_differ {
         return Ok(None);
     }
-    let name = |s: &Summary, set: &BTreeSet<String>| {
+    let described = |s: &Summary, set: &BTreeSet<String>| {
         let codes: Vec<String> = set.iter().cloned().collect();
-        let label = match (s.territory.as_str(), codes.as_slice()) {
-            ("", [one]) => labelled(one, departement_name(one)),
-            ("", _) => "?".to_string(),
-            (label, _) => label.to_string(),
+        let name = match s.territory.as_str() {
+            "" => label(set),
+            named => named.to_string(),
         };
         match codes.as_slice() {
-            [one] => format!("{label} ({one})"),
-            many if many.len() <= 6 => format!("{label} ({})", many.join(", ")),
-            many => format!("{label} ({} départements)", many.len()),
+            [one] => format!("{name} ({one})"),
+            many if many.len() <= 6 => format!("{name} ({})", many.join(", ")),
+            many => format!("{name} ({} départements)", many.len()),
         }
     };
-    let (before, after) = (name(baseline, &before), name(current, &after));
+    let (before, after) = (described(baseline, &before), described(current, &after));
     if !allowed {
         return Err(Error::Usage {
             message: format!(
