@@ -77,5 +77,8 @@ fn the_example_job_fails_when_a_cpts_is_removed() {
     std::fs::write(&perimeters, layer.to_string()).unwrap();
     assert_eq!(run_job(work.path(), &perimeters), vec![0, 1]);
     let md = std::fs::read_to_string(work.path().join("out/check.md")).unwrap();
-    assert!(md.contains("| `coverage_drop` | departement 22 |"), "{md}");
+    assert!(
+        md.contains("| `coverage_drop` | département 22 Côtes-d'Armor |"),
+        "{md}"
+    );
 }

@@ -301,11 +301,7 @@ impl Summary {
         let white = &analysis.white;
         Summary {
             schema_version: SCHEMA_VERSION,
-            mode: match inputs.perimeters {
-                Perimeters::Polygons(_) => "polygon",
-                Perimeters::Membership(_) => "membership",
-            }
-            .into(),
+            mode: inputs.perimeters.mode().into(),
             statuses_counted: analysis.options.statuses.clone(),
             territory: inputs.scope_label(),
             departements_without_cpts: departements_without_cpts(inputs, analysis),

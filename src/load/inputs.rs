@@ -48,6 +48,16 @@ pub enum Perimeters {
     Membership(Vec<Vec<usize>>),
 }
 
+impl Perimeters {
+    /// The mode of an analysis of these perimeters: `polygon` or `membership`.
+    pub fn mode(&self) -> &'static str {
+        match self {
+            Perimeters::Polygons(_) => "polygon",
+            Perimeters::Membership(_) => "membership",
+        }
+    }
+}
+
 /// Everything an analysis needs, checked: units sorted by code, CPTS sorted by id.
 #[derive(Debug, Clone)]
 pub struct Inputs {

@@ -49,6 +49,57 @@ impl Lang {
         format!("{}{decimal}{tenths} km²", self.grouped(whole))
     }
 
+    /// `1234.567` with two places → `1 234,57` (or `1,234.57`); never `-0,00`.
+    pub fn decimal(self, value: f64, places: usize) -> String {
+        let (_, decimal) = self.separators();
+        let text = format!("{:.places$}", value.abs());
+        let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+        let nonzero = text.bytes().any(|b| (b'1'..=b'9').contains(&b));
+        let sign = if value < 0.0 && nonzero { "-" } else { "" };
+        match fraction {
+            "" => format!("{sign}{}", self.grouped(whole)),
+            _ => format!("{sign}{}{decimal}{fraction}", self.grouped(whole)),
+        }
+    }
+
+    /// `0.81234` → `81,23 %` (or `81.23 %`): a rate to the hundredth of a point, as the
+    /// checks and diffs compare them.
+    pub fn percent2(self, rate: f64) -> String {
+        format!("{} %", self.decimal(100.0 * rate, 2))
+    }
+
+    /// A change with its sign and `places` decimals (`+1 234`, `-0,25`), or `=` when it
+    /// rounds to nothing at that precision: never `-0,00` nor `+0,00`.
+    pub fn change(self, delta: f64, places: usize) -> String {
+        let shown = self.decimal(delta, places);
+        if !shown.bytes().any(|b| (b'1'..=b'9').contains(&b)) {
+            "=".into()
+        } else if shown.starts_with('-') {
+            shown
+        } else {
+            format!("+{shown}")
+        }
+    }
+
+    /// A change that is known not to be nothing: with `places` decimals, or as many more
+    /// (up to six) as it takes to show a digit (`-0,0001`).
+    pub fn visible_change(self, delta: f64, places: usize) -> String {
+        (places..=places.max(6))
+            .map(|p| self.change(delta, p))
+            .find(|c| c != "=")
+            .unwrap_or_else(|| "=".into())
+    }
+
+    /// A change of a rate (0 to 1) in percentage points: `-5,00 points`, or `=`.
+    pub fn points(self, before: f64, after: f64) -> String {
+        with_unit(self.change(100.0 * (after - before), 2), "points")
+    }
+
+    /// [`Lang::points`] for a change known not to be nothing (see [`Lang::visible_change`]).
+    pub fn visible_points(self, before: f64, after: f64) -> String {
+        with_unit(self.visible_change(100.0 * (after - before), 2), "points")
+    }
+
     /// `04, 05 et 13` (or `04, 05 and 13`).
     pub fn enumeration(self, items: &[String]) -> String {
         let and = match self {
@@ -89,6 +140,14 @@ impl Lang {
     }
 }
 
+/// `change unit`, or `=` alone.
+fn with_unit(change: String, unit: &str) -> String {
+    match change.as_str() {
+        "=" => change,
+        _ => format!("{change} {unit}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Lang::{En, Fr};
@@ -106,5 +165,20 @@ mod tests {
         assert_eq!(En.km2(207_784.24), "207,784.2 km²");
         assert_eq!(Fr.euros(320_000u32), "320 000 €");
         assert_eq!(En.euros(320_000u32), "€320,000");
+        assert_eq!(Fr.percent2(0.887894), "88,79 %");
+        assert_eq!(En.decimal(-1234.567, 2), "-1,234.57");
+    }
+
+    #[test]
+    fn changes_too_small_to_show_read_as_equal() {
+        assert_eq!(Fr.change(-0.000_04, 2), "=");
+        assert_eq!(En.change(0.004, 2), "=");
+        assert_eq!(En.change(-0.4, 0), "=");
+        assert_eq!(Fr.change(-29_939.0, 0), "-29 939");
+        assert_eq!(En.change(5.0, 2), "+5.00");
+        assert_eq!(En.points(0.887894, 0.887893), "=");
+        assert_eq!(Fr.points(0.75, 0.70), "-5,00 points");
+        assert_eq!(En.visible_points(0.887894, 0.887893), "-0.0001 points");
+        assert_eq!(En.visible_change(-1e-9, 2), "=");
     }
 }

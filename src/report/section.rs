@@ -1,6 +1,10 @@
 //! A report section written once and rendered both as Markdown (`plan.md`) and as HTML
-//! (a section of `report.html`): headings, paragraphs and tables of text cells.
+//! (a section of `report.html`): headings, paragraphs and tables of text cells; the
+//! labels of CPTS and départements the reports share.
 
+use crate::model::territories::{departement_name, labelled};
+use crate::report::numbers::Lang;
+use crate::verbs::comparable::Difference;
 use crate::write::xml::escape;
 use std::fmt::Write;
 
@@ -117,6 +121,40 @@ impl Section {
 /// A Markdown table cell: `|` escaped, line breaks as spaces.
 pub fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
+/// `CPTS-22-05 (CPTS du Centre Bretagne)`: a CPTS's id with its name, or the id alone
+/// when the name is blank or the id itself.
+pub fn cpts_label(id: &str, name: &str) -> String {
+    match name.trim() {
+        "" => id.to_string(),
+        n if n == id => id.to_string(),
+        n => format!("{id} ({n})"),
+    }
+}
+
+/// `22 Côtes-d'Armor`: a département's code with its name.
+pub fn departement_label(code: &str) -> String {
+    labelled(code, departement_name(code))
+}
+
+/// The line the outputs of `check` and `diff` open with when a flag let two runs of
+/// another mode or territory be compared.
+pub fn difference_line(difference: &Difference, lang: Lang) -> String {
+    match (difference, lang) {
+        (Difference::Mode { before, after }, Lang::Fr) => format!(
+            "Modes différents : {before} → {after} (--allow-mode-change) ; une part des écarts tient à la méthode."
+        ),
+        (Difference::Mode { before, after }, Lang::En) => format!(
+            "Modes differ: {before} → {after} (--allow-mode-change); part of the changes comes from the method."
+        ),
+        (Difference::Territory { before, after }, Lang::Fr) => format!(
+            "Territoires différents : {before} → {after} (--allow-territory-change) ; les départements d'un seul des deux ne sont pas jugés."
+        ),
+        (Difference::Territory { before, after }, Lang::En) => format!(
+            "Territories differ: {before} → {after} (--allow-territory-change); the départements of one of them alone are not judged."
+        ),
+    }
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 
 use crate::error::{Error, Result};
 use crate::figures::summary::{Summary, Totals, OLDEST_READABLE_SCHEMA, SCHEMA_VERSION};
+use crate::verbs::comparable::{self, Difference};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -126,22 +127,73 @@ pub fn read_summary(path: &Path) -> Result<Summary> {
     })
 }
 
+/// Where a rule is evaluated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    National,
+    /// A département, by code.
+    Departement(String),
+}
+
+/// A CPTS whose size tier changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TierChange {
+    pub id: String,
+    pub before: u8,
+    pub after: u8,
+}
+
+/// What a rule compared.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Finding {
+    /// Coverage rates (0 to 1) before and after; the largest drop allowed, in points.
+    Coverage {
+        before: f64,
+        after: f64,
+        max_drop: f64,
+    },
+    /// Populations before and after; their change and the tolerance, in percent.
+    Population {
+        before: f64,
+        after: f64,
+        change: f64,
+        tolerance: f64,
+    },
+    /// Pairs of CPTS ids that overlap and did not in the baseline.
+    NewOverlaps(Vec<(String, String)>),
+    /// Tier changes not listed as expected.
+    TierChanges(Vec<TierChange>),
+    /// A département of the baseline's territory alone (a territory change allowed).
+    OnlyInBaseline,
+    /// A département of the current territory alone.
+    OnlyInCurrent,
+}
+
 /// The verdict of one rule in one place.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
     /// `coverage_drop`, `population`, `new_overlaps` or `tier_changes`.
     pub rule: &'static str,
-    /// `national` or `departement 22`.
-    pub scope: String,
+    pub scope: Scope,
     pub passed: bool,
-    /// What was compared, in words.
-    pub detail: String,
+    pub finding: Finding,
 }
 
-/// Every outcome of a check, national ones first, then by département.
+/// Every outcome of a check, national ones first, then by département, with the
+/// settings the two summaries were allowed to differ in.
 #[derive(Debug, Clone)]
 pub struct Check {
     pub outcomes: Vec<Outcome>,
+    pub differences: Vec<Difference>,
+}
+
+/// Which differences between the summaries a check accepts.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Allowed {
+    /// A polygon run against a membership run.
+    pub mode_change: bool,
+    /// Runs over different territories: the départements they share are judged.
+    pub territory_change: bool,
 }
 
 impl Check {
@@ -156,13 +208,14 @@ impl Check {
     }
 }
 
-/// Evaluates `rules` between `baseline` and `current`; fails (unusable input) when the
-/// two summaries do not count the same statuses.
+/// Evaluates `rules` between `baseline` and `current`, read from the two paths; fails
+/// (unusable input) when the two summaries do not count the same statuses, or differ in
+/// mode or territory without `allowed` saying so.
 pub fn check(
-    baseline: &Summary,
-    current: &Summary,
+    (baseline_path, baseline): (&Path, &Summary),
+    (current_path, current): (&Path, &Summary),
     rules: &Rules,
-    current_path: &Path,
+    allowed: Allowed,
 ) -> Result<Check> {
     let sorted = |s: &Summary| {
         let mut v = s.statuses_counted.clone();
@@ -180,6 +233,21 @@ pub fn check(
             "run both analyses with the same --statuses",
         ));
     }
+    let differences: Vec<Difference> = [
+        comparable::modes(
+            (baseline_path, &baseline.mode),
+            (current_path, &current.mode),
+            allowed.mode_change,
+        )?,
+        comparable::territories(
+            (baseline_path, baseline),
+            (current_path, current),
+            allowed.territory_change,
+        )?,
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let mut outcomes = Vec::new();
     let national = |t: &Summary| Totals {
         population: t.total_population,
@@ -192,46 +260,54 @@ pub fn check(
     let new_pairs = new_overlaps(baseline, current, None);
     let tier_changes = unexpected_tier_changes(baseline, current, rules);
     outcomes.push(coverage_outcome(
-        "national",
+        Scope::National,
         Some(&national(baseline)),
         Some(&national(current)),
         rules.max_coverage_drop,
     ));
     outcomes.push(population_outcome(
-        "national",
+        Scope::National,
         Some(&national(baseline)),
         Some(&national(current)),
         rules.population_tolerance,
     ));
     outcomes.push(overlap_outcome(
-        "national",
-        &new_pairs,
+        Scope::National,
+        new_pairs,
         rules.allow_new_overlaps,
     ));
     outcomes.push(tier_outcome(
-        "national",
-        tier_changes.iter().map(|(line, _)| line),
+        Scope::National,
+        tier_changes.iter().map(|(change, _)| change),
     ));
     for d in scopes {
-        let scope = format!("departement {d}");
+        let scope = || Scope::Departement(d.clone());
         let (b, a) = (before.get(d).copied(), after.get(d).copied());
-        outcomes.push(coverage_outcome(&scope, b, a, rules.max_departement_drop));
-        outcomes.push(population_outcome(&scope, b, a, rules.population_tolerance));
+        outcomes.push(coverage_outcome(scope(), b, a, rules.max_departement_drop));
+        outcomes.push(population_outcome(
+            scope(),
+            b,
+            a,
+            rules.population_tolerance,
+        ));
         let here = new_overlaps(baseline, current, Some(d));
-        outcomes.push(overlap_outcome(&scope, &here, rules.allow_new_overlaps));
+        outcomes.push(overlap_outcome(scope(), here, rules.allow_new_overlaps));
         let tiers_here = tier_changes
             .iter()
             .filter(|(_, ds)| ds.contains(d))
-            .map(|(line, _)| line);
-        outcomes.push(tier_outcome(&scope, tiers_here));
+            .map(|(change, _)| change);
+        outcomes.push(tier_outcome(scope(), tiers_here));
     }
-    Ok(Check { outcomes })
+    Ok(Check {
+        outcomes,
+        differences,
+    })
 }
 
 /// What a rule lets pass beyond its limit: below the precision the reports show
 /// (0.01 point, 0.01 %), so that re-runs on other machines (other PROJ or libm builds)
 /// are not told apart.
-const SLACK: f64 = 1e-6;
+pub const SLACK: f64 = 1e-6;
 
 fn departements(s: &Summary) -> BTreeMap<&String, &Totals> {
     s.by_departement
@@ -240,69 +316,69 @@ fn departements(s: &Summary) -> BTreeMap<&String, &Totals> {
         .collect()
 }
 
-fn percent(rate: f64) -> String {
-    format!("{:.2} %", 100.0 * rate)
+/// The outcome of a département on one side only: not judged, the territory change
+/// being allowed (else the check stopped before).
+fn one_sided(rule: &'static str, scope: Scope, in_baseline: bool) -> Outcome {
+    Outcome {
+        rule,
+        scope,
+        passed: true,
+        finding: match in_baseline {
+            true => Finding::OnlyInBaseline,
+            false => Finding::OnlyInCurrent,
+        },
+    }
 }
 
 fn coverage_outcome(
-    scope: &str,
+    scope: Scope,
     before: Option<&Totals>,
     after: Option<&Totals>,
     max_drop: f64,
 ) -> Outcome {
-    let (passed, detail) = match (before, after) {
-        (Some(b), Some(a)) => {
-            let drop = 100.0 * (b.coverage_rate - a.coverage_rate);
-            (
-                drop <= max_drop + SLACK,
-                format!(
-                    "coverage {} → {} ({:+.2} points; a drop of at most {max_drop:.2} allowed)",
-                    percent(b.coverage_rate),
-                    percent(a.coverage_rate),
-                    -drop,
-                ),
-            )
-        }
-        (Some(_), None) => (false, "absent from the current summary".to_string()),
-        (None, _) => (true, "new in the current summary".to_string()),
-    };
-    Outcome {
-        rule: "coverage_drop",
-        scope: scope.into(),
-        passed,
-        detail,
+    let rule = "coverage_drop";
+    match (before, after) {
+        (Some(b), Some(a)) => Outcome {
+            rule,
+            scope,
+            passed: 100.0 * (b.coverage_rate - a.coverage_rate) <= max_drop + SLACK,
+            finding: Finding::Coverage {
+                before: b.coverage_rate,
+                after: a.coverage_rate,
+                max_drop,
+            },
+        },
+        (b, _) => one_sided(rule, scope, b.is_some()),
     }
 }
 
 fn population_outcome(
-    scope: &str,
+    scope: Scope,
     before: Option<&Totals>,
     after: Option<&Totals>,
     tolerance: f64,
 ) -> Outcome {
-    let (passed, detail) = match (before, after) {
+    let rule = "population";
+    match (before, after) {
         (Some(b), Some(a)) => {
             let change = match (b.population, a.population) {
                 (x, y) if x > 0.0 => 100.0 * (y - x) / x,
                 (_, y) if y > 0.0 => f64::INFINITY,
                 _ => 0.0,
             };
-            (
-                change.abs() <= tolerance + SLACK,
-                format!(
-                    "population {:.0} → {:.0} ({change:+.2} %; at most ±{tolerance:.2} % allowed)",
-                    b.population, a.population,
-                ),
-            )
+            Outcome {
+                rule,
+                scope,
+                passed: change.abs() <= tolerance + SLACK,
+                finding: Finding::Population {
+                    before: b.population,
+                    after: a.population,
+                    change,
+                    tolerance,
+                },
+            }
         }
-        (Some(_), None) => (false, "absent from the current summary".to_string()),
-        (None, _) => (true, "new in the current summary".to_string()),
-    };
-    Outcome {
-        rule: "population",
-        scope: scope.into(),
-        passed,
-        detail,
+        (b, _) => one_sided(rule, scope, b.is_some()),
     }
 }
 
@@ -330,56 +406,46 @@ fn new_overlaps(
         .collect()
 }
 
-fn overlap_outcome(scope: &str, new_pairs: &[(String, String)], allowed: bool) -> Outcome {
-    let detail = if new_pairs.is_empty() {
-        "no new overlap".to_string()
-    } else {
-        let pairs: Vec<String> = new_pairs
-            .iter()
-            .map(|(a, b)| format!("{a} × {b}"))
-            .collect();
-        format!("new overlaps: {}", pairs.join(", "))
-    };
+fn overlap_outcome(scope: Scope, new_pairs: Vec<(String, String)>, allowed: bool) -> Outcome {
     Outcome {
         rule: "new_overlaps",
-        scope: scope.into(),
+        scope,
         passed: allowed || new_pairs.is_empty(),
-        detail,
+        finding: Finding::NewOverlaps(new_pairs),
     }
 }
 
-/// Tier changes not listed as expected, in words, with the CPTS's départements.
+/// Tier changes not listed as expected, with the CPTS's départements.
 fn unexpected_tier_changes<'a>(
     baseline: &Summary,
     current: &'a Summary,
     rules: &Rules,
-) -> Vec<(String, &'a [String])> {
+) -> Vec<(TierChange, &'a [String])> {
     let before: BTreeMap<&String, u8> = baseline.cpts.iter().map(|c| (&c.id, c.tier)).collect();
     current
         .cpts
         .iter()
         .filter(|c| !rules.expected_tier_changes.contains(&c.id))
         .filter_map(|c| {
-            let t = before.get(&c.id).filter(|&&t| t != c.tier)?;
+            let &t = before.get(&c.id).filter(|&&t| t != c.tier)?;
             Some((
-                format!("{} taille {t} → {}", c.id, c.tier),
+                TierChange {
+                    id: c.id.clone(),
+                    before: t,
+                    after: c.tier,
+                },
                 c.departements.as_slice(),
             ))
         })
         .collect()
 }
 
-fn tier_outcome<'a>(scope: &str, changes: impl Iterator<Item = &'a String>) -> Outcome {
-    let changes: Vec<&str> = changes.map(String::as_str).collect();
-    let detail = if changes.is_empty() {
-        "no unexpected tier change".to_string()
-    } else {
-        format!("unexpected tier changes: {}", changes.join(", "))
-    };
+fn tier_outcome<'a>(scope: Scope, changes: impl Iterator<Item = &'a TierChange>) -> Outcome {
+    let changes: Vec<TierChange> = changes.cloned().collect();
     Outcome {
         rule: "tier_changes",
-        scope: scope.into(),
+        scope,
         passed: changes.is_empty(),
-        detail,
+        finding: Finding::TierChanges(changes),
     }
 }

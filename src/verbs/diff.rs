@@ -1,7 +1,7 @@
 //! `cpts diff`: how coverage moved between two perimeter files on the same communes.
 
 use crate::analysis::Analysis;
-use crate::figures::summary::{CptsRow, Summary};
+use crate::figures::summary::{CptsRow, OverlapRow, Summary};
 use crate::load::inputs::Inputs;
 use crate::model::Status;
 use serde::Serialize;
@@ -53,7 +53,8 @@ pub enum CptsChange {
     Removed,
     Grew,
     Shrank,
-    /// Same population, another status or name.
+    /// Same population, another status or name (`nom_before`, `nom_after`, `statut_…`
+    /// say which).
     Relabelled,
 }
 
@@ -74,8 +75,11 @@ impl CptsChange {
 #[derive(Debug, Clone, Serialize)]
 pub struct CptsDiffRow {
     pub id: String,
+    /// The name after the change (before it, for a CPTS removed).
     pub nom: String,
     pub change: CptsChange,
+    pub nom_before: Option<String>,
+    pub nom_after: Option<String>,
     pub statut_before: Option<Status>,
     pub statut_after: Option<Status>,
     pub population_before: Option<f64>,
@@ -84,6 +88,37 @@ pub struct CptsDiffRow {
     pub tier_after: Option<u8>,
     pub funding_max_eur_before: Option<u32>,
     pub funding_max_eur_after: Option<u32>,
+}
+
+/// Whether a pair of CPTS overlaps now and did not before, or the reverse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OverlapChange {
+    Created,
+    Removed,
+}
+
+impl OverlapChange {
+    /// The change as the JSON and CSV outputs write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OverlapChange::Created => "created",
+            OverlapChange::Removed => "removed",
+        }
+    }
+}
+
+/// A pair of CPTS whose overlap was created or removed, with the population and area
+/// of the overlap (after the change for one created, before it for one removed).
+#[derive(Debug, Clone, Serialize)]
+pub struct OverlapDiffRow {
+    pub cpts_a: String,
+    pub nom_a: String,
+    pub cpts_b: String,
+    pub nom_b: String,
+    pub change: OverlapChange,
+    pub population: f64,
+    pub area_km2: f64,
 }
 
 /// A département's coverage before and after.
@@ -99,6 +134,9 @@ pub struct DepartementDiffRow {
 /// Everything that moved between two perimeter files.
 #[derive(Debug, Clone, Serialize)]
 pub struct Diff {
+    /// `polygon` or `membership`: the two differ only under `--allow-mode-change`.
+    pub mode_before: String,
+    pub mode_after: String,
     pub coverage_rate_before: f64,
     pub coverage_rate_after: f64,
     pub newly_covered: usize,
@@ -109,6 +147,8 @@ pub struct Diff {
     pub communes: Vec<CommuneRow>,
     /// Changed CPTS, by id.
     pub cpts: Vec<CptsDiffRow>,
+    /// Overlaps created or removed, by pair of ids.
+    pub overlaps: Vec<OverlapDiffRow>,
     /// Every département, by code.
     pub departements: Vec<DepartementDiffRow>,
 }
@@ -128,6 +168,8 @@ pub fn diff(before: &Side, after: &Side) -> Diff {
         .map(|r| (&r.departement, &r.totals))
         .collect();
     Diff {
+        mode_before: before.summary.mode.clone(),
+        mode_after: after.summary.mode.clone(),
         coverage_rate_before: before.summary.coverage_rate,
         coverage_rate_after: after.summary.coverage_rate,
         newly_covered: count(CommuneChange::NewlyCovered),
@@ -135,6 +177,7 @@ pub fn diff(before: &Side, after: &Side) -> Diff {
         funding_max_eur_before: funding(before.summary),
         funding_max_eur_after: funding(after.summary),
         cpts: cpts_changes(&before.summary.cpts, &after.summary.cpts),
+        overlaps: overlap_changes(before.summary, after.summary),
         departements: before
             .summary
             .by_departement
@@ -228,6 +271,8 @@ fn cpts_changes(before: &[CptsRow], after: &[CptsRow]) -> Vec<CptsDiffRow> {
                 id: id.to_string(),
                 nom: a.or(b).map(|c| c.nom.clone()).unwrap_or_default(),
                 change,
+                nom_before: b.map(|c| c.nom.clone()),
+                nom_after: a.map(|c| c.nom.clone()),
                 statut_before: b.map(|c| c.statut),
                 statut_after: a.map(|c| c.statut),
                 population_before: b.map(|c| c.population),
@@ -238,5 +283,48 @@ fn cpts_changes(before: &[CptsRow], after: &[CptsRow]) -> Vec<CptsDiffRow> {
                 funding_max_eur_after: a.map(|c| c.funding_max_eur),
             })
         })
+        .collect()
+}
+
+/// Pairs of CPTS overlapping on one side only, by ids, each named from its side.
+fn overlap_changes(before: &Summary, after: &Summary) -> Vec<OverlapDiffRow> {
+    let (b, a) = (overlap_pairs(before), overlap_pairs(after));
+    let row = |o: &OverlapRow, side: &Summary, change| {
+        let name = |id: &str| {
+            side.cpts
+                .iter()
+                .find(|c| c.id == id)
+                .map(|c| c.nom.clone())
+                .unwrap_or_default()
+        };
+        OverlapDiffRow {
+            cpts_a: o.cpts_a.clone(),
+            nom_a: name(&o.cpts_a),
+            cpts_b: o.cpts_b.clone(),
+            nom_b: name(&o.cpts_b),
+            change,
+            population: o.population,
+            area_km2: o.area_km2,
+        }
+    };
+    let mut rows: Vec<OverlapDiffRow> = b
+        .iter()
+        .filter(|(k, _)| !a.contains_key(*k))
+        .map(|(_, o)| row(o, before, OverlapChange::Removed))
+        .chain(
+            a.iter()
+                .filter(|(k, _)| !b.contains_key(*k))
+                .map(|(_, o)| row(o, after, OverlapChange::Created)),
+        )
+        .collect();
+    rows.sort_by(|x, y| (&x.cpts_a, &x.cpts_b).cmp(&(&y.cpts_a, &y.cpts_b)));
+    rows
+}
+
+/// The overlaps of a summary by pair of ids.
+fn overlap_pairs(s: &Summary) -> BTreeMap<(&str, &str), &OverlapRow> {
+    s.overlaps
+        .iter()
+        .map(|o| ((o.cpts_a.as_str(), o.cpts_b.as_str()), o))
         .collect()
 }

@@ -1,8 +1,9 @@
 //! `cpts check`: regression rules between a baseline summary and a current one.
 
+use crate::common::LangArg;
 use clap::Args;
 use cpts_coverage::report::check::{table, write_reports};
-use cpts_coverage::verbs::check::{check, read_summary, Rules};
+use cpts_coverage::verbs::check::{check, read_summary, Allowed, Rules};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -35,6 +36,17 @@ pub struct CheckArgs {
     /// A CPTS whose size tier may change (repeatable).
     #[arg(long, value_name = "ID")]
     expect_tier_change: Vec<String>,
+    /// Compare a polygon run with a membership run (refused otherwise: their figures
+    /// differ by method); the outputs say so at their top.
+    #[arg(long)]
+    allow_mode_change: bool,
+    /// Compare runs over different territories (refused otherwise), judging the
+    /// départements they share; the outputs say so at their top.
+    #[arg(long)]
+    allow_territory_change: bool,
+    /// Language of check.md (the terminal and check.junit.xml are in English).
+    #[arg(long, value_enum, default_value_t = LangArg::Fr)]
+    lang: LangArg,
     /// Where check.md and check.junit.xml are written.
     #[arg(long, value_name = "DIR", default_value = ".")]
     report_dir: PathBuf,
@@ -69,14 +81,29 @@ pub fn run(args: &CheckArgs) -> cpts_coverage::Result<ExitCode> {
     rules.check_values(&source)?;
     let baseline = read_summary(&args.baseline)?;
     let current = read_summary(&args.current)?;
-    let outcome = check(&baseline, &current, &rules, &args.current)?;
+    let allowed = Allowed {
+        mode_change: args.allow_mode_change,
+        territory_change: args.allow_territory_change,
+    };
+    let outcome = check(
+        (&args.baseline, &baseline),
+        (&args.current, &current),
+        &rules,
+        allowed,
+    )?;
     let text = table(&outcome, &baseline, &current);
     if args.quiet {
         println!("{}", text.lines().next().unwrap_or_default());
     } else {
         print!("{text}");
     }
-    write_reports(&args.report_dir, &outcome, &baseline, &current)?;
+    write_reports(
+        &args.report_dir,
+        &outcome,
+        &baseline,
+        &current,
+        args.lang.lang(),
+    )?;
     Ok(if outcome.passed() {
         ExitCode::SUCCESS
     } else {

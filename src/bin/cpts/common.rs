@@ -43,9 +43,19 @@ enum FormatArg {
 
 /// `--lang`.
 #[derive(Clone, Copy, ValueEnum)]
-enum LangArg {
+pub enum LangArg {
     Fr,
     En,
+}
+
+impl LangArg {
+    /// The language it names.
+    pub fn lang(self) -> Lang {
+        match self {
+            LangArg::Fr => Lang::Fr,
+            LangArg::En => Lang::En,
+        }
+    }
 }
 
 /// The run an analysis's arguments describe.
@@ -73,10 +83,7 @@ impl JobArgs<'_> {
                 FormatArg::Geojson => LayerFormat::Geojson,
                 FormatArg::Gpkg => LayerFormat::Gpkg,
             },
-            lang: match self.report.lang {
-                LangArg::Fr => Lang::Fr,
-                LangArg::En => Lang::En,
-            },
+            lang: self.report.lang.lang(),
             focus: self.report.focus.clone(),
         })
     }
