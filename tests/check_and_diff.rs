@@ -536,11 +536,11 @@ fn diff_tables_keep_their_header_and_the_fields_of_diff_json() {
     };
     assert_eq!(
         header("diff_communes.csv"),
-        cpts_coverage::report::diff::COMMUNE_COLUMNS.join(";")
+        names(&cpts_coverage::report::diff::COMMUNE_COLUMNS).join(",")
     );
     assert_eq!(
         header("diff_cpts.csv"),
-        cpts_coverage::report::diff::CPTS_COLUMNS.join(";")
+        names(&cpts_coverage::report::diff::CPTS_COLUMNS).join(",")
     );
     let row = &report["departements"][0];
     let keys: Vec<&str> = row
@@ -549,7 +549,7 @@ fn diff_tables_keep_their_header_and_the_fields_of_diff_json() {
         .keys()
         .map(String::as_str)
         .collect();
-    assert_eq!(header("diff_departements.csv"), keys.join(";"));
+    assert_eq!(header("diff_departements.csv"), keys.join(","));
     // The commune and CPTS columns are the fields those rows have in diff.json.
     let moved = dir.path().join("moved");
     let table = std::fs::read_to_string(f.join("cpts-22.csv")).unwrap();
@@ -575,9 +575,9 @@ fn diff_tables_keep_their_header_and_the_fields_of_diff_json() {
     for (list, columns) in [
         (
             "communes",
-            &cpts_coverage::report::diff::COMMUNE_COLUMNS[..],
+            names(&cpts_coverage::report::diff::COMMUNE_COLUMNS),
         ),
-        ("cpts", &cpts_coverage::report::diff::CPTS_COLUMNS[..]),
+        ("cpts", names(&cpts_coverage::report::diff::CPTS_COLUMNS)),
     ] {
         let keys: Vec<&str> = report[list][0]
             .as_object()
@@ -587,6 +587,11 @@ fn diff_tables_keep_their_header_and_the_fields_of_diff_json() {
             .collect();
         assert_eq!(keys, columns, "{list}");
     }
+}
+
+/// The names of a table's columns.
+fn names(columns: &[(&'static str, cpts_coverage::write::tables::Format)]) -> Vec<&'static str> {
+    columns.iter().map(|c| c.0).collect()
 }
 
 /// A world of four communes of Allier in a row, 0.1° wide near 3°E 46.5°N: 03001 to
@@ -748,8 +753,13 @@ fn diff_names_the_overlaps_created_and_removed_and_what_a_relabel_changed() {
         "{overlap}"
     );
     let csv = std::fs::read_to_string(world.path("diff/diff_overlaps.csv")).unwrap();
+    let types = std::fs::read_to_string(world.path("diff/diff_overlaps.csvt")).unwrap();
+    assert_eq!(
+        types,
+        "\"String\",\"String\",\"String\",\"String\",\"String\",\"Real\",\"Real\"\n"
+    );
     assert!(
-        csv.starts_with("cpts_a;nom_a;cpts_b;nom_b;change;population;area_km2\nCPTS-A;CPTS Alpha;CPTS-B;CPTS Bêta;created;"),
+        csv.starts_with("cpts_a,nom_a,cpts_b,nom_b,change,population,area_km2\nCPTS-A,CPTS Alpha,CPTS-B,CPTS Bêta,created,"),
         "{csv}"
     );
     // The other way, in English: the overlap is removed, the status goes back.

@@ -176,7 +176,7 @@ fn a_large_white_zone_is_split_into_contiguous_candidates_of_plausible_size() {
     let csv = std::fs::read_to_string(dir.path().join("plan/plan.csv")).unwrap();
     assert!(
         csv.lines().any(|l| l
-            == "new_cpts;ZB-0001;;NC-0001;CPTS de 22001 (proposée);;0;150000;;3;0;487500;487500;;;22001,22002,22003,22004,22005"),
+            == "new_cpts,ZB-0001,,NC-0001,CPTS de 22001 (proposée),,0,150000,,3,0,487500,487500,,,\"22001,22002,22003,22004,22005\""),
         "{csv}"
     );
 }
@@ -768,8 +768,8 @@ fn the_funding_of_signed_missions_follows_the_tier() {
     assert_eq!(funding["missions_before_eur"], 150_000 + 50_000);
     assert_eq!(funding["missions_after_eur"], 190_000 + 50_000);
     let csv = std::fs::read_to_string(dir.path().join("plan/plan.csv")).unwrap();
-    let header: Vec<&str> = csv.lines().next().unwrap().split(';').collect();
-    let row: Vec<&str> = csv.lines().nth(1).unwrap().split(';').collect();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let row: Vec<&str> = csv.lines().nth(1).unwrap().split(',').collect();
     let cell = |name: &str| row[header.iter().position(|h| *h == name).unwrap()];
     assert_eq!(cell("cpts"), "A");
     assert_eq!(cell("funding_missions_before_eur"), "150000");

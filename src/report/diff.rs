@@ -10,70 +10,74 @@ use crate::verbs::comparable::Difference;
 use crate::verbs::diff::{CptsChange, CptsDiffRow, Diff, OverlapChange};
 use crate::write::atomic::replace_dir;
 use crate::write::geojson::{feature, write_layer};
+use crate::write::tables::{CsvTable, Format, Numbers};
 use rayon::prelude::*;
-use serde::Serialize;
 use std::fmt::Write as _;
 use std::path::Path;
 
 /// The files `diff` writes.
-pub const DIFF_FILES: [&str; 7] = [
+pub const DIFF_FILES: [&str; 11] = [
     "diff.json",
     "diff_communes.csv",
+    "diff_communes.csvt",
     "diff_cpts.csv",
+    "diff_cpts.csvt",
     "diff_overlaps.csv",
+    "diff_overlaps.csvt",
     "diff_departements.csv",
+    "diff_departements.csvt",
     "diff.geojson",
     "diff.md",
 ];
 
 /// Columns of `diff_communes.csv`: the fields of [`crate::verbs::diff::CommuneRow`].
-pub const COMMUNE_COLUMNS: [&str; 9] = [
-    "code",
-    "nom",
-    "departement",
-    "change",
-    "covered_share_before",
-    "covered_share_after",
-    "population",
-    "cpts_before",
-    "cpts_after",
+pub const COMMUNE_COLUMNS: [(&str, Format); 9] = [
+    ("code", Format::Text),
+    ("nom", Format::Text),
+    ("departement", Format::Text),
+    ("change", Format::Text),
+    ("covered_share_before", Format::Rate),
+    ("covered_share_after", Format::Rate),
+    ("population", Format::People),
+    ("cpts_before", Format::Text),
+    ("cpts_after", Format::Text),
 ];
 
 /// Columns of `diff_cpts.csv`: the fields of [`crate::verbs::diff::CptsDiffRow`].
-pub const CPTS_COLUMNS: [&str; 13] = [
-    "id",
-    "nom",
-    "change",
-    "nom_before",
-    "nom_after",
-    "statut_before",
-    "statut_after",
-    "population_before",
-    "population_after",
-    "tier_before",
-    "tier_after",
-    "funding_max_eur_before",
-    "funding_max_eur_after",
+pub const CPTS_COLUMNS: [(&str, Format); 13] = [
+    ("id", Format::Text),
+    ("nom", Format::Text),
+    ("change", Format::Text),
+    ("nom_before", Format::Text),
+    ("nom_after", Format::Text),
+    ("statut_before", Format::Text),
+    ("statut_after", Format::Text),
+    ("population_before", Format::People),
+    ("population_after", Format::People),
+    ("tier_before", Format::Integer),
+    ("tier_after", Format::Integer),
+    ("funding_max_eur_before", Format::Integer),
+    ("funding_max_eur_after", Format::Integer),
 ];
 
 /// Columns of `diff_overlaps.csv`: the fields of [`crate::verbs::diff::OverlapDiffRow`].
-pub const OVERLAP_COLUMNS: [&str; 7] = [
-    "cpts_a",
-    "nom_a",
-    "cpts_b",
-    "nom_b",
-    "change",
-    "population",
-    "area_km2",
+pub const OVERLAP_COLUMNS: [(&str, Format); 7] = [
+    ("cpts_a", Format::Text),
+    ("nom_a", Format::Text),
+    ("cpts_b", Format::Text),
+    ("nom_b", Format::Text),
+    ("change", Format::Text),
+    ("population", Format::People),
+    ("area_km2", Format::Km2),
 ];
 
 /// Columns of `diff_departements.csv`: the fields of [`crate::verbs::diff::DepartementDiffRow`].
-pub const DEPARTEMENT_COLUMNS: [&str; 5] = [
-    "departement",
-    "coverage_rate_before",
-    "coverage_rate_after",
-    "covered_population_before",
-    "covered_population_after",
+pub const DEPARTEMENT_COLUMNS: [(&str, Format); 5] = [
+    ("departement", Format::Text),
+    ("coverage_rate_before", Format::Rate),
+    ("coverage_rate_after", Format::Rate),
+    ("covered_population_before", Format::People),
+    ("covered_population_after", Format::People),
 ];
 
 /// Writes every output of `diff` into `dir` (see [`replace_dir`]), `diff.md` in `lang`.
@@ -82,22 +86,17 @@ pub fn write_diff(dir: &Path, diff: &Diff, inputs: &Inputs, lang: Lang) -> Resul
         let mut json = serde_json::to_string_pretty(diff).map_err(std::io::Error::other)?;
         json.push('\n');
         std::fs::write(staging.join("diff.json"), json)?;
-        write_csv(
-            &staging.join("diff_communes.csv"),
-            &COMMUNE_COLUMNS,
-            &diff.communes,
-        )?;
-        write_csv(&staging.join("diff_cpts.csv"), &CPTS_COLUMNS, &diff.cpts)?;
-        write_csv(
-            &staging.join("diff_overlaps.csv"),
-            &OVERLAP_COLUMNS,
-            &diff.overlaps,
-        )?;
-        write_csv(
-            &staging.join("diff_departements.csv"),
-            &DEPARTEMENT_COLUMNS,
-            &diff.departements,
-        )?;
+        // Populations are whole when both sides are membership tables.
+        let numbers = Numbers {
+            whole: diff.mode_before == "membership" && diff.mode_after == "membership",
+        };
+        CsvTable::of(&COMMUNE_COLUMNS, &diff.communes, numbers)
+            .write(staging, "diff_communes.csv")?;
+        CsvTable::of(&CPTS_COLUMNS, &diff.cpts, numbers).write(staging, "diff_cpts.csv")?;
+        CsvTable::of(&OVERLAP_COLUMNS, &diff.overlaps, numbers)
+            .write(staging, "diff_overlaps.csv")?;
+        CsvTable::of(&DEPARTEMENT_COLUMNS, &diff.departements, numbers)
+            .write(staging, "diff_departements.csv")?;
         let features: Vec<Vec<u8>> = diff
             .communes
             .par_iter()
@@ -112,20 +111,6 @@ pub fn write_diff(dir: &Path, diff: &Diff, inputs: &Inputs, lang: Lang) -> Resul
         write_layer(&staging.join("diff.geojson"), &features)?;
         std::fs::write(staging.join("diff.md"), markdown(diff, lang))
     })
-}
-
-/// A table with its header row even when it has no other row (an empty file would
-/// puzzle a spreadsheet or a script); `header` names the fields of `T` in order.
-fn write_csv<T: Serialize>(path: &Path, header: &[&str], rows: &[T]) -> std::io::Result<()> {
-    let mut out = csv::WriterBuilder::new()
-        .delimiter(b';')
-        .has_headers(false)
-        .from_path(path)?;
-    out.write_record(header)?;
-    for row in rows {
-        out.serialize(row)?;
-    }
-    out.flush()
 }
 
 /// `diff.md` in `lang`: the national movement, the CPTS that changed, the overlaps

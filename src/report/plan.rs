@@ -20,6 +20,7 @@ use crate::verbs::plan::{
 use crate::write::geojson::{collection, feature, write_features};
 use crate::write::layers::{MapFeature, Properties};
 use crate::write::style::style;
+use crate::write::tables::{CsvTable, Kind};
 use geo::MultiPolygon;
 use rayon::prelude::*;
 use serde_json::{json, Map, Value};
@@ -28,9 +29,10 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 /// The files `plan` writes.
-pub const PLAN_FILES: [&str; 5] = [
+pub const PLAN_FILES: [&str; 6] = [
     "plan.json",
     "plan.csv",
+    "plan.csvt",
     "proposals.geojson",
     "proposals.qml",
     "plan.md",
@@ -39,24 +41,24 @@ pub const PLAN_FILES: [&str; 5] = [
 /// Version of the shape of `plan.json`.
 pub const PLAN_SCHEMA_VERSION: u32 = 4;
 
-/// Columns of `plan.csv`.
-const COLUMNS: [&str; 16] = [
-    "kind",
-    "white_zone",
-    "rank",
-    "cpts",
-    "nom",
-    "shared_border_km",
-    "population_before",
-    "population_after",
-    "tier_before",
-    "tier_after",
-    "funding_before_eur",
-    "funding_after_eur",
-    "funding_change_eur",
-    "funding_missions_before_eur",
-    "funding_missions_after_eur",
-    "communes",
+/// Columns of `plan.csv`, with their types.
+const COLUMNS: [(&str, Kind); 16] = [
+    ("kind", Kind::Text),
+    ("white_zone", Kind::Text),
+    ("rank", Kind::Integer),
+    ("cpts", Kind::Text),
+    ("nom", Kind::Text),
+    ("shared_border_km", Kind::Real),
+    ("population_before", Kind::Real),
+    ("population_after", Kind::Real),
+    ("tier_before", Kind::Integer),
+    ("tier_after", Kind::Integer),
+    ("funding_before_eur", Kind::Integer),
+    ("funding_after_eur", Kind::Integer),
+    ("funding_change_eur", Kind::Integer),
+    ("funding_missions_before_eur", Kind::Integer),
+    ("funding_missions_after_eur", Kind::Integer),
+    ("communes", Kind::Text),
 ];
 
 /// The outputs of a plan, made before anything is written: its files, and its
@@ -64,7 +66,7 @@ const COLUMNS: [&str; 16] = [
 #[derive(Debug)]
 pub struct PlanFiles {
     json: String,
-    csv: Vec<u8>,
+    csv: CsvTable,
     markdown: String,
     /// The territories proposed, WGS84: the features of `proposals.geojson`, which the
     /// report's plan maps draw.
@@ -98,7 +100,7 @@ impl PlanFiles {
         json.push('\n');
         Ok(PlanFiles {
             json,
-            csv: plan_csv(plan, inputs).map_err(|e| failed("plan.csv", e.to_string()))?,
+            csv: plan_csv(plan, inputs),
             markdown: plan_section(plan, inputs, analysis, Lang::Fr).markdown(),
             proposals: proposal_features(plan, inputs, analysis)?,
             left: plan
@@ -115,7 +117,7 @@ impl PlanFiles {
     /// Writes [`PLAN_FILES`] into `dir`.
     pub fn write(&self, dir: &Path) -> std::io::Result<()> {
         std::fs::write(dir.join("plan.json"), &self.json)?;
-        std::fs::write(dir.join("plan.csv"), &self.csv)?;
+        self.csv.write(dir, "plan.csv")?;
         std::fs::write(dir.join("plan.md"), &self.markdown)?;
         if let Some(style) = style("proposals") {
             std::fs::write(dir.join("proposals.qml"), style.qml())?;
@@ -373,23 +375,22 @@ fn funding_json(plan: &Plan) -> Value {
 }
 
 /// `plan.csv`: one row per extension option, candidate and overlap ruling.
-fn plan_csv(plan: &Plan, inputs: &Inputs) -> std::io::Result<Vec<u8>> {
-    let mut out = csv::WriterBuilder::new()
-        .delimiter(b';')
-        .from_writer(Vec::new());
-    out.write_record(COLUMNS)?;
-    for z in &plan.zones {
-        for record in zone_records(z, inputs) {
-            out.write_record(&record)?;
-        }
+fn plan_csv(plan: &Plan, inputs: &Inputs) -> CsvTable {
+    let mut rows: Vec<Vec<String>> = plan
+        .zones
+        .iter()
+        .flat_map(|z| zone_records(z, inputs))
+        .collect();
+    rows.extend(
+        plan.candidates
+            .iter()
+            .map(|c| candidate_record(c, plan, inputs).to_vec()),
+    );
+    rows.extend(plan.rulings.iter().map(|r| leaver_record(r, inputs)));
+    CsvTable {
+        columns: COLUMNS.to_vec(),
+        rows,
     }
-    for c in &plan.candidates {
-        out.write_record(candidate_record(c, plan, inputs))?;
-    }
-    for r in &plan.rulings {
-        out.write_record(leaver_record(r, inputs))?;
-    }
-    out.into_inner().map_err(|e| e.into_error())
 }
 
 /// The rows of a white zone: its extension options by rank; when it has neither an

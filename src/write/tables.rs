@@ -43,12 +43,13 @@ impl Kind {
 }
 
 /// A table: its columns, named and typed, and its rows.
-pub struct Table {
+#[derive(Debug, Clone)]
+pub struct CsvTable {
     pub columns: Vec<(&'static str, Kind)>,
     pub rows: Vec<Vec<String>>,
 }
 
-impl Table {
+impl CsvTable {
     /// Writes `name` and its `.csvt` into `dir`.
     pub fn write(&self, dir: &Path, name: &str) -> std::io::Result<()> {
         let mut out = csv::Writer::from_path(dir.join(name))?;
@@ -99,6 +100,60 @@ impl Numbers {
     }
 }
 
+/// How a column's values are written: text, whole numbers, or numbers of
+/// [`Numbers`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Integer,
+    People,
+    Rate,
+    Km2,
+}
+
+impl Format {
+    fn kind(self) -> Kind {
+        match self {
+            Format::Text => Kind::Text,
+            Format::Integer => Kind::Integer,
+            Format::People | Format::Rate | Format::Km2 => Kind::Real,
+        }
+    }
+}
+
+impl CsvTable {
+    /// The table of `rows` serialised, one column per field of `columns`, in order (an
+    /// absent or null field is an empty cell).
+    pub fn of<T: serde::Serialize>(
+        columns: &[(&'static str, Format)],
+        rows: &[T],
+        numbers: Numbers,
+    ) -> CsvTable {
+        let cell = |value: Option<&Value>, format: Format| match (value, format) {
+            (Some(Value::Number(n)), Format::People) => numbers.people(n.as_f64().unwrap_or(0.0)),
+            (Some(Value::Number(n)), Format::Rate) => numbers.rate(n.as_f64().unwrap_or(0.0)),
+            (Some(Value::Number(n)), Format::Km2) => numbers.km2(n.as_f64().unwrap_or(0.0)),
+            (Some(Value::Number(n)), _) => n.to_string(),
+            (Some(Value::String(s)), _) => s.clone(),
+            (Some(Value::Bool(b)), _) => b.to_string(),
+            _ => String::new(),
+        };
+        CsvTable {
+            columns: columns.iter().map(|&(name, f)| (name, f.kind())).collect(),
+            rows: rows
+                .iter()
+                .map(|row| {
+                    let value = serde_json::to_value(row).unwrap_or_default();
+                    columns
+                        .iter()
+                        .map(|&(name, f)| cell(value.get(name), f))
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+}
+
 /// Writes the tables of `summary` and `layers` into `dir`.
 pub fn write_tables(dir: &Path, summary: &Summary, layers: &Layers) -> std::io::Result<()> {
     let numbers = Numbers::of(summary);
@@ -130,7 +185,7 @@ fn departement_names(codes: &[String]) -> String {
 }
 
 /// `cpts.csv`: each CPTS, its population, tier and funding, and its départements.
-fn cpts_table(summary: &Summary, numbers: Numbers) -> Table {
+fn cpts_table(summary: &Summary, numbers: Numbers) -> CsvTable {
     // The missions column only when the perimeter file says which missions were signed.
     let missions = summary
         .cpts
@@ -178,7 +233,7 @@ fn cpts_table(summary: &Summary, numbers: Numbers) -> Table {
             row
         })
         .collect();
-    Table { columns, rows }
+    CsvTable { columns, rows }
 }
 
 /// `by_departement.csv` or `by_region.csv`: each area's code, name and totals, and its
@@ -188,8 +243,8 @@ fn totals_table<'a>(
     key: &'static str,
     rows: impl Iterator<Item = (&'a str, Option<&'static str>, &'a Totals)>,
     numbers: Numbers,
-) -> Table {
-    Table {
+) -> CsvTable {
+    CsvTable {
         columns: vec![
             (key, Kind::Text),
             ("nom", Kind::Text),
@@ -232,8 +287,8 @@ fn number(f: &MapFeature, key: &str) -> f64 {
 
 /// `white_zones.csv`: each white zone of the layer, its départements, population,
 /// area and communes.
-fn white_zones_table(zones: &[MapFeature], numbers: Numbers) -> Table {
-    Table {
+fn white_zones_table(zones: &[MapFeature], numbers: Numbers) -> CsvTable {
+    CsvTable {
         columns: vec![
             ("id", Kind::Text),
             ("departements", Kind::Text),
@@ -267,8 +322,8 @@ fn white_zones_table(zones: &[MapFeature], numbers: Numbers) -> Table {
 
 /// `uncovered_communes.csv`: each unit with inhabitants outside every CPTS (at least
 /// 0.05, half the precision shown), by code.
-fn uncovered_table(communes: &[MapFeature], numbers: Numbers) -> Table {
-    let mut table = Table {
+fn uncovered_table(communes: &[MapFeature], numbers: Numbers) -> CsvTable {
+    let mut table = CsvTable {
         columns: vec![
             ("code", Kind::Text),
             ("nom", Kind::Text),
