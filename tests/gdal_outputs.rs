@@ -323,9 +323,16 @@ fn fixture_layers_open_in_gdal_as_documented() {
             let source = if format == "gpkg" {
                 format!("<datasource>./{file}|layername={name}</datasource>")
             } else {
-                format!("<datasource>./{file}</datasource>")
+                format!("<datasource>./{file}|geometrytype=MultiPolygon</datasource>")
             };
             assert!(qgs.contains(&source), "{format}: {source}");
+            // A run of metropolitan communes is shown in Lambert-93.
+            assert!(
+                qgs.contains(
+                    "<projectCrs><spatialrefsys><wkt>PROJCS[&quot;RGF93 v1 / Lambert-93&quot;"
+                ),
+                "{format}"
+            );
             assert!(dir.path().join(format).join(&file).is_file(), "{file}");
         }
     }

@@ -1506,7 +1506,7 @@ fn the_qgis_project_opens_the_proposals_styled_on_top() {
         order,
         ["proposals", "overlaps", "white_zones", "cpts", "communes"]
     );
-    assert!(qgs.contains("<datasource>./proposals.geojson</datasource>"));
+    assert!(qgs.contains("<datasource>./proposals.geojson|geometrytype=MultiPolygon</datasource>"));
     let layer = &qgs[qgs.find("<id>cpts_coverage_proposals</id>").unwrap()..];
     let layer = &layer[..layer.find("</maplayer>").unwrap()];
     assert!(
@@ -1555,7 +1555,7 @@ fn the_qgis_project_opens_the_proposals_styled_on_top() {
         &["--format", "gpkg"],
     );
     let qgs = std::fs::read_to_string(gpkg.path().join("plan/cpts-coverage.qgs")).unwrap();
-    assert!(qgs.contains("<datasource>./proposals.geojson</datasource>"));
+    assert!(qgs.contains("<datasource>./proposals.geojson|geometrytype=MultiPolygon</datasource>"));
     assert!(qgs.contains("<datasource>./cpts-coverage.gpkg|layername=cpts</datasource>"));
     // analyze, which makes no plan, lists no proposals.
     let analysed = dir.path().join("analysed");

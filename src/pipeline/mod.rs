@@ -8,6 +8,7 @@ use crate::analysis::{analyse, Options, Progress};
 use crate::error::{Error, Result};
 use crate::figures::funding::{check_missions, Tariff};
 use crate::figures::summary::Summary;
+use crate::geometry::projection::Zone;
 use crate::load::cache::load_territory;
 use crate::load::inputs::{Inputs, LoadOptions, Perimeters};
 use crate::model::provenance::Provenance;
@@ -19,6 +20,7 @@ use crate::report::plan::{applied_bytes, PlanFiles, PLAN_FILES};
 use crate::verbs::plan::apply::apply;
 use crate::verbs::plan::{plan as draw_up, Plan, PlanOptions};
 use crate::write::atomic::{check_out_dir, same_as_input, write_file};
+use crate::write::qgis_project::ProjectCrs;
 use crate::write::LayerFormat;
 use outputs::{write_outputs, OutputOptions};
 use std::collections::BTreeSet;
@@ -197,6 +199,10 @@ impl Job {
             lang: self.lang,
             focus,
             plan: None,
+            project_crs: match inputs.units.iter().all(|u| u.zone == Zone::Metropole) {
+                true => ProjectCrs::Lambert93,
+                false => ProjectCrs::Wgs84,
+            },
         })
     }
 }

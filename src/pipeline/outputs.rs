@@ -15,7 +15,7 @@ use crate::write::atomic::replace_dir;
 use crate::write::geojson::write_features;
 use crate::write::gpkg::{write_gpkg, GPKG_FILE};
 use crate::write::layers::Layers;
-use crate::write::qgis_project::{project, ORDER, PROJECT_FILE};
+use crate::write::qgis_project::{project, ProjectCrs, ORDER, PROJECT_FILE};
 use crate::write::style::style;
 use crate::write::tables::{write_tables, TABLE_FILES};
 use crate::write::LayerFormat;
@@ -33,6 +33,8 @@ pub struct OutputOptions {
     pub focus: Vec<Focus>,
     /// The plan (`cpts plan`): its files, and its sections of the reports.
     pub plan: Option<Arc<PlanFiles>>,
+    /// The CRS the QGIS project shows the layers in.
+    pub project_crs: ProjectCrs,
 }
 
 /// The title of the QGIS project.
@@ -107,7 +109,7 @@ fn write_all(
     // The report's maps are drawn while the layers are written.
     let (html, layers_written) = rayon::join(
         || html_report(summary, layers, options.lang, &options.focus, plan),
-        || write_layers(dir, layers, options.format, plan.is_some()),
+        || write_layers(dir, layers, options, plan.is_some()),
     );
     layers_written?;
     fs::write(dir.join("report.html"), html)?;
@@ -117,27 +119,33 @@ fn write_all(
     write_tables(dir, summary, layers)
 }
 
+/// The source of GeoJSON layer `name` for the QGIS project: its geometry type given, so
+/// that a layer without features (no overlap) still opens as polygons, styled.
+fn geojson_source(name: &str) -> String {
+    format!("./{name}.geojson|geometrytype=MultiPolygon")
+}
+
 /// The map layers in `format`, with the QGIS project opening them, the plan's
 /// proposals (`proposals.geojson`, which the plan writes) on top when `planned`.
 fn write_layers(
     dir: &Path,
     layers: &Layers,
-    format: LayerFormat,
+    options: &OutputOptions,
     planned: bool,
 ) -> std::io::Result<()> {
     let listed = |source: &dyn Fn(&str) -> String| -> Vec<(&str, String)> {
-        let proposals = planned.then(|| ("proposals", "./proposals.geojson".to_string()));
+        let proposals = planned.then(|| ("proposals", geojson_source("proposals")));
         proposals
             .into_iter()
             .chain(ORDER.map(|name| (name, source(name))))
             .collect()
     };
-    match format {
+    let crs = options.project_crs;
+    match options.format {
         LayerFormat::Geojson => {
-            let source = |name: &str| format!("./{name}.geojson");
             fs::write(
                 dir.join(PROJECT_FILE),
-                project(PROJECT_TITLE, &listed(&source)),
+                project(PROJECT_TITLE, &listed(&geojson_source), crs),
             )?;
             for layer in &layers.0 {
                 write_features(
@@ -153,7 +161,7 @@ fn write_layers(
             let source = |name: &str| format!("./{GPKG_FILE}|layername={name}");
             fs::write(
                 dir.join(PROJECT_FILE),
-                project(PROJECT_TITLE, &listed(&source)),
+                project(PROJECT_TITLE, &listed(&source), crs),
             )?;
             write_gpkg(&dir.join(GPKG_FILE), layers)?;
         }

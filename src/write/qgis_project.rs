@@ -14,18 +14,40 @@ pub const PROJECT_FILE: &str = "cpts-coverage.qgs";
 /// The analysis layers from top to bottom.
 pub const ORDER: [&str; 4] = ["overlaps", "white_zones", "cpts", "communes"];
 
-/// WGS84 as QGIS describes a CRS (its internal id 3452 is EPSG:4326's).
-fn wgs84() -> String {
-    format!(
-        "<spatialrefsys><wkt>{}</wkt><srsid>3452</srsid><srid>4326</srid><authid>EPSG:4326</authid></spatialrefsys>",
-        escape(WGS84_WKT)
-    )
+/// Lambert-93 (EPSG:2154), the official projection of metropolitan France.
+const LAMBERT93_WKT: &str = r#"PROJCS["RGF93 v1 / Lambert-93",GEOGCS["RGF93 v1",DATUM["Reseau_Geodesique_Francais_1993_v1",SPHEROID["GRS 1980",6378137,298.257222101,AUTHORITY["EPSG","7019"]],AUTHORITY["EPSG","6171"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AUTHORITY["EPSG","4171"]],PROJECTION["Lambert_Conformal_Conic_2SP"],PARAMETER["latitude_of_origin",46.5],PARAMETER["central_meridian",3],PARAMETER["standard_parallel_1",49],PARAMETER["standard_parallel_2",44],PARAMETER["false_easting",700000],PARAMETER["false_northing",6600000],UNIT["metre",1,AUTHORITY["EPSG","9001"]],AXIS["Easting",EAST],AXIS["Northing",NORTH],AUTHORITY["EPSG","2154"]]"#;
+
+/// The CRS the project shows its layers in (the layers stay in WGS84, reprojected on
+/// the fly).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ProjectCrs {
+    /// Runs with overseas units: one map shows them all.
+    #[default]
+    Wgs84,
+    /// Metropolitan runs: France as its planners' maps draw it.
+    Lambert93,
 }
 
-/// The project titled `title` opening `listed` from top to bottom: each layer's name and
-/// source (a path relative to the project, with `|layername=` for a GeoPackage).
-pub fn project(title: &str, listed: &[(&str, String)]) -> String {
-    let wgs84 = wgs84();
+impl ProjectCrs {
+    /// The CRS as a QGIS project describes it.
+    fn xml(self) -> String {
+        let (wkt, srid) = match self {
+            ProjectCrs::Wgs84 => (WGS84_WKT, 4326),
+            ProjectCrs::Lambert93 => (LAMBERT93_WKT, 2154),
+        };
+        format!(
+            "<spatialrefsys><wkt>{}</wkt><srid>{srid}</srid><authid>EPSG:{srid}</authid></spatialrefsys>",
+            escape(wkt)
+        )
+    }
+}
+
+/// The project titled `title` opening `listed` from top to bottom, shown in `crs`: each
+/// layer's name and source (a path relative to the project, with `|layername=` for a
+/// GeoPackage).
+pub fn project(title: &str, listed: &[(&str, String)], crs: ProjectCrs) -> String {
+    let wgs84 = ProjectCrs::Wgs84.xml();
+    let shown = crs.xml();
     let mut tree = String::new();
     let mut layers = String::new();
     for (name, source) in listed {
@@ -51,7 +73,7 @@ pub fn project(title: &str, listed: &[(&str, String)]) -> String {
         layers.push_str("    </maplayer>\n");
     }
     format!(
-        "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n<qgis projectname=\"{}\" version=\"3.22.0\">\n  <title>{}</title>\n  <projectCrs>{wgs84}</projectCrs>\n  <layer-tree-group>\n{tree}  </layer-tree-group>\n  <projectlayers>\n{layers}  </projectlayers>\n  <properties>\n    <SpatialRefSys>\n      <ProjectionsEnabled type=\"int\">1</ProjectionsEnabled>\n    </SpatialRefSys>\n    <Paths>\n      <Absolute type=\"bool\">false</Absolute>\n    </Paths>\n  </properties>\n</qgis>\n",
+        "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n<qgis projectname=\"{}\" version=\"3.22.0\">\n  <title>{}</title>\n  <projectCrs>{shown}</projectCrs>\n  <layer-tree-group>\n{tree}  </layer-tree-group>\n  <projectlayers>\n{layers}  </projectlayers>\n  <properties>\n    <SpatialRefSys>\n      <ProjectionsEnabled type=\"int\">1</ProjectionsEnabled>\n    </SpatialRefSys>\n    <Paths>\n      <Absolute type=\"bool\">false</Absolute>\n    </Paths>\n  </properties>\n</qgis>\n",
         escape(title),
         escape(title)
     )

@@ -187,7 +187,7 @@ fn communes() -> Style {
     }
 }
 
-/// CPTS: one colour per status, translucent, dark border, labelled with the name.
+/// CPTS: unfilled, bordered in the colour of their status, labelled with the name.
 fn cpts() -> Style {
     let mut r = String::from(
         r#"  <renderer-v2 type="categorizedSymbol" attr="statut" symbollevels="0" forceraster="0" enableorderby="0">"#,
@@ -203,12 +203,14 @@ fn cpts() -> Style {
     }
     r.push_str("    </categories>\n    <symbols>\n");
     for (k, status) in Status::ALL.iter().enumerate() {
+        // Unfilled, so that the communes' coverage classes show through in the colours
+        // of their legend; the border in the status's colour.
         let fill = Fill {
             colour: status_colour(*status),
-            alpha: 110,
-            brush: "solid",
-            outline: BORDER,
-            outline_mm: 0.4,
+            alpha: 255,
+            brush: "no",
+            outline: status_colour(*status),
+            outline_mm: 0.8,
         };
         symbol(&mut r, k, &[fill]);
     }

@@ -9,33 +9,33 @@
     <symbols>
       <symbol type="fill" name="0" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleFill" enabled="1" locked="0" pass="0">
-          <prop k="color" v="33,102,172,110"/>
-          <prop k="style" v="solid"/>
-          <prop k="outline_color" v="37,37,37,255"/>
+          <prop k="color" v="33,102,172,255"/>
+          <prop k="style" v="no"/>
+          <prop k="outline_color" v="33,102,172,255"/>
           <prop k="outline_style" v="solid"/>
-          <prop k="outline_width" v="0.4"/>
+          <prop k="outline_width" v="0.8"/>
           <prop k="outline_width_unit" v="MM"/>
           <prop k="joinstyle" v="bevel"/>
         </layer>
       </symbol>
       <symbol type="fill" name="1" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleFill" enabled="1" locked="0" pass="0">
-          <prop k="color" v="103,169,207,110"/>
-          <prop k="style" v="solid"/>
-          <prop k="outline_color" v="37,37,37,255"/>
+          <prop k="color" v="103,169,207,255"/>
+          <prop k="style" v="no"/>
+          <prop k="outline_color" v="103,169,207,255"/>
           <prop k="outline_style" v="solid"/>
-          <prop k="outline_width" v="0.4"/>
+          <prop k="outline_width" v="0.8"/>
           <prop k="outline_width_unit" v="MM"/>
           <prop k="joinstyle" v="bevel"/>
         </layer>
       </symbol>
       <symbol type="fill" name="2" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleFill" enabled="1" locked="0" pass="0">
-          <prop k="color" v="209,229,240,110"/>
-          <prop k="style" v="solid"/>
-          <prop k="outline_color" v="37,37,37,255"/>
+          <prop k="color" v="209,229,240,255"/>
+          <prop k="style" v="no"/>
+          <prop k="outline_color" v="209,229,240,255"/>
           <prop k="outline_style" v="solid"/>
-          <prop k="outline_width" v="0.4"/>
+          <prop k="outline_width" v="0.8"/>
           <prop k="outline_width_unit" v="MM"/>
           <prop k="joinstyle" v="bevel"/>
         </layer>
