@@ -857,18 +857,14 @@ fn the_reports_carry_the_plan_in_the_language_asked() {
         (
             "fr",
             [
-                "1 zones blanches : 0 à couvrir",
+                "1 zone blanche : 0 à couvrir",
                 "extension",
                 "habitants après",
             ],
         ),
         (
             "en",
-            [
-                "1 white zones: 0 to cover",
-                "extension",
-                "inhabitants after",
-            ],
+            ["1 white zone: 0 to cover", "extension", "inhabitants after"],
         ),
     ] {
         let dir = tempfile::tempdir().unwrap();
@@ -889,7 +885,7 @@ fn the_reports_carry_the_plan_in_the_language_asked() {
         // report.md, which stays short, gives the counts and points to the details.
         let md = std::fs::read_to_string(out.join("report.md")).unwrap();
         assert!(
-            md.contains("## Plan 100 % CPTS\n\n1 zones blanches : 0 à couvrir"),
+            md.contains("## Plan 100 % CPTS\n\n1 zone blanche : 0 à couvrir"),
             "{md}"
         );
         assert!(md.contains("Détail : `plan.md`"), "{md}");

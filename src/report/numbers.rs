@@ -100,6 +100,16 @@ impl Lang {
         with_unit(self.visible_change(100.0 * (after - before), 2), "points")
     }
 
+    /// `n` things, named in the singular for one (and for none in French) and in the
+    /// plural otherwise: `1 nouvelle CPTS`, `2 nouvelles CPTS`, `0 white zones`.
+    pub fn count(self, n: usize, one: &str, many: &str) -> String {
+        let singular = match self {
+            Lang::Fr => n <= 1,
+            Lang::En => n == 1,
+        };
+        format!("{n} {}", if singular { one } else { many })
+    }
+
     /// `04, 05 et 13` (or `04, 05 and 13`).
     pub fn enumeration(self, items: &[String]) -> String {
         let and = match self {
@@ -151,6 +161,24 @@ fn with_unit(change: String, unit: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::Lang::{En, Fr};
+
+    #[test]
+    fn counted_things_agree_with_their_number() {
+        assert_eq!(
+            Fr.count(1, "nouvelle CPTS", "nouvelles CPTS"),
+            "1 nouvelle CPTS"
+        );
+        assert_eq!(
+            Fr.count(0, "zone blanche", "zones blanches"),
+            "0 zone blanche"
+        );
+        assert_eq!(
+            Fr.count(3, "zone blanche", "zones blanches"),
+            "3 zones blanches"
+        );
+        assert_eq!(En.count(0, "white zone", "white zones"), "0 white zones");
+        assert_eq!(En.count(1, "white zone", "white zones"), "1 white zone");
+    }
 
     #[test]
     fn numbers_read_the_french_and_the_english_way() {

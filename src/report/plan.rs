@@ -783,12 +783,15 @@ fn counts(plan: &Plan, lang: Lang) -> String {
     );
     match lang {
         Lang::Fr => format!(
-            "{zones} zones blanches : {new} à couvrir par {candidates} nouvelles CPTS (zones de {minimum} habitants ou plus), \
-             {extended} par l'extension d'une CPTS voisine, {nearest} par la CPTS la plus proche (aucune CPTS limitrophe), {alone} sans CPTS dans leur zone."
+            "{} : {new} à couvrir par {} (zones de {minimum} habitants ou plus), \
+             {extended} par l'extension d'une CPTS voisine, {nearest} par la CPTS la plus proche (aucune CPTS limitrophe), {alone} sans CPTS dans leur zone.",
+            lang.count(zones, "zone blanche", "zones blanches"),
+            lang.count(candidates, "nouvelle CPTS", "nouvelles CPTS"),
         ),
         Lang::En => format!(
-            "{zones} white zones: {new} to cover with {candidates} new CPTS (zones of {minimum} inhabitants or more), \
-             {extended} by extending a neighbouring CPTS, {nearest} by the nearest CPTS (none adjacent), {alone} with no CPTS in their zone."
+            "{}: {new} to cover with {candidates} new CPTS (zones of {minimum} inhabitants or more), \
+             {extended} by extending a neighbouring CPTS, {nearest} by the nearest CPTS (none adjacent), {alone} with no CPTS in their zone.",
+            lang.count(zones, "white zone", "white zones"),
         ),
     }
 }
@@ -1174,9 +1177,9 @@ impl Draft<'_> {
 pub fn plan_digest(plan: &Plan) -> String {
     let fr = Lang::Fr;
     format!(
-        "## Plan 100 % CPTS\n\n{}\n\n- {} chevauchement(s) attribué(s) ; {} CPTS sous {} habitants.\n- Financement ACI maximal : {} aujourd'hui, {} plan accepté ({}).\n\nDétail : `plan.md`, `plan.csv`, `proposals.geojson`.\n",
+        "## Plan 100 % CPTS\n\n{}\n\n- {} ; {} CPTS sous {} habitants.\n- Financement ACI maximal : {} aujourd'hui, {} plan accepté ({}).\n\nDétail : `plan.md`, `plan.csv`, `proposals.geojson`.\n",
         counts(plan, fr),
-        plan.rulings.len(),
+        fr.count(plan.rulings.len(), "chevauchement attribué", "chevauchements attribués"),
         plan.small_cpts.len(),
         fr.people(plan.options.regional_min),
         fr.euros(plan.funding_before),
