@@ -225,7 +225,7 @@ h1{font-size:1.6rem;margin:.2rem 0}h2{font-size:1.2rem;margin-top:2rem;border-bo
 .card{border:1px solid #ddd;border-radius:6px;padding:.6rem .9rem;min-width:12rem;flex:1}
 .card .v{font-size:1.5rem;font-weight:600}.card .l{color:#555;font-size:.9rem}
 table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{padding:.25rem .5rem;border-bottom:1px solid #eee;text-align:left}
-td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}thead th{background:#f4f4f4}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}thead th{background:#f4f4f4}
 svg.map{width:100%;height:auto;border:1px solid #ddd;background:#fbfbfb;touch-action:none;cursor:grab}
 svg text.inset{font-size:12px;fill:#444}svg text.cpts-label{font-size:9px;font-weight:600;fill:#222;paint-order:stroke;stroke:#fff;stroke-width:2px;pointer-events:none}
 .legend{display:flex;flex-wrap:wrap;gap:.3rem 1rem;font-size:.85rem;margin:.4rem 0}.legend span{display:inline-flex;align-items:center;gap:.3rem}
