@@ -20,10 +20,9 @@ const WIDEST_COLUMN: u32 = 360;
 /// How a number is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Shown {
-    /// Whole: counts, tiers, euros.
+    /// To the unit: counts, tiers, euros, populations (stored to 0.1 outside membership
+    /// mode, as in the tables).
     Whole,
-    /// Populations, to 0.1.
-    People,
     /// Areas and lengths, to 0.01.
     Measure,
     /// Rates and shares, as percentages.
@@ -35,19 +34,17 @@ impl Shown {
     fn format(self) -> Format {
         Format::new().set_num_format(match self {
             Shown::Whole => "#,##0",
-            Shown::People => "#,##0.0",
             Shown::Measure => "#,##0.00",
             Shown::Percent => "0.00 %",
         })
     }
 
-    /// How the column `key` of a table's `kind` is shown.
-    fn of(key: &str, kind: Kind) -> Shown {
-        match (key, kind) {
-            ("coverage_rate" | "covered_share", _) => Shown::Percent,
-            (_, Kind::Integer) => Shown::Whole,
+    /// How the numbers of the column `key` are shown.
+    fn of(key: &str) -> Shown {
+        match key {
+            "coverage_rate" | "covered_share" => Shown::Percent,
             _ if key.ends_with("_km2") || key.ends_with("_km") => Shown::Measure,
-            _ => Shown::People,
+            _ => Shown::Whole,
         }
     }
 }
@@ -77,9 +74,7 @@ impl Sheet {
                 row.iter()
                     .zip(&table.columns)
                     .map(|(value, &(key, kind))| match (kind, value.parse::<f64>()) {
-                        (Kind::Integer | Kind::Real, Ok(n)) => {
-                            Cell::Number(n, Shown::of(key, kind))
-                        }
+                        (Kind::Integer | Kind::Real, Ok(n)) => Cell::Number(n, Shown::of(key)),
                         _ => Cell::Text(value.clone()),
                     })
                     .collect()
@@ -198,7 +193,7 @@ fn synthesis(summary: &Summary, lang: Lang) -> Sheet {
         .iter()
         .map(|c| f64::from(c.funding_max_eur))
         .sum();
-    let people = |n: f64| Cell::Number(n, Shown::People);
+    let people = |n: f64| Cell::Number(n, Shown::Whole);
     let whole = |n: usize| Cell::Number(n as f64, Shown::Whole);
     let figures = [
         (
@@ -285,7 +280,7 @@ fn overlaps(summary: &Summary, lang: Lang) -> Sheet {
                     Cell::Text(o.cpts_a.clone()),
                     Cell::Text(o.cpts_b.clone()),
                     Cell::Number(o.area_km2, Shown::Measure),
-                    Cell::Number(o.population, Shown::People),
+                    Cell::Number(o.population, Shown::Whole),
                     Cell::Text(o.departements.join(",")),
                     Cell::Text(names.join(",")),
                     Cell::Text(o.communes.join(",")),
