@@ -5,7 +5,8 @@
 //!
 //! The inputs are copied into a temporary directory with a fixed modification time (the
 //! summaries state each file's day of change), and the temporary paths are replaced by
-//! `$DIR` in what the commands print. Files over 160 KiB are kept as their XXH3-128 hash.
+//! `$DIR` in what the commands print. Files over 160 KiB, and workbooks, are kept as their
+//! XXH3-128 hash.
 
 mod common;
 
@@ -129,9 +130,10 @@ fn outcome(inputs: &Inputs, run: &Run, out_dirs: &[&str]) -> BTreeMap<String, Ve
     files
 }
 
-/// The stored form of a file: itself, or its hash when it is large.
+/// The stored form of a file: itself, or its hash when it is large or a workbook
+/// (compressed: no diff to read).
 fn stored(name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
-    if bytes.len() <= LARGEST_KEPT {
+    if bytes.len() <= LARGEST_KEPT && !name.ends_with(".xlsx") {
         (name.to_string(), bytes.to_vec())
     } else {
         let digest = xxhash_rust::xxh3::xxh3_128(bytes);

@@ -26,11 +26,15 @@ fn analyze(perimeters: &Path, out: &Path) -> Command {
 /// The summary at `out`, after checking that every output is there and readable.
 fn complete_summary(out: &Path) -> String {
     for name in output_files(LayerFormat::Geojson) {
-        let text =
-            std::fs::read_to_string(out.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let bytes = std::fs::read(out.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
         if name.ends_with(".json") || name.ends_with(".geojson") {
-            serde_json::from_str::<serde_json::Value>(&text)
+            serde_json::from_slice::<serde_json::Value>(&bytes)
                 .unwrap_or_else(|e| panic!("{name} is cut: {e}"));
+        } else if name.ends_with(".xlsx") {
+            calamine::open_workbook_auto(out.join(name))
+                .unwrap_or_else(|e| panic!("{name} is cut: {e}"));
+        } else {
+            String::from_utf8(bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
         }
     }
     std::fs::read_to_string(out.join("summary.json")).unwrap()

@@ -1,6 +1,6 @@
 //! Writing the outputs of `analyze` all at once (see [`replace_dir`]): `summary.json`,
-//! the reports, the CSV tables and the map layers, as GeoJSON files each with its QGIS
-//! style beside it, or as one GeoPackage.
+//! the reports, the CSV tables and their workbook, and the map layers, as GeoJSON files
+//! each with its QGIS style beside it, or as one GeoPackage.
 
 use crate::analysis::Analysis;
 use crate::error::Result;
@@ -11,13 +11,14 @@ use crate::report::html::{html_report, Focus};
 use crate::report::markdown::markdown_report;
 use crate::report::numbers::Lang;
 use crate::report::plan::{PlanFiles, PLAN_FILES};
+use crate::report::workbook::{write_workbook, WORKBOOK_FILE};
 use crate::write::atomic::replace_dir;
 use crate::write::geojson::write_features;
 use crate::write::gpkg::{write_gpkg, GPKG_FILE};
 use crate::write::layers::Layers;
 use crate::write::qgis_project::{project, ProjectCrs, ORDER, PROJECT_FILE};
 use crate::write::style::style;
-use crate::write::tables::{write_tables, TABLE_FILES};
+use crate::write::tables::{Tables, TABLE_FILES};
 use crate::write::LayerFormat;
 use std::fs;
 use std::path::Path;
@@ -41,7 +42,13 @@ pub struct OutputOptions {
 const PROJECT_TITLE: &str = "Couverture CPTS";
 
 /// The files written whatever the format, besides the tables.
-const COMMON_FILES: [&str; 4] = [PROJECT_FILE, "summary.json", "report.md", "report.html"];
+const COMMON_FILES: [&str; 5] = [
+    PROJECT_FILE,
+    "summary.json",
+    "report.md",
+    "report.html",
+    WORKBOOK_FILE,
+];
 
 /// The map layers as GeoJSON, with their styles.
 const GEOJSON_FILES: [&str; 8] = [
@@ -116,7 +123,15 @@ fn write_all(
     if let Some(plan) = plan {
         plan.write(dir)?;
     }
-    write_tables(dir, summary, layers)
+    let tables = Tables::new(summary, layers);
+    tables.write(dir)?;
+    write_workbook(
+        dir,
+        summary,
+        &tables,
+        plan.map(PlanFiles::table),
+        options.lang,
+    )
 }
 
 /// The source of GeoJSON layer `name` for the QGIS project: its geometry type given, so

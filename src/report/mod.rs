@@ -1,4 +1,4 @@
-//! What people read: report.html with its SVG maps, report.md, and the outputs of plan, check and diff; figures formatted in French or English.
+//! What people read: report.html with its SVG maps, report.md, the workbook, and the outputs of plan, check and diff; figures formatted in French or English.
 
 pub mod check;
 pub mod diff;
@@ -10,3 +10,4 @@ pub mod plan;
 pub mod plan_map;
 pub mod section;
 pub mod svg_map;
+pub mod workbook;

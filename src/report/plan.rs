@@ -114,6 +114,11 @@ impl PlanFiles {
         })
     }
 
+    /// The table of `plan.csv`.
+    pub fn table(&self) -> &CsvTable {
+        &self.csv
+    }
+
     /// Writes [`PLAN_FILES`] into `dir`.
     pub fn write(&self, dir: &Path) -> std::io::Result<()> {
         std::fs::write(dir.join("plan.json"), &self.json)?;

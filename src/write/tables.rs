@@ -154,25 +154,48 @@ impl CsvTable {
     }
 }
 
-/// Writes the tables of `summary` and `layers` into `dir`.
-pub fn write_tables(dir: &Path, summary: &Summary, layers: &Layers) -> std::io::Result<()> {
-    let numbers = Numbers::of(summary);
-    cpts_table(summary, numbers).write(dir, "cpts.csv")?;
-    let rows = summary.by_departement.iter().map(|r| {
-        (
-            r.departement.as_str(),
-            departement_name(&r.departement),
-            &r.totals,
-        )
-    });
-    totals_table("departement", rows, numbers).write(dir, "by_departement.csv")?;
-    let rows = summary
-        .by_region
-        .iter()
-        .map(|r| (r.region.as_str(), region_name(&r.region), &r.totals));
-    totals_table("region", rows, numbers).write(dir, "by_region.csv")?;
-    white_zones_table(layers.named("white_zones"), numbers).write(dir, "white_zones.csv")?;
-    uncovered_table(layers.named("communes"), numbers).write(dir, "uncovered_communes.csv")
+/// The tables of `summary` and `layers`.
+#[derive(Debug, Clone)]
+pub struct Tables {
+    pub cpts: CsvTable,
+    pub by_departement: CsvTable,
+    pub by_region: CsvTable,
+    pub white_zones: CsvTable,
+    pub uncovered_communes: CsvTable,
+}
+
+impl Tables {
+    /// The tables of the run `summary` describes, drawn as `layers`.
+    pub fn new(summary: &Summary, layers: &Layers) -> Tables {
+        let numbers = Numbers::of(summary);
+        let departements = summary.by_departement.iter().map(|r| {
+            (
+                r.departement.as_str(),
+                departement_name(&r.departement),
+                &r.totals,
+            )
+        });
+        let regions = summary
+            .by_region
+            .iter()
+            .map(|r| (r.region.as_str(), region_name(&r.region), &r.totals));
+        Tables {
+            cpts: cpts_table(summary, numbers),
+            by_departement: totals_table("departement", departements, numbers),
+            by_region: totals_table("region", regions, numbers),
+            white_zones: white_zones_table(layers.named("white_zones"), numbers),
+            uncovered_communes: uncovered_table(layers.named("communes"), numbers),
+        }
+    }
+
+    /// Writes [`TABLE_FILES`] into `dir`.
+    pub fn write(&self, dir: &Path) -> std::io::Result<()> {
+        self.cpts.write(dir, "cpts.csv")?;
+        self.by_departement.write(dir, "by_departement.csv")?;
+        self.by_region.write(dir, "by_region.csv")?;
+        self.white_zones.write(dir, "white_zones.csv")?;
+        self.uncovered_communes.write(dir, "uncovered_communes.csv")
+    }
 }
 
 /// The names of comma-separated département codes, in their order.
