@@ -847,29 +847,16 @@ impl Draft<'_> {
             .take(SHOWN)
             .flat_map(|z| self.zone_rows(z))
             .collect();
-        let mut blocks = vec![Block::Table(Table {
-            header: [
-                w.zones,
-                w.inhabitants,
-                w.proposal,
-                "CPTS",
-                w.after,
-                w.tier,
-                w.funding,
-            ]
-            .map(String::from)
-            .to_vec(),
-            numeric: vec![false, true, false, false, true, false, true],
-            rows,
-        })];
-        if plan.zones.len() > SHOWN {
-            blocks.push(Block::Text(format!(
-                "… {} {}.",
-                plan.zones.len() - SHOWN,
-                w.more
-            )));
-        }
-        blocks
+        let header = [
+            w.zones,
+            w.inhabitants,
+            w.proposal,
+            "CPTS",
+            w.after,
+            w.tier,
+            w.funding,
+        ];
+        shown(header, rows, plan.zones.len(), w.more)
     }
 
     /// The rows of white zone `z`: each new CPTS proposed in it, then the CPTS
@@ -1093,29 +1080,17 @@ impl Draft<'_> {
                 w.small_rule
                     .replace("{}", &lang.people(plan.options.regional_min)),
             ),
-            Block::Table(Table {
-                header: [
-                    "CPTS",
-                    w.inhabitants,
-                    w.proposal,
-                    w.partner,
-                    w.after,
-                    w.tier,
-                    w.funding,
-                ]
-                .map(String::from)
-                .to_vec(),
-                numeric: vec![false, true, false, false, true, false, true],
-                rows,
-            }),
         ];
-        if plan.small_cpts.len() > SHOWN {
-            blocks.push(Block::Text(format!(
-                "… {} {}.",
-                plan.small_cpts.len() - SHOWN,
-                w.more_small
-            )));
-        }
+        let header = [
+            "CPTS",
+            w.inhabitants,
+            w.proposal,
+            w.partner,
+            w.after,
+            w.tier,
+            w.funding,
+        ];
+        blocks.extend(shown(header, rows, plan.small_cpts.len(), w.more_small));
         blocks
     }
 
@@ -1175,6 +1150,21 @@ impl Draft<'_> {
             euros_change(self.lang, before, after),
         ]
     }
+}
+
+/// A table of the first [`SHOWN`] of `total` rows, under `header` (inhabitants, after
+/// and funding in the second, fifth and seventh columns, figures), then how many
+/// `more` the files list.
+fn shown(header: [&str; 7], rows: Vec<Vec<String>>, total: usize, more: &str) -> Vec<Block> {
+    let mut blocks = vec![Block::Table(Table {
+        header: header.map(String::from).to_vec(),
+        numeric: vec![false, true, false, false, true, false, true],
+        rows,
+    })];
+    if total > SHOWN {
+        blocks.push(Block::Text(format!("… {} {more}.", total - SHOWN)));
+    }
+    blocks
 }
 
 /// The plan in a few lines of French for `report.md`, which stays short: the counts,
