@@ -451,6 +451,12 @@ fn codes_that_lost_their_leading_zero_are_restored_and_counted() {
     let s = common::read_json(&case.path("out/summary.json"));
     assert_eq!(s["repaired_codes"], 2);
     assert_eq!(s["covered_population"], 100.0);
+    // The report says it too.
+    let md = std::fs::read_to_string(case.path("out/report.md")).unwrap();
+    assert!(
+        md.contains("| entrées réparées | 0 géométries invalides reconstruites, 2 codes INSEE au zéro initial rétabli |"),
+        "{md}"
+    );
 }
 
 #[test]

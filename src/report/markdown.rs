@@ -39,11 +39,14 @@ fn introduction(md: &mut String, s: &Summary) {
         "arrondissements" => "communes, arrondissements municipaux pour Paris, Lyon et Marseille",
         _ => "communes",
     };
+    let mode = match s.mode.as_str() {
+        "membership" => "appartenance (les CPTS listent leurs communes)",
+        _ => "polygones (périmètres dessinés)",
+    };
     let _ = writeln!(
         md,
-        "# Couverture CPTS — {}\n\nMode {}, {} unités de population ({level}), {} CPTS.\n",
+        "# Couverture CPTS — {}\n\nMode {mode}, {} unités de population ({level}), {} CPTS.\n",
         s.territory,
-        s.mode,
         s.unit_count,
         s.cpts.len()
     );
@@ -93,6 +96,11 @@ fn indicators(md: &mut String, s: &Summary) {
     let _ = writeln!(
         md,
         "| CPTS partielles (hors communes fournies) | {partial} |"
+    );
+    let _ = writeln!(
+        md,
+        "| entrées réparées | {} géométries invalides reconstruites, {} codes INSEE au zéro initial rétabli |",
+        s.repairs.repaired_geometries, s.repairs.codes
     );
 }
 
