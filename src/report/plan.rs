@@ -925,6 +925,15 @@ impl Draft<'_> {
         ]
     }
 
+    /// The border a proposal crosses, in the reader's words; none for none.
+    fn crossed(&self, crossing: Crossing) -> Option<&'static str> {
+        match crossing {
+            Crossing::None => None,
+            Crossing::Departement => Some(self.w.other_departement),
+            Crossing::Region => Some(self.w.other_region),
+        }
+    }
+
     /// The CPTS proposed to take in `z` (its first extension, else the nearest): the
     /// proposal, its name, inhabitants, tier and funding before → after the whole plan
     /// (as [`Plan::changed`] has them: every zone it takes, every overlap it gives up,
@@ -939,11 +948,11 @@ impl Draft<'_> {
             (None, None) => return None,
         };
         let (plan, w) = (self.plan, self.w);
-        let mut notes: Vec<String> = match crossing {
-            Crossing::None => Vec::new(),
-            Crossing::Departement => vec![w.other_departement.to_string()],
-            Crossing::Region => vec![w.other_region.to_string()],
-        };
+        let mut notes: Vec<String> = self
+            .crossed(crossing)
+            .map(String::from)
+            .into_iter()
+            .collect();
         let taken: Vec<String> = plan
             .zones
             .iter()
@@ -1046,14 +1055,9 @@ impl Draft<'_> {
                     ],
                     SmallProposal::Merger(m) => [
                         w.merger.to_string(),
-                        match m.crossing {
-                            Crossing::None => cpts[m.with].nom.clone(),
-                            Crossing::Departement => {
-                                format!("{} ({})", cpts[m.with].nom, w.other_departement)
-                            }
-                            Crossing::Region => {
-                                format!("{} ({})", cpts[m.with].nom, w.other_region)
-                            }
+                        match self.crossed(m.crossing) {
+                            Some(border) => format!("{} ({border})", cpts[m.with].nom),
+                            None => cpts[m.with].nom.clone(),
                         },
                         lang.people(m.merged_population),
                         m.tier.number().to_string(),

@@ -330,7 +330,13 @@ pub fn plan(
     let owners = holders.borders(&inputs.units, &projected);
     let white = &analysis.white;
     let homes = Homes::new(inputs, analysis);
-    let parts = zone_parts(inputs, analysis, &projected, options.cross_regions);
+    let parts = zone_parts(
+        inputs,
+        analysis,
+        &projected,
+        &homes.region_of,
+        options.cross_regions,
+    );
     let reach: Vec<Reach> = parts
         .par_iter()
         .map(|p| reach_of(p, &owners, &homes, inputs, population, tariff, options))

@@ -48,29 +48,25 @@ impl ZonePart {
 /// The parts to plan, most populous first (then by zone and region): every white zone
 /// whole when `cross_regions`, else each zone's part in each of its regions holding at
 /// least one inhabitant (a region's piece holding less goes with the most populous
-/// part).
+/// part). `region_of` gives the region of each département.
 pub fn zone_parts(
     inputs: &Inputs,
     analysis: &Analysis,
     projected: &[MultiPolygon<f64>],
+    region_of: &BTreeMap<String, String>,
     cross_regions: bool,
 ) -> Vec<ZonePart> {
-    let region_of: BTreeMap<&str, &str> = inputs
-        .units
-        .iter()
-        .map(|u| (u.departement.as_str(), u.region.as_str()))
-        .collect();
     let mut parts: Vec<ZonePart> = analysis
         .white
         .zones
         .par_iter()
         .enumerate()
         .flat_map_iter(|(z, w)| {
-            let by_region = people_by_region(w, &region_of);
+            let by_region = people_by_region(w, region_of);
             let planned = by_region.values().filter(|&&p| p >= 1.0).count();
             match cross_regions || planned < 2 {
                 true => vec![whole(z, w)],
-                false => split(z, w, &by_region, inputs, analysis, projected),
+                false => split(z, w, &by_region, region_of, inputs, analysis, projected),
             }
         })
         .collect();
@@ -86,11 +82,11 @@ pub fn zone_parts(
 /// The inhabitants of `w` in each of its regions.
 fn people_by_region<'a>(
     w: &WhiteZone,
-    region_of: &BTreeMap<&str, &'a str>,
+    region_of: &'a BTreeMap<String, String>,
 ) -> BTreeMap<&'a str, f64> {
     let mut people: BTreeMap<&str, f64> = BTreeMap::new();
     for (d, p) in w.departements.iter().zip(&w.population_by_departement) {
-        if let Some(r) = region_of.get(d.as_str()) {
+        if let Some(r) = region_of.get(d) {
             *people.entry(r).or_insert(0.0) += p;
         }
     }
@@ -118,6 +114,7 @@ fn split(
     z: usize,
     w: &WhiteZone,
     people: &BTreeMap<&str, f64>,
+    region_of: &BTreeMap<String, String>,
     inputs: &Inputs,
     analysis: &Analysis,
     projected: &[MultiPolygon<f64>],
@@ -151,13 +148,6 @@ fn split(
             }
         }
     }
-    let region_of = |d: &String| {
-        inputs
-            .units
-            .iter()
-            .find(|u| &u.departement == d)
-            .map(|u| planned_by(&u.region))
-    };
     pieces
         .into_iter()
         .map(|(region, shapes)| (region, grid.union(&shapes)))
@@ -179,7 +169,7 @@ fn split(
             departements: w
                 .departements
                 .iter()
-                .filter(|d| region_of(d).as_ref() == Some(&region))
+                .filter(|d| region_of.get(*d).map(|r| planned_by(r)).as_ref() == Some(&region))
                 .cloned()
                 .collect(),
             region: Some(region),
