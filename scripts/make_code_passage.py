@@ -15,7 +15,7 @@ merged later: `cpts` follows such chains. Where two sources disagree, 6.0.0 wins
 delegated communes first, then `anciensCodes`), so a row leads to today's commune.
 
 Also writes data/current_codes.csv, today's commune and arrondissement codes (6.0.0),
-each with `partie_de`: for a commune that was part of another one in the history to
+each with its name today (`nom`, the name a merged commune takes) and `partie_de`: for a commune that was part of another one in the history to
 2019 (re-established since, as Celles 15031 out of Neussargues en Pinatelle 15141 in
 2024, or whose code came back to it), the code of that commune, else empty.
 
@@ -74,7 +74,7 @@ def main():
     parser.add_argument("--cache", default=os.path.expanduser("~/.cache/cpts-coverage"))
     args = parser.parse_args()
     today = fetch_today(args.cache)
-    current = {c["code"] for c in today if c["type"] in ("commune-actuelle", "arrondissement-municipal")}
+    current = {c["code"]: c["nom"] for c in today if c["type"] in ("commune-actuelle", "arrondissement-municipal")}
     passage = {}
     for c in today:
         if c["type"] in ("commune-deleguee", "commune-associee") and c["code"] not in current:
@@ -110,7 +110,11 @@ def main():
     )
     # A code that ended in several communes over the years: the last one it ended in.
     holder = {code: max(ends) if len(ends) == 1 else last_holder(history, entities, code) for code, ends in part_of.items()}
-    write("current_codes.csv", ["code", "partie_de"], ((code, holder.get(code, "")) for code in sorted(current)))
+    write(
+        "current_codes.csv",
+        ["code", "partie_de", "nom"],
+        ((code, holder.get(code, ""), nom) for code, nom in sorted(current.items())),
+    )
     print(f"{len(passage)} old codes written to data/code_passage.csv")
     print(f"{len(current)} current codes written to data/current_codes.csv ({len(holder)} once part of another commune)")
 

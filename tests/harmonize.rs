@@ -63,7 +63,7 @@ fn merged_communes_are_merged_and_analysed_under_the_current_code() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stdout.contains(
-            "3 old codes merged into 1 current communes (data/code_passage.csv): 05039 ← 05039 + 05043 + 05141"
+            "3 codes merged into 1 current commune (data/code_passage.csv): 05039 Aubessagne ← 05039 + 05043 + 05141"
         ),
         "{}",
         run.stdout
@@ -78,6 +78,8 @@ fn merged_communes_are_merged_and_analysed_under_the_current_code() {
     assert_eq!(features.len(), 2);
     assert_eq!(features[0]["properties"]["code"], "05039");
     assert_eq!(features[0]["properties"]["population"], 900.0);
+    // The merged commune takes its name of today, not the name of 05039 in 2017.
+    assert_eq!(features[0]["properties"]["nom"], "Aubessagne");
     // The three squares dissolve into one rectangle: one ring of four corners.
     let rings = &features[0]["geometry"]["coordinates"];
     assert_eq!(rings.as_array().unwrap().len(), 1);

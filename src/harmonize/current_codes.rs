@@ -3,30 +3,49 @@
 //! `@etalab/decoupage-administratif` 6.0.0): it tells a commune of another département
 //! from a code of no commune at all, and for a commune re-established since an older
 //! vintage (Celles, 15031, out of Neussargues en Pinatelle, 15141, in 2024) the commune
-//! it was part of (`partie_de`, from the COG history to 2019).
+//! it was part of (`partie_de`, from the COG history to 2019), and each commune's name
+//! today (`nom`), the name a merged commune takes.
 
 use crate::harmonize::code_passage::CodePassage;
 use crate::model::InseeCode;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-/// The shipped list, `code;partie_de`.
+/// The shipped list, `code;partie_de;nom`.
 pub const SHIPPED: &str = include_str!("../../data/current_codes.csv");
 
-/// Today's codes, each with the commune it was once part of (if any).
-fn current() -> &'static HashMap<InseeCode, Option<InseeCode>> {
-    static CURRENT: OnceLock<HashMap<InseeCode, Option<InseeCode>>> = OnceLock::new();
+/// A commune of today.
+struct Current {
+    /// The commune it was once part of, if any.
+    part_of: Option<InseeCode>,
+    /// Its name today.
+    nom: &'static str,
+}
+
+/// Today's codes.
+fn current() -> &'static HashMap<InseeCode, Current> {
+    static CURRENT: OnceLock<HashMap<InseeCode, Current>> = OnceLock::new();
     CURRENT.get_or_init(|| {
         SHIPPED
             .lines()
             .skip(1)
             .filter_map(|line| {
-                let (code, part_of) = line.split_once(';').unwrap_or((line, ""));
-                let code = InseeCode::parse(code)?.0;
-                Some((code, InseeCode::parse(part_of).map(|(c, _)| c)))
+                let mut fields = line.splitn(3, ';');
+                let code = InseeCode::parse(fields.next()?)?.0;
+                let part_of = InseeCode::parse(fields.next().unwrap_or("")).map(|(c, _)| c);
+                let nom = fields.next().unwrap_or("");
+                Some((code, Current { part_of, nom }))
             })
             .collect()
     })
+}
+
+/// The name of the commune `code` today, as the COG writes it.
+pub fn name_today(code: &InseeCode) -> Option<&'static str> {
+    current()
+        .get(code)
+        .map(|c| c.nom)
+        .filter(|nom| !nom.is_empty())
 }
 
 /// The old codes of the shipped passage table.
@@ -50,7 +69,11 @@ pub fn ever_existed(code: &InseeCode, passage: &CodePassage) -> bool {
 /// commune, then the communes it merged into since (through `passage`): the units an
 /// older communes layer may hold it in, nearest first.
 pub fn once_part_of(code: &InseeCode, passage: &CodePassage) -> Vec<InseeCode> {
-    let Some(Some(holder)) = current().get(code) else {
+    let Some(Current {
+        part_of: Some(holder),
+        ..
+    }) = current().get(code)
+    else {
         return Vec::new();
     };
     let mut holders = vec![holder.clone()];
@@ -81,5 +104,8 @@ mod tests {
         assert!(!ever_existed(&code("99999"), &shipped));
         assert_eq!(once_part_of(&code("15031"), &shipped), vec![code("15141")]);
         assert!(once_part_of(&code("02564"), &shipped).is_empty());
+        assert_eq!(name_today(&code("05039")), Some("Aubessagne"));
+        assert_eq!(name_today(&code("15031")), Some("Celles"));
+        assert_eq!(name_today(&code("02077")), None);
     }
 }

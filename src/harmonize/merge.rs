@@ -6,6 +6,7 @@
 use crate::geometry::envelope::extent;
 use crate::geometry::grid::Grid;
 use crate::harmonize::code_passage::CodePassage;
+use crate::harmonize::current_codes;
 use crate::model::{InseeCode, Unit};
 use geo::MultiPolygon;
 use rayon::prelude::*;
@@ -16,6 +17,8 @@ use std::collections::BTreeMap;
 pub struct Merge {
     /// The current code.
     pub into: InseeCode,
+    /// The merged commune's name.
+    pub nom: String,
     /// The old codes merged into it (the current code itself first when the layer holds
     /// it).
     pub from: Vec<InseeCode>,
@@ -29,8 +32,10 @@ pub struct Harmonised {
 }
 
 /// Merges the units whose codes the passage table maps to another code. A merged unit
-/// keeps the name, département and region of the unit holding the current code, or,
-/// when the layer lacks it, of the first old unit (its name then being the code).
+/// takes the commune's name today (Aubessagne, not Chauffayer) and keeps the département
+/// and region of the unit holding the current code, or, when the layer lacks it, of the
+/// first old unit; a code the shipped list does not name keeps the name of the unit
+/// holding it, or else is named by its code.
 pub fn harmonise(units: Vec<Unit>, passage: &CodePassage) -> Harmonised {
     let mut groups: BTreeMap<InseeCode, Vec<Unit>> = BTreeMap::new();
     for unit in units {
@@ -49,11 +54,13 @@ pub fn harmonise(units: Vec<Unit>, passage: &CodePassage) -> Harmonised {
             group.sort_by_key(|u| (u.code != code, u.code.clone()));
             let from: Vec<InseeCode> = group.iter().map(|u| u.code.clone()).collect();
             let head = &group[0];
+            let nom = match (current_codes::name_today(&code), head.code == code) {
+                (Some(nom), _) => nom.to_string(),
+                (None, true) => head.nom.clone(),
+                (None, false) => code.to_string(),
+            };
             let unit = Unit {
-                nom: match head.code == code {
-                    true => head.nom.clone(),
-                    false => code.to_string(),
-                },
+                nom: nom.clone(),
                 population: group.iter().map(|u| u.population).sum(),
                 departement: head.departement.clone(),
                 region: head.region.clone(),
@@ -63,7 +70,14 @@ pub fn harmonise(units: Vec<Unit>, passage: &CodePassage) -> Harmonised {
                 zone: head.zone,
                 code: code.clone(),
             };
-            (unit, Some(Merge { into: code, from }))
+            (
+                unit,
+                Some(Merge {
+                    into: code,
+                    nom,
+                    from,
+                }),
+            )
         })
         .collect();
     let (units, merges): (Vec<Unit>, Vec<Option<Merge>>) = merged.into_iter().unzip();
@@ -122,7 +136,7 @@ mod tests {
         assert_eq!(from, ["05039", "05043", "05141"]);
         let merged = &h.units[1];
         assert_eq!(merged.code.as_str(), "05039");
-        assert_eq!(merged.nom, "Commune 05039");
+        assert_eq!(merged.nom, "Aubessagne");
         assert_eq!(merged.population, 800.0);
         // Three side-by-side 0.1° squares dissolve into one 0.3° × 0.1° rectangle.
         assert_eq!(merged.geometry.0.len(), 1);

@@ -68,7 +68,7 @@ pub fn run(args: &HarmonizeArgs) -> cpts_coverage::Result<()> {
         .iter()
         .map(|m| {
             let from: Vec<&str> = m.from.iter().map(|c| c.as_str()).collect();
-            format!("{} ← {}", m.into, from.join(" + "))
+            format!("{} {} ← {}", m.into, m.nom, from.join(" + "))
         })
         .collect();
     match merges.is_empty() {
@@ -76,17 +76,18 @@ pub fn run(args: &HarmonizeArgs) -> cpts_coverage::Result<()> {
             "no code of {before} communes is an old code ({})",
             passage.source
         ),
-        false => println!(
-            "{} old codes merged into {} current communes ({}): {}",
-            harmonised
-                .merges
-                .iter()
-                .map(|m| m.from.len())
-                .sum::<usize>(),
-            merges.len(),
-            passage.source,
-            listing(&merges, 50)
-        ),
+        false => {
+            let codes: usize = harmonised.merges.iter().map(|m| m.from.len()).sum();
+            println!(
+                "{codes} codes merged into {} ({}): {}",
+                match merges.len() {
+                    1 => "1 current commune".to_string(),
+                    n => format!("{n} current communes"),
+                },
+                passage.source,
+                listing(&merges, 50)
+            )
+        }
     }
     println!(
         "{before} communes in, {} out: {}",
