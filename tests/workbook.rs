@@ -155,3 +155,114 @@ fn a_plan_adds_its_sheet() {
     assert_eq!(plan.height(), csv.lines().count());
     assert_eq!(plan.get((0, 0)), Some(&Data::String("Type".into())));
 }
+
+/// The sheet number `n` (from 1) of the workbook in `out` as LibreOffice Calc exports
+/// it to CSV, headless: rows of cells as shown.
+fn libreoffice_sheet(soffice: &Path, out: &Path, n: usize, scratch: &Path) -> Vec<Vec<String>> {
+    let target = scratch.join(format!("sheet{n}"));
+    let profile = format!("file://{}", scratch.join("profile").display());
+    let status = std::process::Command::new(soffice)
+        .arg(format!("-env:UserInstallation={profile}"))
+        .args(["--headless", "--convert-to"])
+        .arg(format!(
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,{n}"
+        ))
+        .arg("--outdir")
+        .arg(&target)
+        .arg(out.join("cpts-coverage.xlsx"))
+        .output()
+        .unwrap();
+    assert!(status.status.success(), "{status:?}");
+    let file = std::fs::read_dir(&target).unwrap().next().unwrap().unwrap();
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_path(file.path())
+        .unwrap()
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect()
+}
+
+/// A number as LibreOffice shows it: `88.79%` is 0.8879.
+fn shown(cell: &str) -> f64 {
+    match cell.strip_suffix('%') {
+        Some(percent) => percent.parse::<f64>().unwrap() / 100.0,
+        None => cell.parse().unwrap(),
+    }
+}
+
+#[test]
+fn libreoffice_opens_the_workbook_with_the_figures_of_the_summary() {
+    let Some(soffice) = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join("soffice"))
+            .find(|p| p.is_file())
+    }) else {
+        eprintln!("skipped: LibreOffice (soffice) is not installed; scripts/setup.sh installs it");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let fixtures = root().join("fixtures");
+    let run = analyze_into(
+        &fixtures.join("communes-22.geojson"),
+        &fixtures.join("cpts-22.geojson"),
+        &out,
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let summary = read_json(&out.join("summary.json"));
+    // Shown to 0.1 inhabitant and to 6 significant digits for rates.
+    let close = |cell: &str, want: &Value, precision: f64| {
+        let want = want.as_f64().unwrap();
+        assert!(
+            (shown(cell) - want).abs() <= precision,
+            "{cell} shown, {want} in summary.json"
+        );
+    };
+
+    let synthesis = libreoffice_sheet(&soffice, &out, 1, dir.path());
+    let figure = |key: &str| {
+        synthesis
+            .iter()
+            .find(|r| r[0] == key)
+            .unwrap_or_else(|| panic!("no row {key} in {synthesis:?}"))[1]
+            .clone()
+    };
+    close(&figure("Population"), &summary["total_population"], 0.05);
+    close(
+        &figure("Population couverte"),
+        &summary["covered_population"],
+        0.05,
+    );
+    close(
+        &figure("Taux de couverture"),
+        &summary["coverage_rate"],
+        5e-7,
+    );
+    close(
+        &figure("Population en zones blanches"),
+        &summary["white_zone_population"],
+        0.05,
+    );
+    close(
+        &figure("Nombre de zones blanches"),
+        &summary["white_zone_count"],
+        0.0,
+    );
+
+    let departements = libreoffice_sheet(&soffice, &out, 3, dir.path());
+    assert_eq!(departements[0][0], "Département");
+    let rows = summary["by_departement"].as_array().unwrap();
+    assert_eq!(departements.len(), rows.len() + 1);
+    for expected in rows {
+        let found = departements
+            .iter()
+            .find(|r| r[0] == expected["departement"].as_str().unwrap())
+            .unwrap();
+        close(&found[2], &expected["population"], 0.05);
+        close(&found[3], &expected["covered_population"], 0.05);
+        close(&found[4], &expected["coverage_rate"], 5e-7);
+        close(&found[5], &expected["white_zone_population"], 0.05);
+    }
+}
