@@ -9,13 +9,14 @@ use crate::geometry::grid::Grid;
 use crate::geometry::projection::{to_projected, Zone};
 use crate::load::cache::CacheUse;
 use crate::load::inputs::{Inputs, Perimeters};
-use crate::model::{Cpts, Perimeter, Status};
+use crate::model::access::{Access, Need};
+use crate::model::{Cpts, Perimeter, Status, Unit};
 use crate::overlay::cover::UnitCover;
 use crate::overlay::membership::{cover_unit, listing_cpts};
 use crate::overlay::polygon::{overlay_unit, PerimeterIndex, Rules};
 use crate::zones::contour_gaps::reconcile;
 use crate::zones::overlaps::{overlaps, ContourOverlaps, Overlap};
-use crate::zones::white_zones::{white_zones, GapRule, WhiteZones};
+use crate::zones::white_zones::{white_zones, GapRule, WhiteZone, WhiteZones};
 use geo::{Area, MultiPolygon, Rect};
 use rayon::prelude::*;
 
@@ -112,6 +113,9 @@ pub fn analyse(inputs: &Inputs, options: &Options, progress: &dyn Progress) -> R
         _ => None,
     };
     let mut white = white_zones(units, &grids, &covers, min_area, rule.as_ref());
+    if let Some(access) = &inputs.access {
+        rank_by_need(&mut white, units, access);
+    }
     reconcile(&mut covers, &statuses, &white.gaps);
     white.count_sliver_population(units, &covers);
     progress.stage("collecting the overlaps");
@@ -135,6 +139,18 @@ pub fn analyse(inputs: &Inputs, options: &Options, progress: &dyn Progress) -> R
         partial,
         grids,
     })
+}
+
+/// Ranks the white zones most urgent first (see [`Need::urgency`]): mostly in ZIP, then
+/// by population under the APL threshold, then by population.
+fn rank_by_need(white: &mut WhiteZones, units: &[Unit], access: &Access) {
+    let population: Vec<f64> = units.iter().map(|u| u.population).collect();
+    let mut ranked: Vec<(Need, WhiteZone)> = std::mem::take(&mut white.zones)
+        .into_iter()
+        .map(|z| (access.need(&population, &z.shares), z))
+        .collect();
+    ranked.sort_by(|a, b| a.0.urgency(&b.0).then(b.1.area_m2.total_cmp(&a.1.area_m2)));
+    white.zones = ranked.into_iter().map(|(_, z)| z).collect();
 }
 
 /// The contour-gap rule of `options`: the width, and the borders of the counted

@@ -1,4 +1,5 @@
 //! The figures of an analysis: coverage by territory and status, each CPTS's population, size tier and ACI funding.
 
+pub mod access;
 pub mod funding;
 pub mod summary;

@@ -2,21 +2,23 @@
 //! (see README, "summary.json"). Lists are sorted by code or id.
 
 use crate::analysis::Analysis;
+use crate::figures::access::{AccessFigures, Part, Tally};
 use crate::figures::funding::Tariff;
 use crate::geometry::repair::Repairs;
 use crate::load::inputs::{Inputs, Perimeters};
 use crate::model::provenance::{listing, Assumption, AssumptionKind, Provenance, Source};
 use crate::model::Status;
+use crate::zones::white_zones::white_zone_id;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Version of the schema below; it moves whenever its shape changes.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
-/// The oldest schema `cpts check` still reads: versions 3 to 6 only added fields
+/// The oldest schema `cpts check` still reads: versions 3 to 7 only added fields
 /// (`sources`, `assumptions`, the CPTS's `partial`; the sources' `modified`; the CPTS's
-/// `funding_missions_eur`; the contour gaps and overlaps), read from older summaries as
-/// empty, zero, false or absent.
+/// `funding_missions_eur`; the contour gaps and overlaps; the white zones and the
+/// access sections), read from older summaries as empty, zero, false or absent.
 pub const OLDEST_READABLE_SCHEMA: u32 = 2;
 
 /// Every national figure of one analysis.
@@ -74,9 +76,49 @@ pub struct Summary {
     /// What was taken for granted to read the inputs, in the order it happened.
     #[serde(default)]
     pub assumptions: Vec<Assumption>,
+    /// Access to general practitioners, with `--apl` or `--doctor-zoning`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access: Option<AccessSection>,
     pub cpts: Vec<CptsRow>,
     pub by_departement: Vec<DepartementRow>,
     pub by_region: Vec<RegionRow>,
+    /// The white zones, in the order of their ids: most urgent first with `--apl` or
+    /// `--doctor-zoning`, else most populous first.
+    #[serde(default)]
+    pub white_zones: Vec<WhiteZoneRow>,
+}
+
+/// The national access figures and what they were computed from.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AccessSection {
+    /// The APL column read (`APL aux médecins généralistes`), its sheet and file.
+    pub indicator: Option<String>,
+    pub sheet: Option<String>,
+    pub apl_source: Option<String>,
+    /// Whether the APL means are weighted by the file's standardised population (else
+    /// by the analysis population).
+    pub weighted_by_standardised_population: bool,
+    pub threshold: f64,
+    pub zoning_source: Option<String>,
+    #[serde(flatten)]
+    pub figures: AccessFigures,
+    /// The units without an APL: `code nom`.
+    pub units_without_value_list: Vec<String>,
+}
+
+/// One white zone.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WhiteZoneRow {
+    /// `ZB-0001`.
+    pub id: String,
+    pub population: f64,
+    pub area_km2: f64,
+    pub departements: Vec<String>,
+    /// Whether most of its population lives in ZIP (with `--doctor-zoning`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_zip: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access: Option<AccessFigures>,
 }
 
 /// The contour debris set apart by the gap width.
@@ -133,6 +175,8 @@ pub struct CptsRow {
     /// Départements of the communes it holds (at least the sliver tolerance or half of
     /// the commune), sorted.
     pub departements: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access: Option<AccessFigures>,
 }
 
 /// Two CPTS on one territory.
@@ -155,6 +199,8 @@ pub struct Totals {
     pub covered_population: f64,
     pub coverage_rate: f64,
     pub white_zone_population: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access: Option<AccessFigures>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -341,6 +387,7 @@ impl Summary {
             population_source: inputs.provenance.population_source.clone(),
             sources: inputs.provenance.sources.clone(),
             assumptions: assumptions(inputs, analysis),
+            access: access_section(inputs, analysis, &covered),
             cpts: cpts_rows(inputs, analysis, tariff),
             by_departement: group(&|i| units[i].departement.clone())
                 .into_iter()
@@ -353,6 +400,7 @@ impl Summary {
                 .into_iter()
                 .map(|(region, totals)| RegionRow { region, totals })
                 .collect(),
+            white_zones: white_zone_rows(inputs, analysis),
         }
     }
 }
@@ -385,17 +433,129 @@ fn group_totals(
     covered: &[f64],
     key: &dyn Fn(usize) -> String,
 ) -> BTreeMap<String, Totals> {
-    let mut groups: BTreeMap<String, Totals> = BTreeMap::new();
+    let mut groups: BTreeMap<String, (Totals, Option<Tally>)> = BTreeMap::new();
     for (i, u) in inputs.units.iter().enumerate() {
-        let t = groups.entry(key(i)).or_default();
+        let (t, tally) = groups
+            .entry(key(i))
+            .or_insert_with(|| (Totals::default(), inputs.access.as_ref().map(Tally::new)));
         t.population += u.population;
         t.covered_population += covered[i];
         t.white_zone_population += analysis.white.unit_population[i];
-    }
-    for t in groups.values_mut() {
-        t.coverage_rate = rate(t.covered_population, t.population);
+        if let Some(tally) = tally {
+            tally.add(whole_unit(i, u.population, covered, analysis));
+        }
     }
     groups
+        .into_iter()
+        .map(|(key, (mut t, tally))| {
+            t.coverage_rate = rate(t.covered_population, t.population);
+            t.access = tally.map(Tally::figures);
+            (key, t)
+        })
+        .collect()
+}
+
+/// Unit `i` whole, with its covered and white-zone populations.
+fn whole_unit(i: usize, population: f64, covered: &[f64], analysis: &Analysis) -> Part {
+    Part {
+        unit: i,
+        share: 1.0,
+        population,
+        covered: covered[i],
+        white: analysis.white.unit_population[i],
+    }
+}
+
+/// The national access section.
+fn access_section(inputs: &Inputs, analysis: &Analysis, covered: &[f64]) -> Option<AccessSection> {
+    let access = inputs.access.as_ref()?;
+    let mut tally = Tally::new(access);
+    for (i, u) in inputs.units.iter().enumerate() {
+        tally.add(whole_unit(i, u.population, covered, analysis));
+    }
+    let indicator = access.indicator.as_ref();
+    Some(AccessSection {
+        indicator: indicator.map(|i| i.name.clone()),
+        sheet: indicator.and_then(|i| i.sheet.clone()),
+        apl_source: indicator.map(|i| i.source.clone()),
+        weighted_by_standardised_population: indicator.is_some_and(|i| i.standardised),
+        threshold: access.threshold,
+        zoning_source: access.zoning_source.clone(),
+        figures: tally.figures(),
+        units_without_value_list: access
+            .without_value()
+            .map(|i| format!("{} {}", inputs.units[i].code, inputs.units[i].nom))
+            .collect(),
+    })
+}
+
+/// The white zones, with their access figures.
+fn white_zone_rows(inputs: &Inputs, analysis: &Analysis) -> Vec<WhiteZoneRow> {
+    let units = &inputs.units;
+    let population: Vec<f64> = units.iter().map(|u| u.population).collect();
+    analysis
+        .white
+        .zones
+        .iter()
+        .enumerate()
+        .map(|(n, z)| {
+            let access = inputs.access.as_ref().map(|access| {
+                let mut tally = Tally::new(access);
+                for &(i, share) in &z.shares {
+                    let people = units[i].population * share;
+                    tally.add(Part {
+                        unit: i,
+                        share,
+                        population: people,
+                        covered: 0.0,
+                        white: people,
+                    });
+                }
+                (access.need(&population, &z.shares), tally.figures())
+            });
+            WhiteZoneRow {
+                id: white_zone_id(n),
+                population: z.population,
+                area_km2: z.area_m2 / 1e6,
+                departements: z.departements.clone(),
+                in_zip: access
+                    .as_ref()
+                    .filter(|_| {
+                        inputs
+                            .access
+                            .as_ref()
+                            .is_some_and(|a| a.zoning_source.is_some())
+                    })
+                    .map(|(need, _)| need.in_zip()),
+                access: access.map(|(_, figures)| figures),
+            }
+        })
+        .collect()
+}
+
+/// The access figures of each CPTS: its pieces of the units, all covered.
+fn cpts_access(inputs: &Inputs, analysis: &Analysis) -> Vec<Option<AccessFigures>> {
+    let Some(access) = &inputs.access else {
+        return vec![None; inputs.cpts.len()];
+    };
+    let mut tallies: Vec<Tally> = inputs.cpts.iter().map(|_| Tally::new(access)).collect();
+    for (i, (u, c)) in inputs.units.iter().zip(&analysis.covers).enumerate() {
+        for piece in &c.pieces {
+            let share = match c.area > 0.0 {
+                true => piece.area / c.area,
+                false => 0.0,
+            };
+            let people = u.population * share;
+            tallies[piece.cpts].add(Part {
+                unit: i,
+                share,
+                population: people,
+                covered: people,
+                white: 0.0,
+            });
+        }
+    }
+    tallies.into_iter().map(|t| Some(t.figures())).collect()
 }
 
 /// Each overlapping pair with its départements and communes.
@@ -431,7 +591,8 @@ fn cpts_rows(inputs: &Inputs, analysis: &Analysis, tariff: &Tariff) -> Vec<CptsR
         .zip(&analysis.cpts_population)
         .zip(cpts_departements(inputs, analysis))
         .zip(&analysis.partial)
-        .map(|(((c, &population), departements), &partial)| {
+        .zip(cpts_access(inputs, analysis))
+        .map(|((((c, &population), departements), &partial), access)| {
             let funding = tariff.funding(population, c.missions.as_ref());
             CptsRow {
                 id: c.id.clone(),
@@ -443,6 +604,7 @@ fn cpts_rows(inputs: &Inputs, analysis: &Analysis, tariff: &Tariff) -> Vec<CptsR
                 funding_missions_eur: funding.missions,
                 partial,
                 departements,
+                access,
             }
         })
         .collect()

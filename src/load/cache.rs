@@ -328,6 +328,7 @@ mod tests {
             repairs: Default::default(),
             arrondissements: false,
             provenance: Default::default(),
+            access: None,
         };
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("entry.bin");

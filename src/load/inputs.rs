@@ -6,6 +6,8 @@ use crate::geometry::repair::{repair_geometries, Repairs};
 use crate::harmonize::code_passage::CodePassage;
 use crate::harmonize::commune_names::{NameIndex, NameMatch};
 use crate::harmonize::current_codes;
+use crate::load::access::{join_access, AccessOptions};
+use crate::model::access::Access;
 use crate::model::provenance::{file_name, listing, AssumptionKind, Provenance};
 use crate::model::territories::Scope;
 use crate::model::{city_of_arrondissement, is_arrondissement, Cpts, InseeCode, Perimeter, Unit};
@@ -37,6 +39,8 @@ pub struct LoadOptions {
     /// The départements and regions in scope, as given to `--territory` (`06`,
     /// `region:93`); none: every unit of the communes layer.
     pub territory: Vec<String>,
+    /// The APL and doctor zoning tables, and the APL threshold.
+    pub access: AccessOptions,
 }
 
 /// How the CPTS territories are given.
@@ -77,6 +81,8 @@ pub struct Inputs {
     pub reaches_beyond: Vec<bool>,
     /// The flaws the reading went past (only with `PerimeterOptions::keep_going`).
     pub problems: Vec<Problem>,
+    /// Access to general practitioners in each unit, when an APL or zoning table is given.
+    pub access: Option<Access>,
 }
 
 /// The population units, read and checked once: several perimeter files can be
@@ -93,6 +99,10 @@ pub struct Territory {
     /// Whether arrondissements stand in for Paris, Lyon and Marseille.
     pub arrondissements: bool,
     pub provenance: Provenance,
+    /// Access to general practitioners in each unit: joined after the cache, never kept
+    /// in it.
+    #[serde(skip)]
+    pub access: Option<Access>,
 }
 
 impl Territory {
@@ -111,11 +121,35 @@ impl Territory {
             repairs,
             arrondissements,
             provenance,
+            access: None,
         })
     }
 }
 
 impl Territory {
+    /// Joins the access tables of `options` to the units, codes of another vintage read
+    /// through the passage table `passage` (default: the shipped one).
+    pub fn with_access(
+        mut self,
+        options: &AccessOptions,
+        passage: Option<&Path>,
+    ) -> Result<Territory> {
+        if !options.any() {
+            return Ok(self);
+        }
+        let passage = match passage {
+            Some(path) => CodePassage::read(path, &mut self.provenance)?,
+            None => CodePassage::shipped(),
+        };
+        self.access = Some(join_access(
+            &self.units,
+            options,
+            &passage,
+            &mut self.provenance,
+        )?);
+        Ok(self)
+    }
+
     /// The units of the départements and regions of `scope` (`--territory`), read
     /// against the codes of the units; all of them when `scope` is empty.
     pub fn restricted(self, scope: &[String]) -> Result<Territory> {
@@ -206,6 +240,7 @@ impl Inputs {
             mut repairs,
             arrondissements,
             mut provenance,
+            access,
         } = territory;
         let file = read_perimeters(path, options, &mut repairs, &mut provenance)?;
         let mut problems = Vec::new();
@@ -251,6 +286,7 @@ impl Inputs {
             provenance,
             reaches_beyond,
             problems,
+            access,
         })
     }
 }

@@ -1,5 +1,6 @@
 //! Domain types: INSEE codes, CPTS statuses, size tiers, population units and CPTS.
 
+pub mod access;
 pub mod provenance;
 pub mod territories;
 pub mod zone;

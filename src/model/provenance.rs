@@ -122,6 +122,9 @@ pub enum AssumptionKind {
     HarmonisedCode,
     /// Uncovered parts and overlaps narrower than the gap width: contour debris.
     ContourGap,
+    /// How the APL and zoning tables were joined to the units: a city's APL from its
+    /// arrondissements, codes of another vintage, units without a value.
+    Access,
 }
 
 /// One assumption: its kind, a sentence for the planner, and how many features, rows,

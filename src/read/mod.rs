@@ -1,5 +1,6 @@
 //! Reading the inputs as planners have them: the vector formats (GeoJSON, Shapefile, FlatGeobuf, GeoPackage), tables (CSV, xlsx, ods), and what the layers and tables mean (communes, perimeters, populations, GHT).
 
+pub mod access_tables;
 mod collection_scan;
 pub mod communes;
 pub mod cpts_attributes;

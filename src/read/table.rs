@@ -55,6 +55,19 @@ fn extension(path: &Path) -> String {
         .to_lowercase()
 }
 
+/// The names of a spreadsheet's sheets, in order.
+pub fn sheet_names(path: &Path) -> Result<Vec<String>> {
+    let book = open_workbook_auto(path).map_err(|e| {
+        Error::input(
+            path,
+            "the whole file",
+            format!("unreadable spreadsheet: {e}"),
+            "save it again from LibreOffice or Excel as .xlsx or .ods, or as CSV",
+        )
+    })?;
+    Ok(book.sheet_names())
+}
+
 /// Reads a table; its header is the first of the first rows naming one of `known`
 /// columns, compared folded (or the first non-empty row). `sheet` picks a spreadsheet's sheet (default: the
 /// first). Records the file in `provenance` as the `role` input.

@@ -254,6 +254,7 @@ pub fn check(
         covered_population: t.covered_population,
         coverage_rate: t.coverage_rate,
         white_zone_population: t.white_zone_population,
+        access: None,
     };
     let (before, after) = (departements(baseline), departements(current));
     let scopes: BTreeSet<&String> = before.keys().chain(after.keys()).copied().collect();

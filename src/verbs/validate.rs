@@ -321,6 +321,10 @@ fn assumption_advice(kind: AssumptionKind) -> (Level, &'static str) {
             Level::Info,
             "update the listing to the current codes when convenient",
         ),
+        Access => (
+            Level::Info,
+            "check the units listed without an APL: another vintage of the codes, or no inhabitant",
+        ),
         ContourGap => (
             Level::Info,
             "draw the perimeters on the communes' contours, or change the width with --gap-width",

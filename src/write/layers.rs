@@ -9,7 +9,7 @@ use crate::geometry::projection::to_wgs84;
 use crate::load::inputs::{Inputs, Perimeters};
 use crate::model::Unit;
 use crate::overlay::cover::UnitCover;
-use crate::zones::white_zones::WhiteZone;
+use crate::zones::white_zones::{white_zone_id, WhiteZone};
 use geo::{unary_union, MultiPolygon};
 use rayon::prelude::*;
 use serde::ser::{Serialize, SerializeMap, Serializer};
@@ -265,7 +265,7 @@ fn white_zones<'a>(inputs: &Inputs, analysis: &Analysis) -> Result<Vec<MapFeatur
                 .map_err(|e| e.about(|| format!("white zone {}", n + 1)))?;
             Ok(MapFeature {
                 properties: Properties::Object(object(json!({
-                    "id": format!("ZB-{:04}", n + 1), "area_km2": z.area_m2 / 1e6, "population": z.population,
+                    "id": white_zone_id(n), "area_km2": z.area_m2 / 1e6, "population": z.population,
                     "departements": z.departements.join(","),
                     "population_by_departement": by_departement(z),
                     "commune_count": z.communes.len(),

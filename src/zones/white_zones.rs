@@ -13,6 +13,11 @@ use geo::{Area, MultiPolygon, Polygon};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// The id of the `n`-th white zone (from 0): `ZB-0001`.
+pub fn white_zone_id(n: usize) -> String {
+    format!("ZB-{:04}", n + 1)
+}
+
 /// One connected part of the uncovered territory.
 #[derive(Debug, Clone)]
 pub struct WhiteZone {
@@ -30,6 +35,9 @@ pub struct WhiteZone {
     /// The part's population in each of those départements (its pieces of at least
     /// a square metre).
     pub population_by_departement: Vec<f64>,
+    /// Each unit with territory in the part, by index, increasing, and the share of its
+    /// area in the part (0 to 1).
+    pub shares: Vec<(usize, f64)>,
 }
 
 /// White zones and what the gap and sliver tolerances set apart.
@@ -227,6 +235,7 @@ impl Sorting<'_> {
         let mut contributors: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); parts.len()];
         let mut by_departement: Vec<BTreeMap<&String, f64>> = vec![BTreeMap::new(); parts.len()];
         let mut gap_pieces: Vec<Vec<(usize, f64)>> = vec![Vec::new(); parts.len()];
+        let mut shares: Vec<BTreeMap<usize, f64>> = vec![BTreeMap::new(); parts.len()];
         for (&i, pieces) in members.iter().zip(&placed) {
             for (j, &(part, area)) in pieces.iter().enumerate() {
                 let Some(p) = part else { continue };
@@ -235,6 +244,7 @@ impl Sorting<'_> {
                 match kinds[p] {
                     Kind::WhiteZone => {
                         out.unit_population[i] += people;
+                        *shares[p].entry(i).or_default() += area / covers[i].area;
                         if self
                             .gaps
                             .is_some_and(|r| narrower_than(&covers[i].uncovered.0[j], r.width))
@@ -279,6 +289,7 @@ impl Sorting<'_> {
                             .collect(),
                         departements: by_departement.keys().map(|d| d.to_string()).collect(),
                         population_by_departement: by_departement.into_values().collect(),
+                        shares: std::mem::take(&mut shares[p]).into_iter().collect(),
                     });
                 }
             }

@@ -1,10 +1,12 @@
 //! Arguments and displays shared by the subcommands that run an analysis.
 
 use clap::{Args, ValueEnum};
+use cpts_coverage::load::access::AccessOptions;
 use cpts_coverage::load::cache::{default_dir, load_territory, CacheUse};
 use cpts_coverage::load::inputs::Territory;
 use cpts_coverage::model::Status;
 use cpts_coverage::pipeline::Job;
+use cpts_coverage::read::access_tables::AplFile;
 use cpts_coverage::read::cpts_attributes::{Exclusion, PerimeterOptions};
 use cpts_coverage::read::population::PopulationTable;
 use cpts_coverage::read::vocabulary::StatusVocabulary;
@@ -111,6 +113,25 @@ pub struct AnalysisArgs {
     /// Population column of the population table (default: PMUN, P21_POP…, population).
     #[arg(long, value_name = "COLUMN", requires = "population")]
     pub population_column: Option<String>,
+    /// Access to general practitioners: the DREES APL workbook as published (sheet
+    /// `APL YYYY`, header and units rows found), a CartoSanté export (`Code;Libellé;
+    /// <indicator>`) or any CSV or spreadsheet with a commune code and an APL column.
+    /// Adds the APL mean and the population under the threshold at every level, and ranks
+    /// the white zones by their under-served population.
+    #[arg(long, value_name = "FILE")]
+    pub apl: Option<PathBuf>,
+    /// Sheet of the APL workbook (default: the latest `APL YYYY`).
+    #[arg(long, value_name = "NAME", requires = "apl")]
+    pub apl_sheet: Option<String>,
+    /// A unit with an APL below this is under-served (sous-dense).
+    #[arg(long, value_name = "APL", default_value_t = cpts_coverage::model::access::APL_THRESHOLD, value_parser = parse_threshold)]
+    pub apl_threshold: f64,
+    /// The ARS doctor zoning by commune: a CartoSanté export (`1_ZIP`, `2_ZAC`,
+    /// `3_QPV_ZIP`, `4_QPV_ZAC`, `5_ZV`, `6_HZ`) or the DREES zoning tool's (`Code de la
+    /// commune`, `Zonage`). Adds the population in ZIP and in ZAC at every level; a white
+    /// zone mostly in ZIP ranks first.
+    #[arg(long, value_name = "FILE")]
+    pub doctor_zoning: Option<PathBuf>,
     /// Statuses whose CPTS count as covering.
     #[arg(long, value_delimiter = ',', default_value = "signataire_aci,projet,pre_projet", value_parser = parse_status)]
     pub statuses: Vec<Status>,
@@ -284,7 +305,9 @@ impl AnalysisArgs {
         if verbose {
             say_cache(&used);
         }
-        territory.restricted(&options.territory)
+        territory
+            .restricted(&options.territory)?
+            .with_access(&options.access, options.perimeter.code_passage.as_deref())
     }
 
     /// Every input of `options`, the communes through the cache.
@@ -327,6 +350,8 @@ impl AnalysisArgs {
             self.tariff.as_deref(),
             self.perimeter.status_map.as_deref(),
             self.perimeter.code_passage.as_deref(),
+            self.apl.as_deref(),
+            self.doctor_zoning.as_deref(),
         ]
         .into_iter()
         .flatten()
@@ -354,6 +379,14 @@ impl AnalysisArgs {
                 code_column: self.population_code_column.clone(),
                 value_column: self.population_column.clone(),
             }),
+            access: AccessOptions {
+                apl: self.apl.as_ref().map(|path| AplFile {
+                    path: path.clone(),
+                    sheet: self.apl_sheet.clone(),
+                }),
+                zoning: self.doctor_zoning.clone(),
+                threshold: self.apl_threshold,
+            },
         })
     }
 
@@ -379,6 +412,15 @@ fn parse_sliver(raw: &str) -> Result<f64, String> {
         Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
         _ => Err(format!(
             "{raw:?} is not an area in km² (a finite number, zero or more)"
+        )),
+    }
+}
+
+fn parse_threshold(raw: &str) -> Result<f64, String> {
+    match raw.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+        _ => Err(format!(
+            "{raw:?} is not a positive APL (2.5 is the usual limit of under-served areas)"
         )),
     }
 }
