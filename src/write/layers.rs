@@ -7,6 +7,7 @@ use crate::error::Result;
 use crate::figures::summary::Summary;
 use crate::geometry::projection::to_wgs84;
 use crate::load::inputs::{Inputs, Perimeters};
+use crate::model::access::{apl_class, Access, Zoning};
 use crate::model::Unit;
 use crate::overlay::cover::UnitCover;
 use crate::zones::white_zones::{white_zone_id, WhiteZone};
@@ -81,7 +82,10 @@ pub struct Layer<'a> {
     pub features: Vec<MapFeature<'a>>,
 }
 
-const COMMUNE_FIELDS: &[(&str, FieldType)] = &[
+/// The communes' fields: those of every run, then those of the access tables (`apl`,
+/// `apl_class` 1 to 4 as [`apl_class`] draws them, `zoning`), null where a table gives
+/// no value.
+const COMMUNE_ACCESS_FIELDS: &[(&str, FieldType)] = &[
     ("code", Text),
     ("nom", Text),
     ("commune", Text),
@@ -93,7 +97,11 @@ const COMMUNE_FIELDS: &[(&str, FieldType)] = &[
     ("covered_population", Real),
     ("white_zone_population", Real),
     ("cpts", Text),
+    ("apl", Real),
+    ("apl_class", Integer),
+    ("zoning", Text),
 ];
+const COMMUNE_FIELDS: &[(&str, FieldType)] = COMMUNE_ACCESS_FIELDS.split_at(11).0;
 const CPTS_FIELDS: &[(&str, FieldType)] = &[
     ("id", Text),
     ("nom", Text),
@@ -104,7 +112,9 @@ const CPTS_FIELDS: &[(&str, FieldType)] = &[
     ("partial", Boolean),
     ("departements", Text),
 ];
-const WHITE_ZONE_FIELDS: &[(&str, FieldType)] = &[
+/// The white zones' fields: those of every run, then their need for care with the
+/// access tables (null where a table is not given).
+const WHITE_ZONE_ACCESS_FIELDS: &[(&str, FieldType)] = &[
     ("id", Text),
     ("area_km2", Real),
     ("population", Real),
@@ -112,7 +122,12 @@ const WHITE_ZONE_FIELDS: &[(&str, FieldType)] = &[
     ("population_by_departement", Text),
     ("commune_count", Integer),
     ("communes", Text),
+    ("apl_mean", Real),
+    ("population_below_threshold", Real),
+    ("zip_population", Real),
+    ("in_zip", Boolean),
 ];
+const WHITE_ZONE_FIELDS: &[(&str, FieldType)] = WHITE_ZONE_ACCESS_FIELDS.split_at(7).0;
 const OVERLAP_FIELDS: &[(&str, FieldType)] = &[
     ("cpts_a", Text),
     ("cpts_b", Text),
@@ -139,7 +154,7 @@ impl<'a> Layers<'a> {
         Ok(Layers([
             Layer {
                 name: "communes",
-                fields: COMMUNE_FIELDS,
+                fields: commune_fields(inputs),
                 features: communes(inputs, analysis),
             },
             Layer {
@@ -149,8 +164,11 @@ impl<'a> Layers<'a> {
             },
             Layer {
                 name: "white_zones",
-                fields: WHITE_ZONE_FIELDS,
-                features: white_zones(inputs, analysis)?,
+                fields: match inputs.access {
+                    Some(_) => WHITE_ZONE_ACCESS_FIELDS,
+                    None => WHITE_ZONE_FIELDS,
+                },
+                features: white_zones(inputs, analysis, summary)?,
             },
             Layer {
                 name: "overlaps",
@@ -185,37 +203,58 @@ fn codes(units: &[Unit], indices: &[usize]) -> String {
         .join(",")
 }
 
+/// The fields of the communes layer of `inputs`.
+fn commune_fields(inputs: &Inputs) -> &'static [(&'static str, FieldType)] {
+    match inputs.access {
+        Some(_) => COMMUNE_ACCESS_FIELDS,
+        None => COMMUNE_FIELDS,
+    }
+}
+
+/// The access values of unit `i`: APL, its class, zoning.
+fn access_values(access: &Access, i: usize) -> [Value; 3] {
+    let apl = access.apl[i].filter(|_| access.indicator.is_some());
+    [
+        json!(apl),
+        json!(apl.map(apl_class)),
+        json!(access.zoning[i].map(Zoning::as_str)),
+    ]
+}
+
 fn communes<'a>(inputs: &'a Inputs, analysis: &Analysis) -> Vec<MapFeature<'a>> {
     let sliver_m2 = analysis.options.sliver_km2 * 1e6;
+    let fields = commune_fields(inputs);
     inputs
         .units
         .par_iter()
         .zip(&analysis.covers)
         .zip(&analysis.white.unit_population)
         .zip(&analysis.white.unit_debris_m2)
-        .map(|(((u, c), white), debris)| {
+        .enumerate()
+        .map(|(i, (((u, c), white), debris))| {
             let cpts: Vec<&str> = c
                 .holders(sliver_m2)
                 .map(|k| inputs.cpts[k].id.as_str())
                 .collect();
-            // In the order of COMMUNE_FIELDS.
+            // In the order of the fields.
+            let mut values = vec![
+                json!(u.code),
+                json!(u.nom),
+                json!(u.commune),
+                json!(u.departement),
+                json!(u.region),
+                json!(u.population),
+                json!(c.covered_share()),
+                json!(class_share(c, *debris)),
+                json!(u.population * c.covered_share()),
+                json!(white),
+                json!(cpts.join(",")),
+            ];
+            if let Some(access) = &inputs.access {
+                values.extend(access_values(access, i));
+            }
             MapFeature {
-                properties: Properties::Fields(
-                    COMMUNE_FIELDS,
-                    vec![
-                        json!(u.code),
-                        json!(u.nom),
-                        json!(u.commune),
-                        json!(u.departement),
-                        json!(u.region),
-                        json!(u.population),
-                        json!(c.covered_share()),
-                        json!(class_share(c, *debris)),
-                        json!(u.population * c.covered_share()),
-                        json!(white),
-                        json!(cpts.join(",")),
-                    ],
-                ),
+                properties: Properties::Fields(fields, values),
                 geometry: Cow::Borrowed(&u.geometry),
             }
         })
@@ -254,23 +293,40 @@ fn cpts<'a>(inputs: &'a Inputs, summary: &Summary) -> Vec<MapFeature<'a>> {
         .collect()
 }
 
-fn white_zones<'a>(inputs: &Inputs, analysis: &Analysis) -> Result<Vec<MapFeature<'a>>> {
+fn white_zones<'a>(
+    inputs: &Inputs,
+    analysis: &Analysis,
+    summary: &Summary,
+) -> Result<Vec<MapFeature<'a>>> {
     analysis
         .white
         .zones
         .par_iter()
+        .zip(&summary.white_zones)
         .enumerate()
-        .map(|(n, z)| {
+        .map(|(n, (z, row))| {
             let shape = to_wgs84(z.zone, &MultiPolygon::new(vec![z.shape.clone()]))
                 .map_err(|e| e.about(|| format!("white zone {}", n + 1)))?;
+            let mut properties = object(json!({
+                "id": white_zone_id(n), "area_km2": z.area_m2 / 1e6, "population": z.population,
+                "departements": z.departements.join(","),
+                "population_by_departement": by_departement(z),
+                "commune_count": z.communes.len(),
+                "communes": codes(&inputs.units, &z.communes),
+            }));
+            if inputs.access.is_some() {
+                let figures = row.access.as_ref();
+                let apl = figures.and_then(|f| f.apl.as_ref());
+                let zoning = figures.and_then(|f| f.zoning.as_ref());
+                properties.extend(object(json!({
+                    "apl_mean": apl.and_then(|a| a.apl_mean),
+                    "population_below_threshold": apl.map(|a| a.population_below_threshold),
+                    "zip_population": zoning.map(|z| z.zip_population),
+                    "in_zip": row.in_zip,
+                })));
+            }
             Ok(MapFeature {
-                properties: Properties::Object(object(json!({
-                    "id": white_zone_id(n), "area_km2": z.area_m2 / 1e6, "population": z.population,
-                    "departements": z.departements.join(","),
-                    "population_by_departement": by_departement(z),
-                    "commune_count": z.communes.len(),
-                    "communes": codes(&inputs.units, &z.communes),
-                }))),
+                properties: Properties::Object(properties),
                 geometry: Cow::Owned(shape),
             })
         })

@@ -4,6 +4,7 @@
 //! (whole in membership mode, where units are whole), rates to 6 digits, areas to the
 //! square metre (in km²), euros whole; names beside every code.
 
+use crate::figures::access::{AccessFigures, AplFigures, ZoningFigures};
 use crate::figures::summary::{Summary, Totals};
 use crate::model::territories::{departement_name, region_name};
 use crate::write::layers::{Layers, MapFeature};
@@ -154,6 +155,79 @@ impl CsvTable {
     }
 }
 
+/// The access columns a run's tables carry: the APL figures with `--apl`, the zoning
+/// figures with `--doctor-zoning`.
+#[derive(Debug, Clone, Copy)]
+struct AccessColumns {
+    apl: bool,
+    zoning: bool,
+}
+
+const APL_COLUMNS: [(&str, Kind); 5] = [
+    ("apl_mean", Kind::Real),
+    ("population_below_threshold", Kind::Real),
+    ("covered_population_below_threshold", Kind::Real),
+    ("white_zone_population_below_threshold", Kind::Real),
+    ("units_without_value", Kind::Integer),
+];
+const ZONING_COLUMNS: [(&str, Kind); 6] = [
+    ("zip_population", Kind::Real),
+    ("zip_covered_population", Kind::Real),
+    ("zip_white_zone_population", Kind::Real),
+    ("zac_population", Kind::Real),
+    ("zac_covered_population", Kind::Real),
+    ("zac_white_zone_population", Kind::Real),
+];
+
+impl AccessColumns {
+    fn of(summary: &Summary) -> AccessColumns {
+        let access = summary.access.as_ref();
+        AccessColumns {
+            apl: access.is_some_and(|a| a.indicator.is_some()),
+            zoning: access.is_some_and(|a| a.zoning_source.is_some()),
+        }
+    }
+
+    fn columns(self) -> Vec<(&'static str, Kind)> {
+        let apl = APL_COLUMNS.iter().filter(|_| self.apl);
+        let zoning = ZONING_COLUMNS.iter().filter(|_| self.zoning);
+        apl.chain(zoning).copied().collect()
+    }
+
+    /// The cells of `figures` (empty when a figure is absent: an APL mean over no value).
+    fn cells(self, figures: Option<&AccessFigures>, numbers: Numbers) -> Vec<String> {
+        let mut cells = Vec::new();
+        let apl = figures.and_then(|f| f.apl.as_ref());
+        if self.apl {
+            let people =
+                |f: fn(&AplFigures) -> f64| apl.map_or(String::new(), |a| numbers.people(f(a)));
+            cells.extend([
+                apl.and_then(|a| a.apl_mean)
+                    .map_or(String::new(), |m| numbers.rate(m)),
+                people(|a| a.population_below_threshold),
+                people(|a| a.covered_population_below_threshold),
+                people(|a| a.white_zone_population_below_threshold),
+                apl.map_or(String::new(), |a| a.units_without_value.to_string()),
+            ]);
+        }
+        let zoning = figures.and_then(|f| f.zoning.as_ref());
+        if self.zoning {
+            let people = |f: fn(&ZoningFigures) -> f64| {
+                zoning.map_or(String::new(), |z| numbers.people(f(z)))
+            };
+            cells.extend([
+                people(|z| z.zip_population),
+                people(|z| z.zip_covered_population),
+                people(|z| z.zip_white_zone_population),
+                people(|z| z.zac_population),
+                people(|z| z.zac_covered_population),
+                people(|z| z.zac_white_zone_population),
+            ]);
+        }
+        cells
+    }
+}
+
 /// The tables of `summary` and `layers`.
 #[derive(Debug, Clone)]
 pub struct Tables {
@@ -168,6 +242,7 @@ impl Tables {
     /// The tables of the run `summary` describes, drawn as `layers`.
     pub fn new(summary: &Summary, layers: &Layers) -> Tables {
         let numbers = Numbers::of(summary);
+        let access = AccessColumns::of(summary);
         let departements = summary.by_departement.iter().map(|r| {
             (
                 r.departement.as_str(),
@@ -180,10 +255,10 @@ impl Tables {
             .iter()
             .map(|r| (r.region.as_str(), region_name(&r.region), &r.totals));
         Tables {
-            cpts: cpts_table(summary, numbers),
-            by_departement: totals_table("departement", departements, numbers),
-            by_region: totals_table("region", regions, numbers),
-            white_zones: white_zones_table(layers.named("white_zones"), numbers),
+            cpts: cpts_table(summary, numbers, access),
+            by_departement: totals_table("departement", departements, numbers, access),
+            by_region: totals_table("region", regions, numbers, access),
+            white_zones: white_zones_table(summary, layers.named("white_zones"), numbers, access),
             uncovered_communes: uncovered_table(layers.named("communes"), numbers),
         }
     }
@@ -208,7 +283,7 @@ fn departement_names(codes: &[String]) -> String {
 }
 
 /// `cpts.csv`: each CPTS, its population, tier and funding, and its départements.
-fn cpts_table(summary: &Summary, numbers: Numbers) -> CsvTable {
+fn cpts_table(summary: &Summary, numbers: Numbers, access: AccessColumns) -> CsvTable {
     // The missions column only when the perimeter file says which missions were signed.
     let missions = summary
         .cpts
@@ -230,6 +305,7 @@ fn cpts_table(summary: &Summary, numbers: Numbers) -> CsvTable {
         ("departements", Kind::Text),
         ("departement_noms", Kind::Text),
     ]);
+    columns.extend(access.columns());
     let rows = summary
         .cpts
         .iter()
@@ -253,6 +329,7 @@ fn cpts_table(summary: &Summary, numbers: Numbers) -> CsvTable {
                 c.departements.join(","),
                 departement_names(&c.departements),
             ]);
+            row.extend(access.cells(c.access.as_ref(), numbers));
             row
         })
         .collect();
@@ -266,21 +343,24 @@ fn totals_table<'a>(
     key: &'static str,
     rows: impl Iterator<Item = (&'a str, Option<&'static str>, &'a Totals)>,
     numbers: Numbers,
+    access: AccessColumns,
 ) -> CsvTable {
+    let mut columns = vec![
+        (key, Kind::Text),
+        ("nom", Kind::Text),
+        ("population", Kind::Real),
+        ("covered_population", Kind::Real),
+        ("coverage_rate", Kind::Real),
+        ("white_zone_population", Kind::Real),
+        ("uncovered_outside_white_zones", Kind::Real),
+    ];
+    columns.extend(access.columns());
     CsvTable {
-        columns: vec![
-            (key, Kind::Text),
-            ("nom", Kind::Text),
-            ("population", Kind::Real),
-            ("covered_population", Kind::Real),
-            ("coverage_rate", Kind::Real),
-            ("white_zone_population", Kind::Real),
-            ("uncovered_outside_white_zones", Kind::Real),
-        ],
+        columns,
         rows: rows
             .map(|(code, name, t)| {
                 let outside = t.population - t.covered_population - t.white_zone_population;
-                vec![
+                let mut row = vec![
                     code.to_string(),
                     name.unwrap_or_default().to_string(),
                     numbers.people(t.population),
@@ -288,7 +368,9 @@ fn totals_table<'a>(
                     numbers.rate(t.coverage_rate),
                     numbers.people(t.white_zone_population),
                     numbers.people(outside.max(0.0)),
-                ]
+                ];
+                row.extend(access.cells(t.access.as_ref(), numbers));
+                row
             })
             .collect(),
     }
@@ -309,21 +391,33 @@ fn number(f: &MapFeature, key: &str) -> f64 {
 }
 
 /// `white_zones.csv`: each white zone of the layer, its départements, population,
-/// area and communes.
-fn white_zones_table(zones: &[MapFeature], numbers: Numbers) -> CsvTable {
+/// area and communes, and its need for care with the access tables (`in_zip` with the
+/// zoning).
+fn white_zones_table(
+    summary: &Summary,
+    zones: &[MapFeature],
+    numbers: Numbers,
+    access: AccessColumns,
+) -> CsvTable {
+    let mut columns = vec![
+        ("id", Kind::Text),
+        ("departements", Kind::Text),
+        ("departement_noms", Kind::Text),
+        ("population", Kind::Real),
+        ("area_km2", Kind::Real),
+        ("commune_count", Kind::Integer),
+        ("communes", Kind::Text),
+    ];
+    if access.zoning {
+        columns.push(("in_zip", Kind::Text));
+    }
+    columns.extend(access.columns());
     CsvTable {
-        columns: vec![
-            ("id", Kind::Text),
-            ("departements", Kind::Text),
-            ("departement_noms", Kind::Text),
-            ("population", Kind::Real),
-            ("area_km2", Kind::Real),
-            ("commune_count", Kind::Integer),
-            ("communes", Kind::Text),
-        ],
+        columns,
         rows: zones
             .iter()
-            .map(|z| {
+            .zip(&summary.white_zones)
+            .map(|(z, row)| {
                 let departements: Vec<String> = text(z, "departements")
                     .split(',')
                     .filter(|d| !d.is_empty())
@@ -338,6 +432,10 @@ fn white_zones_table(zones: &[MapFeature], numbers: Numbers) -> CsvTable {
                     text(z, "commune_count"),
                     text(z, "communes"),
                 ]
+                .into_iter()
+                .chain(row.in_zip.map(|b| b.to_string()))
+                .chain(access.cells(row.access.as_ref(), numbers))
+                .collect()
             })
             .collect(),
     }

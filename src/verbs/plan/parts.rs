@@ -45,7 +45,9 @@ impl ZonePart {
     }
 }
 
-/// The parts to plan, most populous first (then by zone and region): every white zone
+/// The parts to plan, most populous first (then by zone and region), or, with the access
+/// tables, in the order of the zones (most urgent first) and the most populous part of
+/// each first: every white zone
 /// whole when `cross_regions`, else each zone's part in each of its regions holding at
 /// least one inhabitant (a region's piece holding less goes with the most populous
 /// part). `region_of` gives the region of each département.
@@ -70,10 +72,17 @@ pub fn zone_parts(
             }
         })
         .collect();
+    let by_need = inputs.access.is_some();
     parts.sort_by(|a, b| {
-        b.population
-            .total_cmp(&a.population)
-            .then(a.zone.cmp(&b.zone))
+        let zones = a.zone.cmp(&b.zone);
+        let urgency = if by_need {
+            zones
+        } else {
+            std::cmp::Ordering::Equal
+        };
+        urgency
+            .then(b.population.total_cmp(&a.population))
+            .then(zones)
             .then_with(|| a.region.cmp(&b.region))
     });
     parts
