@@ -155,7 +155,7 @@ fn cpts_borders(
     tolerance: f64,
     detailed: bool,
 ) {
-    let (width, casing) = if detailed { (1.6, 3.0) } else { (0.7, 1.3) };
+    let (width, casing) = if detailed { (2.0, 3.4) } else { (0.7, 1.3) };
     let borders = joined_paths(cpts, frame, tolerance);
     if borders.is_empty() {
         return;
