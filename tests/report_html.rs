@@ -382,10 +382,11 @@ fn the_cpts_are_drawn_in_their_status_colours_and_named_apart_inside_the_map() {
             let x: f64 = s[..s.find('"').unwrap()].parse().unwrap();
             let s = &s[s.find("y=\"").unwrap() + 3..];
             let y: f64 = s[..s.find('"').unwrap()].parse().unwrap();
+            let s = &s[s.find("<tspan").unwrap()..];
             (
                 x,
                 y,
-                &s[s.find('>').unwrap() + 1..s.find("</text>").unwrap()],
+                &s[s.find('>').unwrap() + 1..s.find("</tspan>").unwrap()],
             )
         })
         .collect();

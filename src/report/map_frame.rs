@@ -325,17 +325,13 @@ pub(super) fn place_labels(
             svg,
             "<text{class} x=\"{x:.1}\" y=\"{y:.1}\" font-size=\"{size}\">"
         );
-        if let [line] = lines[..] {
-            svg.push_str(&crate::write::xml::escape(line));
-        } else {
-            for (k, line) in lines.iter().enumerate() {
-                let dy = if k == 0 { 0.0 } else { line_step(size) };
-                let _ = write!(
-                    svg,
-                    "<tspan x=\"{x:.1}\" dy=\"{dy:.1}\">{}</tspan>",
-                    crate::write::xml::escape(line)
-                );
-            }
+        for (k, line) in lines.iter().enumerate() {
+            let dy = if k == 0 { 0.0 } else { line_step(size) };
+            let _ = write!(
+                svg,
+                "<tspan x=\"{x:.1}\" dy=\"{dy:.1}\">{}</tspan>",
+                crate::write::xml::escape(line)
+            );
         }
         svg.push_str("</text>");
     }
@@ -444,7 +440,7 @@ mod tests {
             1,
             "{svg}"
         );
-        assert!(svg.contains(">ONE</text>"), "{svg}");
+        assert!(svg.contains(">ONE</tspan></text>"), "{svg}");
     }
 
     #[test]
