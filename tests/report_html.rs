@@ -303,3 +303,98 @@ fn the_national_report_renders_france_and_its_overseas_insets() {
         .unwrap_or_default();
     assert!(first_row.starts_with(&format!("| {code} ")), "{first_row}");
 }
+
+#[test]
+fn the_cpts_are_drawn_in_their_status_colours_and_named_apart_inside_the_map() {
+    // Two CPTS side by side in 03, of two statuses, with names longer than their
+    // communes are wide: both named, the second moved off the first's line.
+    let dir = tempfile::tempdir().unwrap();
+    let communes = dir.path().join("communes.geojson");
+    let perimeters = dir.path().join("cpts.geojson");
+    let squares = [
+        ("03001", [3.0, 46.5, 3.1, 46.6]),
+        ("03002", [3.1, 46.5, 3.2, 46.6]),
+        ("03003", [3.2, 46.5, 3.3, 46.6]),
+    ];
+    let list: Vec<(&str, &str, [f64; 4])> = squares.iter().map(|&(c, r)| (c, "03", r)).collect();
+    std::fs::write(&communes, hand_drawn_communes(&list)).unwrap();
+    let long =
+        |word: &str| format!("CPTS DU GRAND TERRITOIRE DE SANTE DE LA VALLEE ET DES MONTS {word}");
+    let cpts = |id: &str, nom: &str, statut: &str, [w, s, e, n]: [f64; 4]| {
+        serde_json::json!({"type": "Feature",
+            "properties": {"id": id, "nom": nom, "statut": statut},
+            "geometry": {"type": "MultiPolygon", "coordinates": [[[[w, s], [e, s], [e, n], [w, n], [w, s]]]]}})
+    };
+    let layer = serde_json::json!({"type": "FeatureCollection", "features": [
+        cpts("C1", &long("ALPHA"), "signataire_aci", squares[0].1),
+        cpts("C2", &long("BETA"), "pre_projet", squares[1].1),
+    ]});
+    std::fs::write(&perimeters, layer.to_string()).unwrap();
+    let out = dir.path().join("out");
+    let run = analyze_into(
+        &communes,
+        &perimeters,
+        &out,
+        &["--focus", "03", "--lang", "en"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let start = html.find("id=\"focus-departement-03\"").unwrap();
+    let focus = &html[start..start + html[start..].find("</section>").unwrap()];
+    // Each CPTS bordered in its status's colour (those of the QGIS style), named on
+    // hover.
+    for (status, colour, nom) in [
+        ("signataire_aci", "#2166ac", long("ALPHA")),
+        ("pre_projet", "#d1e5f0", long("BETA")),
+    ] {
+        let path = format!("<path class=\"cpts-status\" data-status=\"{status}\" fill=\"none\" stroke=\"{colour}\"");
+        let at = focus
+            .find(&path)
+            .unwrap_or_else(|| panic!("{path}: {focus}"));
+        let element = &focus[at..at + focus[at..].find("</path>").unwrap()];
+        assert!(element.contains(&format!("<title>{nom} (")), "{element}");
+    }
+    // The legend: one entry per status, in English, in its colour.
+    for (status, colour, words) in [
+        ("signataire_aci", "#2166ac", "CPTS border (ACI signed)"),
+        (
+            "projet",
+            "#67a9cf",
+            "CPTS border (health project validated)",
+        ),
+        ("pre_projet", "#d1e5f0", "CPTS border (pre-project)"),
+    ] {
+        let entry = format!("data-status=\"{status}\"><i class=\"sw\" style=\"background:#fff;border:3px solid {colour};");
+        let at = focus
+            .find(&entry)
+            .unwrap_or_else(|| panic!("{entry}: {focus}"));
+        assert!(
+            focus[at..].starts_with(&entry) && focus[at..at + 200].contains(words),
+            "{}",
+            &focus[at..at + 200]
+        );
+    }
+    // Both named, on two lines, wholly inside the map's 1000 pixels.
+    let labels: Vec<(f64, f64, &str)> = focus
+        .split("<text class=\"cpts-label\" x=\"")
+        .skip(1)
+        .map(|s| {
+            let x: f64 = s[..s.find('"').unwrap()].parse().unwrap();
+            let s = &s[s.find("y=\"").unwrap() + 3..];
+            let y: f64 = s[..s.find('"').unwrap()].parse().unwrap();
+            let s = &s[s.find("<tspan").unwrap()..];
+            (
+                x,
+                y,
+                &s[s.find('>').unwrap() + 1..s.find("</tspan>").unwrap()],
+            )
+        })
+        .collect();
+    assert_eq!(labels.len(), 2, "{labels:?}");
+    assert!((labels[0].1 - labels[1].1).abs() >= 9.0, "{labels:?}");
+    for (x, _, name) in &labels {
+        // About 0.6 of the font size a character.
+        let half = 9.0 * 0.6 * name.chars().count() as f64 / 2.0;
+        assert!(x - half >= 0.0 && x + half <= 1000.0, "{labels:?}");
+    }
+}

@@ -11,10 +11,10 @@ use crate::model::Status;
 use crate::report::numbers::Lang;
 use crate::report::plan::PlanFiles;
 use crate::report::plan_map::PlanLayer;
-use crate::report::svg_map::{focus_map, national_map};
+use crate::report::svg_map::{focus_map, national_map, OVERLAP_MARK};
 use crate::write::layers::{Layers, MapFeature};
 use crate::write::style::{
-    status_colour, BORDER, COVERAGE_CLASSES, COVERAGE_LABELS, OVERLAP, STATUS_LABELS, WHITE_ZONE,
+    status_colour, BORDER, COVERAGE_CLASSES, COVERAGE_LABELS, STATUS_LABELS, WHITE_ZONE,
 };
 use crate::write::xml::escape;
 use std::collections::BTreeSet;
@@ -438,6 +438,8 @@ fn headline(h: &mut String, s: &Summary, w: &Words, lang: Lang) {
     h.push_str("</div></section>\n");
 }
 
+/// The legend of the coverage maps: the classes, the white zones, the overlaps
+/// (hatched, or a dot when small) and the CPTS borders in the colour of each status.
 fn legend(w: &Words) -> String {
     let mut l = String::from("<div class=\"legend\">");
     for ((_, colour), label) in COVERAGE_CLASSES.iter().zip(w.legend_classes) {
@@ -447,16 +449,26 @@ fn legend(w: &Words) -> String {
             colour.hex()
         );
     }
+    let overlap = OVERLAP_MARK.hex();
     let _ = write!(
         l,
-        "<span><i class=\"sw\" style=\"background:{}\"></i>{}</span><span><i class=\"sw\" style=\"background:repeating-linear-gradient(45deg,{} 0 2px,#fff 2px 4px)\"></i>{}</span><span><i class=\"sw\" style=\"background:#fff;border:2px solid {}\"></i>{}</span></div>",
+        "<span><i class=\"sw\" style=\"background:{}\"></i>{}</span><span class=\"overlap\"><i class=\"sw\" style=\"background:repeating-linear-gradient(45deg,{overlap} 0 2px,#fff 2px 4px);border-color:{overlap}\"></i><i class=\"sw\" style=\"width:7px;height:7px;border-radius:50%;background:{overlap};border-color:#000\"></i>{}</span>",
         WHITE_ZONE.hex(),
         w.legend_white,
-        OVERLAP.hex(),
         w.legend_overlap,
-        BORDER.hex(),
-        w.legend_border
     );
+    for status in Status::ALL {
+        let _ = write!(
+            l,
+            "<span class=\"status\" data-status=\"{}\"><i class=\"sw\" style=\"background:#fff;border:3px solid {};box-shadow:0 0 0 1px {}\"></i>{} ({})</span>",
+            status.as_str(),
+            status_colour(status).hex(),
+            BORDER.hex(),
+            w.legend_border,
+            w.statuses[status.index()]
+        );
+    }
+    l.push_str("</div>");
     l
 }
 

@@ -7,7 +7,7 @@ use crate::geometry::grid::rings;
 use crate::geometry::simplify::simplified;
 use crate::write::layers::{Layers, MapFeature};
 use crate::write::style::WHITE_ZONE;
-use geo::{BoundingRect, Coord, MultiPolygon, Rect};
+use geo::{BoundingRect, Contains, Coord, InteriorPoint, MultiPolygon, Point, Rect};
 use rayon::prelude::*;
 use std::fmt::Write;
 
@@ -49,6 +49,19 @@ impl Frame {
         Coord {
             x: self.x + (c.x - self.lon0) * self.kx,
             y: self.y + (self.lat1 - c.y) * self.ky,
+        }
+    }
+
+    /// The pixels an area of `square_degrees` (lon × lat) covers.
+    pub(super) fn pixel_area(&self, square_degrees: f64) -> f64 {
+        square_degrees * self.kx * self.ky
+    }
+
+    /// The lon/lat point drawn at pixel `p`.
+    pub(super) fn unproject(&self, p: Coord<f64>) -> Coord<f64> {
+        Coord {
+            x: self.lon0 + (p.x - self.x) / self.kx,
+            y: self.lat1 - (p.y - self.y) / self.ky,
         }
     }
 
@@ -167,6 +180,163 @@ pub(super) fn white_zones(svg: &mut String, zones: &[&MapFeature], frame: &Frame
     }
 }
 
+/// A label to write on a map: its lines, centred at a point inside the shape it names.
+pub(super) struct Label<'a> {
+    pub(super) shape: &'a MultiPolygon<f64>,
+    pub(super) lines: Vec<&'a str>,
+    /// Font size, in pixels.
+    pub(super) size: f64,
+    /// Labels of a lower rank are placed first, then the heavier (the larger or more
+    /// populous shapes), then in the order of their text.
+    pub(super) rank: u8,
+    pub(super) weight: f64,
+}
+
+/// The room a label's halo keeps around its text, in pixels.
+const HALO: f64 = 1.5;
+
+/// The estimated width of `line` at font size `size`: capitals and digits wider than
+/// the rest, spaces narrower.
+fn line_width(line: &str, size: f64) -> f64 {
+    let ems: f64 = line
+        .chars()
+        .map(|c| match c {
+            ' ' => 0.32,
+            c if c.is_uppercase() || c.is_ascii_digit() => 0.7,
+            _ => 0.58,
+        })
+        .sum();
+    ems * size
+}
+
+/// The box (left, top, right, bottom) of `lines` centred on `x`, the first line's
+/// baseline at `y`, halo included.
+fn label_box(x: f64, y: f64, lines: &[&str], size: f64) -> [f64; 4] {
+    let half = lines
+        .iter()
+        .map(|l| line_width(l, size))
+        .fold(0.0, f64::max)
+        / 2.0;
+    let last = line_step(size) * lines.len().saturating_sub(1) as f64;
+    [
+        x - half - HALO,
+        y - 0.8 * size - HALO,
+        x + half + HALO,
+        y + last + 0.25 * size + HALO,
+    ]
+}
+
+fn line_step(size: f64) -> f64 {
+    size * 1.15
+}
+
+/// The boxes of the labels placed in a frame: each wholly inside the frame, none over
+/// another.
+pub(super) struct LabelBoxes {
+    clip: [f64; 4],
+    taken: Vec<[f64; 4]>,
+}
+
+impl LabelBoxes {
+    pub(super) fn new(clip: [f64; 4]) -> LabelBoxes {
+        LabelBoxes {
+            clip,
+            taken: Vec::new(),
+        }
+    }
+
+    /// `b` moved the least that brings it wholly inside the frame; `None` when it is
+    /// larger than the frame.
+    fn within(&self, b: [f64; 4]) -> Option<[f64; 4]> {
+        let [x, y, w, h] = self.clip;
+        let shift = |low: f64, high: f64, min: f64, max: f64| {
+            if high - low > max - min {
+                None
+            } else if low < min {
+                Some(min - low)
+            } else if high > max {
+                Some(max - high)
+            } else {
+                Some(0.0)
+            }
+        };
+        let dx = shift(b[0], b[2], x, x + w)?;
+        let dy = shift(b[1], b[3], y, y + h)?;
+        Some([b[0] + dx, b[1] + dy, b[2] + dx, b[3] + dy])
+    }
+
+    fn free(&self, b: [f64; 4]) -> bool {
+        self.taken
+            .iter()
+            .all(|t| b[2] <= t[0] || b[0] >= t[2] || b[3] <= t[1] || b[1] >= t[3])
+    }
+
+    /// Takes box `b`, moved inside the frame, unless it meets a box taken: the box
+    /// taken, or `None` (the label is dropped).
+    pub(super) fn take(&mut self, b: [f64; 4]) -> Option<[f64; 4]> {
+        let b = self.within(b).filter(|&b| self.free(b))?;
+        self.taken.push(b);
+        Some(b)
+    }
+}
+
+/// Writes `labels` in `frame`, each as a `<text>` (of `class` when given): centred at
+/// its shape's interior point, or a line above or below when that point is taken and
+/// the new one still lies in the shape; moved inside the frame; dropped when it would
+/// meet a label placed before it (its shape keeps its name on hover).
+pub(super) fn place_labels(
+    svg: &mut String,
+    frame: &Frame,
+    mut labels: Vec<Label>,
+    class: Option<&str>,
+) {
+    labels.sort_by(|a, b| {
+        (a.rank.cmp(&b.rank))
+            .then(b.weight.total_cmp(&a.weight))
+            .then_with(|| a.lines.cmp(&b.lines))
+    });
+    let mut boxes = LabelBoxes::new(frame.clip);
+    let class = class.map_or(String::new(), |c| format!(" class=\"{c}\""));
+    for label in labels.iter().filter(|l| !l.lines.is_empty()) {
+        let Some(point) = label.shape.interior_point() else {
+            continue;
+        };
+        if !frame.shows(point.0) {
+            continue;
+        }
+        let Coord { x, y } = frame.project(point.0);
+        let (size, lines) = (label.size, &label.lines);
+        let first = label_box(x, y, lines, size);
+        let height = first[3] - first[1];
+        let placed = [0.0, -1.0, 1.0].iter().find_map(|k| {
+            let dy = k * height;
+            let centre = Coord {
+                x,
+                y: (first[1] + first[3]) / 2.0 + dy,
+            };
+            let inside = dy == 0.0 || label.shape.contains(&Point::from(frame.unproject(centre)));
+            let b = [first[0], first[1] + dy, first[2], first[3] + dy];
+            inside.then(|| boxes.take(b)).flatten()
+        });
+        let Some(b) = placed else { continue };
+        let x = (b[0] + b[2]) / 2.0;
+        let y = b[1] + HALO + 0.8 * size;
+        let _ = write!(
+            svg,
+            "<text{class} x=\"{x:.1}\" y=\"{y:.1}\" font-size=\"{size}\">"
+        );
+        for (k, line) in lines.iter().enumerate() {
+            let dy = if k == 0 { 0.0 } else { line_step(size) };
+            let _ = write!(
+                svg,
+                "<tspan x=\"{x:.1}\" dy=\"{dy:.1}\">{}</tspan>",
+                crate::write::xml::escape(line)
+            );
+        }
+        svg.push_str("</text>");
+    }
+}
+
 pub(super) fn text<'a>(f: &'a MapFeature, key: &str) -> &'a str {
     f.properties.get(key).and_then(|v| v.as_str()).unwrap_or("")
 }
@@ -188,6 +358,89 @@ mod tests {
         assert_eq!(tenth(40), "4");
         assert_eq!(tenth(0), "0");
         assert_eq!(tenth(-120), "-12");
+    }
+
+    #[test]
+    fn a_label_over_another_is_dropped_and_one_at_the_edge_moved_in() {
+        let mut boxes = LabelBoxes::new([0.0, 0.0, 100.0, 50.0]);
+        // Two overlapping labels: the first kept, the second dropped.
+        assert_eq!(
+            boxes.take([10.0, 10.0, 40.0, 20.0]),
+            Some([10.0, 10.0, 40.0, 20.0])
+        );
+        assert_eq!(boxes.take([30.0, 15.0, 60.0, 25.0]), None);
+        // Touching is not meeting.
+        assert!(boxes.take([40.0, 10.0, 70.0, 20.0]).is_some());
+        // Over the right and bottom edges: moved wholly inside.
+        assert_eq!(
+            boxes.take([90.0, 45.0, 110.0, 55.0]),
+            Some([80.0, 40.0, 100.0, 50.0])
+        );
+        // Over the left edge, and once inside over a label: dropped.
+        assert_eq!(boxes.take([-5.0, 12.0, 15.0, 18.0]), None);
+        // Wider than the frame: dropped.
+        assert_eq!(boxes.take([-10.0, 30.0, 130.0, 35.0]), None);
+        // Over the top edge, free once inside.
+        assert_eq!(
+            boxes.take([0.0, -4.0, 8.0, 4.0]),
+            Some([0.0, 0.0, 8.0, 8.0])
+        );
+    }
+
+    #[test]
+    fn labels_are_written_inside_the_frame_apart_at_a_point_of_their_shape() {
+        // A long name on a shape at the frame's left edge, and a second name on the
+        // same shape: the first moved in, the second dropped.
+        let square = |x0: f64, y0: f64, side: f64| {
+            let (x1, y1) = (x0 + side, y0 + side);
+            MultiPolygon::new(vec![polygon![
+                (x: x0, y: y0), (x: x1, y: y0), (x: x1, y: y1), (x: x0, y: y1), (x: x0, y: y0)
+            ]])
+        };
+        let (small, large) = (square(0.0, 0.45, 0.1), square(0.0, 0.0, 1.0));
+        let frame = Frame::fit(large.bounding_rect().unwrap(), [0.0, 0.0, 200.0, 200.0]);
+        let label = |shape, name, weight| Label {
+            shape,
+            lines: vec![name],
+            size: 10.0,
+            rank: 0,
+            weight,
+        };
+        let mut svg = String::new();
+        place_labels(
+            &mut svg,
+            &frame,
+            vec![
+                label(&large, "Second", 1.0),
+                label(&small, "A LONG NAME AT THE EDGE", 2.0),
+            ],
+            None,
+        );
+        assert_eq!(svg.matches("<text").count(), 2, "{svg}");
+        assert!(svg.starts_with("<text x=\""), "{svg}");
+        let xs: Vec<f64> = svg
+            .split("x=\"")
+            .skip(1)
+            .map(|s| s[..s.find('"').unwrap()].parse().unwrap())
+            .collect();
+        // The long name (about 160 px) centred far enough right to fit.
+        let half = label_box(0.0, 0.0, &["A LONG NAME AT THE EDGE"], 10.0)[2];
+        assert!(xs[0] - half >= 0.0 && xs[0] + half <= 200.0, "{svg}");
+        // Two labels on the small shape: the second would meet the first, and a line
+        // above or below leaves the shape: dropped.
+        let mut svg = String::new();
+        place_labels(
+            &mut svg,
+            &frame,
+            vec![label(&small, "ONE", 2.0), label(&small, "TWO", 1.0)],
+            Some("cpts-label"),
+        );
+        assert_eq!(
+            svg.matches("<text class=\"cpts-label\"").count(),
+            1,
+            "{svg}"
+        );
+        assert!(svg.contains(">ONE</tspan></text>"), "{svg}");
     }
 
     #[test]

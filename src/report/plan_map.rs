@@ -4,12 +4,14 @@
 //! left without a proposal in their own colour. Every proposal is an element naming its
 //! white zone or candidate (`data-proposal`) and the CPTS taking it (`data-cpts`).
 
-use crate::report::map_frame::{inside, joined_paths, path_data, text, white_zones, Frame};
+use crate::report::map_frame::{
+    inside, joined_paths, path_data, place_labels, text, white_zones, Frame, Label,
+};
 use crate::report::numbers::Lang;
 use crate::write::layers::{Layers, MapFeature};
 use crate::write::style::{Rgb, NEW_CPTS, TAKER_PALETTE, WHITE_ZONE};
 use crate::write::xml::escape;
-use geo::{BoundingRect, Coord, InteriorPoint, Intersects, Rect};
+use geo::{Area, BoundingRect, Coord, Intersects, Rect};
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
@@ -179,20 +181,36 @@ impl<'p> PlanLayer<'p> {
             self.proposal(svg, f, frame, tolerance);
         }
         svg.push_str("<g class=\"plan-labels\" font-weight=\"600\" fill=\"#222222\" stroke=\"#ffffff\" stroke-width=\"2.5\" stroke-linejoin=\"round\" paint-order=\"stroke\" text-anchor=\"middle\">");
-        let mut labels = Labels::new(frame);
-        for f in &shown {
-            let lines = match (taken(f), detailed) {
-                (true, _) => vec![text(f, "white_zone")],
-                (false, true) => vec![text(f, "cpts"), text(f, "nom")],
-                (false, false) => vec![text(f, "cpts")],
-            };
-            labels.add(svg, &f.geometry, &lines, if detailed { 10.0 } else { 8.0 });
-        }
+        // The proposals' labels first, the larger zones first; then, on a focus map,
+        // the names of the taking CPTS where there is room left.
+        let mut labels: Vec<Label> = shown
+            .iter()
+            .map(|f| Label {
+                shape: &f.geometry,
+                lines: match (taken(f), detailed) {
+                    (true, _) => vec![text(f, "white_zone")],
+                    (false, true) => vec![text(f, "cpts"), text(f, "nom")],
+                    (false, false) => vec![text(f, "cpts")],
+                },
+                size: if detailed { 10.0 } else { 8.0 },
+                rank: 0,
+                weight: f.geometry.unsigned_area(),
+            })
+            .collect();
         if detailed {
-            for f in cpts.iter().filter(|f| self.colour(text(f, "id")).is_some()) {
-                labels.add(svg, &f.geometry, &[text(f, "nom")], 11.0);
-            }
+            labels.extend(
+                cpts.iter()
+                    .filter(|f| self.colour(text(f, "id")).is_some())
+                    .map(|f| Label {
+                        shape: &f.geometry,
+                        lines: vec![text(f, "nom")],
+                        size: 11.0,
+                        rank: 1,
+                        weight: f.geometry.unsigned_area(),
+                    }),
+            );
         }
+        place_labels(svg, frame, labels, None);
         svg.push_str("</g>");
     }
 
@@ -289,66 +307,6 @@ impl<'p> PlanLayer<'p> {
             w.border
         );
         l
-    }
-}
-
-/// The labels of a frame, each placed clear of the frame's edge and, when it can be by
-/// moving it up or down a little, of the labels before it.
-struct Labels<'f> {
-    frame: &'f Frame,
-    /// The boxes taken: left, top, right, bottom.
-    taken: Vec<[f64; 4]>,
-}
-
-impl<'f> Labels<'f> {
-    fn new(frame: &'f Frame) -> Labels<'f> {
-        Labels {
-            frame,
-            taken: Vec::new(),
-        }
-    }
-
-    /// Writes `lines` at the interior point of `shape` when the frame shows it, `size`
-    /// pixels high.
-    fn add(&mut self, svg: &mut String, shape: &geo::MultiPolygon<f64>, lines: &[&str], size: f64) {
-        let Some(point) = shape.interior_point() else {
-            return;
-        };
-        if !self.frame.shows(point.0) || lines.is_empty() {
-            return;
-        }
-        let Coord { x, y } = self.frame.project(point.0);
-        let widest = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0) as f64;
-        let [left, top, width, height] = self.frame.clip;
-        let half = (widest * size * 0.3).min(width / 2.0 - 2.0);
-        let step = size * 1.15;
-        let x = x.clamp(left + half + 2.0, left + width - half - 2.0);
-        let last = step * (lines.len() - 1) as f64;
-        let (highest, lowest) = (top + size + 2.0, top + height - last - 3.0);
-        let inside = |y: f64| y.clamp(highest, lowest.max(highest));
-        let room = |y: f64| [x - half, y - size, x + half, y + last + size * 0.3];
-        let free = |b: [f64; 4]| {
-            self.taken
-                .iter()
-                .all(|t| b[2] <= t[0] || b[0] >= t[2] || b[3] <= t[1] || b[1] >= t[3])
-        };
-        let shift = step * lines.len() as f64;
-        let y = [0.0, 1.0, -1.0, 2.0, -2.0, 3.0, -3.0]
-            .iter()
-            .map(|k| inside(y + k * shift))
-            .find(|&y| free(room(y)))
-            .unwrap_or(inside(y));
-        self.taken.push(room(y));
-        let _ = write!(svg, "<text x=\"{x:.1}\" y=\"{y:.1}\" font-size=\"{size}\">");
-        for (k, line) in lines.iter().enumerate() {
-            let dy = if k == 0 { 0.0 } else { step };
-            let _ = write!(
-                svg,
-                "<tspan x=\"{x:.1}\" dy=\"{dy:.1}\">{}</tspan>",
-                escape(line)
-            );
-        }
-        svg.push_str("</text>");
     }
 }
 

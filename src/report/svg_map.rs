@@ -1,25 +1,34 @@
 //! The report's maps, as inline SVG: communes coloured by their covered share, white
-//! zones, overlaps (hatched, and ringed so that the smallest still show) and CPTS
-//! borders. The national map draws metropolitan France with an inset for each overseas
+//! zones, overlaps (hatched, a dot marking those too small to see) and CPTS borders in
+//! the colours of their statuses. The national map draws metropolitan France with an inset for each overseas
 //! département; a focus map draws one département or region, commune by commune, with
 //! each commune's figures on hover and the CPTS named. Either map draws the plan
 //! instead when given one (see [`crate::report::plan_map`]). Shapes are drawn in
 //! frames (see [`crate::report::map_frame`]).
 
 use crate::geometry::envelope::extent;
-use crate::report::map_frame::{inside, joined_paths, path_data, text, white_zones, Frame};
+use crate::model::Status;
+use crate::report::map_frame::{
+    inside, joined_paths, path_data, place_labels, text, white_zones, Frame, Label,
+};
 use crate::report::plan_map::{plan_defs, PlanLayer};
 use crate::write::layers::{Layers, MapFeature};
-use crate::write::style::{coverage_class, BORDER, COVERAGE_CLASSES, OVERLAP};
+use crate::write::style::{
+    coverage_class, status_colour, Rgb, BORDER, COVERAGE_CLASSES, STATUS_LABELS,
+};
 use crate::write::xml::escape;
-use geo::{BoundingRect, Coord, InteriorPoint, MultiPolygon};
+use geo::{Area, BoundingRect, InteriorPoint};
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
-/// The centre of a shape's bounding box.
-fn centre(shape: &MultiPolygon<f64>) -> Option<Coord<f64>> {
-    shape.bounding_rect().map(|r| r.center())
-}
+/// The overlaps on the maps: a magenta that stands out from the greens of the coverage
+/// classes and the orange of the white zones.
+pub(crate) const OVERLAP_MARK: Rgb = Rgb(0xd0, 0x1c, 0x8b);
+/// An overlap drawn narrower than this many pixels (the side of a square of its area),
+/// or whose box is smaller than twice that, is marked by a dot.
+const SMALLEST_OVERLAP: f64 = 4.0;
+/// The radius of that dot, in pixels.
+const OVERLAP_DOT: f64 = 3.5;
 
 /// Shared definitions: the overlap hatching.
 const DEFS: &str = concat!(
@@ -76,13 +85,12 @@ fn coverage(
         coverage_classes(svg, communes, frame, tolerance);
     }
     white_zones(svg, &inside(layers, "white_zones", frame), frame, tolerance);
-    let border = if detailed { 1.5 } else { 0.6 };
     cpts_borders(
         svg,
         &inside(layers, "cpts", frame),
         frame,
         tolerance,
-        border,
+        detailed,
     );
     overlaps(svg, &inside(layers, "overlaps", frame), frame, tolerance);
 }
@@ -131,40 +139,98 @@ fn coverage_classes(svg: &mut String, communes: &[&MapFeature], frame: &Frame, t
     }
 }
 
-/// The CPTS borders, `width` pixels wide, as one path.
-fn cpts_borders(svg: &mut String, cpts: &[&MapFeature], frame: &Frame, tolerance: f64, width: f64) {
+/// The colour of a CPTS's status on the maps, that of its QGIS style; the plain border
+/// colour when the status is unknown.
+fn status_of(f: &MapFeature) -> Option<Status> {
+    Status::parse(text(f, "statut"))
+}
+
+/// The CPTS borders: a dark casing under all of them, then each in the colour of its
+/// status (as in QGIS), strongest last. On a focus map (`detailed`) each CPTS is its
+/// own element, named with its status on hover; otherwise one path per status.
+fn cpts_borders(
+    svg: &mut String,
+    cpts: &[&MapFeature],
+    frame: &Frame,
+    tolerance: f64,
+    detailed: bool,
+) {
+    let (width, casing) = if detailed { (2.0, 3.4) } else { (0.7, 1.3) };
     let borders = joined_paths(cpts, frame, tolerance);
-    if !borders.is_empty() {
-        let _ = write!(
-            svg,
-            "<path class=\"cpts-borders\" fill=\"none\" stroke=\"{}\" stroke-width=\"{width}\" stroke-linejoin=\"round\" vector-effect=\"non-scaling-stroke\" d=\"{borders}\"/>",
-            BORDER.hex()
+    if borders.is_empty() {
+        return;
+    }
+    let _ = write!(
+        svg,
+        "<path class=\"cpts-borders\" fill=\"none\" stroke=\"{}\" stroke-opacity=\"0.8\" stroke-width=\"{casing}\" stroke-linejoin=\"round\" vector-effect=\"non-scaling-stroke\" d=\"{borders}\"/>",
+        BORDER.hex()
+    );
+    let statuses = Status::ALL.iter().rev().map(|&s| Some(s));
+    for status in std::iter::once(None).chain(statuses) {
+        let list: Vec<&MapFeature> = cpts
+            .iter()
+            .filter(|f| status_of(f) == status)
+            .copied()
+            .collect();
+        let (colour, key) = match status {
+            Some(s) => (status_colour(s), s.as_str()),
+            None => (BORDER, "other"),
+        };
+        let open = format!(
+            "<path class=\"cpts-status\" data-status=\"{key}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{width}\" stroke-linejoin=\"round\" vector-effect=\"non-scaling-stroke\" d=\"",
+            colour.hex()
         );
+        if detailed {
+            for f in list {
+                svg.push_str(&open);
+                path_data(svg, &f.geometry, frame, tolerance);
+                let status = status.map_or("", |s| STATUS_LABELS[s.index()]);
+                let _ = write!(
+                    svg,
+                    "\"><title>{} ({status})</title></path>",
+                    escape(text(f, "nom"))
+                );
+            }
+        } else {
+            let d = joined_paths(&list, frame, tolerance);
+            if !d.is_empty() {
+                let _ = write!(svg, "{open}{d}\"/>");
+            }
+        }
     }
 }
 
-/// The overlaps, hatched as one path, then each ringed (so that the smallest still
-/// show) with the two CPTS on hover.
+/// The overlaps, each with the two CPTS on hover: hatched, or, when drawn too small to
+/// be seen (see [`SMALLEST_OVERLAP`]; most of them on the national map), a dot at a
+/// point inside it.
 fn overlaps(svg: &mut String, overlaps: &[&MapFeature], frame: &Frame, tolerance: f64) {
-    let hatched = joined_paths(overlaps, frame, tolerance);
-    if !hatched.is_empty() {
-        let _ = write!(
-            svg,
-            "<path fill=\"url(#hatch)\" stroke=\"{}\" stroke-width=\"0.8\" vector-effect=\"non-scaling-stroke\" d=\"{hatched}\"/>",
-            OVERLAP.hex()
-        );
-    }
+    let colour = OVERLAP_MARK.hex();
     for f in overlaps {
-        if let Some(c) = centre(&f.geometry) {
-            let p = frame.project(c);
+        let Some(r) = f.geometry.bounding_rect() else {
+            continue;
+        };
+        let (a, b) = (frame.project(r.min()), frame.project(r.max()));
+        let across = (b.x - a.x).abs().max((b.y - a.y).abs());
+        let side = frame.pixel_area(f.geometry.unsigned_area()).sqrt();
+        let title = format!(
+            "<title>{} × {}</title>",
+            escape(text(f, "cpts_a")),
+            escape(text(f, "cpts_b"))
+        );
+        if across >= 2.0 * SMALLEST_OVERLAP && side >= SMALLEST_OVERLAP {
             let _ = write!(
                 svg,
-                "<circle class=\"overlap\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"4\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.5\" vector-effect=\"non-scaling-stroke\"><title>{} × {}</title></circle>",
+                "<path class=\"overlap\" fill=\"url(#hatch)\" stroke=\"{colour}\" stroke-width=\"1\" vector-effect=\"non-scaling-stroke\" d=\""
+            );
+            path_data(svg, &f.geometry, frame, tolerance);
+            let _ = write!(svg, "\">{title}</path>");
+        } else if let Some(point) = f.geometry.interior_point() {
+            let p = frame.project(point.0);
+            let _ = write!(
+                svg,
+                "<circle class=\"overlap\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"{OVERLAP_DOT}\" fill=\"{colour}\" stroke=\"#000000\" stroke-width=\"0.8\" vector-effect=\"non-scaling-stroke\">{title}</circle>",
                 p.x,
-                p.y,
-                OVERLAP.hex(),
-                escape(text(f, "cpts_a")),
-                escape(text(f, "cpts_b"))
+                p.y
             );
         }
     }
@@ -182,7 +248,7 @@ fn open_svg(width: f64, height: f64, label: &str, plan: Option<&PlanLayer>) -> S
     format!(
         "<svg class=\"map zoomable\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"{}\">{}{}",
         escape(label),
-        DEFS.replace("OVERLAP", &OVERLAP.hex()),
+        DEFS.replace("OVERLAP", &OVERLAP_MARK.hex()),
         plan.map_or(String::new(), |_| plan_defs())
     )
 }
@@ -301,21 +367,65 @@ pub fn focus_map(
             .split(',')
             .any(|d| departements.contains(d))
     });
-    for f in named {
-        let Some(point) = f.geometry.interior_point() else {
-            continue;
-        };
-        if frame.shows(point.0) {
-            let p = frame.project(point.0);
-            let _ = write!(
-                svg,
-                "<text class=\"cpts-label\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
-                p.x,
-                p.y,
-                escape(text(f, "nom"))
-            );
-        }
-    }
+    let labels: Vec<Label> = named
+        .map(|f| Label {
+            shape: &f.geometry,
+            lines: vec![text(f, "nom")],
+            size: 9.0,
+            rank: 0,
+            weight: number(f, "population"),
+        })
+        .collect();
+    svg.push_str("<g text-anchor=\"middle\">");
+    place_labels(&mut svg, &frame, labels, Some("cpts-label"));
+    svg.push_str("</g>");
     svg.push_str("</svg>");
     Some(svg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::write::layers::Properties;
+    use geo::{polygon, MultiPolygon};
+    use serde_json::json;
+    use std::borrow::Cow;
+
+    /// An overlap of CPTS `a` and `b` over the square of side `side` degrees at `x`.
+    fn overlap(x: f64, side: f64, a: &str, b: &str) -> MapFeature<'static> {
+        let square = polygon![
+            (x: x, y: 0.0), (x: x + side, y: 0.0), (x: x + side, y: side), (x: x, y: side), (x: x, y: 0.0)
+        ];
+        MapFeature {
+            properties: Properties::Object(
+                json!({"cpts_a": a, "cpts_b": b})
+                    .as_object()
+                    .unwrap()
+                    .clone(),
+            ),
+            geometry: Cow::Owned(MultiPolygon::new(vec![square])),
+        }
+    }
+
+    #[test]
+    fn an_overlap_too_small_to_see_is_marked_by_a_dot_and_each_is_named() {
+        // One degree in 100 pixels: a square of 0.02° is 2 px wide, one of 0.5° 50 px.
+        let (small, large) = (overlap(0.0, 0.02, "A", "B"), overlap(0.5, 0.5, "C", "D"));
+        let bbox = geo::Rect::new((0.0, 0.0), (1.0, 1.0));
+        let frame = Frame::fit(bbox, [0.0, 0.0, 100.0, 100.0]);
+        let mut svg = String::new();
+        overlaps(&mut svg, &[&small, &large], &frame, 0.5);
+        let dot = format!(
+            "<circle class=\"overlap\" cx=\"1\" cy=\"99\" r=\"3.5\" fill=\"{}\"",
+            OVERLAP_MARK.hex()
+        );
+        assert!(svg.replace(".0\"", "\"").starts_with(&dot), "{svg}");
+        assert!(svg.contains("<title>A × B</title></circle>"), "{svg}");
+        assert!(
+            svg.contains("<path class=\"overlap\" fill=\"url(#hatch)\""),
+            "{svg}"
+        );
+        assert!(svg.contains("<title>C × D</title></path>"), "{svg}");
+        assert_eq!(svg.matches("class=\"overlap\"").count(), 2);
+    }
 }
