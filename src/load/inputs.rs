@@ -6,7 +6,7 @@ use crate::geometry::repair::{repair_geometries, Repairs};
 use crate::harmonize::code_passage::CodePassage;
 use crate::harmonize::commune_names::{NameIndex, NameMatch};
 use crate::harmonize::current_codes;
-use crate::model::provenance::{file_name, listing, AssumptionKind, Provenance};
+use crate::model::provenance::{file_name, listing, listing_fr, AssumptionKind, Provenance};
 use crate::model::territories::Scope;
 use crate::model::{city_of_arrondissement, is_arrondissement, Cpts, InseeCode, Perimeter, Unit};
 use crate::read::communes::{
@@ -593,6 +593,11 @@ impl Members<'_> {
                     self.passage.source,
                     found.mapped.join(", ")
                 ),
+                format!(
+                    "périmètres : codes de communes fusionnées rapportés aux codes actuels ({}) : {}",
+                    self.passage.source,
+                    found.mapped.join(", ")
+                ),
             );
         }
         found.loose.sort();
@@ -605,6 +610,10 @@ impl Members<'_> {
                     "perimeters: commune names matched loosely: {}",
                     found.loose.join(", ")
                 ),
+                format!(
+                    "périmètres : noms de communes rapprochés sans tenir compte des majuscules, accents, articles et « St » : {}",
+                    found.loose.join(", ")
+                ),
             );
         }
         if !found.outside.is_empty() {
@@ -614,6 +623,10 @@ impl Members<'_> {
                 format!(
                     "perimeters: rows naming communes of départements absent from the communes layer, left out: {}",
                     listing(&found.outside, 20)
+                ),
+                format!(
+                    "périmètres : lignes nommant des communes de départements absents de la couche des communes, laissées de côté : {}",
+                    listing_fr(&found.outside, 20)
                 ),
             );
         }
@@ -683,6 +696,12 @@ impl Members<'_> {
                  if one is in fact split between them, give polygon perimeters \
                  (or --arrondissements for Paris, Lyon and Marseille)",
                 listing(&items, 20)
+            ),
+            format!(
+                "périmètres : les communes listées par plusieurs CPTS comptent comme chevauchements : {} ; \
+                 si l'une est en fait partagée entre elles, donner des périmètres dessinés \
+                 (ou --arrondissements pour Paris, Lyon et Marseille)",
+                listing_fr(&items, 20)
             ),
         );
     }
