@@ -8,6 +8,7 @@ use crate::model::territories::{departement_name, labelled};
 use crate::read::feature::crs_fr;
 use crate::report::numbers::Lang;
 use crate::report::section::{cell, cpts_label};
+use crate::write::style::STATUS_LABELS;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -62,7 +63,11 @@ fn introduction(md: &mut String, s: &Summary) {
 /// The headline figures: population, coverage (in all and by status alone), white
 /// zones, overlaps and partial CPTS.
 fn indicators(md: &mut String, s: &Summary) {
-    let statuses: Vec<&str> = s.statuses_counted.iter().map(|x| x.as_str()).collect();
+    let statuses: Vec<&str> = s
+        .statuses_counted
+        .iter()
+        .map(|x| STATUS_LABELS[x.index()])
+        .collect();
     let partial = s.cpts.iter().filter(|c| c.partial).count();
     md.push_str("| indicateur | valeur |\n|---|---|\n");
     let _ = writeln!(md, "| population | {} |", FR.people(s.total_population));
@@ -76,8 +81,8 @@ fn indicators(md: &mut String, s: &Summary) {
     for row in &s.by_status {
         let _ = writeln!(
             md,
-            "| couverte par les CPTS {} seules | {} ({}) |",
-            row.statut,
+            "| couverte par les seules CPTS au statut {} | {} ({}) |",
+            STATUS_LABELS[row.statut.index()],
             FR.people(row.covered_population),
             FR.percent(row.coverage_rate)
         );
