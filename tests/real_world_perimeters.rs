@@ -586,7 +586,7 @@ fn the_markdown_report_states_the_assumptions_within_sixty_lines() {
     let modified = s["sources"][1]["modified"].as_str().expect("a date");
     assert!(
         report.contains(&format!(
-            "- perimeters : cpts-listing.xlsx (xlsx, {modified})"
+            "- périmètres : cpts-listing.xlsx (xlsx, {modified})"
         )),
         "{report}"
     );

@@ -906,14 +906,13 @@ impl Draft<'_> {
     fn candidate_cells(&self, k: usize, z: &ZonePlan) -> [String; 5] {
         let (c, w) = (&self.plan.candidates[k], self.w);
         let name = format!(
-            "{} {} ({} {})",
+            "{} {} ({})",
             c.id,
             match self.lang {
                 Lang::Fr => candidate_name(c, self.inputs),
                 Lang::En => candidate_name(c, self.inputs).replace(" (proposée)", " (proposed)"),
             },
-            c.communes.len(),
-            w.communes
+            self.lang.count(c.communes.len(), "commune", w.communes)
         );
         let home = &self.plan.zones[c.part].part;
         if home.id() != z.part.id() {
