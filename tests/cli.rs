@@ -454,7 +454,7 @@ fn codes_that_lost_their_leading_zero_are_restored_and_counted() {
     // The report says it too.
     let md = std::fs::read_to_string(case.path("out/report.md")).unwrap();
     assert!(
-        md.contains("| entrées réparées | 0 géométries invalides reconstruites, 2 codes INSEE au zéro initial rétabli |"),
+        md.contains("| entrées réparées | 0 géométrie invalide reconstruite, 2 codes INSEE au zéro initial rétabli |"),
         "{md}"
     );
 }
@@ -807,5 +807,5 @@ fn sources_carry_the_day_their_file_was_last_changed() {
     assert_eq!(s["sources"][0]["role"], "communes");
     assert_eq!(s["sources"][0]["modified"], "2024-03-12");
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
-    assert!(html.contains("<code>communes.geojson</code> (geojson, EPSG:4326 (RFC 7946, no crs member), 2024-03-12)"), "{html}");
+    assert!(html.contains("<code>communes.geojson</code> (geojson, EPSG:4326 (RFC 7946, aucun membre crs), 2024-03-12)"), "{html}");
 }

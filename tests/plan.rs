@@ -878,7 +878,7 @@ fn the_reports_carry_the_plan_in_the_language_asked() {
         }
         // A takes W: 35 000 + 10 000 inhabitants, taille 1 → 2.
         assert!(
-            section.contains("<td>CPTS A</td><td class=\"n\">45"),
+            section.contains("<td>A (CPTS A)</td><td class=\"n\">45"),
             "{section}"
         );
         assert!(section.contains("<td>1 → 2</td>"), "{section}");
@@ -1027,11 +1027,11 @@ fn a_commune_in_two_white_zones_makes_one_new_cpts_counted_once() {
     let rows: Vec<&str> = md.lines().filter(|l| l.contains("NC-0001")).collect();
     assert_eq!(rows.len(), 2, "{md}");
     assert!(
-        rows[0].ends_with("| nouvelle CPTS | NC-0001 CPTS de M (proposée) (1 communes) (couvre aussi ZB-0002) | 60 000 | 2 | 382 500 € |"),
+        rows[0].ends_with("| nouvelle CPTS | NC-0001 CPTS de M (proposée) (1 commune) (couvre aussi ZB-0002) | 60 000 | 2 | 382 500 € |"),
         "{md}"
     );
     assert!(
-        rows[1].ends_with("| nouvelle CPTS | NC-0001 CPTS de M (proposée) (1 communes) (chiffres avec ZB-0001) |  |  |  |"),
+        rows[1].ends_with("| nouvelle CPTS | NC-0001 CPTS de M (proposée) (1 commune) (chiffres avec ZB-0001) |  |  |  |"),
         "{md}"
     );
 }
@@ -1395,9 +1395,9 @@ fn a_cpts_taking_two_zones_shows_its_figures_once_with_both() {
     );
     let md = std::fs::read_to_string(dir.path().join("plan/plan.md")).unwrap();
     for line in [
-        "| ZB-0001, 22 22005 | 25 000 | nouvelle CPTS | NC-0001 CPTS de 22005 (proposée) (1 communes) | 25 000 | 1 | 287 500 € |",
-        "| ZB-0002, 22 22001 | 8 000 | extension | CPTS A (prend aussi ZB-0003) | 41 000 | 1 → 2 | 287 500 € → 382 500 € |",
-        "| ZB-0003, 22 22003 | 5 000 | extension | CPTS A (chiffres avec ZB-0002) |  |  |  |",
+        "| ZB-0001, 22 22005 | 25 000 | nouvelle CPTS | NC-0001 CPTS de 22005 (proposée) (1 commune) | 25 000 | 1 | 287 500 € |",
+        "| ZB-0002, 22 22001 | 8 000 | extension | A (CPTS A) (prend aussi ZB-0003) | 41 000 | 1 → 2 | 287 500 € → 382 500 € |",
+        "| ZB-0003, 22 22003 | 5 000 | extension | A (CPTS A) (chiffres avec ZB-0002) |  |  |  |",
     ] {
         assert!(md.contains(line), "{line} not in:\n{md}");
     }
@@ -1409,12 +1409,12 @@ fn a_cpts_taking_two_zones_shows_its_figures_once_with_both() {
     let section = &html[html.find("<section id=\"plan\">").unwrap()..];
     let section = &section[..section.find("</section>").unwrap()];
     assert_eq!(
-        section.matches("<td class=\"n\">41 000</td>").count(),
+        section.matches("<td class=\"n\">41\u{a0}000</td>").count(),
         1,
         "{section}"
     );
     assert!(
-        section.contains("<td>CPTS A (chiffres avec ZB-0002)</td><td class=\"n\"></td>"),
+        section.contains("<td>A (CPTS A) (chiffres avec <span class=\"nw\">ZB-0002)</span></td><td class=\"n\"></td>"),
         "{section}"
     );
 }

@@ -576,15 +576,17 @@ fn the_markdown_report_states_the_assumptions_within_sixty_lines() {
     let report = std::fs::read_to_string(dir.path().join("out/report.md")).unwrap();
     let s = read_json(&dir.path().join("out/summary.json"));
     for a in s["assumptions"].as_array().unwrap() {
-        let text = a["text"].as_str().unwrap();
+        let text = a["text_fr"].as_str().unwrap();
         assert!(report.contains(text), "{text} not in the report:\n{report}");
     }
-    assert!(report.contains("| couverte (signataire_aci, projet, pre_projet) | 10 000 (66,7 %) |"));
+    assert!(report.contains(
+        "| couverte (signataire ACI, projet de santé validé, pré-projet) | 10 000 (66,7 %) |"
+    ));
     assert!(report.contains("| CPTS partielles (hors communes fournies) | 1 |"));
     let modified = s["sources"][1]["modified"].as_str().expect("a date");
     assert!(
         report.contains(&format!(
-            "- perimeters : cpts-listing.xlsx (xlsx, {modified})"
+            "- périmètres : cpts-listing.xlsx (xlsx, {modified})"
         )),
         "{report}"
     );

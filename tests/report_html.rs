@@ -72,7 +72,7 @@ fn body_rows(html: &str, id: &str) -> usize {
         .unwrap_or_else(|| panic!("no table {id}"));
     let table = &html[start..start + html[start..].find("</table>").unwrap()];
     let body = &table[table.find("<tbody>").unwrap()..table.find("</tbody>").unwrap()];
-    body.matches("<tr>").count()
+    body.matches("<tr").count()
 }
 
 /// Checks what the report says against `summary.json` and what Chromium makes of it.
@@ -302,6 +302,202 @@ fn the_national_report_renders_france_and_its_overseas_insets() {
         .find(|l| l.starts_with("| ") && !l.starts_with("| département"))
         .unwrap_or_default();
     assert!(first_row.starts_with(&format!("| {code} ")), "{first_row}");
+}
+
+/// The text a reader sees in `report.html`: scripts, styles and map drawings left out,
+/// tags stripped, entities read back.
+fn visible_text(html: &str) -> String {
+    let mut text = html.to_string();
+    for (open, close) in [
+        ("<script", "</script>"),
+        ("<style", "</style>"),
+        ("<svg", "</svg>"),
+    ] {
+        while let Some(start) = text.find(open) {
+            let end = text[start..]
+                .find(close)
+                .map_or(text.len(), |e| start + e + close.len());
+            text.replace_range(start..end, " ");
+        }
+    }
+    let mut seen = String::new();
+    let mut in_tag = false;
+    for c in text.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                seen.push(' ');
+            }
+            _ if !in_tag => seen.push(c),
+            _ => {}
+        }
+    }
+    let seen = seen
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace(['\u{a0}', '\u{202f}', '\n'], " ");
+    seen.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Inputs that make the report state assumptions of several kinds: a legacy `crs`
+/// member, a CPTS with no status, a commune with a population that is not whole.
+fn inputs_with_assumptions(dir: &Path) -> (PathBuf, PathBuf) {
+    let f = root().join("fixtures");
+    let mut communes = read_json(&f.join("communes-22.geojson"));
+    communes["features"][0]["properties"]["population"] = serde_json::json!(604.5);
+    let mut cpts = read_json(&f.join("cpts-22.geojson"));
+    cpts["crs"] = serde_json::json!({"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}});
+    cpts["features"][1]["properties"]
+        .as_object_mut()
+        .unwrap()
+        .remove("statut");
+    let (c, p) = (dir.join("communes.geojson"), dir.join("cpts.geojson"));
+    std::fs::write(&c, communes.to_string()).unwrap();
+    std::fs::write(&p, cpts.to_string()).unwrap();
+    (c, p)
+}
+
+/// Runs `analyze` then `plan` on [`inputs_with_assumptions`] in `lang`; the text of
+/// both reports, and the Markdown report of the analysis.
+fn reports_in(lang: &str) -> (String, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let (communes, perimeters) = inputs_with_assumptions(dir.path());
+    let out = dir.path().join("analyze");
+    let run = analyze_into(
+        &communes,
+        &perimeters,
+        &out,
+        &["--lang", lang, "--focus", "22"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let planned = dir.path().join("plan");
+    let run = cpts(&[
+        "plan",
+        "-q",
+        "--communes",
+        communes.to_str().unwrap(),
+        "--perimeters",
+        perimeters.to_str().unwrap(),
+        "--out",
+        planned.to_str().unwrap(),
+        "--new-cpts-min",
+        "10000",
+        "--lang",
+        lang,
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text =
+        |dir: &Path| visible_text(&std::fs::read_to_string(dir.join("report.html")).unwrap());
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    (text(&out), text(&planned), md)
+}
+
+/// The words of `list` found in `text`, with what surrounds each.
+fn found(text: &str, list: &[&str]) -> Vec<String> {
+    list.iter()
+        .filter_map(|word| {
+            let at = text.find(word)?;
+            let start = text[..at]
+                .char_indices()
+                .rev()
+                .nth(40)
+                .map_or(0, |(i, _)| i);
+            let end = text[at..]
+                .char_indices()
+                .nth(60)
+                .map_or(text.len(), |(i, _)| at + i);
+            Some(format!("{word:?} in …{}…", &text[start..end]))
+        })
+        .collect()
+}
+
+#[test]
+fn the_french_report_holds_no_english_and_the_english_report_no_french() {
+    let (analysis, plan, md) = reports_in("fr");
+    // The inputs did make the report state assumptions and where files come from.
+    for text in [&analysis, &plan] {
+        for expected in [
+            "Hypothèses",
+            "Fichiers lus",
+            "Entrées réparées",
+            "prises comme",
+            "populations non entières",
+            "CRS tiré de",
+        ] {
+            assert!(text.contains(expected), "{expected} lacks in {text}");
+        }
+    }
+    assert!(plan.contains("Plan 100 % CPTS"), "{plan}");
+    let english = [
+        " the ",
+        " of ",
+        " and ",
+        " with ",
+        " from ",
+        " by ",
+        " read ",
+        " not ",
+        "population living",
+        "Mode polygon,",
+        "Mode membership",
+        "covered",
+        "white zone",
+        "ssumption",
+        "source:",
+        "inhabitants",
+        "Files read",
+        "perimeters",
+        "column",
+        "property",
+        "rows",
+        "none",
+        "merged",
+        "taken as",
+        "tier",
+        "proposed",
+        "Produced",
+        "1 nouvelles",
+        "1 zones",
+        " 1 parties",
+        " 0 habitants",
+    ];
+    for text in [&analysis, &plan, &md] {
+        let left = found(text, &english);
+        assert!(left.is_empty(), "English in the French report: {left:#?}");
+    }
+    let (analysis, plan, _) = reports_in("en");
+    assert!(
+        analysis.contains("Assumptions") && analysis.contains("taken as"),
+        "{analysis}"
+    );
+    let french = [
+        " habitants",
+        " des ",
+        " et ",
+        "couverte",
+        "zone blanche",
+        "zones blanches",
+        "aucune",
+        "périmètres",
+        "colonne",
+        "Hypothèses",
+        "Fichiers",
+        "proposée",
+        "taille",
+        "chevauchement",
+        "statut",
+        " lues ",
+        "Produit",
+        "schéma",
+    ];
+    for text in [&analysis, &plan] {
+        let left = found(text, &french);
+        assert!(left.is_empty(), "French in the English report: {left:#?}");
+    }
 }
 
 #[test]

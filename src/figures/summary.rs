@@ -6,7 +6,9 @@ use crate::figures::access::{AccessFigures, Part, Tally};
 use crate::figures::funding::Tariff;
 use crate::geometry::repair::Repairs;
 use crate::load::inputs::{Inputs, Perimeters};
-use crate::model::provenance::{listing, Assumption, AssumptionKind, Provenance, Source};
+use crate::model::provenance::{
+    listing, listing_fr, Assumption, AssumptionKind, Provenance, Source,
+};
 use crate::model::Status;
 use crate::zones::white_zones::white_zone_id;
 use serde::{Deserialize, Serialize};
@@ -237,6 +239,11 @@ fn assumptions(inputs: &Inputs, analysis: &Analysis) -> Vec<Assumption> {
                  so population, tier and funding are partial (partial: true): {}",
                 listing(&partial, 20)
             ),
+            format!(
+                "périmètres débordant des communes fournies ; seule leur part sur ces communes compte, \
+                 population, taille et financement sont donc partiels (partial: true) : {}",
+                listing_fr(&partial, 20)
+            ),
         );
     }
     provenance.assumptions
@@ -290,7 +297,28 @@ fn contour_assumption(analysis: &Analysis, provenance: &mut Provenance) {
             analysis.white.before_gaps.0,
             analysis.white.zones.len(),
         ),
+        format!(
+            "débris de contour plus étroits que {width} m (aucun disque de ce diamètre n'y tient) : \
+             {} ({} km², {}, la plus large de {:.0} m) comptées comme couvertes par la CPTS qui \
+             partage avec chacune la plus longue limite ; {} ({} km², {}) non comptées comme \
+             chevauchements ; selon la seule règle de surface (--gap-width 0), {} au lieu de {}",
+            fr_count(gaps.len() as f64, "partie non couverte", "parties non couvertes"),
+            format!("{:.2}", total(gaps.iter().map(|g| g.area_m2)) / 1e6).replace('.', ","),
+            fr_count(total(gaps.iter().map(|g| g.population)), "habitant", "habitants"),
+            gaps.iter().map(|g| g.width_m).fold(0.0, f64::max),
+            fr_count(overlaps.count as f64, "partie de chevauchement", "parties de chevauchement"),
+            format!("{:.2}", overlaps.area_m2 / 1e6).replace('.', ","),
+            fr_count(overlaps.population, "habitant", "habitants"),
+            fr_count(analysis.white.before_gaps.0 as f64, "zone blanche", "zones blanches"),
+            analysis.white.zones.len(),
+        ),
     );
+}
+
+/// `n` things in French, rounded to the unit: singular up to one, plural beyond.
+fn fr_count(n: f64, one: &str, many: &str) -> String {
+    let n = n.max(0.0).round();
+    format!("{n:.0} {}", if n <= 1.0 { one } else { many })
 }
 
 /// The départements of the units where no CPTS holds any unit.

@@ -7,7 +7,7 @@
 use crate::error::Result;
 use crate::harmonize::code_passage::CodePassage;
 use crate::model::access::{Access, Zoning};
-use crate::model::provenance::{listing, AssumptionKind, Provenance};
+use crate::model::provenance::{listing, listing_fr, AssumptionKind, Provenance};
 use crate::model::{city_of_arrondissement, InseeCode, Unit};
 use crate::read::access_tables::{read_zoning, AplFile, AplRow};
 use std::collections::{BTreeMap, HashMap};
@@ -133,6 +133,10 @@ pub fn join_access(
                     "doctor zoning: a city analysed whole takes the class of most of its arrondissements: {}",
                     listing(&cities, 3)
                 ),
+                format!(
+                    "zonage médecins : une ville analysée entière prend la classe de la plupart de ses arrondissements : {}",
+                    listing_fr(&cities, 3)
+                ),
             );
         }
         access.zoning_source = Some(table.source);
@@ -194,6 +198,12 @@ fn state_joins(
                  --arrondissements gives each its own): {}",
                 listing(&cities, 3)
             ),
+            format!(
+                "APL : une ville analysée entière prend la moyenne de ses arrondissements pondérée \
+                 par leur population standardisée (la DREES ne donne que les arrondissements ; \
+                 --arrondissements donne à chacun le sien) : {}",
+                listing_fr(&cities, 3)
+            ),
         );
     }
     let old = reached(units, gathered, Way::Passage);
@@ -204,6 +214,10 @@ fn state_joins(
             format!(
                 "APL: codes of another vintage joined through the passage table: {}",
                 listing(&old, 10)
+            ),
+            format!(
+                "APL : codes d'un autre millésime rattachés par la table de passage : {}",
+                listing_fr(&old, 10)
             ),
         );
     }
@@ -219,6 +233,11 @@ fn state_joins(
                 "APL: units without a value (no row, or an empty cell), left out of the APL means \
                  and of the population below the threshold: {}",
                 listing(&without, 20)
+            ),
+            format!(
+                "APL : unités sans valeur (aucune ligne, ou une cellule vide), laissées hors des \
+                 moyennes d'APL et de la population sous le seuil : {}",
+                listing_fr(&without, 20)
             ),
         );
     }

@@ -8,7 +8,7 @@ use crate::harmonize::commune_names::{NameIndex, NameMatch};
 use crate::harmonize::current_codes;
 use crate::load::access::{join_access, AccessOptions};
 use crate::model::access::Access;
-use crate::model::provenance::{file_name, listing, AssumptionKind, Provenance};
+use crate::model::provenance::{file_name, listing, listing_fr, AssumptionKind, Provenance};
 use crate::model::territories::Scope;
 use crate::model::{city_of_arrondissement, is_arrondissement, Cpts, InseeCode, Perimeter, Unit};
 use crate::read::communes::{
@@ -629,6 +629,11 @@ impl Members<'_> {
                     self.passage.source,
                     found.mapped.join(", ")
                 ),
+                format!(
+                    "périmètres : codes de communes fusionnées rapportés aux codes actuels ({}) : {}",
+                    self.passage.source,
+                    found.mapped.join(", ")
+                ),
             );
         }
         found.loose.sort();
@@ -641,6 +646,10 @@ impl Members<'_> {
                     "perimeters: commune names matched loosely: {}",
                     found.loose.join(", ")
                 ),
+                format!(
+                    "périmètres : noms de communes rapprochés sans tenir compte des majuscules, accents, articles et « St » : {}",
+                    found.loose.join(", ")
+                ),
             );
         }
         if !found.outside.is_empty() {
@@ -650,6 +659,10 @@ impl Members<'_> {
                 format!(
                     "perimeters: rows naming communes of départements absent from the communes layer, left out: {}",
                     listing(&found.outside, 20)
+                ),
+                format!(
+                    "périmètres : lignes nommant des communes de départements absents de la couche des communes, laissées de côté : {}",
+                    listing_fr(&found.outside, 20)
                 ),
             );
         }
@@ -719,6 +732,12 @@ impl Members<'_> {
                  if one is in fact split between them, give polygon perimeters \
                  (or --arrondissements for Paris, Lyon and Marseille)",
                 listing(&items, 20)
+            ),
+            format!(
+                "périmètres : les communes listées par plusieurs CPTS comptent comme chevauchements : {} ; \
+                 si l'une est en fait partagée entre elles, donner des périmètres dessinés \
+                 (ou --arrondissements pour Paris, Lyon et Marseille)",
+                listing_fr(&items, 20)
             ),
         );
     }

@@ -28,11 +28,18 @@ impl Provenance {
         });
     }
 
-    /// Records an assumption.
-    pub fn assume(&mut self, kind: AssumptionKind, count: usize, text: impl Into<String>) {
+    /// Records an assumption, stated in English (`text`) and in French (`fr`).
+    pub fn assume(
+        &mut self,
+        kind: AssumptionKind,
+        count: usize,
+        text: impl Into<String>,
+        fr: impl Into<String>,
+    ) {
         self.assumptions.push(Assumption {
             kind,
             text: text.into(),
+            text_fr: fr.into(),
             count,
         });
     }
@@ -133,7 +140,20 @@ pub enum AssumptionKind {
 pub struct Assumption {
     pub kind: AssumptionKind,
     pub text: String,
+    /// The sentence in French (empty in summaries written before it was stated).
+    #[serde(default)]
+    pub text_fr: String,
     pub count: usize,
+}
+
+impl Assumption {
+    /// The sentence in French, or in English when it was not stated in French.
+    pub fn french(&self) -> &str {
+        match self.text_fr.is_empty() {
+            true => &self.text,
+            false => &self.text_fr,
+        }
+    }
 }
 
 /// A list of items for a message, cut after `shown` with "and N more".
@@ -146,6 +166,31 @@ pub fn listing(items: &[String], shown: usize) -> String {
         .join(", ");
     if items.len() > shown {
         text.push_str(&format!(" and {} more", items.len() - shown));
+    }
+    text
+}
+
+/// An input's role (`perimeters`, `population`…) in French.
+pub fn role_fr(role: &str) -> &str {
+    match role {
+        "perimeters" => "périmètres",
+        "membership" => "appartenance",
+        "code passage" => "table de passage des codes",
+        "doctor zoning" => "zonage médecins",
+        other => other,
+    }
+}
+
+/// [`listing`] in French: cut after `shown` with "et N autres".
+pub fn listing_fr(items: &[String], shown: usize) -> String {
+    let mut text = items
+        .iter()
+        .take(shown)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if items.len() > shown {
+        text.push_str(&format!(" et {} autres", items.len() - shown));
     }
     text
 }

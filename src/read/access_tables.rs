@@ -6,7 +6,7 @@
 
 use crate::error::{Error, Result};
 use crate::model::access::{Indicator, Zoning};
-use crate::model::provenance::{file_name, listing, AssumptionKind, Provenance};
+use crate::model::provenance::{file_name, listing, listing_fr, AssumptionKind, Provenance};
 use crate::model::InseeCode;
 use crate::read::table::{is_spreadsheet, read_table, sheet_names, Table};
 use crate::read::vocabulary::fold;
@@ -177,6 +177,7 @@ impl AplFile {
                 AssumptionKind::Access,
                 skipped,
                 format!("APL: {skipped} rows without a commune code skipped (notes, totals)"),
+                format!("APL : {skipped} lignes sans code de commune ignorées (notes, totaux)"),
             );
         }
         if !unreadable.is_empty() {
@@ -186,6 +187,10 @@ impl AplFile {
                 format!(
                     "APL: values that are not numbers read as no value: {}",
                     listing(&unreadable, 10)
+                ),
+                format!(
+                    "APL : valeurs qui ne sont pas des nombres lues comme sans valeur : {}",
+                    listing_fr(&unreadable, 10)
                 ),
             );
         }

@@ -3,7 +3,7 @@
 
 use crate::error::{Error, Result};
 use crate::geometry::repair::Repairs;
-use crate::model::provenance::{listing, AssumptionKind, Provenance};
+use crate::model::provenance::{listing, listing_fr, AssumptionKind, Provenance};
 use crate::model::{city_of_arrondissement, CodeReading, InseeCode, Unit, MOST_INHABITANTS};
 use crate::read::feature::{
     has_property, property, property_names, text_property, DeclaredCrs, RawFeature,
@@ -142,6 +142,10 @@ pub fn state_fractional_populations(units: &[Unit], provenance: &mut Provenance)
             format!(
                 "communes: populations that are not whole numbers, used as given: {}",
                 listing(&fractional, 10)
+            ),
+            format!(
+                "communes : populations non entières, prises telles quelles : {}",
+                listing_fr(&fractional, 10)
             ),
         );
     }

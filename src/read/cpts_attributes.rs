@@ -2,7 +2,7 @@
 //! whatever the file calls them, and which features are not CPTS at all.
 
 use crate::error::{Error, Result};
-use crate::model::provenance::{listing, AssumptionKind, Provenance};
+use crate::model::provenance::{listing, role_fr, AssumptionKind, Provenance};
 use crate::model::{Cpts, Missions, Status};
 use crate::read::table::{Row, Table};
 use crate::read::vocabulary::{fold, reads_as_white_zone, StatusVocabulary};
@@ -168,6 +168,16 @@ pub fn find_column(
     };
     if let Some((i, candidate)) = found {
         if !DOCUMENTED_COLUMNS.contains(&candidate) {
+            let what_fr = match what {
+                "CPTS ids" => "identifiants des CPTS",
+                "CPTS names" => "noms des CPTS",
+                "statuses" => "statuts",
+                "commune codes" => "codes des communes",
+                "commune names" => "noms des communes",
+                "départements" => "départements",
+                "populations" => "populations",
+                other => other,
+            };
             provenance.assume(
                 AssumptionKind::Column,
                 1,
@@ -177,6 +187,18 @@ pub fn find_column(
                         table.columns[i]
                     ),
                     None => format!("{role}: {what} read from column `{}`", table.columns[i]),
+                },
+                match flag {
+                    Some(flag) => format!(
+                        "{} : {what_fr} lus dans la colonne `{}` (en choisir une autre avec {flag})",
+                        role_fr(role),
+                        table.columns[i]
+                    ),
+                    None => format!(
+                        "{} : {what_fr} lus dans la colonne `{}`",
+                        role_fr(role),
+                        table.columns[i]
+                    ),
                 },
             );
         }
@@ -243,6 +265,8 @@ pub fn read_cpts(
             AssumptionKind::IdFromName,
             count,
             "perimeters: no id column; each CPTS is identified by its name".to_string(),
+            "périmètres : aucune colonne d'identifiant ; chaque CPTS est identifiée par son nom"
+                .to_string(),
         );
     }
     if columns.name.is_none() {
@@ -252,6 +276,11 @@ pub fn read_cpts(
             format!(
                 "perimeters: no column names the CPTS (columns: {}); each is named by its id \
                  (choose the column of the names with --cpts-name-field)",
+                table.columns.join(", ")
+            ),
+            format!(
+                "périmètres : aucune colonne ne nomme les CPTS (colonnes : {}) ; chacune est nommée \
+                 par son identifiant (choisir la colonne des noms avec --cpts-name-field)",
                 table.columns.join(", ")
             ),
         );
@@ -357,9 +386,9 @@ impl StatusReading {
     /// label read as a status.
     fn state(self, no_column: bool, options: &PerimeterOptions, provenance: &mut Provenance) {
         if !self.defaulted.is_empty() {
-            let why = match no_column {
-                true => "no status column",
-                false => "a blank status",
+            let (why, why_fr) = match no_column {
+                true => ("no status column", "aucune colonne de statut"),
+                false => ("a blank status", "un statut vide"),
             };
             provenance.assume(
                 AssumptionKind::DefaultStatus,
@@ -369,6 +398,14 @@ impl StatusReading {
                     self.defaulted.len(),
                     options.default_status
                 ),
+                format!(
+                    "périmètres : {why_fr} ; {} prises comme {} (--default-status)",
+                    match self.defaulted.len() {
+                        1 => "1 CPTS".to_string(),
+                        n => format!("{n} CPTS"),
+                    },
+                    options.default_status
+                ),
             );
         }
         for ((label, status), ids) in self.labels {
@@ -376,6 +413,7 @@ impl StatusReading {
                 AssumptionKind::StatusLabel,
                 ids.len(),
                 format!("perimeters: status label {label:?} read as {status}"),
+                format!("périmètres : le libellé de statut « {label} » lu comme {status}"),
             );
         }
     }
@@ -394,6 +432,14 @@ fn state_exclusions(
             AssumptionKind::Excluded,
             count,
             format!("perimeters: {count} {feature}(s) where {field} = {value:?} dropped (--exclude-where)"),
+            {
+                let (one, many) = match feature {
+                    "feature" => ("objet écarté", "objets écartés"),
+                    _ => ("ligne écartée", "lignes écartées"),
+                };
+                let what = if count <= 1 { one } else { many };
+                format!("périmètres : {count} {what} où {field} = « {value} » (--exclude-where)")
+            },
         );
     }
 }

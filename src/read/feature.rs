@@ -3,7 +3,7 @@
 
 use crate::error::{Error, Result};
 use crate::geometry::projection::{is_crs, WGS84};
-use crate::model::provenance::{AssumptionKind, Provenance};
+use crate::model::provenance::{role_fr, AssumptionKind, Provenance};
 use geo::MultiPolygon;
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -147,6 +147,12 @@ impl LayerCrs {
                     self.source,
                     self.name()
                 ),
+                format!(
+                    "{} : CRS tiré de « {} », coordonnées lues en {}",
+                    role_fr(role),
+                    crs_source_fr(&self.source),
+                    self.name()
+                ),
             );
         }
     }
@@ -166,6 +172,35 @@ impl LayerCrs {
     /// How the layer's CRS was read, for the summary.
     pub fn describe(&self) -> String {
         format!("{} ({})", self.name(), self.source)
+    }
+}
+
+/// Where a CRS was read ([`LayerCrs::source`], or the part in brackets of
+/// [`LayerCrs::describe`]), in French.
+pub fn crs_source_fr(source: &str) -> String {
+    if let Some(option) = source.strip_suffix(" option, the file declaring none") {
+        return format!("option {option}, le fichier n'en déclarant aucun");
+    }
+    if let Some(name) = source.strip_prefix("legacy crs member ") {
+        return format!("ancien membre crs {name}");
+    }
+    match source {
+        "RFC 7946, no crs member" => "RFC 7946, aucun membre crs".into(),
+        "its header" => "son en-tête".into(),
+        "its .prj" => "son .prj".into(),
+        other => other.into(),
+    }
+}
+
+/// A CRS as [`LayerCrs::describe`] gives it (`EPSG:4326 (RFC 7946, no crs member)`),
+/// in French.
+pub fn crs_fr(described: &str) -> String {
+    match described.split_once(" (") {
+        Some((name, rest)) => match rest.strip_suffix(')') {
+            Some(source) => format!("{name} ({})", crs_source_fr(source)),
+            None => described.into(),
+        },
+        None => described.into(),
     }
 }
 

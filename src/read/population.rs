@@ -205,6 +205,10 @@ impl Populations {
                 AssumptionKind::OutsideTerritory,
                 unused,
                 format!("population: {unused} rows of the table match no commune of the layer (another territory), left aside"),
+                match unused {
+                    1 => "population : 1 ligne de la table ne correspond à aucune commune de la couche (un autre territoire), laissée de côté".to_string(),
+                    _ => format!("population : {unused} lignes de la table ne correspondent à aucune commune de la couche (un autre territoire), laissées de côté"),
+                },
             );
         }
         Ok(())

@@ -3,7 +3,7 @@
 //! title lines.
 
 use crate::error::{Error, Result};
-use crate::model::provenance::{AssumptionKind, Provenance};
+use crate::model::provenance::{role_fr, AssumptionKind, Provenance};
 use crate::read::ods_extent;
 use crate::read::vocabulary::fold;
 use calamine::{open_workbook_auto, Data, Dimensions, Reader, Sheets};
@@ -180,6 +180,11 @@ fn read_csv(
                     "{role}: the table is {} (its byte order mark says so)",
                     encoding.name()
                 ),
+                format!(
+                    "{} : la table est en {} (sa marque d'ordre des octets le dit)",
+                    role_fr(role),
+                    encoding.name()
+                ),
             );
             text.into_owned()
         }
@@ -189,6 +194,10 @@ fn read_csv(
                 AssumptionKind::Encoding,
                 1,
                 format!("{role}: the table is not UTF-8; read as Windows-1252 (Latin-1)"),
+                format!(
+                    "{} : la table n'est pas en UTF-8 ; lue en Windows-1252 (Latin-1)",
+                    role_fr(role)
+                ),
             );
             text.into_owned()
         }
@@ -335,6 +344,12 @@ fn chosen_sheet(
                 names.len(),
                 names[1..].join(", ")
             ),
+            format!(
+                "{} : lu la première feuille « {name} » sur {} (autres : {} ; en choisir une avec --sheet)",
+                role_fr(role),
+                names.len(),
+                names[1..].join(", ")
+            ),
         );
     }
     Ok(name)
@@ -472,6 +487,11 @@ fn fill_merged(
             format!(
                 "{role}: merged cells {} read as their value on each of their rows",
                 crate::model::provenance::listing(&filled, 5)
+            ),
+            format!(
+                "{} : cellules fusionnées {} lues comme leur valeur sur chacune de leurs lignes",
+                role_fr(role),
+                crate::model::provenance::listing_fr(&filled, 5)
             ),
         );
     }

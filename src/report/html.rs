@@ -6,18 +6,21 @@
 
 use crate::error::Result;
 use crate::figures::summary::{Summary, Totals};
+use crate::model::provenance::role_fr;
 use crate::model::territories::{departement_name, labelled, region_name, Scope};
 use crate::model::Status;
+use crate::read::feature::crs_fr;
 use crate::report::numbers::Lang;
 use crate::report::plan::PlanFiles;
 use crate::report::plan_map::PlanLayer;
+use crate::report::section::{full_list_note, row_tag, unbroken};
 use crate::report::svg_map::{focus_map, national_map, OVERLAP_MARK};
 use crate::write::layers::{Layers, MapFeature};
 use crate::write::style::{
     status_colour, BORDER, COVERAGE_CLASSES, COVERAGE_LABELS, STATUS_LABELS, WHITE_ZONE,
 };
 use crate::write::xml::escape;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 /// A département or region to draw commune by commune (`--focus`).
@@ -77,15 +80,18 @@ impl Focus {
 struct Words {
     lang: &'static str,
     title: &'static str,
-    run: &'static str,
+    /// The mode, polygons then membership.
+    modes: [&'static str; 2],
     units: &'static str,
     population: &'static str,
     covered: &'static str,
     by_status_alone: &'static str,
     white_zones: &'static str,
     overlaps: &'static str,
-    zones: &'static str,
-    pairs: &'static str,
+    /// A zone, zones.
+    zones: [&'static str; 2],
+    /// A pair, pairs.
+    pairs: [&'static str; 2],
     inhabitants: &'static str,
     map: &'static str,
     map_hint: &'static str,
@@ -117,21 +123,25 @@ struct Words {
     assumptions: &'static str,
     none: &'static str,
     version: &'static str,
+    schema: &'static str,
     statuses: [&'static str; 3],
 }
 
 const FR: Words = Words {
     lang: "fr",
     title: "Couverture de la population par les CPTS",
-    run: "Mode",
+    modes: [
+        "Mode polygones (périmètres dessinés)",
+        "Mode appartenance (les CPTS listent leurs communes)",
+    ],
     units: "unités de population",
     population: "Population",
     covered: "Couverte par une CPTS",
-    by_status_alone: "Couverte par les seules CPTS",
+    by_status_alone: "Couverte par les seules CPTS au statut",
     white_zones: "Zones blanches",
     overlaps: "Chevauchements",
-    zones: "zones",
-    pairs: "paires",
+    zones: ["zone", "zones"],
+    pairs: ["paire", "paires"],
     inhabitants: "habitants",
     map: "Carte de la couverture",
     map_hint: "Molette pour zoomer, glisser pour déplacer, double-clic pour revenir.",
@@ -163,21 +173,25 @@ const FR: Words = Words {
     assumptions: "Hypothèses",
     none: "aucune",
     version: "Produit par cpts-coverage",
+    schema: "schéma de summary.json",
     statuses: STATUS_LABELS,
 };
 
 const EN: Words = Words {
     lang: "en",
     title: "Population covered by CPTS",
-    run: "Mode",
+    modes: [
+        "Polygon mode (perimeters drawn)",
+        "Membership mode (the CPTS list their communes)",
+    ],
     units: "population units",
     population: "Population",
     covered: "Covered by a CPTS",
     by_status_alone: "Covered by CPTS with status",
     white_zones: "White zones",
     overlaps: "Overlaps",
-    zones: "zones",
-    pairs: "pairs",
+    zones: ["zone", "zones"],
+    pairs: ["pair", "pairs"],
     inhabitants: "inhabitants",
     map: "Coverage map",
     map_hint: "Wheel to zoom, drag to pan, double-click to reset.",
@@ -215,6 +229,7 @@ const EN: Words = Words {
     assumptions: "Assumptions",
     none: "none",
     version: "Produced by cpts-coverage",
+    schema: "summary.json schema",
     statuses: ["ACI signed", "health project validated", "pre-project"],
 };
 
@@ -231,7 +246,12 @@ svg text.inset{font-size:12px;fill:#444}svg text.cpts-label{font-size:9px;font-w
 .legend{display:flex;flex-wrap:wrap;gap:.3rem 1rem;font-size:.85rem;margin:.4rem 0}.legend span{display:inline-flex;align-items:center;gap:.3rem}
 .sw{display:inline-block;width:14px;height:14px;border:1px solid #999}.hint{color:#777;font-size:.8rem}
 ul.assumptions li{margin-bottom:.3rem}footer{margin-top:2rem;color:#777;font-size:.8rem}
-@media print{body{max-width:none;padding:0}svg.map{border:none}h2{break-after:avoid}section.map,figure{break-inside:avoid}.hint{display:none}tr{break-inside:avoid}}
+td.id,.nw{white-space:nowrap}p.print{display:none}
+@page{size:A4;margin:12mm}
+@media print{body{max-width:none;padding:0;font-size:9.5pt;line-height:1.3}h1{font-size:15pt}h2{font-size:12pt;margin-top:1rem;break-after:avoid}h3{break-after:avoid}
+svg.map{border:none;max-height:235mm}section.map,figure{break-inside:avoid}.hint{display:none}
+table{font-size:8pt}th,td{padding:.05rem .3rem}tr{break-inside:avoid}thead{display:table-header-group}tr.screen{display:none}p.print{display:block;font-style:italic;margin:.3rem 0}
+.cards{gap:.4rem}.card{padding:.3rem .5rem;min-width:10rem}.card .v{font-size:1.2rem}ul.assumptions{font-size:8.5pt}}
 ";
 
 /// Zoom with the wheel, pan by dragging, reset with a double click.
@@ -278,9 +298,9 @@ pub fn html_report(
             w,
             lang,
         );
-        h.push_str(&plan.section.html_with(&maps));
+        h.push_str(&plan.section.html_with(&maps, lang));
     }
-    provenance(&mut h, s, w);
+    provenance(&mut h, s, w, lang);
     let _ = writeln!(h, "<script>{SCRIPT}</script>\n</body></html>");
     h
 }
@@ -294,12 +314,14 @@ fn opening(h: &mut String, s: &Summary, w: &Words, lang: Lang) {
     );
     let _ = writeln!(
         h,
-        "<header><h1>{} — {}</h1><p class=\"sub\">{} {}, {} {}, {} CPTS.</p>",
+        "<header><h1>{} — {}</h1><p class=\"sub\">{}, {} {}, {} CPTS.</p>",
         w.title,
         escape(&s.territory),
-        w.run,
-        escape(&s.mode),
-        lang.people(s.unit_count as f64),
+        match s.mode.as_str() {
+            "membership" => w.modes[1],
+            _ => w.modes[0],
+        },
+        unbroken(&lang.people(s.unit_count as f64)),
         w.units,
         s.cpts.len()
     );
@@ -412,20 +434,18 @@ fn headline(h: &mut String, s: &Summary, w: &Words, lang: Lang) {
     card(
         lang.people(s.white_zone_population),
         format!(
-            "{} — {} {}, {}",
+            "{} — {}, {}",
             w.white_zones,
-            s.white_zone_count,
-            w.zones,
+            lang.count(s.white_zone_count, w.zones[0], w.zones[1]),
             lang.km2(s.white_zone_area_km2)
         ),
     );
     card(
         lang.people(s.overlap_population),
         format!(
-            "{} — {} {}, {}",
+            "{} — {}, {}",
             w.overlaps,
-            s.overlap_count,
-            w.pairs,
+            lang.count(s.overlap_count, w.pairs[0], w.pairs[1]),
             lang.km2(s.overlap_area_km2)
         ),
     );
@@ -495,17 +515,23 @@ fn totals_table<'a>(
         w.coverage,
         w.in_white_zones
     );
-    for (code, t) in rows {
+    let count = rows.len();
+    for (k, (code, t)) in rows.into_iter().enumerate() {
         let _ = write!(
             h,
-            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-            escape(&code),
+            "{}<td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            row_tag(k),
+            unbroken(&code),
             lang.people(t.population),
             lang.percent(t.coverage_rate),
             lang.people(t.white_zone_population)
         );
     }
-    h.push_str("</tbody></table></section>\n");
+    let _ = writeln!(
+        h,
+        "</tbody></table>{}</section>",
+        full_list_note(count, lang)
+    );
 }
 
 fn overlaps(h: &mut String, s: &Summary, w: &Words, lang: Lang) {
@@ -520,23 +546,35 @@ fn overlaps(h: &mut String, s: &Summary, w: &Words, lang: Lang) {
     }
     let mut rows: Vec<_> = s.overlaps.iter().collect();
     rows.sort_by(|a, b| b.population.total_cmp(&a.population));
+    let names: BTreeMap<&str, &str> = s
+        .cpts
+        .iter()
+        .map(|c| (c.id.as_str(), c.nom.as_str()))
+        .collect();
+    let cpts = |id: &str| id_and_name(id, names.get(id).copied().unwrap_or(""));
     let _ = write!(
         h,
         "<table id=\"overlaps\"><thead><tr><th>CPTS</th><th>CPTS</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th>{}</th></tr></thead><tbody>",
         w.inhabitants, w.area, w.departement
     );
-    for o in rows {
+    let count = rows.len();
+    for (k, o) in rows.into_iter().enumerate() {
         let _ = write!(
             h,
-            "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
-            escape(&o.cpts_a),
-            escape(&o.cpts_b),
+            "{}<td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+            row_tag(k),
+            cpts(&o.cpts_a),
+            cpts(&o.cpts_b),
             lang.people(o.population),
             lang.km2(o.area_km2),
-            escape(&o.departements.join(", "))
+            departements(&o.departements)
         );
     }
-    h.push_str("</tbody></table></section>\n");
+    let _ = writeln!(
+        h,
+        "</tbody></table>{}</section>",
+        full_list_note(count, lang)
+    );
 }
 
 fn cpts_table(h: &mut String, s: &Summary, w: &Words, lang: Lang) {
@@ -552,7 +590,10 @@ fn cpts_table(h: &mut String, s: &Summary, w: &Words, lang: Lang) {
         w.departement
     );
     let mut total = 0u64;
-    for c in &s.cpts {
+    // Most populous first, so that the rows printed are the largest.
+    let mut rows: Vec<_> = s.cpts.iter().collect();
+    rows.sort_by(|a, b| b.population.total_cmp(&a.population).then(a.id.cmp(&b.id)));
+    for (k, c) in rows.into_iter().enumerate() {
         total += u64::from(c.funding_max_eur);
         let partial = if c.partial {
             format!(" ({})", w.partial)
@@ -561,22 +602,43 @@ fn cpts_table(h: &mut String, s: &Summary, w: &Words, lang: Lang) {
         };
         let _ = write!(
             h,
-            "<tr><td>{}</td><td>{}{partial}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+            "{}<td class=\"id\">{}</td><td>{}{partial}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+            row_tag(k),
             escape(&c.id),
             escape(&c.nom),
             w.statuses[c.statut.index()],
             lang.people(c.population),
             c.tier,
             lang.euros(c.funding_max_eur),
-            escape(&c.departements.join(", "))
+            departements(&c.departements)
         );
     }
     let _ = writeln!(
         h,
-        "</tbody><tfoot><tr><th colspan=\"5\">{}</th><th class=\"n\">{}</th><th></th></tr></tfoot></table></section>",
+        "</tbody><tfoot><tr><th colspan=\"5\">{}</th><th class=\"n\">{}</th><th></th></tr></tfoot></table>{}</section>",
         w.total,
-        lang.euros(u32::try_from(total).unwrap_or(u32::MAX))
+        lang.euros(u32::try_from(total).unwrap_or(u32::MAX)),
+        full_list_note(s.cpts.len(), lang)
     );
+}
+
+/// A CPTS's id, kept whole, then its name: `CPTS-22-05 (CPTS du Centre Bretagne)`.
+fn id_and_name(id: &str, name: &str) -> String {
+    let id_html = format!("<span class=\"nw\">{}</span>", escape(id));
+    match name.trim() {
+        "" => id_html,
+        n if n == id => id_html,
+        n => format!("{id_html} ({})", escape(n)),
+    }
+}
+
+/// Départements by code and name: `22 Côtes-d'Armor, 29 Finistère`.
+fn departements(codes: &[String]) -> String {
+    let labels: Vec<String> = codes
+        .iter()
+        .map(|c| escape(&labelled(c, departement_name(c))))
+        .collect();
+    labels.join(", ")
 }
 
 /// CPTS per tier, stacked by status, as an SVG bar chart.
@@ -642,31 +704,52 @@ fn tier_histogram(h: &mut String, s: &Summary, w: &Words) {
     h.push_str("</div></figure></section>\n");
 }
 
-fn provenance(h: &mut String, s: &Summary, w: &Words) {
+/// The files read, where the populations come from, what the inputs needed repaired,
+/// and the assumptions made, in the report's language.
+fn provenance(h: &mut String, s: &Summary, w: &Words, lang: Lang) {
     let _ = write!(
         h,
         "<section id=\"provenance\"><h2>{}</h2><h3>{}</h3><ul>",
         w.provenance, w.files
     );
+    let french = lang == Lang::Fr;
     for src in &s.sources {
-        let details: String = [src.crs.as_deref(), src.modified.as_deref()]
+        let crs = src.crs.as_deref().map(|c| match french {
+            true => crs_fr(c),
+            false => c.to_string(),
+        });
+        let details: String = [crs.as_deref(), src.modified.as_deref()]
             .into_iter()
             .flatten()
             .map(|d| format!(", {}", escape(d)))
             .collect();
+        let role = match french {
+            true => role_fr(&src.role),
+            false => &src.role,
+        };
         let _ = write!(
             h,
-            "<li>{} : <code>{}</code> ({}{details})</li>",
-            escape(&src.role),
+            "<li>{}{} <code>{}</code> ({}{details})</li>",
+            escape(role),
+            colon(lang),
             escape(&src.file),
             escape(&src.format)
         );
     }
+    let population_source = match french {
+        true => s
+            .population_source
+            .replace(", property ", ", propriété ")
+            .replace(", column ", ", colonne "),
+        false => s.population_source.clone(),
+    };
     let _ = write!(
         h,
-        "</ul><p>{} : {}</p><h3>{}</h3>",
+        "</ul><p>{}{} {}</p><p>{}</p><h3>{}</h3>",
         w.population_source,
-        escape(&s.population_source),
+        colon(lang),
+        escape(&population_source),
+        repairs(s, lang),
         w.assumptions
     );
     if s.assumptions.is_empty() {
@@ -674,17 +757,64 @@ fn provenance(h: &mut String, s: &Summary, w: &Words) {
     } else {
         h.push_str("<ul class=\"assumptions\">");
         for a in &s.assumptions {
-            let _ = write!(h, "<li>{}</li>", escape(&a.text));
+            let text = match french {
+                true => a.french(),
+                false => &a.text,
+            };
+            let _ = write!(h, "<li>{}</li>", unbroken(text));
         }
         h.push_str("</ul>");
     }
     let _ = writeln!(
         h,
-        "</section>\n<footer>{} {}, summary.json schema {}.</footer>",
+        "</section>\n<footer>{} {}, {} {}.</footer>",
         w.version,
         env!("CARGO_PKG_VERSION"),
+        w.schema,
         s.schema_version
     );
+}
+
+/// ` :` in French, `:` in English.
+fn colon(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => " :",
+        Lang::En => ":",
+    }
+}
+
+/// The repairs of the inputs in one sentence: geometries rebuilt, codes whose leading
+/// zero was restored.
+fn repairs(s: &Summary, lang: Lang) -> String {
+    let (geometries, codes) = (s.repairs.repaired_geometries, s.repairs.codes);
+    match lang {
+        Lang::Fr => format!(
+            "Entrées réparées : {}, {}.",
+            lang.count(
+                geometries,
+                "géométrie invalide reconstruite",
+                "géométries invalides reconstruites"
+            ),
+            lang.count(
+                codes,
+                "code INSEE au zéro initial rétabli",
+                "codes INSEE au zéro initial rétabli"
+            ),
+        ),
+        Lang::En => format!(
+            "Inputs repaired: {}, {}.",
+            lang.count(
+                geometries,
+                "invalid geometry rebuilt",
+                "invalid geometries rebuilt"
+            ),
+            lang.count(
+                codes,
+                "INSEE code with its leading zero restored",
+                "INSEE codes with their leading zero restored"
+            ),
+        ),
+    }
 }
 
 #[cfg(test)]

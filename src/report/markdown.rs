@@ -3,9 +3,13 @@
 //! and the files read.
 
 use crate::figures::summary::Summary;
-use crate::model::provenance::Assumption;
+use crate::model::provenance::{role_fr, Assumption};
 use crate::model::territories::{departement_name, labelled};
+use crate::read::feature::crs_fr;
 use crate::report::numbers::Lang;
+use crate::report::section::{cell, cpts_label};
+use crate::write::style::STATUS_LABELS;
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 /// The report never runs longer than this.
@@ -47,7 +51,7 @@ fn introduction(md: &mut String, s: &Summary) {
         md,
         "# Couverture CPTS — {}\n\nMode {mode}, {} unités de population ({level}), {} CPTS.\n",
         s.territory,
-        s.unit_count,
+        FR.people(s.unit_count as f64),
         s.cpts.len()
     );
     let without = FR.without_cpts(&s.departements_without_cpts);
@@ -59,7 +63,11 @@ fn introduction(md: &mut String, s: &Summary) {
 /// The headline figures: population, coverage (in all and by status alone), white
 /// zones, overlaps and partial CPTS.
 fn indicators(md: &mut String, s: &Summary) {
-    let statuses: Vec<&str> = s.statuses_counted.iter().map(|x| x.as_str()).collect();
+    let statuses: Vec<&str> = s
+        .statuses_counted
+        .iter()
+        .map(|x| STATUS_LABELS[x.index()])
+        .collect();
     let partial = s.cpts.iter().filter(|c| c.partial).count();
     md.push_str("| indicateur | valeur |\n|---|---|\n");
     let _ = writeln!(md, "| population | {} |", FR.people(s.total_population));
@@ -73,23 +81,23 @@ fn indicators(md: &mut String, s: &Summary) {
     for row in &s.by_status {
         let _ = writeln!(
             md,
-            "| couverte par les CPTS {} seules | {} ({}) |",
-            row.statut,
+            "| couverte par les seules CPTS au statut {} | {} ({}) |",
+            STATUS_LABELS[row.statut.index()],
             FR.people(row.covered_population),
             FR.percent(row.coverage_rate)
         );
     }
     let _ = writeln!(
         md,
-        "| zones blanches | {} zones, {} habitants, {} |",
-        s.white_zone_count,
+        "| zones blanches | {}, {} habitants, {} |",
+        FR.count(s.white_zone_count, "zone", "zones"),
         FR.people(s.white_zone_population),
         FR.km2(s.white_zone_area_km2)
     );
     let _ = writeln!(
         md,
-        "| chevauchements | {} paires, {} habitants, {} |",
-        s.overlap_count,
+        "| chevauchements | {}, {} habitants, {} |",
+        FR.count(s.overlap_count, "paire", "paires"),
         FR.people(s.overlap_population),
         FR.km2(s.overlap_area_km2)
     );
@@ -99,8 +107,17 @@ fn indicators(md: &mut String, s: &Summary) {
     );
     let _ = writeln!(
         md,
-        "| entrées réparées | {} géométries invalides reconstruites, {} codes INSEE au zéro initial rétabli |",
-        s.repairs.repaired_geometries, s.repairs.codes
+        "| entrées réparées | {}, {} |",
+        FR.count(
+            s.repairs.repaired_geometries,
+            "géométrie invalide reconstruite",
+            "géométries invalides reconstruites"
+        ),
+        FR.count(
+            s.repairs.codes,
+            "code INSEE au zéro initial rétabli",
+            "codes INSEE au zéro initial rétabli"
+        )
     );
 }
 
@@ -108,7 +125,8 @@ fn indicators(md: &mut String, s: &Summary) {
 fn files_read(md: &mut String, s: &Summary) {
     md.push_str("\n## Fichiers lus\n\n");
     for src in &s.sources {
-        let details: String = [src.crs.as_deref(), src.modified.as_deref()]
+        let crs = src.crs.as_deref().map(crs_fr);
+        let details: String = [crs.as_deref(), src.modified.as_deref()]
             .into_iter()
             .flatten()
             .map(|d| format!(", {d}"))
@@ -116,7 +134,9 @@ fn files_read(md: &mut String, s: &Summary) {
         let _ = writeln!(
             md,
             "- {} : {} ({}{details})",
-            src.role, src.file, src.format
+            role_fr(&src.role),
+            src.file,
+            src.format
         );
     }
 }
@@ -154,8 +174,9 @@ fn departements(md: &mut String, s: &Summary) {
     if rows.len() > DEPARTEMENTS_SHOWN {
         let _ = writeln!(
             md,
-            "\n… et {} autres (by_departement.csv).",
-            rows.len() - DEPARTEMENTS_SHOWN
+            "\n… et {} autres. {}",
+            rows.len() - DEPARTEMENTS_SHOWN,
+            FR.full_list()
         );
     }
 }
@@ -169,12 +190,18 @@ fn overlaps(md: &mut String, s: &Summary) {
     md.push_str(
         "\n## Chevauchements\n\n| CPTS | CPTS | habitants | surface |\n|---|---|---|---|\n",
     );
+    let names: BTreeMap<&str, &str> = s
+        .cpts
+        .iter()
+        .map(|c| (c.id.as_str(), c.nom.as_str()))
+        .collect();
+    let label = |id: &str| cell(&cpts_label(id, names.get(id).copied().unwrap_or("")));
     for o in rows.iter().take(OVERLAPS_SHOWN) {
         let _ = writeln!(
             md,
             "| {} | {} | {} | {} |",
-            o.cpts_a,
-            o.cpts_b,
+            label(&o.cpts_a),
+            label(&o.cpts_b),
             FR.people(o.population),
             FR.km2(o.area_km2)
         );
@@ -182,8 +209,9 @@ fn overlaps(md: &mut String, s: &Summary) {
     if rows.len() > OVERLAPS_SHOWN {
         let _ = writeln!(
             md,
-            "\n… et {} autres (overlaps.geojson).",
-            rows.len() - OVERLAPS_SHOWN
+            "\n… et {} autres. {}",
+            rows.len() - OVERLAPS_SHOWN,
+            FR.full_list()
         );
     }
 }
@@ -200,8 +228,9 @@ fn assumptions(md: &mut String, list: &[Assumption], budget: usize) {
         budget.saturating_sub(4)
     };
     for a in &list[..shown] {
-        let text: String = a.text.chars().take(300).collect();
-        let cut = if text.len() < a.text.len() { "…" } else { "" };
+        let whole = a.french();
+        let text: String = whole.chars().take(300).collect();
+        let cut = if text.len() < whole.len() { "…" } else { "" };
         let _ = writeln!(md, "- {text}{cut}");
     }
     if shown < list.len() {

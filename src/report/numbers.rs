@@ -140,6 +140,14 @@ impl Lang {
         }
     }
 
+    /// The line under a table cut in print (or in `report.md`) to its largest rows.
+    pub fn full_list(self) -> &'static str {
+        match self {
+            Lang::Fr => "La liste complète est dans le classeur cpts-coverage.xlsx.",
+            Lang::En => "The full list is in the workbook cpts-coverage.xlsx.",
+        }
+    }
+
     /// `123456` → `123 456 €` (or `€123,456`).
     pub fn euros(self, amount: impl Into<u64>) -> String {
         let digits = self.grouped(&amount.into().to_string());

@@ -10,7 +10,7 @@ use crate::model::territories::{departement_name, labelled};
 use crate::model::Cpts;
 use crate::read::ght::Ght;
 use crate::report::numbers::Lang;
-use crate::report::section::{Block, Section, Table};
+use crate::report::section::{cpts_label, Block, Section, Table};
 use crate::verbs::plan::apply::Applied;
 use crate::verbs::plan::parts::ZonePart;
 use crate::verbs::plan::small::{SmallCpts, SmallProposal};
@@ -306,8 +306,26 @@ fn candidate_json(c: &Candidate, plan: &Plan, inputs: &Inputs) -> Value {
 fn candidate_name(c: &Candidate, inputs: &Inputs) -> String {
     most_populous(&c.communes, inputs).map_or_else(
         || c.id.clone(),
-        |u| format!("CPTS de {} (proposée)", inputs.units[u].nom),
+        |u| format!("CPTS {} (proposée)", of_place(&inputs.units[u].nom)),
     )
+}
+
+/// `de Vendôme`, `d'Auxonne`, `du Mans`, `des Sables-d'Olonne`: a place after "de".
+fn of_place(name: &str) -> String {
+    if let Some(rest) = name.strip_prefix("Le ") {
+        return format!("du {rest}");
+    }
+    if let Some(rest) = name.strip_prefix("Les ") {
+        return format!("des {rest}");
+    }
+    let vowel = name
+        .chars()
+        .next()
+        .is_some_and(|c| "AEIOUYÉÈÊÎÔÂaeiouyéèêîôâ".contains(c));
+    match vowel {
+        true => format!("d'{name}"),
+        false => format!("de {name}"),
+    }
 }
 
 /// The most populous of `units` (of equal ones, the first).
@@ -732,7 +750,7 @@ const EN: Words = Words {
     inhabitants: "inhabitants",
     proposal: "proposal",
     after: "inhabitants after",
-    tier: "taille",
+    tier: "tier",
     funding: "maximum funding",
     new_cpts: "new CPTS",
     communes: "communes",
@@ -750,7 +768,7 @@ const EN: Words = Words {
     keeper: "CPTS keeping it",
     leaver: "CPTS giving it up",
     given_up: "inhabitants given up",
-    leaver_tier: "taille of the one giving up",
+    leaver_tier: "tier of the one giving up",
     funding_title: "Maximum ACI funding",
     small: "CPTS under {} inhabitants (regional criterion).",
     small_title: "CPTS under the regional criterion",
@@ -888,11 +906,13 @@ impl Draft<'_> {
     fn candidate_cells(&self, k: usize, z: &ZonePlan) -> [String; 5] {
         let (c, w) = (&self.plan.candidates[k], self.w);
         let name = format!(
-            "{} {} ({} {})",
+            "{} {} ({})",
             c.id,
-            candidate_name(c, self.inputs),
-            c.communes.len(),
-            w.communes
+            match self.lang {
+                Lang::Fr => candidate_name(c, self.inputs),
+                Lang::En => candidate_name(c, self.inputs).replace(" (proposée)", " (proposed)"),
+            },
+            self.lang.count(c.communes.len(), "commune", w.communes)
         );
         let home = &self.plan.zones[c.part].part;
         if home.id() != z.part.id() {
@@ -962,7 +982,7 @@ impl Draft<'_> {
         let (first, others) = taken.split_first()?;
         if *first != z.part.id() {
             notes.push(format!("{} {first}", w.figures_with));
-            let see = format!("{} ({})", self.inputs.cpts[k].nom, notes.join(" ; "));
+            let see = format!("{} ({})", self.taker_label(k), notes.join(self.separator()));
             return Some([
                 what.to_string(),
                 see,
@@ -978,8 +998,8 @@ impl Draft<'_> {
             notes.push(w.gives_up.to_string());
         }
         let nom = match notes.is_empty() {
-            true => self.inputs.cpts[k].nom.clone(),
-            false => format!("{} ({})", self.inputs.cpts[k].nom, notes.join(" ; ")),
+            true => self.taker_label(k),
+            false => format!("{} ({})", self.taker_label(k), notes.join(self.separator())),
         };
         let after = plan
             .changed
@@ -987,6 +1007,20 @@ impl Draft<'_> {
             .find(|(c, _)| *c == k)
             .map_or(change, |(_, c)| c);
         Some(change_cells(self.lang, what, nom, after))
+    }
+
+    /// Between the notes of a cell: ` ; ` in French, `; ` in English.
+    fn separator(&self) -> &'static str {
+        match self.lang {
+            Lang::Fr => " ; ",
+            Lang::En => "; ",
+        }
+    }
+
+    /// CPTS `k` as the rows name it: its id, then its name.
+    fn taker_label(&self, k: usize) -> String {
+        let c = &self.inputs.cpts[k];
+        cpts_label(&c.id, &c.nom)
     }
 
     /// The overlaps ruled: the rule, then who keeps and who gives up each contested
@@ -1003,8 +1037,8 @@ impl Draft<'_> {
             .map(|r| {
                 let c = &r.leaver_change;
                 vec![
-                    cpts[r.keeper].nom.clone(),
-                    cpts[r.leaver].nom.clone(),
+                    cpts_label(&cpts[r.keeper].id, &cpts[r.keeper].nom),
+                    cpts_label(&cpts[r.leaver].id, &cpts[r.leaver].nom),
                     self.lang
                         .people(self.analysis.overlaps[r.overlap].population),
                     format!("{} → {}", c.tier_before.number(), c.tier_after.number()),
@@ -1038,7 +1072,7 @@ impl Draft<'_> {
             .take(SHOWN)
             .map(|s| {
                 let head = [
-                    cpts[s.cpts].nom.clone(),
+                    cpts_label(&cpts[s.cpts].id, &cpts[s.cpts].nom),
                     lang.people(self.analysis.cpts_population[s.cpts]),
                 ];
                 let tail = match &s.proposal {
@@ -1056,8 +1090,11 @@ impl Draft<'_> {
                     SmallProposal::Merger(m) => [
                         w.merger.to_string(),
                         match self.crossed(m.crossing) {
-                            Some(border) => format!("{} ({border})", cpts[m.with].nom),
-                            None => cpts[m.with].nom.clone(),
+                            Some(border) => format!(
+                                "{} ({border})",
+                                cpts_label(&cpts[m.with].id, &cpts[m.with].nom)
+                            ),
+                            None => cpts_label(&cpts[m.with].id, &cpts[m.with].nom),
                         },
                         lang.people(m.merged_population),
                         m.tier.number().to_string(),

@@ -71,11 +71,13 @@ impl Section {
 
     /// The section in HTML, title at level 2.
     pub fn html(&self) -> String {
-        self.html_with("")
+        self.html_with("", Lang::Fr)
     }
 
-    /// The section in HTML, title at level 2, `figure` (HTML) after its first block.
-    pub fn html_with(&self, figure: &str) -> String {
+    /// The section in HTML, title at level 2, `figure` (HTML) after its first block;
+    /// a table longer than [`PRINTED_ROWS`] prints its first rows and a line in `lang`
+    /// saying where the full list is.
+    pub fn html_with(&self, figure: &str, lang: Lang) -> String {
         let mut h = format!(
             "<section id=\"{}\"><h2>{}</h2>",
             self.id,
@@ -90,7 +92,7 @@ impl Section {
                     let _ = write!(h, "<h3>{}</h3>", escape(text));
                 }
                 Block::Text(text) => {
-                    let _ = write!(h, "<p>{}</p>", escape(text));
+                    let _ = write!(h, "<p>{}</p>", unbroken(text));
                 }
                 Block::Table(t) => {
                     let class = |k: usize| match t.numeric.get(k) {
@@ -102,20 +104,72 @@ impl Section {
                         let _ = write!(h, "<th{}>{}</th>", class(k), escape(text));
                     }
                     h.push_str("</tr></thead><tbody>");
-                    for row in &t.rows {
-                        h.push_str("<tr>");
+                    for (r, row) in t.rows.iter().enumerate() {
+                        h.push_str(row_tag(r));
                         for (k, text) in row.iter().enumerate() {
-                            let _ = write!(h, "<td{}>{}</td>", class(k), escape(text));
+                            let _ = write!(h, "<td{}>{}</td>", class(k), unbroken(text));
                         }
                         h.push_str("</tr>");
                     }
                     h.push_str("</tbody></table>");
+                    h.push_str(&full_list_note(t.rows.len(), lang));
                 }
             }
         }
         h.push_str("</section>\n");
         h
     }
+}
+
+/// Rows of a long table that print: the others show on screen only, and a line says
+/// where the full list is.
+pub const PRINTED_ROWS: usize = 25;
+
+/// The opening tag of row `k` of a table body: rows past [`PRINTED_ROWS`] do not print.
+pub fn row_tag(k: usize) -> &'static str {
+    match k < PRINTED_ROWS {
+        true => "<tr>",
+        false => "<tr class=\"screen\">",
+    }
+}
+
+/// After a table of `rows` rows: the line, shown in print only, saying the full list
+/// is in the workbook when the table was cut.
+pub fn full_list_note(rows: usize, lang: Lang) -> String {
+    match rows > PRINTED_ROWS {
+        true => format!("<p class=\"print\">{}</p>", lang.full_list()),
+        false => String::new(),
+    }
+}
+
+/// `text` as HTML that no line break splits inside an id or an amount: the spaces
+/// grouping digits or before `€`, `%` and `km²` become no-break spaces, and words
+/// holding a digit and a hyphen (`ZB-0001`, `CPTS-22-05`) are kept whole.
+pub fn unbroken(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut glued = String::with_capacity(text.len());
+    for (k, &c) in chars.iter().enumerate() {
+        let before = k.checked_sub(1).map(|j| chars[j]);
+        let after = chars.get(k + 1).copied();
+        let binds = c == ' '
+            && before.is_some_and(|b| b.is_ascii_digit())
+            && after.is_some_and(|a| a.is_ascii_digit() || matches!(a, '€' | '%' | 'k'));
+        glued.push(if binds { '\u{a0}' } else { c });
+    }
+    let mut h = String::with_capacity(glued.len() + 16);
+    for (k, word) in glued.split(' ').enumerate() {
+        if k > 0 {
+            h.push(' ');
+        }
+        let whole = word.contains('-') && word.chars().any(|c| c.is_ascii_digit());
+        match whole {
+            true => {
+                let _ = write!(h, "<span class=\"nw\">{}</span>", escape(word));
+            }
+            false => h.push_str(&escape(word)),
+        }
+    }
+    h
 }
 
 /// A Markdown table cell: `|` escaped, line breaks as spaces.
@@ -189,7 +243,44 @@ mod tests {
     fn html_escapes_text_and_marks_numeric_cells() {
         assert_eq!(
             sample().html(),
-            "<section id=\"plan\"><h2>Plan &lt;100 %&gt;</h2><p>Deux zones.</p><h3>Zones</h3><table><thead><tr><th>zone</th><th class=\"n\">habitants</th></tr></thead><tbody><tr><td>A|B</td><td class=\"n\">1 000</td></tr></tbody></table></section>\n"
+            "<section id=\"plan\"><h2>Plan &lt;100 %&gt;</h2><p>Deux zones.</p><h3>Zones</h3><table><thead><tr><th>zone</th><th class=\"n\">habitants</th></tr></thead><tbody><tr><td>A|B</td><td class=\"n\">1\u{a0}000</td></tr></tbody></table></section>\n"
         );
+    }
+
+    #[test]
+    fn ids_and_amounts_are_never_split_across_lines() {
+        assert_eq!(
+            unbroken("ZB-0001, 06 Mandelieu-la-Napoule : 12 345 € et 81,2 %, 3 km²"),
+            "<span class=\"nw\">ZB-0001,</span> 06 Mandelieu-la-Napoule : 12\u{a0}345\u{a0}€ et 81,2\u{a0}%, 3\u{a0}km²"
+        );
+        assert_eq!(unbroken("a <b>"), "a &lt;b&gt;");
+    }
+
+    #[test]
+    fn a_long_table_prints_its_first_rows_and_says_where_the_rest_is() {
+        let rows: Vec<Vec<String>> = (0..PRINTED_ROWS + 3).map(|k| vec![k.to_string()]).collect();
+        let section = Section {
+            id: "long",
+            title: "Long".into(),
+            blocks: vec![Block::Table(Table {
+                header: vec!["k".into()],
+                numeric: vec![true],
+                rows,
+            })],
+        };
+        let h = section.html_with("", Lang::En);
+        assert_eq!(h.matches("<tr class=\"screen\">").count(), 3);
+        assert!(h.contains(
+            "<p class=\"print\">The full list is in the workbook cpts-coverage.xlsx.</p>"
+        ));
+        let short = Section {
+            blocks: vec![Block::Table(Table {
+                header: vec!["k".into()],
+                numeric: vec![true],
+                rows: vec![vec!["1".into()]],
+            })],
+            ..section
+        };
+        assert!(!short.html().contains("class=\"print\""));
     }
 }
