@@ -75,7 +75,7 @@ impl Sheet {
                     .zip(&table.columns)
                     .map(|(value, &(key, kind))| match (kind, value.parse::<f64>()) {
                         (Kind::Integer | Kind::Real, Ok(n)) => Cell::Number(n, Shown::of(key)),
-                        _ => Cell::Text(value.clone()),
+                        _ => Cell::Text(fit(value, lang)),
                     })
                     .collect()
             })
@@ -115,6 +115,25 @@ impl Sheet {
         sheet.autofit();
         Ok(())
     }
+}
+
+/// The most characters a spreadsheet cell holds (Excel's limit, which LibreOffice keeps).
+const CELL_CHARS: usize = 32_767;
+
+/// `text` as a cell holds it: a list longer than a cell cut after its last whole item
+/// that fits, saying where the whole list is.
+fn fit(text: &str, lang: Lang) -> String {
+    if text.chars().count() <= CELL_CHARS {
+        return text.to_string();
+    }
+    let note = match lang {
+        Lang::Fr => " … (liste complète dans le fichier CSV)",
+        Lang::En => " … (the full list is in the CSV file)",
+    };
+    let room = CELL_CHARS - note.chars().count();
+    let head: String = text.chars().take(room).collect();
+    let cut = head.rfind(',').unwrap_or(head.len());
+    format!("{}{note}", &head[..cut])
 }
 
 /// A column's header in `lang`: the CSV name when it has no translation.
@@ -356,4 +375,22 @@ pub fn write_workbook(
         workbook.save(dir.join(WORKBOOK_FILE))
     };
     written().map_err(std::io::Error::other)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_list_longer_than_a_cell_is_cut_after_a_whole_item() {
+        let codes: Vec<String> = (0..10_000).map(|i| format!("{:05}", 10_000 + i)).collect();
+        let text = codes.join(",");
+        let cell = fit(&text, Lang::En);
+        assert!(cell.chars().count() <= CELL_CHARS);
+        let (kept, note) = cell.split_once(" … ").unwrap();
+        assert_eq!(note, "(the full list is in the CSV file)");
+        let items = kept.split(',').count();
+        assert_eq!(kept, codes[..items].join(","));
+        assert_eq!(fit("06004,06005", Lang::Fr), "06004,06005");
+    }
 }
