@@ -100,7 +100,7 @@ impl Sheet {
                 match cell {
                     Cell::Text(text) if text.is_empty() => {}
                     Cell::Text(text) => {
-                        sheet.write_string(row, col, text)?;
+                        sheet.write_string(row, col, within_cell_limit(text))?;
                     }
                     Cell::Number(n, shown) => {
                         sheet.write_number_with_format(row, col, *n, &shown.format())?;
@@ -115,6 +115,28 @@ impl Sheet {
         sheet.autofit();
         Ok(())
     }
+}
+
+/// Most UTF-16 units a cell of Excel holds.
+const CELL_LIMIT: usize = 32_767;
+
+/// `text` as a cell holds it: cut with an ellipsis when longer than Excel allows (a white
+/// zone's commune list on a national run; the CSV keeps it whole).
+fn within_cell_limit(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.encode_utf16().count() <= CELL_LIMIT {
+        return text.into();
+    }
+    let mut units = 0;
+    let mut cut = String::new();
+    for c in text.chars() {
+        units += c.len_utf16();
+        if units > CELL_LIMIT - 1 {
+            break;
+        }
+        cut.push(c);
+    }
+    cut.push('…');
+    cut.into()
 }
 
 /// A column's header in `lang`: the CSV name when it has no translation.
@@ -356,4 +378,18 @@ pub fn write_workbook(
         workbook.save(dir.join(WORKBOOK_FILE))
     };
     written().map_err(std::io::Error::other)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cell_longer_than_excel_allows_is_cut() {
+        assert_eq!(within_cell_limit("13201"), "13201");
+        let long = "é".repeat(CELL_LIMIT + 10);
+        let cut = within_cell_limit(&long);
+        assert_eq!(cut.encode_utf16().count(), CELL_LIMIT);
+        assert!(cut.ends_with('…'));
+    }
 }
