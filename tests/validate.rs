@@ -322,7 +322,7 @@ fn an_apl_file_of_an_older_vintage_is_flagged() {
     let without = finding(&report, "apl_without_value").expect("units without value");
     assert_eq!(without["level"], "warning");
     let message = without["message"].as_str().unwrap();
-    assert!(message.starts_with("1 units have no value"), "{message}");
+    assert!(message.starts_with("1 unit has no value"), "{message}");
     assert!(message.contains("05063 Commune 05063"), "{message}");
     assert_eq!(
         without["fix"],
@@ -342,7 +342,7 @@ fn an_apl_file_of_an_older_vintage_is_flagged() {
     assert_eq!(unmatched["level"], "info");
     let message = unmatched["message"].as_str().unwrap();
     assert!(
-        message.starts_with("1 codes of the APL file match no unit") && message.contains("97611"),
+        message.starts_with("1 code of the APL file matches no unit") && message.contains("97611"),
         "{message}"
     );
     let vintage = finding(&report, "apl_vintage").expect("a vintage mismatch");
@@ -462,7 +462,7 @@ fn validate_checks_a_zoning_file() {
         assert_eq!(without["level"], "warning");
         let message = without["message"].as_str().unwrap();
         assert!(
-            message.starts_with("1 units have no value in the doctor zoning file")
+            message.starts_with("1 unit has no value in the doctor zoning file")
                 && message.contains("05064"),
             "{message}"
         );

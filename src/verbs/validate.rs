@@ -264,8 +264,9 @@ pub fn access_findings(
                 Level::Warning,
                 &format!("{}_without_value", table.kind),
                 format!(
-                    "{} units have no value in the {} file, left out of its figures: {}",
+                    "{} {} no value in the {} file, left out of its figures: {}",
                     without.len(),
+                    if without.len() == 1 { "unit has" } else { "units have" },
                     table.name,
                     listing(&without, 20)
                 ),
@@ -292,9 +293,19 @@ pub fn access_findings(
                 Level::Info,
                 &format!("{}_unmatched_codes", table.kind),
                 format!(
-                    "{} codes of the {} file match no unit of the communes layer: {}",
+                    "{} {} the {} file {} no unit of the communes layer: {}",
                     unmatched.len(),
+                    if unmatched.len() == 1 {
+                        "code of"
+                    } else {
+                        "codes of"
+                    },
                     table.name,
+                    if unmatched.len() == 1 {
+                        "matches"
+                    } else {
+                        "match"
+                    },
                     listing(&unmatched, 10)
                 ),
                 "nothing to do if the file covers more than the communes layer (a national \
