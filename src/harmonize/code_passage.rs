@@ -116,6 +116,11 @@ impl CodePassage {
         }
     }
 
+    /// Whether `code` replaced another: the code of a commune that absorbed others.
+    pub fn replaces_some(&self, code: &InseeCode) -> bool {
+        self.current.values().any(|c| c == code)
+    }
+
     /// The current code of an old one (following merges of merges), if it changed.
     pub fn current(&self, code: &InseeCode) -> Option<&InseeCode> {
         let mut found = self.current.get(code)?;

@@ -6,10 +6,12 @@
 use crate::error::Error;
 use crate::figures::summary::Summary;
 use crate::harmonize::code_passage::CodePassage;
+use crate::model::access::Access;
 use crate::model::provenance::{listing, AssumptionKind};
-use crate::model::Unit;
+use crate::model::{city_of_arrondissement, InseeCode, Unit};
 use crate::verbs::tiling::{Flaw, TilingFlaw};
 use serde::Serialize;
+use std::collections::HashSet;
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -122,6 +124,9 @@ fn repair_findings(summary: &Summary, found: &mut Vec<Finding>) {
 /// Each assumption of the summary, at its level, with its fix.
 fn assumption_findings(summary: &Summary, found: &mut Vec<Finding>) {
     for a in &summary.assumptions {
+        if a.kind == AssumptionKind::Access && a.text.starts_with("APL: units without a value") {
+            continue; // said by `apl_without_value`
+        }
         let (level, fix) = assumption_advice(a.kind);
         // The kind as summary.json writes it (`id_from_name`).
         let kind = serde_json::to_value(a.kind)
@@ -222,6 +227,158 @@ pub fn vintage_findings(units: &[Unit], passage: &CodePassage) -> Vec<Finding> {
         ),
         "bring the layer to the current codes with `cpts harmonize --communes FILE --out NEW`, or use a communes layer of the current vintage",
     )]
+}
+
+/// An access file as `validate` checks it: its name in the findings (`APL`, `doctor
+/// zoning`), the kind prefix of its findings (`apl`, `zoning`), and its codes.
+pub struct AccessTable<'a> {
+    pub name: &'static str,
+    pub kind: &'static str,
+    pub codes: Vec<&'a InseeCode>,
+}
+
+/// What the access files reveal: the units they give no value (a warning), their codes
+/// matching no unit (information), and codes of another vintage than the communes
+/// layer's (a warning saying which is likely older).
+pub fn access_findings(
+    units: &[Unit],
+    access: &Access,
+    tables: &[AccessTable],
+    passage: &CodePassage,
+) -> Vec<Finding> {
+    let unit_codes: HashSet<&InseeCode> = units.iter().map(|u| &u.code).collect();
+    let mut found = Vec::new();
+    for table in tables {
+        let valued: Vec<bool> = match table.kind {
+            "apl" => access.apl.iter().map(Option::is_some).collect(),
+            _ => access.zoning.iter().map(Option::is_some).collect(),
+        };
+        let without: Vec<String> = units
+            .iter()
+            .zip(&valued)
+            .filter(|(_, v)| !**v)
+            .map(|(u, _)| format!("{} {}", u.code, u.nom))
+            .collect();
+        if !without.is_empty() {
+            found.push(Finding::new(
+                Level::Warning,
+                &format!("{}_without_value", table.kind),
+                format!(
+                    "{} {} no value in the {} file, left out of its figures: {}",
+                    without.len(),
+                    if without.len() == 1 { "unit has" } else { "units have" },
+                    table.name,
+                    listing(&without, 20)
+                ),
+                "check the codes: another COG vintage, or communes without inhabitants; Mayotte is absent from the DREES file",
+            ));
+        }
+        let reaches = |code: &InseeCode| {
+            unit_codes.contains(code)
+                || city_of_arrondissement(code).is_some_and(|city| {
+                    InseeCode::parse(city).is_some_and(|(c, _)| unit_codes.contains(&c))
+                })
+                || passage
+                    .current(code)
+                    .is_some_and(|c| unit_codes.contains(c))
+        };
+        let unmatched: Vec<String> = table
+            .codes
+            .iter()
+            .filter(|c| !reaches(c))
+            .map(|c| c.to_string())
+            .collect();
+        if !unmatched.is_empty() {
+            found.push(Finding::new(
+                Level::Info,
+                &format!("{}_unmatched_codes", table.kind),
+                format!(
+                    "{} {} the {} file {} no unit of the communes layer: {}",
+                    unmatched.len(),
+                    if unmatched.len() == 1 {
+                        "code of"
+                    } else {
+                        "codes of"
+                    },
+                    table.name,
+                    if unmatched.len() == 1 {
+                        "matches"
+                    } else {
+                        "match"
+                    },
+                    listing(&unmatched, 10)
+                ),
+                "nothing to do if the file covers more than the communes layer (a national \
+                 file for one region); else check the codes",
+            ));
+        }
+        found.extend(table_vintage(units, &unit_codes, table, passage));
+    }
+    found
+}
+
+/// Which of an access file and the communes layer is likely of an older COG vintage:
+/// the file when several of its codes are of communes merged since (or when units
+/// absent from it absorbed others), the layer when several units absent from the file
+/// carry such codes, the file giving their current one.
+fn table_vintage(
+    units: &[Unit],
+    unit_codes: &HashSet<&InseeCode>,
+    table: &AccessTable,
+    passage: &CodePassage,
+) -> Option<Finding> {
+    let in_table: HashSet<&InseeCode> = table.codes.iter().copied().collect();
+    let mut table_old: Vec<String> = table
+        .codes
+        .iter()
+        .filter(|c| !unit_codes.contains(*c))
+        .filter_map(|c| Some(format!("{c} → {}", passage.current(c)?)))
+        .collect();
+    let absent: Vec<&Unit> = units
+        .iter()
+        .filter(|u| !in_table.contains(&u.code) && city_of_arrondissement(&u.code).is_none())
+        .collect();
+    let absorbed: Vec<String> = absent
+        .iter()
+        .filter(|u| {
+            passage.replaces_some(&u.code)
+                && !table_old.iter().any(|t| t.ends_with(u.code.as_str()))
+        })
+        .map(|u| format!("{} {} (absorbed others)", u.code, u.nom))
+        .collect();
+    table_old.extend(absorbed);
+    let layer_old: Vec<String> = absent
+        .iter()
+        .filter_map(|u| {
+            let current = passage.current(&u.code)?;
+            in_table
+                .contains(current)
+                .then(|| format!("{} {} → {current}", u.code, u.nom))
+        })
+        .collect();
+    let (older, newer, codes) = if table_old.len() >= 2 && table_old.len() >= layer_old.len() {
+        (
+            format!("the {} file", table.name),
+            "the communes layer",
+            table_old,
+        )
+    } else if layer_old.len() >= 2 {
+        ("the communes layer".to_string(), "the file", layer_old)
+    } else {
+        return None;
+    };
+    Some(Finding::new(
+        Level::Warning,
+        &format!("{}_vintage", table.kind),
+        format!(
+            "the {} file and the communes layer are of different COG vintages, {older} \
+             likely the older ({newer} has merged communes it lacks): {}",
+            table.name,
+            listing(&codes, 10)
+        ),
+        "take both of the same year; codes of merged communes are joined through the \
+         passage table (--code-passage), but a commune split or created since has no value",
+    ))
 }
 
 /// The gaps and overlaps between communes: a warning for each kind found, listing the

@@ -6,11 +6,12 @@ use clap::Args;
 use cpts_coverage::figures::funding::check_missions;
 use cpts_coverage::harmonize::code_passage::CodePassage;
 use cpts_coverage::model::provenance::Provenance;
+use cpts_coverage::read::access_tables::read_zoning;
 use cpts_coverage::read::input::check_regular_files;
 use cpts_coverage::verbs::tiling::tiling_flaws;
 use cpts_coverage::verbs::validate::{
-    error_finding, exit_status, findings, problem_finding, tiling_findings, vintage_findings,
-    Finding, Level,
+    access_findings, error_finding, exit_status, findings, problem_finding, tiling_findings,
+    vintage_findings, AccessTable, Finding, Level,
 };
 use cpts_coverage::write::atomic::{check_out_file, write_file};
 use cpts_coverage::{analyse, Summary};
@@ -83,6 +84,32 @@ fn inspect(args: &ValidateArgs) -> cpts_coverage::Result<Vec<Finding>> {
         None => CodePassage::shipped(),
     };
     found.extend(vintage_findings(&inputs.units, &passage));
+    if let Some(access) = &inputs.access {
+        let apl = match &options.access.apl {
+            Some(file) => Some(file.read(&mut Provenance::default())?),
+            None => None,
+        };
+        let zoning = match &options.access.zoning {
+            Some(path) => Some(read_zoning(path, &mut Provenance::default())?),
+            None => None,
+        };
+        let mut tables = Vec::new();
+        if let Some(apl) = &apl {
+            tables.push(AccessTable {
+                name: "APL",
+                kind: "apl",
+                codes: apl.rows.keys().collect(),
+            });
+        }
+        if let Some(zoning) = &zoning {
+            tables.push(AccessTable {
+                name: "doctor zoning",
+                kind: "zoning",
+                codes: zoning.rows.keys().collect(),
+            });
+        }
+        found.extend(access_findings(&inputs.units, access, &tables, &passage));
+    }
     found.sort_by_key(|f| std::cmp::Reverse(f.level));
     Ok(found)
 }
