@@ -39,7 +39,7 @@ pub const PLAN_FILES: [&str; 6] = [
 ];
 
 /// Version of the shape of `plan.json`.
-pub const PLAN_SCHEMA_VERSION: u32 = 4;
+pub const PLAN_SCHEMA_VERSION: u32 = 5;
 
 /// Columns of `plan.csv`, with their types.
 const COLUMNS: [(&str, Kind); 16] = [
@@ -160,8 +160,8 @@ fn plan_json(plan: &Plan, inputs: &Inputs, analysis: &Analysis, ght: &[Ght]) -> 
     let cpts = &inputs.cpts;
     json!({
         "schema_version": PLAN_SCHEMA_VERSION,
-        "rules": rules_json(plan),
-        "white_zones": plan.zones.iter().map(|z| white_zone_json(z, plan, cpts)).collect::<Vec<_>>(),
+        "rules": rules_json(plan, inputs),
+        "white_zones": plan.zones.iter().map(|z| white_zone_json(z, plan, inputs, analysis)).collect::<Vec<_>>(),
         "candidates": plan.candidates.iter().map(|c| candidate_json(c, plan, inputs)).collect::<Vec<_>>(),
         "overlaps": plan.rulings.iter().map(|r| ruling_json(r, cpts, analysis)).collect::<Vec<_>>(),
         "small_cpts": plan.small_cpts.iter().map(|s| small_json(s, cpts, analysis)).collect::<Vec<_>>(),
@@ -176,10 +176,13 @@ fn plan_json(plan: &Plan, inputs: &Inputs, analysis: &Analysis, ght: &[Ght]) -> 
 
 /// The thresholds the plan was made with, and how it ranks extensions and rules
 /// overlaps.
-fn rules_json(plan: &Plan) -> Value {
+fn rules_json(plan: &Plan, inputs: &Inputs) -> Value {
     let options = &plan.options;
     json!({
-        "order": "white zones (a zone across a region border: its part in each region) by population, most populous first",
+        "order": match inputs.access {
+            None => "white zones (a zone across a region border: its part in each region) by population, most populous first",
+            Some(_) => "white zones (a zone across a region border: its part in each region) most urgent first: those with most of their population in ZIP, then by population under the APL threshold, then by population",
+        },
         "new_cpts_min": options.new_cpts_min,
         "max_population": options.max_population,
         "min_border_m": options.min_border_m,
@@ -244,9 +247,19 @@ fn proposal_kind(z: &ZonePlan) -> &'static str {
 }
 
 /// A white zone, its figures and every proposal for it.
-fn white_zone_json(z: &ZonePlan, plan: &Plan, cpts: &[Cpts]) -> Value {
+fn white_zone_json(z: &ZonePlan, plan: &Plan, inputs: &Inputs, analysis: &Analysis) -> Value {
     let part = &z.part;
-    json!({
+    let cpts = &inputs.cpts;
+    let need = inputs.access.as_ref().map(|access| {
+        let population: Vec<f64> = inputs.units.iter().map(|u| u.population).collect();
+        let zone = &analysis.white.zones[part.zone];
+        let need = access.need(&population, &zone.shares);
+        json!({
+            "population_below_threshold": access.indicator.as_ref().map(|_| need.below_threshold),
+            "in_zip": access.zoning_source.as_ref().map(|_| need.in_zip()),
+        })
+    });
+    let entry = json!({
         "id": part.id(),
         "white_zone": part.zone_id(),
         "region": part.region,
@@ -257,7 +270,11 @@ fn white_zone_json(z: &ZonePlan, plan: &Plan, cpts: &[Cpts]) -> Value {
         "extensions": z.extensions.iter().map(|e| extension_json(e, cpts)).collect::<Vec<_>>(),
         "candidates": z.candidates.iter().map(|&c| &plan.candidates[c].id).collect::<Vec<_>>(),
         "nearest": z.nearest.as_ref().map(|n| nearest_json(n, cpts)),
-    })
+    });
+    match need {
+        Some(need) => with(entry, need),
+        None => entry,
+    }
 }
 
 /// A neighbouring CPTS that could take a white zone in, and what that changes for it.
