@@ -6,6 +6,7 @@ use crate::figures::summary::Summary;
 use crate::model::provenance::{role_fr, Assumption};
 use crate::model::territories::{departement_name, labelled};
 use crate::read::feature::crs_fr;
+use crate::report::access::access_section;
 use crate::report::numbers::Lang;
 use crate::report::section::{cell, cpts_label};
 use crate::write::style::STATUS_LABELS;
@@ -20,6 +21,9 @@ const DEPARTEMENTS_SHOWN: usize = 10;
 /// Overlaps listed, most population first.
 const OVERLAPS_SHOWN: usize = 5;
 
+/// White zones listed in the access section, most in need first.
+const ACCESS_ZONES_SHOWN: usize = 5;
+
 /// The report is in French.
 const FR: Lang = Lang::Fr;
 
@@ -31,6 +35,10 @@ pub fn markdown_report(summary: &Summary) -> String {
     indicators(&mut md, s);
     departements(&mut md, s);
     overlaps(&mut md, s);
+    if let Some(section) = access_section(s, FR, ACCESS_ZONES_SHOWN) {
+        md.push('\n');
+        md.push_str(&section.markdown());
+    }
     let budget = MAX_LINES.saturating_sub(md.lines().count() + 3 + s.sources.len());
     assumptions(&mut md, &s.assumptions, budget);
     files_read(&mut md, s);

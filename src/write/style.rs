@@ -93,6 +93,30 @@ pub const COVERAGE_LABELS: [&str; 5] = [
     "99,9 à 100 %",
 ];
 
+/// The colours of the APL classes 1 to 4 (under 1.5, 1.5 to 2.5, 2.5 to 4, 4 and
+/// over, see [`crate::model::access::apl_class`]): a sequential red ramp, darkest where
+/// doctors are scarcest (ColorBrewer "Reds").
+pub const APL_CLASSES: [Rgb; 4] = [
+    Rgb(0xa5, 0x0f, 0x15),
+    Rgb(0xe3, 0x4a, 0x33),
+    Rgb(0xfc, 0xa0, 0x82),
+    Rgb(0xfe, 0xe5, 0xd9),
+];
+/// A unit without an APL.
+pub const NO_APL: Rgb = Rgb(0xbd, 0xbd, 0xbd);
+/// The outline of the white zones drawn over the APL classes: a dark blue that stands
+/// out from the reds.
+pub const APL_WHITE_ZONE: Rgb = Rgb(0x08, 0x30, 0x6b);
+
+/// The French labels of the [`APL_CLASSES`], then of a unit without value.
+pub const APL_LABELS: [&str; 5] = [
+    "APL sous 1,5",
+    "1,5 à 2,5",
+    "2,5 à 4",
+    "4 et plus",
+    "sans valeur",
+];
+
 /// One fill symbol layer of QGIS (`SimpleFill`).
 struct Fill {
     colour: Rgb,
