@@ -767,6 +767,15 @@ fn the_access_section_holds_the_summarys_figures_and_its_map_in_both_languages()
         for label in legend {
             assert!(section.contains(&format!("</i>{label}</span>")), "{label}");
         }
+        // QGIS: the communes a second time, by APL class, unchecked.
+        let qml = std::fs::read_to_string(out.join("communes_apl.qml")).unwrap();
+        assert!(qml.contains("attr=\"apl_class\""), "{qml}");
+        assert_eq!(qml.matches("<category ").count(), 5, "{qml}");
+        let qgs = std::fs::read_to_string(out.join("cpts-coverage.qgs")).unwrap();
+        assert!(
+            qgs.contains("id=\"cpts_coverage_communes_apl\" name=\"Communes par APL\" source=\"./communes.geojson|geometrytype=MultiPolygon\" providerKey=\"ogr\" checked=\"Qt::Unchecked\""),
+            "{qgs}"
+        );
     }
 }
 
@@ -777,6 +786,9 @@ fn no_access_section_without_an_access_table() {
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(!html.contains("id=\"access\""));
     assert!(!html.contains("apl-map"));
+    assert!(!out.join("communes_apl.qml").exists());
+    let qgs = std::fs::read_to_string(out.join("cpts-coverage.qgs")).unwrap();
+    assert!(!qgs.contains("communes_apl"));
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(!md.contains("médecins"));
 }

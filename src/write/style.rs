@@ -211,6 +211,44 @@ fn communes() -> Style {
     }
 }
 
+/// Communes by APL class (`apl_class` 1 to 4, see [`APL_CLASSES`]), grey without value:
+/// the style of the second communes layer of the QGIS project when the run read an APL
+/// table (`communes_apl.qml`).
+fn communes_apl() -> Style {
+    let mut r = String::from(
+        r#"  <renderer-v2 type="categorizedSymbol" attr="apl_class" symbollevels="0" forceraster="0" enableorderby="0">"#,
+    );
+    r.push_str("\n    <categories>\n");
+    for (k, label) in APL_LABELS.iter().enumerate() {
+        // The last category, of no value, takes every other value (null).
+        let value = match k < APL_CLASSES.len() {
+            true => (k + 1).to_string(),
+            false => String::new(),
+        };
+        let _ = writeln!(
+            r,
+            r#"      <category render="true" symbol="{k}" value="{value}" label="{label}"/>"#
+        );
+    }
+    r.push_str("    </categories>\n    <symbols>\n");
+    let colours = APL_CLASSES.iter().chain(std::iter::once(&NO_APL));
+    for (k, &colour) in colours.enumerate() {
+        let fill = Fill {
+            colour,
+            alpha: 255,
+            brush: "solid",
+            outline: Rgb(0x96, 0x96, 0x96),
+            outline_mm: 0.05,
+        };
+        symbol(&mut r, k, &[fill]);
+    }
+    r.push_str("    </symbols>\n  </renderer-v2>\n");
+    Style {
+        renderer: r,
+        labelling: None,
+    }
+}
+
 /// CPTS: unfilled, bordered in the colour of their status, labelled with the name.
 fn cpts() -> Style {
     let mut r = String::from(
@@ -329,6 +367,7 @@ fn single(layers: &[Fill]) -> Style {
 pub fn style(name: &str) -> Option<Style> {
     match name {
         "communes" => Some(communes()),
+        "communes_apl" => Some(communes_apl()),
         "cpts" => Some(cpts()),
         "proposals" => Some(proposals()),
         "white_zones" => Some(single(&[Fill {
