@@ -767,6 +767,12 @@ fn the_access_section_holds_the_summarys_figures_and_its_map_in_both_languages()
         for label in legend {
             assert!(section.contains(&format!("</i>{label}</span>")), "{label}");
         }
+        // report.md, in French whatever the language, within its 60 lines.
+        let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+        assert!(md.lines().count() <= 60, "{md}");
+        let mean_fr = format!("{:.2}", a["apl_mean"].as_f64().unwrap()).replace('.', ",");
+        assert!(md.contains(&format!("| APL moyenne | {mean_fr} |")), "{md}");
+        assert!(md.contains(zones[0]), "{md}");
         // QGIS: the communes a second time, by APL class, unchecked.
         let qml = std::fs::read_to_string(out.join("communes_apl.qml")).unwrap();
         assert!(qml.contains("attr=\"apl_class\""), "{qml}");

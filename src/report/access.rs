@@ -36,8 +36,7 @@ pub fn access_section(s: &Summary, lang: Lang, zones: usize) -> Option<Section> 
     let a = s.access.as_ref()?;
     let mut blocks = vec![Block::Table(headline(s, a, lang))];
     blocks.push(Block::Text(sources(a, lang)));
-    let listed: Vec<_> = s.white_zones.iter().take(zones).collect();
-    if !listed.is_empty() {
+    if let Some(table) = zones_table(s, lang, zones) {
         blocks.push(Block::Heading(
             say(
                 lang,
@@ -46,73 +45,9 @@ pub fn access_section(s: &Summary, lang: Lang, zones: usize) -> Option<Section> 
             )
             .into(),
         ));
-        let zip = a.figures.zoning.is_some();
-        let apl = a.figures.apl.is_some();
-        let mut header = vec![
-            say(lang, "zone", "zone").to_string(),
-            say(lang, "départements", "départements").into(),
-            say(lang, "population", "population").into(),
-        ];
-        let mut numeric = vec![false, false, true];
-        if apl {
-            header.push(say(lang, "APL moyenne", "mean APL").into());
-            header.push(say(lang, "sous le seuil", "under the threshold").into());
-            numeric.extend([true, true]);
-        }
-        if zip {
-            header.push(say(lang, "en ZIP", "in ZIP").into());
-            numeric.push(false);
-        }
-        let rows = listed
-            .iter()
-            .map(|z| {
-                let labels: Vec<String> = z
-                    .departements
-                    .iter()
-                    .map(|d| departement_label(d))
-                    .collect();
-                let mut row = vec![z.id.clone(), labels.join(", "), lang.people(z.population)];
-                let figures = z.access.as_ref().and_then(|f| f.apl.as_ref());
-                if apl {
-                    row.push(
-                        figures
-                            .and_then(|f| f.apl_mean)
-                            .map_or("—".into(), |m| lang.decimal(m, 2)),
-                    );
-                    row.push(
-                        figures.map_or("—".into(), |f| lang.people(f.population_below_threshold)),
-                    );
-                }
-                if zip {
-                    let yes = z.in_zip.unwrap_or(false);
-                    row.push(
-                        match yes {
-                            true => say(lang, "oui", "yes"),
-                            false => say(lang, "non", "no"),
-                        }
-                        .into(),
-                    );
-                }
-                row
-            })
-            .collect();
-        blocks.push(Block::Table(Table {
-            header,
-            numeric,
-            rows,
-        }));
+        blocks.push(Block::Table(table));
         if s.white_zones.len() > zones {
-            blocks.push(Block::Text(format!(
-                "{} {}",
-                match lang {
-                    Lang::Fr => format!(
-                        "… et {} autres zones blanches.",
-                        s.white_zones.len() - zones
-                    ),
-                    Lang::En => format!("… and {} other white zones.", s.white_zones.len() - zones),
-                },
-                lang.full_list()
-            )));
+            blocks.push(Block::Text(more_zones(s, lang, zones)));
         }
     }
     Some(Section {
@@ -122,9 +57,81 @@ pub fn access_section(s: &Summary, lang: Lang, zones: usize) -> Option<Section> 
     })
 }
 
+/// `… et 54 autres zones blanches.` and where the full list is, after the first
+/// `shown` zones.
+pub fn more_zones(s: &Summary, lang: Lang, shown: usize) -> String {
+    let left = s.white_zones.len().saturating_sub(shown);
+    let more = match lang {
+        Lang::Fr => format!("… et {left} autres zones blanches."),
+        Lang::En => format!("… and {left} other white zones."),
+    };
+    format!("{more} {}", lang.full_list())
+}
+
+/// The first `zones` white zones, most in need first: id, départements, population,
+/// APL mean and population under the threshold (with an APL table), in ZIP (with a
+/// zoning); `None` without access figures or white zones.
+pub fn zones_table(s: &Summary, lang: Lang, zones: usize) -> Option<Table> {
+    let a = s.access.as_ref()?;
+    let listed: Vec<_> = s.white_zones.iter().take(zones).collect();
+    if listed.is_empty() {
+        return None;
+    }
+    let zip = a.figures.zoning.is_some();
+    let apl = a.figures.apl.is_some();
+    // The same words in both languages.
+    let mut header: Vec<String> = ["zone", "départements", "population"]
+        .map(String::from)
+        .into();
+    let mut numeric = vec![false, false, true];
+    if apl {
+        header.push(say(lang, "APL moyenne", "mean APL").into());
+        header.push(say(lang, "sous le seuil", "under the threshold").into());
+        numeric.extend([true, true]);
+    }
+    if zip {
+        header.push(say(lang, "en ZIP", "in ZIP").into());
+        numeric.push(false);
+    }
+    let rows = listed
+        .iter()
+        .map(|z| {
+            let labels: Vec<String> = z
+                .departements
+                .iter()
+                .map(|d| departement_label(d))
+                .collect();
+            let mut row = vec![z.id.clone(), labels.join(", "), lang.people(z.population)];
+            let figures = z.access.as_ref().and_then(|f| f.apl.as_ref());
+            if apl {
+                row.push(
+                    figures
+                        .and_then(|f| f.apl_mean)
+                        .map_or("—".into(), |m| lang.decimal(m, 2)),
+                );
+                row.push(figures.map_or("—".into(), |f| lang.people(f.population_below_threshold)));
+            }
+            if zip {
+                let [fr, en] = if z.in_zip == Some(true) {
+                    ["oui", "yes"]
+                } else {
+                    ["non", "no"]
+                };
+                row.push(say(lang, fr, en).into());
+            }
+            row
+        })
+        .collect();
+    Some(Table {
+        header,
+        numeric,
+        rows,
+    })
+}
+
 /// The national figures: APL mean, population under the threshold (covered, in white
 /// zones), units without value, population in ZIP and ZAC.
-fn headline(s: &Summary, a: &AccessSection, lang: Lang) -> Table {
+pub fn headline(s: &Summary, a: &AccessSection, lang: Lang) -> Table {
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut row = |label: String, value: String| rows.push(vec![label, value]);
     let share = |n: f64| match s.total_population > 0.0 {
