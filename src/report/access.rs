@@ -155,7 +155,7 @@ pub fn headline(s: &Summary, a: &AccessSection, lang: Lang) -> Table {
                     "Population sous le seuil d'APL de",
                     "Population under the APL threshold of"
                 ),
-                lang.decimal(a.threshold, 1)
+                threshold(a, lang)
             ),
             format!(
                 "{}{}",
@@ -225,6 +225,12 @@ pub fn headline(s: &Summary, a: &AccessSection, lang: Lang) -> Table {
     }
 }
 
+/// The APL threshold as given, to the hundredth: `2,5`, `3,25`.
+fn threshold(a: &AccessSection, lang: Lang) -> String {
+    let text = lang.decimal(a.threshold, 2);
+    text.strip_suffix('0').map_or(text.clone(), String::from)
+}
+
 /// Where the figures come from: the indicator, its sheet and file, the zoning file.
 fn sources(a: &AccessSection, lang: Lang) -> String {
     let mut parts = Vec::new();
@@ -243,11 +249,11 @@ fn sources(a: &AccessSection, lang: Lang) -> String {
         parts.push(match lang {
             Lang::Fr => format!(
                 "seuil de {} consultations par an et par habitant",
-                lang.decimal(a.threshold, 1)
+                threshold(a, lang)
             ),
             Lang::En => format!(
                 "threshold of {} consultations a year per inhabitant",
-                lang.decimal(a.threshold, 1)
+                threshold(a, lang)
             ),
         });
     }
