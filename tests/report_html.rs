@@ -367,11 +367,21 @@ fn reports_in(lang: &str) -> (String, String, String) {
     let dir = tempfile::tempdir().unwrap();
     let (communes, perimeters) = inputs_with_assumptions(dir.path());
     let out = dir.path().join("analyze");
+    let (apl, zoning) = access_tables(dir.path());
     let run = analyze_into(
         &communes,
         &perimeters,
         &out,
-        &["--lang", lang, "--focus", "22"],
+        &[
+            "--lang",
+            lang,
+            "--focus",
+            "22",
+            "--apl",
+            apl.to_str().unwrap(),
+            "--doctor-zoning",
+            zoning.to_str().unwrap(),
+        ],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let planned = dir.path().join("plan");
@@ -431,6 +441,16 @@ fn the_french_report_holds_no_english_and_the_english_report_no_french() {
             assert!(text.contains(expected), "{expected} lacks in {text}");
         }
     }
+    for expected in [
+        "Accès aux médecins généralistes",
+        "zones blanches les plus en besoin",
+    ] {
+        assert!(
+            analysis.contains(expected),
+            "{expected} lacks in {analysis}"
+        );
+        assert!(md.contains(expected), "{expected} lacks in {md}");
+    }
     assert!(plan.contains("Plan 100 % CPTS"), "{plan}");
     let english = [
         " the ",
@@ -464,6 +484,14 @@ fn the_french_report_holds_no_english_and_the_english_report_no_french() {
         "1 zones",
         " 1 parties",
         " 0 habitants",
+        "under",
+        "threshold",
+        "Mean",
+        "doctor",
+        "sheet",
+        "yes",
+        "Access",
+        "most in need",
     ];
     for text in [&analysis, &plan, &md] {
         let left = found(text, &english);
@@ -493,6 +521,14 @@ fn the_french_report_holds_no_english_and_the_english_report_no_french() {
         " lues ",
         "Produit",
         "schéma",
+        // The indicator keeps the name its file gives it (`APL aux médecins généralistes`).
+        "Accès",
+        "seuil",
+        "moyenne",
+        "feuille",
+        "oui",
+        "sous le",
+        "dont",
     ];
     for text in [&analysis, &plan] {
         let left = found(text, &french);
@@ -593,4 +629,172 @@ fn the_cpts_are_drawn_in_their_status_colours_and_named_apart_inside_the_map() {
         let half = 9.0 * 0.6 * name.chars().count() as f64 / 2.0;
         assert!(x - half >= 0.0 && x + half <= 1000.0, "{labels:?}");
     }
+}
+
+/// An APL table and a doctor zoning table for the fixture's communes, written in
+/// `dir`: APL 1, 2, 3 and 5 in turn, the last commune without value; one commune in
+/// four in ZIP, the next in ZAC.
+fn access_tables(dir: &Path) -> (PathBuf, PathBuf) {
+    let communes = read_json(&root().join("fixtures").join("communes-22.geojson"));
+    let codes: Vec<String> = communes["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"]["code"].as_str().unwrap().to_string())
+        .collect();
+    let mut apl = String::from("Code commune INSEE;Commune;APL aux médecins généralistes\n");
+    let mut zoning = String::from("Code;Libellé;Zonage médecins\n");
+    for (k, code) in codes.iter().enumerate() {
+        let value = match k {
+            _ if k + 1 == codes.len() => String::new(),
+            _ => ["1,0", "2,0", "3,0", "5,0"][k % 4].to_string(),
+        };
+        apl.push_str(&format!("{code};Commune {code};{value}\n"));
+        let zone = ["1_ZIP", "2_ZAC", "6_HZ", "6_HZ"][k % 4];
+        zoning.push_str(&format!("{code};Commune {code};{zone}\n"));
+    }
+    let (a, z) = (dir.join("apl.csv"), dir.join("zonage.csv"));
+    std::fs::write(&a, apl).unwrap();
+    std::fs::write(&z, zoning).unwrap();
+    (a, z)
+}
+
+/// The figures of the access section as the report writes them in `lang`.
+fn people(n: f64, lang: &str) -> String {
+    let digits = format!("{:.0}", n);
+    let sep = if lang == "fr" { '\u{a0}' } else { ',' };
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(sep);
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[test]
+fn the_access_section_holds_the_summarys_figures_and_its_map_in_both_languages() {
+    let tables = tempfile::tempdir().unwrap();
+    let (apl, zoning) = access_tables(tables.path());
+    for (lang, title, legend, mean_label) in [
+        (
+            "fr",
+            "Accès aux médecins généralistes",
+            [
+                "APL sous 1,5",
+                "1,5 à 2,5",
+                "2,5 à 4",
+                "4 et plus",
+                "sans valeur",
+            ],
+            "APL moyenne",
+        ),
+        (
+            "en",
+            "Access to general practitioners",
+            [
+                "APL under 1.5",
+                "1.5 to 2.5",
+                "2.5 to 4",
+                "4 and over",
+                "no value",
+            ],
+            "Mean APL",
+        ),
+    ] {
+        let (_dir, out, run) = fixture_run(&[
+            "--lang",
+            lang,
+            "--apl",
+            apl.to_str().unwrap(),
+            "--doctor-zoning",
+            zoning.to_str().unwrap(),
+        ]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+        let s: Value = read_json(&out.join("summary.json"));
+        let a = &s["access"];
+        let at = html
+            .find("<section id=\"access\">")
+            .expect("the access section");
+        let section = &html[at..at + html[at..].find("</section>").unwrap()];
+        assert!(section.contains(title), "{section}");
+        let mean = format!("{:.2}", a["apl_mean"].as_f64().unwrap());
+        let mean = if lang == "fr" {
+            mean.replace('.', ",")
+        } else {
+            mean
+        };
+        assert!(
+            section.contains(&format!("<td>{mean_label}</td><td class=\"n\">{mean}</td>")),
+            "{mean} in {section}"
+        );
+        for key in [
+            "population_below_threshold",
+            "covered_population_below_threshold",
+            "white_zone_population_below_threshold",
+            "zip_population",
+            "zip_covered_population",
+            "zac_population",
+        ] {
+            let shown = people(a[key].as_f64().unwrap(), lang);
+            assert!(section.contains(&shown), "{key} {shown} in {section}");
+        }
+        // The white zones in their order of need.
+        let zones: Vec<&str> = s["white_zones"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|z| z["id"].as_str().unwrap())
+            .collect();
+        assert!(!zones.is_empty());
+        let mut last = 0;
+        for id in zones.iter().take(10) {
+            let here = section[last..].find(id).expect(id) + last;
+            last = here;
+        }
+        // The map: the communes by class, the white zones over them, a legend of the
+        // four classes and of a unit without value.
+        assert!(section.contains("id=\"apl-map\""), "{section}");
+        for class in ["1", "2", "3", "4", "none"] {
+            assert!(
+                section.contains(&format!("class=\"apl-class\" data-class=\"{class}\"")),
+                "class {class}"
+            );
+        }
+        assert!(section.contains("fill=\"url(#apl-hatch)\""));
+        for label in legend {
+            assert!(section.contains(&format!("</i>{label}</span>")), "{label}");
+        }
+        // report.md, in French whatever the language, within its 60 lines.
+        let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+        assert!(md.lines().count() <= 60, "{md}");
+        let mean_fr = format!("{:.2}", a["apl_mean"].as_f64().unwrap()).replace('.', ",");
+        assert!(md.contains(&format!("| APL moyenne | {mean_fr} |")), "{md}");
+        assert!(md.contains(zones[0]), "{md}");
+        // QGIS: the communes a second time, by APL class, unchecked.
+        let qml = std::fs::read_to_string(out.join("communes_apl.qml")).unwrap();
+        assert!(qml.contains("attr=\"apl_class\""), "{qml}");
+        assert_eq!(qml.matches("<category ").count(), 5, "{qml}");
+        let qgs = std::fs::read_to_string(out.join("cpts-coverage.qgs")).unwrap();
+        assert!(
+            qgs.contains("id=\"cpts_coverage_communes_apl\" name=\"Communes par APL\" source=\"./communes.geojson|geometrytype=MultiPolygon\" providerKey=\"ogr\" checked=\"Qt::Unchecked\""),
+            "{qgs}"
+        );
+    }
+}
+
+#[test]
+fn no_access_section_without_an_access_table() {
+    let (_dir, out, run) = fixture_run(&[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(!html.contains("id=\"access\""));
+    assert!(!html.contains("apl-map"));
+    assert!(!out.join("communes_apl.qml").exists());
+    let qgs = std::fs::read_to_string(out.join("cpts-coverage.qgs")).unwrap();
+    assert!(!qgs.contains("communes_apl"));
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(!md.contains("médecins"));
 }

@@ -16,7 +16,7 @@ use crate::write::atomic::replace_dir;
 use crate::write::geojson::write_features;
 use crate::write::gpkg::{write_gpkg, GPKG_FILE};
 use crate::write::layers::Layers;
-use crate::write::qgis_project::{project, ProjectCrs, ORDER, PROJECT_FILE};
+use crate::write::qgis_project::{project, ProjectCrs, COMMUNES_APL, ORDER, PROJECT_FILE};
 use crate::write::style::style;
 use crate::write::tables::{Tables, TABLE_FILES};
 use crate::write::LayerFormat;
@@ -62,7 +62,11 @@ const GEOJSON_FILES: [&str; 8] = [
     "overlaps.qml",
 ];
 
-/// The files `analyze` writes in `format`.
+/// The style written besides with an APL table (`--apl`) in GeoJSON: the communes by
+/// APL class, which the QGIS project opens as a second communes layer.
+pub const APL_FILES: [&str; 1] = ["communes_apl.qml"];
+
+/// The files `analyze` writes in `format` (and [`APL_FILES`] with `--apl`).
 pub fn output_files(format: LayerFormat) -> Vec<&'static str> {
     let layers: &[&str] = match format {
         LayerFormat::Geojson => &GEOJSON_FILES,
@@ -87,6 +91,7 @@ pub fn write_outputs(
         &COMMON_FILES[..],
         &TABLE_FILES[..],
         &GEOJSON_FILES[..],
+        &APL_FILES[..],
         &[GPKG_FILE],
         &CHECK_FILES[..],
         &PLAN_FILES[..],
@@ -116,7 +121,7 @@ fn write_all(
     // The report's maps are drawn while the layers are written.
     let (html, layers_written) = rayon::join(
         || html_report(summary, layers, options.lang, &options.focus, plan),
-        || write_layers(dir, layers, options, plan.is_some()),
+        || write_layers(dir, layers, options, plan.is_some(), has_apl(summary)),
     );
     layers_written?;
     fs::write(dir.join("report.html"), html)?;
@@ -134,6 +139,14 @@ fn write_all(
     )
 }
 
+/// Whether the run read an APL table.
+fn has_apl(summary: &Summary) -> bool {
+    summary
+        .access
+        .as_ref()
+        .is_some_and(|a| a.figures.apl.is_some())
+}
+
 /// The source of GeoJSON layer `name` for the QGIS project: its geometry type given, so
 /// that a layer without features (no overlap) still opens as polygons, styled.
 fn geojson_source(name: &str) -> String {
@@ -147,13 +160,18 @@ fn write_layers(
     layers: &Layers,
     options: &OutputOptions,
     planned: bool,
+    apl: bool,
 ) -> std::io::Result<()> {
     let listed = |source: &dyn Fn(&str) -> String| -> Vec<(&str, String)> {
         let proposals = planned.then(|| ("proposals", geojson_source("proposals")));
-        proposals
-            .into_iter()
-            .chain(ORDER.map(|name| (name, source(name))))
-            .collect()
+        let mut list: Vec<(&str, String)> = proposals.into_iter().collect();
+        for name in ORDER {
+            if name == "communes" && apl {
+                list.push((COMMUNES_APL, source("communes")));
+            }
+            list.push((name, source(name)));
+        }
+        list
     };
     let crs = options.project_crs;
     match options.format {
@@ -169,6 +187,11 @@ fn write_layers(
                 )?;
                 if let Some(qml) = style(layer.name).map(|s| s.qml()) {
                     fs::write(dir.join(format!("{}.qml", layer.name)), qml)?;
+                }
+            }
+            if apl {
+                if let Some(qml) = style(COMMUNES_APL).map(|s| s.qml()) {
+                    fs::write(dir.join(APL_FILES[0]), qml)?;
                 }
             }
         }

@@ -10,6 +10,7 @@ use crate::model::provenance::role_fr;
 use crate::model::territories::{departement_name, labelled, region_name, Scope};
 use crate::model::Status;
 use crate::read::feature::crs_fr;
+use crate::report::access::{access_section, apl_figure, ZONES_SHOWN};
 use crate::report::numbers::Lang;
 use crate::report::plan::PlanFiles;
 use crate::report::plan_map::PlanLayer;
@@ -290,6 +291,10 @@ pub fn html_report(
     overlaps(&mut h, s, w, lang);
     cpts_table(&mut h, s, w, lang);
     tier_histogram(&mut h, s, w);
+    if let Some(section) = access_section(s, lang, ZONES_SHOWN) {
+        let map = apl_figure(s, layers, lang, w.map_hint);
+        h.push_str(&section.html_with(&map, lang));
+    }
     if let Some(plan) = plan {
         let maps = plan_maps(
             layers,

@@ -6,8 +6,9 @@ use crate::figures::summary::Summary;
 use crate::model::provenance::{role_fr, Assumption};
 use crate::model::territories::{departement_name, labelled};
 use crate::read::feature::crs_fr;
+use crate::report::access::{headline, more_zones, title, zones_table};
 use crate::report::numbers::Lang;
-use crate::report::section::{cell, cpts_label};
+use crate::report::section::{cell, cpts_label, Block, Section};
 use crate::write::style::STATUS_LABELS;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -20,6 +21,9 @@ const DEPARTEMENTS_SHOWN: usize = 10;
 /// Overlaps listed, most population first.
 const OVERLAPS_SHOWN: usize = 5;
 
+/// White zones listed with the access figures, most in need first, room permitting.
+const ACCESS_ZONES_SHOWN: usize = 3;
+
 /// The report is in French.
 const FR: Lang = Lang::Fr;
 
@@ -29,8 +33,16 @@ pub fn markdown_report(summary: &Summary) -> String {
     let mut md = String::new();
     introduction(&mut md, s);
     indicators(&mut md, s);
-    departements(&mut md, s);
+    // Fewer départements when the access figures need the room.
+    let shown = match s.access.is_some() {
+        true => 3,
+        false => DEPARTEMENTS_SHOWN,
+    };
+    departements(&mut md, s, shown);
     overlaps(&mut md, s);
+    // The zones most in need take the room left, keeping four lines for the assumptions.
+    let room = MAX_LINES.saturating_sub(md.lines().count() + 3 + s.sources.len() + 4 + 7);
+    access_zones(&mut md, s, room.min(ACCESS_ZONES_SHOWN));
     let budget = MAX_LINES.saturating_sub(md.lines().count() + 3 + s.sources.len());
     assumptions(&mut md, &s.assumptions, budget);
     files_read(&mut md, s);
@@ -101,6 +113,7 @@ fn indicators(md: &mut String, s: &Summary) {
         FR.people(s.overlap_population),
         FR.km2(s.overlap_area_km2)
     );
+    access_rows(md, s);
     let _ = writeln!(
         md,
         "| CPTS partielles (hors communes fournies) | {partial} |"
@@ -119,6 +132,45 @@ fn indicators(md: &mut String, s: &Summary) {
             "codes INSEE au zéro initial rétabli"
         )
     );
+}
+
+/// The access figures as rows of the indicators table, as the HTML report gives them,
+/// each part (`— dont …`) in the row of its whole.
+fn access_rows(md: &mut String, s: &Summary) {
+    let Some(a) = &s.access else {
+        return;
+    };
+    let mut rows: Vec<[String; 2]> = Vec::new();
+    for r in headline(s, a, FR).rows {
+        match (r[0].strip_prefix("— "), rows.last_mut()) {
+            (Some(part), Some(last)) => {
+                let _ = write!(last[1], ", {part} : {}", r[1]);
+            }
+            _ => rows.push([r[0].clone(), r[1].clone()]),
+        }
+    }
+    for [label, value] in rows {
+        let _ = writeln!(md, "| {} | {} |", cell(&label), cell(&value));
+    }
+}
+
+/// The white zones most in need, `shown` of them, under the access section's title.
+fn access_zones(md: &mut String, s: &Summary, shown: usize) {
+    let shown = shown.max(1);
+    let Some(table) = zones_table(s, FR, shown) else {
+        return;
+    };
+    let mut blocks = vec![Block::Table(table)];
+    if s.white_zones.len() > shown {
+        blocks.push(Block::Text(more_zones(s, FR, shown)));
+    }
+    let section = Section {
+        id: "access",
+        title: format!("{} : les zones blanches les plus en besoin", title(FR)),
+        blocks,
+    };
+    md.push('\n');
+    md.push_str(&section.markdown());
 }
 
 /// The files read, with their format, CRS and date when known.
@@ -141,7 +193,7 @@ fn files_read(md: &mut String, s: &Summary) {
     }
 }
 
-fn departements(md: &mut String, s: &Summary) {
+fn departements(md: &mut String, s: &Summary, shown: usize) {
     let mut rows: Vec<_> = s
         .by_departement
         .iter()
@@ -160,7 +212,7 @@ fn departements(md: &mut String, s: &Summary) {
         md,
         "\n## Départements par population en zone blanche\n\n| département | population | couverture | en zone blanche |\n|---|---|---|---|"
     );
-    for d in rows.iter().take(DEPARTEMENTS_SHOWN) {
+    for d in rows.iter().take(shown) {
         let t = &d.totals;
         let _ = writeln!(
             md,
@@ -171,11 +223,11 @@ fn departements(md: &mut String, s: &Summary) {
             FR.people(t.white_zone_population)
         );
     }
-    if rows.len() > DEPARTEMENTS_SHOWN {
+    if rows.len() > shown {
         let _ = writeln!(
             md,
             "\n… et {} autres. {}",
-            rows.len() - DEPARTEMENTS_SHOWN,
+            rows.len() - shown,
             FR.full_list()
         );
     }

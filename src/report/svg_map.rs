@@ -14,7 +14,8 @@ use crate::report::map_frame::{
 use crate::report::plan_map::{plan_defs, PlanLayer};
 use crate::write::layers::{Layers, MapFeature};
 use crate::write::style::{
-    coverage_class, status_colour, Rgb, BORDER, COVERAGE_CLASSES, STATUS_LABELS,
+    coverage_class, status_colour, Rgb, APL_CLASSES, APL_WHITE_ZONE, BORDER, COVERAGE_CLASSES,
+    NO_APL, STATUS_LABELS,
 };
 use crate::write::xml::escape;
 use geo::{Area, BoundingRect, InteriorPoint};
@@ -46,6 +47,15 @@ const INSETS: [(&str, &str); 5] = [
     ("976", "Mayotte"),
 ];
 
+/// What a national map draws: the coverage, the plan, or access to general
+/// practitioners.
+#[derive(Clone, Copy)]
+enum Theme<'a> {
+    Coverage,
+    Plan(&'a PlanLayer<'a>),
+    Apl,
+}
+
 /// Draws the layers that fall in `frame`, clipped to it: the plan when given one, else
 /// the coverage.
 fn draw_frame(
@@ -54,7 +64,7 @@ fn draw_frame(
     frame: &Frame,
     communes: &[&MapFeature],
     layers: &Layers,
-    plan: Option<&PlanLayer>,
+    theme: Theme,
     detailed: bool,
 ) {
     let [x, y, w, h] = frame.clip;
@@ -62,11 +72,51 @@ fn draw_frame(
         svg,
         "<clipPath id=\"clip-{id}\"><rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h:.1}\"/></clipPath><g clip-path=\"url(#clip-{id})\">"
     );
-    match plan {
-        Some(plan) => plan.draw(svg, frame, communes, layers, detailed),
-        None => coverage(svg, frame, communes, layers, detailed),
+    match theme {
+        Theme::Plan(plan) => plan.draw(svg, frame, communes, layers, detailed),
+        Theme::Coverage => coverage(svg, frame, communes, layers, detailed),
+        Theme::Apl => apl(svg, frame, communes, layers),
     }
     svg.push_str("</g>");
+}
+
+/// The communes as one path per APL class (grey without value), the white zones
+/// outlined and hatched over them.
+fn apl(svg: &mut String, frame: &Frame, communes: &[&MapFeature], layers: &Layers) {
+    let tolerance = 0.5;
+    let mut classes = vec![Vec::new(); APL_CLASSES.len() + 1];
+    for f in communes {
+        let class = f
+            .properties
+            .get("apl_class")
+            .and_then(|v| v.as_u64())
+            .filter(|c| (1..=4).contains(c));
+        classes[class.map_or(APL_CLASSES.len(), |c| c as usize - 1)].push(*f);
+    }
+    let colours = APL_CLASSES.iter().chain(std::iter::once(&NO_APL));
+    for (k, (list, colour)) in classes.iter().zip(colours).enumerate() {
+        let d = joined_paths(list, frame, tolerance);
+        if !d.is_empty() {
+            let _ = write!(
+                svg,
+                "<path class=\"apl-class\" data-class=\"{}\" fill=\"{1}\" stroke=\"{1}\" stroke-width=\"0.5\" stroke-linejoin=\"round\" vector-effect=\"non-scaling-stroke\" d=\"{d}\"/>",
+                match k {
+                    4 => "none".to_string(),
+                    _ => (k + 1).to_string(),
+                },
+                colour.hex()
+            );
+        }
+    }
+    let zones = inside(layers, "white_zones", frame);
+    let d = joined_paths(&zones, frame, tolerance);
+    if !d.is_empty() {
+        let _ = write!(
+            svg,
+            "<path class=\"white-zones\" fill=\"url(#apl-hatch)\" stroke=\"{}\" stroke-width=\"1.2\" stroke-linejoin=\"round\" vector-effect=\"non-scaling-stroke\" d=\"{d}\"/>",
+            APL_WHITE_ZONE.hex()
+        );
+    }
 }
 
 /// The coverage in `frame`: communes (whole classes as single paths, or one element
@@ -243,19 +293,40 @@ fn number(f: &MapFeature, key: &str) -> f64 {
         .unwrap_or(0.0)
 }
 
-/// The opening of a map and its definitions, the plan's hatching with a plan.
-fn open_svg(width: f64, height: f64, label: &str, plan: Option<&PlanLayer>) -> String {
+/// The opening of a map and its definitions, the plan's hatching with a plan, the
+/// white zones' hatching on the APL map.
+fn open_svg(width: f64, height: f64, label: &str, theme: Theme) -> String {
+    let extra = match theme {
+        Theme::Plan(_) => plan_defs(),
+        Theme::Apl => format!(
+            "<defs><pattern id=\"apl-hatch\" patternUnits=\"userSpaceOnUse\" width=\"5\" height=\"5\" patternTransform=\"rotate(45)\"><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"5\" stroke=\"{}\" stroke-width=\"1.2\"/></pattern></defs>",
+            APL_WHITE_ZONE.hex()
+        ),
+        Theme::Coverage => String::new(),
+    };
     format!(
-        "<svg class=\"map zoomable\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"{}\">{}{}",
+        "<svg class=\"map zoomable\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"{}\">{}{extra}",
         escape(label),
         DEFS.replace("OVERLAP", &OVERLAP_MARK.hex()),
-        plan.map_or(String::new(), |_| plan_defs())
     )
 }
 
 /// The national map: metropolitan France (or whatever metropolitan communes were
 /// supplied) and an inset for each overseas département present; the plan when given.
 pub fn national_map(layers: &Layers, plan: Option<&PlanLayer>, label: &str) -> String {
+    let theme = match plan {
+        Some(plan) => Theme::Plan(plan),
+        None => Theme::Coverage,
+    };
+    national(layers, theme, label)
+}
+
+/// The national map of the communes by APL class, the white zones over them.
+pub fn apl_map(layers: &Layers, label: &str) -> String {
+    national(layers, Theme::Apl, label)
+}
+
+fn national(layers: &Layers, theme: Theme, label: &str) -> String {
     const WIDTH: f64 = 1000.0;
     const HEIGHT: f64 = 820.0;
     const SIDE: f64 = 180.0;
@@ -278,10 +349,11 @@ pub fn national_map(layers: &Layers, plan: Option<&PlanLayer>, label: &str) -> S
     } else {
         WIDTH - SIDE - 10.0
     };
-    let mut svg = open_svg(WIDTH, HEIGHT, label, plan);
-    let id = |frame: &str| match plan {
-        Some(_) => format!("plan-{frame}"),
-        None => frame.to_string(),
+    let mut svg = open_svg(WIDTH, HEIGHT, label, theme);
+    let id = |frame: &str| match theme {
+        Theme::Plan(_) => format!("plan-{frame}"),
+        Theme::Apl => format!("apl-{frame}"),
+        Theme::Coverage => frame.to_string(),
     };
     if let Some(bbox) = extent(metropole.iter().map(|f| f.geometry.as_ref())) {
         let frame = Frame::fit(bbox, [0.0, 0.0, main_width, HEIGHT]);
@@ -292,7 +364,7 @@ pub fn national_map(layers: &Layers, plan: Option<&PlanLayer>, label: &str) -> S
             &frame,
             &metropole,
             layers,
-            plan,
+            theme,
             false,
         );
     }
@@ -313,7 +385,7 @@ pub fn national_map(layers: &Layers, plan: Option<&PlanLayer>, label: &str) -> S
             escape(name)
         );
         let inset_id = id(&format!("inset-{k}"));
-        draw_frame(&mut svg, &inset_id, &frame, list, layers, plan, false);
+        draw_frame(&mut svg, &inset_id, &frame, list, layers, theme, false);
     }
     svg.push_str("</svg>");
     svg
@@ -334,7 +406,11 @@ pub fn focus_map(
     let chosen: Vec<&MapFeature> = communes.iter().filter(|f| selected(f)).collect();
     let bbox = extent(chosen.iter().map(|f| f.geometry.as_ref()))?;
     let frame = Frame::fit(bbox, [0.0, 0.0, WIDTH, HEIGHT]);
-    let mut svg = open_svg(WIDTH, HEIGHT, label, plan);
+    let theme = match plan {
+        Some(plan) => Theme::Plan(plan),
+        None => Theme::Coverage,
+    };
+    let mut svg = open_svg(WIDTH, HEIGHT, label, theme);
     // Context: the other communes of the frame, in grey.
     let around: Vec<&MapFeature> = communes
         .iter()
@@ -355,7 +431,7 @@ pub fn focus_map(
     } else {
         "focus"
     };
-    draw_frame(&mut svg, id, &frame, &chosen, layers, plan, true);
+    draw_frame(&mut svg, id, &frame, &chosen, layers, theme, true);
     if plan.is_some() {
         svg.push_str("</svg>");
         return Some(svg);

@@ -27,6 +27,8 @@ enum Shown {
     Measure,
     /// Rates and shares, as percentages.
     Percent,
+    /// APL, to 0.001.
+    Apl,
 }
 
 impl Shown {
@@ -36,6 +38,7 @@ impl Shown {
             Shown::Whole => "#,##0",
             Shown::Measure => "#,##0.00",
             Shown::Percent => "0.00 %",
+            Shown::Apl => "0.000",
         })
     }
 
@@ -43,6 +46,7 @@ impl Shown {
     fn of(key: &str) -> Shown {
         match key {
             "coverage_rate" | "covered_share" => Shown::Percent,
+            "apl" | "apl_mean" => Shown::Apl,
             _ if key.ends_with("_km2") || key.ends_with("_km") => Shown::Measure,
             _ => Shown::Whole,
         }
@@ -188,6 +192,34 @@ fn header(key: &str, lang: Lang) -> String {
             "Financement des missions après (€)",
             "Missions funding after (€)",
         ),
+        "apl_mean" => ("APL moyenne", "Mean APL"),
+        "apl" => ("APL", "APL"),
+        "population_below_threshold" => (
+            "Population sous le seuil d'APL",
+            "Population under the APL threshold",
+        ),
+        "covered_population_below_threshold" => (
+            "Population couverte sous le seuil d'APL",
+            "Covered population under the APL threshold",
+        ),
+        "white_zone_population_below_threshold" => (
+            "Population en zone blanche sous le seuil d'APL",
+            "White zone population under the APL threshold",
+        ),
+        "units_without_value" => ("Unités sans valeur d'APL", "Units without an APL"),
+        "zip_population" => ("Population en ZIP", "Population in ZIP"),
+        "zip_covered_population" => ("Population couverte en ZIP", "Covered population in ZIP"),
+        "zip_white_zone_population" => (
+            "Population en zone blanche en ZIP",
+            "White zone population in ZIP",
+        ),
+        "zac_population" => ("Population en ZAC", "Population in ZAC"),
+        "zac_covered_population" => ("Population couverte en ZAC", "Covered population in ZAC"),
+        "zac_white_zone_population" => (
+            "Population en zone blanche en ZAC",
+            "White zone population in ZAC",
+        ),
+        "in_zip" => ("En ZIP", "In ZIP"),
         _ => return key.to_string(),
     };
     match lang {
@@ -214,7 +246,7 @@ fn synthesis(summary: &Summary, lang: Lang) -> Sheet {
         .sum();
     let people = |n: f64| Cell::Number(n, Shown::Whole);
     let whole = |n: usize| Cell::Number(n as f64, Shown::Whole);
-    let figures = [
+    let mut figures = vec![
         (
             "Territoire",
             "Territory",
@@ -258,6 +290,38 @@ fn synthesis(summary: &Summary, lang: Lang) -> Sheet {
             Cell::Number(funding, Shown::Whole),
         ),
     ];
+    let access = summary.access.as_ref().map(|a| &a.figures);
+    if let Some(apl) = access.and_then(|a| a.apl.as_ref()) {
+        if let Some(mean) = apl.apl_mean {
+            figures.push(("APL moyenne", "Mean APL", Cell::Number(mean, Shown::Apl)));
+        }
+        figures.extend([
+            (
+                "Population sous le seuil d'APL",
+                "Population under the APL threshold",
+                people(apl.population_below_threshold),
+            ),
+            (
+                "Population en zone blanche sous le seuil d'APL",
+                "White zone population under the APL threshold",
+                people(apl.white_zone_population_below_threshold),
+            ),
+        ]);
+    }
+    if let Some(z) = access.and_then(|a| a.zoning.as_ref()) {
+        figures.extend([
+            (
+                "Population en ZIP",
+                "Population in ZIP",
+                people(z.zip_population),
+            ),
+            (
+                "Population en zone blanche en ZIP",
+                "White zone population in ZIP",
+                people(z.zip_white_zone_population),
+            ),
+        ]);
+    }
     let header = match lang {
         Lang::Fr => ["Indicateur", "Valeur"],
         Lang::En => ["Figure", "Value"],

@@ -14,6 +14,19 @@ pub const PROJECT_FILE: &str = "cpts-coverage.qgs";
 /// The analysis layers from top to bottom.
 pub const ORDER: [&str; 4] = ["overlaps", "white_zones", "cpts", "communes"];
 
+/// The communes styled by APL class, listed above the communes when the run read an
+/// APL table: the communes layer's source, shown under another name, unchecked.
+pub const COMMUNES_APL: &str = "communes_apl";
+
+/// The name a project shows layer `key` under, and whether it is shown when the
+/// project opens.
+fn shown_as(key: &str) -> (&str, bool) {
+    match key {
+        COMMUNES_APL => ("Communes par APL", false),
+        _ => (key, true),
+    }
+}
+
 /// Lambert-93 (EPSG:2154), the official projection of metropolitan France.
 const LAMBERT93_WKT: &str = r#"PROJCS["RGF93 v1 / Lambert-93",GEOGCS["RGF93 v1",DATUM["Reseau_Geodesique_Francais_1993_v1",SPHEROID["GRS 1980",6378137,298.257222101,AUTHORITY["EPSG","7019"]],AUTHORITY["EPSG","6171"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AUTHORITY["EPSG","4171"]],PROJECTION["Lambert_Conformal_Conic_2SP"],PARAMETER["latitude_of_origin",46.5],PARAMETER["central_meridian",3],PARAMETER["standard_parallel_1",49],PARAMETER["standard_parallel_2",44],PARAMETER["false_easting",700000],PARAMETER["false_northing",6600000],UNIT["metre",1,AUTHORITY["EPSG","9001"]],AXIS["Easting",EAST],AXIS["Northing",NORTH],AUTHORITY["EPSG","2154"]]"#;
 
@@ -53,9 +66,15 @@ pub fn project(title: &str, listed: &[(&str, String)], crs: ProjectCrs) -> Strin
     for (name, source) in listed {
         let source = escape(source);
         let style = style(name);
+        let (title, checked) = shown_as(name);
+        let title = escape(title);
+        let checked = match checked {
+            true => "Qt::Checked",
+            false => "Qt::Unchecked",
+        };
         let _ = writeln!(
             tree,
-            r#"    <layer-tree-layer id="cpts_coverage_{name}" name="{name}" source="{source}" providerKey="ogr" checked="Qt::Checked" expanded="1"/>"#
+            r#"    <layer-tree-layer id="cpts_coverage_{name}" name="{title}" source="{source}" providerKey="ogr" checked="{checked}" expanded="1"/>"#
         );
         let _ = writeln!(
             layers,
@@ -64,7 +83,7 @@ pub fn project(title: &str, listed: &[(&str, String)], crs: ProjectCrs) -> Strin
         );
         let _ = writeln!(
             layers,
-            "      <id>cpts_coverage_{name}</id>\n      <datasource>{source}</datasource>\n      <layername>{name}</layername>\n      <srs>{wgs84}</srs>\n      <provider encoding=\"UTF-8\">ogr</provider>"
+            "      <id>cpts_coverage_{name}</id>\n      <datasource>{source}</datasource>\n      <layername>{title}</layername>\n      <srs>{wgs84}</srs>\n      <provider encoding=\"UTF-8\">ogr</provider>"
         );
         if let Some(s) = style {
             layers.push_str(&s.renderer);

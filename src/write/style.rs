@@ -93,6 +93,30 @@ pub const COVERAGE_LABELS: [&str; 5] = [
     "99,9 à 100 %",
 ];
 
+/// The colours of the APL classes 1 to 4 (under 1.5, 1.5 to 2.5, 2.5 to 4, 4 and
+/// over, see [`crate::model::access::apl_class`]): a sequential red ramp, darkest where
+/// doctors are scarcest (ColorBrewer "Reds").
+pub const APL_CLASSES: [Rgb; 4] = [
+    Rgb(0xa5, 0x0f, 0x15),
+    Rgb(0xe3, 0x4a, 0x33),
+    Rgb(0xfc, 0xa0, 0x82),
+    Rgb(0xfe, 0xe5, 0xd9),
+];
+/// A unit without an APL.
+pub const NO_APL: Rgb = Rgb(0xbd, 0xbd, 0xbd);
+/// The outline of the white zones drawn over the APL classes: a dark blue that stands
+/// out from the reds.
+pub const APL_WHITE_ZONE: Rgb = Rgb(0x08, 0x30, 0x6b);
+
+/// The French labels of the [`APL_CLASSES`], then of a unit without value.
+pub const APL_LABELS: [&str; 5] = [
+    "APL sous 1,5",
+    "1,5 à 2,5",
+    "2,5 à 4",
+    "4 et plus",
+    "sans valeur",
+];
+
 /// One fill symbol layer of QGIS (`SimpleFill`).
 struct Fill {
     colour: Rgb,
@@ -171,6 +195,44 @@ fn communes() -> Style {
     }
     r.push_str("    </ranges>\n    <symbols>\n");
     for (k, &(_, colour)) in COVERAGE_CLASSES.iter().enumerate() {
+        let fill = Fill {
+            colour,
+            alpha: 255,
+            brush: "solid",
+            outline: Rgb(0x96, 0x96, 0x96),
+            outline_mm: 0.05,
+        };
+        symbol(&mut r, k, &[fill]);
+    }
+    r.push_str("    </symbols>\n  </renderer-v2>\n");
+    Style {
+        renderer: r,
+        labelling: None,
+    }
+}
+
+/// Communes by APL class (`apl_class` 1 to 4, see [`APL_CLASSES`]), grey without value:
+/// the style of the second communes layer of the QGIS project when the run read an APL
+/// table (`communes_apl.qml`).
+fn communes_apl() -> Style {
+    let mut r = String::from(
+        r#"  <renderer-v2 type="categorizedSymbol" attr="apl_class" symbollevels="0" forceraster="0" enableorderby="0">"#,
+    );
+    r.push_str("\n    <categories>\n");
+    for (k, label) in APL_LABELS.iter().enumerate() {
+        // The last category, of no value, takes every other value (null).
+        let value = match k < APL_CLASSES.len() {
+            true => (k + 1).to_string(),
+            false => String::new(),
+        };
+        let _ = writeln!(
+            r,
+            r#"      <category render="true" symbol="{k}" value="{value}" label="{label}"/>"#
+        );
+    }
+    r.push_str("    </categories>\n    <symbols>\n");
+    let colours = APL_CLASSES.iter().chain(std::iter::once(&NO_APL));
+    for (k, &colour) in colours.enumerate() {
         let fill = Fill {
             colour,
             alpha: 255,
@@ -305,6 +367,7 @@ fn single(layers: &[Fill]) -> Style {
 pub fn style(name: &str) -> Option<Style> {
     match name {
         "communes" => Some(communes()),
+        "communes_apl" => Some(communes_apl()),
         "cpts" => Some(cpts()),
         "proposals" => Some(proposals()),
         "white_zones" => Some(single(&[Fill {
