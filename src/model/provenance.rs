@@ -158,6 +158,11 @@ impl Assumption {
 
 /// A list of items for a message, cut after `shown` with "and N more".
 pub fn listing(items: &[String], shown: usize) -> String {
+    cut_listing(items, shown, |n| format!(" and {n} more"))
+}
+
+/// `items` joined with commas, cut after `shown`, `more` saying how many are left out.
+fn cut_listing(items: &[String], shown: usize, more: impl Fn(usize) -> String) -> String {
     let mut text = items
         .iter()
         .take(shown)
@@ -165,7 +170,7 @@ pub fn listing(items: &[String], shown: usize) -> String {
         .collect::<Vec<_>>()
         .join(", ");
     if items.len() > shown {
-        text.push_str(&format!(" and {} more", items.len() - shown));
+        text.push_str(&more(items.len() - shown));
     }
     text
 }
@@ -183,16 +188,7 @@ pub fn role_fr(role: &str) -> &str {
 
 /// [`listing`] in French: cut after `shown` with "et N autres".
 pub fn listing_fr(items: &[String], shown: usize) -> String {
-    let mut text = items
-        .iter()
-        .take(shown)
-        .cloned()
-        .collect::<Vec<_>>()
-        .join(", ");
-    if items.len() > shown {
-        text.push_str(&format!(" et {} autres", items.len() - shown));
-    }
-    text
+    cut_listing(items, shown, |n| format!(" et {n} autres"))
 }
 
 #[cfg(test)]

@@ -194,7 +194,13 @@ fn communes() -> Style {
         lower = upper;
     }
     r.push_str("    </ranges>\n    <symbols>\n");
-    for (k, &(_, colour)) in COVERAGE_CLASSES.iter().enumerate() {
+    opaque_symbols(r, COVERAGE_CLASSES.iter().map(|&(_, colour)| colour))
+}
+
+/// Closes a categorized or graduated renderer `r` with one opaque fill per colour, in
+/// order, outlined in thin grey: communes side by side.
+fn opaque_symbols(mut r: String, colours: impl Iterator<Item = Rgb>) -> Style {
+    for (k, colour) in colours.enumerate() {
         let fill = Fill {
             colour,
             alpha: 255,
@@ -231,22 +237,10 @@ fn communes_apl() -> Style {
         );
     }
     r.push_str("    </categories>\n    <symbols>\n");
-    let colours = APL_CLASSES.iter().chain(std::iter::once(&NO_APL));
-    for (k, &colour) in colours.enumerate() {
-        let fill = Fill {
-            colour,
-            alpha: 255,
-            brush: "solid",
-            outline: Rgb(0x96, 0x96, 0x96),
-            outline_mm: 0.05,
-        };
-        symbol(&mut r, k, &[fill]);
-    }
-    r.push_str("    </symbols>\n  </renderer-v2>\n");
-    Style {
-        renderer: r,
-        labelling: None,
-    }
+    opaque_symbols(
+        r,
+        APL_CLASSES.iter().chain(std::iter::once(&NO_APL)).copied(),
+    )
 }
 
 /// CPTS: unfilled, bordered in the colour of their status, labelled with the name.
