@@ -15,10 +15,10 @@ use crate::report::numbers::Lang;
 use crate::report::plan::PlanFiles;
 use crate::report::plan_map::PlanLayer;
 use crate::report::section::{full_list_note, row_tag, unbroken};
-use crate::report::svg_map::{focus_map, national_map, OVERLAP_MARK};
+use crate::report::svg_map::{focus_map, national_map};
 use crate::write::layers::{Layers, MapFeature};
 use crate::write::style::{
-    status_colour, BORDER, COVERAGE_CLASSES, COVERAGE_LABELS, STATUS_LABELS, WHITE_ZONE,
+    status_colour, BORDER, COVERAGE_CLASSES, COVERAGE_LABELS, OVERLAP, STATUS_LABELS, WHITE_ZONE,
 };
 use crate::write::xml::escape;
 use std::collections::{BTreeMap, BTreeSet};
@@ -474,7 +474,7 @@ fn legend(w: &Words) -> String {
             colour.hex()
         );
     }
-    let overlap = OVERLAP_MARK.hex();
+    let overlap = OVERLAP.hex();
     let _ = write!(
         l,
         "<span><i class=\"sw\" style=\"background:{}\"></i>{}</span><span class=\"overlap\"><i class=\"sw\" style=\"background:repeating-linear-gradient(45deg,{overlap} 0 2px,#fff 2px 4px);border-color:{overlap}\"></i><i class=\"sw\" style=\"width:7px;height:7px;border-radius:50%;background:{overlap};border-color:#000\"></i>{}</span>",

@@ -14,17 +14,14 @@ use crate::report::map_frame::{
 use crate::report::plan_map::{plan_defs, PlanLayer};
 use crate::write::layers::{Layers, MapFeature};
 use crate::write::style::{
-    coverage_class, status_colour, Rgb, APL_CLASSES, APL_WHITE_ZONE, BORDER, COVERAGE_CLASSES,
-    NO_APL, STATUS_LABELS,
+    coverage_class, status_colour, APL_CLASSES, APL_WHITE_ZONE, BORDER, COVERAGE_CLASSES, NO_APL,
+    OVERLAP, STATUS_LABELS,
 };
 use crate::write::xml::escape;
 use geo::{Area, BoundingRect, InteriorPoint};
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
-/// The overlaps on the maps: a magenta that stands out from the greens of the coverage
-/// classes and the orange of the white zones.
-pub(crate) const OVERLAP_MARK: Rgb = Rgb(0xd0, 0x1c, 0x8b);
 /// An overlap drawn narrower than this many pixels (the side of a square of its area),
 /// or whose box is smaller than twice that, is marked by a dot.
 const SMALLEST_OVERLAP: f64 = 4.0;
@@ -254,7 +251,7 @@ fn cpts_borders(
 /// be seen (see [`SMALLEST_OVERLAP`]; most of them on the national map), a dot at a
 /// point inside it.
 fn overlaps(svg: &mut String, overlaps: &[&MapFeature], frame: &Frame, tolerance: f64) {
-    let colour = OVERLAP_MARK.hex();
+    let colour = OVERLAP.hex();
     for f in overlaps {
         let Some(r) = f.geometry.bounding_rect() else {
             continue;
@@ -307,7 +304,7 @@ fn open_svg(width: f64, height: f64, label: &str, theme: Theme) -> String {
     format!(
         "<svg class=\"map zoomable\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"{}\">{}{extra}",
         escape(label),
-        DEFS.replace("OVERLAP", &OVERLAP_MARK.hex()),
+        DEFS.replace("OVERLAP", &OVERLAP.hex()),
     )
 }
 
@@ -493,7 +490,7 @@ mod tests {
         overlaps(&mut svg, &[&small, &large], &frame, 0.5);
         let dot = format!(
             "<circle class=\"overlap\" cx=\"1\" cy=\"99\" r=\"3.5\" fill=\"{}\"",
-            OVERLAP_MARK.hex()
+            OVERLAP.hex()
         );
         assert!(svg.replace(".0\"", "\"").starts_with(&dot), "{svg}");
         assert!(svg.contains("<title>A × B</title></circle>"), "{svg}");

@@ -41,8 +41,9 @@ pub fn coverage_class(share: f64) -> usize {
 
 /// White zones: the territory to act on, in a strong colour.
 pub const WHITE_ZONE: Rgb = Rgb(0xe6, 0x55, 0x0d);
-/// Overlaps: forbidden, hatched.
-pub const OVERLAP: Rgb = Rgb(0x7a, 0x01, 0x77);
+/// Overlaps: forbidden, hatched in a magenta that stands out from the greens of the
+/// coverage classes and the orange of the white zones, in QGIS as in the report.
+pub const OVERLAP: Rgb = Rgb(0xd0, 0x1c, 0x8b);
 /// CPTS borders.
 pub const BORDER: Rgb = Rgb(0x25, 0x25, 0x25);
 

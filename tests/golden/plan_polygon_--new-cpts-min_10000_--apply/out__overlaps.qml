@@ -4,9 +4,9 @@
     <symbols>
       <symbol type="fill" name="0" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleFill" enabled="1" locked="0" pass="0">
-          <prop k="color" v="122,1,119,255"/>
+          <prop k="color" v="208,28,139,255"/>
           <prop k="style" v="b_diagonal"/>
-          <prop k="outline_color" v="122,1,119,255"/>
+          <prop k="outline_color" v="208,28,139,255"/>
           <prop k="outline_style" v="solid"/>
           <prop k="outline_width" v="0.5"/>
           <prop k="outline_width_unit" v="MM"/>
