@@ -144,10 +144,9 @@ pub fn analyse(inputs: &Inputs, options: &Options, progress: &dyn Progress) -> R
 /// Ranks the white zones most urgent first (see [`Need::urgency`]): mostly in ZIP, then
 /// by population under the APL threshold, then by population.
 fn rank_by_need(white: &mut WhiteZones, units: &[Unit], access: &Access) {
-    let population: Vec<f64> = units.iter().map(|u| u.population).collect();
     let mut ranked: Vec<(Need, WhiteZone)> = std::mem::take(&mut white.zones)
         .into_iter()
-        .map(|z| (access.need(&population, &z.shares), z))
+        .map(|z| (access.need(units, &z.shares), z))
         .collect();
     ranked.sort_by(|a, b| a.0.urgency(&b.0).then(b.1.area_m2.total_cmp(&a.1.area_m2)));
     white.zones = ranked.into_iter().map(|(_, z)| z).collect();

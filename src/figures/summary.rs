@@ -520,14 +520,14 @@ fn access_section(inputs: &Inputs, analysis: &Analysis, covered: &[f64]) -> Opti
 /// The white zones, with their access figures.
 fn white_zone_rows(inputs: &Inputs, analysis: &Analysis) -> Vec<WhiteZoneRow> {
     let units = &inputs.units;
-    let population: Vec<f64> = units.iter().map(|u| u.population).collect();
     analysis
         .white
         .zones
         .iter()
         .enumerate()
         .map(|(n, z)| {
-            let access = inputs.access.as_ref().map(|access| {
+            let access = inputs.access.as_ref();
+            let figures = access.map(|access| {
                 let mut tally = Tally::new(access);
                 for &(i, share) in &z.shares {
                     let people = units[i].population * share;
@@ -539,7 +539,7 @@ fn white_zone_rows(inputs: &Inputs, analysis: &Analysis) -> Vec<WhiteZoneRow> {
                         white: people,
                     });
                 }
-                (access.need(&population, &z.shares), tally.figures())
+                tally.figures()
             });
             WhiteZoneRow {
                 id: white_zone_id(n),
@@ -547,15 +547,9 @@ fn white_zone_rows(inputs: &Inputs, analysis: &Analysis) -> Vec<WhiteZoneRow> {
                 area_km2: z.area_m2 / 1e6,
                 departements: z.departements.clone(),
                 in_zip: access
-                    .as_ref()
-                    .filter(|_| {
-                        inputs
-                            .access
-                            .as_ref()
-                            .is_some_and(|a| a.zoning_source.is_some())
-                    })
-                    .map(|(need, _)| need.in_zip()),
-                access: access.map(|(_, figures)| figures),
+                    .filter(|a| a.zoning_source.is_some())
+                    .map(|a| a.need(units, &z.shares).in_zip()),
+                access: figures,
             }
         })
         .collect()

@@ -2,6 +2,7 @@
 //! potentielle localisée" (APL, consultations a standardised inhabitant can reach in a
 //! year) and the ARS doctor zoning, joined to each population unit.
 
+use crate::model::Unit;
 use serde::{Deserialize, Serialize};
 
 /// The usual limit of under-served (sous-dense) areas: an APL below 2.5.
@@ -124,12 +125,12 @@ impl Need {
 }
 
 impl Access {
-    /// The need of the territory made of `shares` of the units whose populations are
-    /// `population` (unit index, share of its area).
-    pub fn need(&self, population: &[f64], shares: &[(usize, f64)]) -> Need {
+    /// The need of the territory made of `shares` of `units` (unit index, share of its
+    /// area).
+    pub fn need(&self, units: &[Unit], shares: &[(usize, f64)]) -> Need {
         let mut need = Need::default();
         for &(i, share) in shares {
-            let people = population[i] * share;
+            let people = units[i].population * share;
             need.population += people;
             if self.below(i) {
                 need.below_threshold += people;

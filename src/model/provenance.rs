@@ -19,13 +19,18 @@ pub struct Provenance {
 impl Provenance {
     /// Records that `path` was read as the `role` input.
     pub fn read(&mut self, role: &str, path: &Path, format: &str, crs: Option<String>) {
-        self.sources.push(Source {
+        let source = Source {
             role: role.into(),
             file: file_name(path),
             format: format.into(),
             crs,
             modified: modified_date(path),
-        });
+        };
+        // A file read twice (the passage table, for the listing and for the APL) is one
+        // source.
+        if !self.sources.contains(&source) {
+            self.sources.push(source);
+        }
     }
 
     /// Records an assumption, stated in English (`text`) and in French (`fr`).
@@ -36,12 +41,16 @@ impl Provenance {
         text: impl Into<String>,
         fr: impl Into<String>,
     ) {
-        self.assumptions.push(Assumption {
+        let assumption = Assumption {
             kind,
             text: text.into(),
             text_fr: fr.into(),
             count,
-        });
+        };
+        // A file read twice says what it assumed once.
+        if !self.assumptions.contains(&assumption) {
+            self.assumptions.push(assumption);
+        }
     }
 }
 

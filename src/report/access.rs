@@ -142,6 +142,24 @@ pub fn headline(s: &Summary, a: &AccessSection, lang: Lang) -> Table {
         ),
         false => String::new(),
     };
+    // The rows splitting a population into its covered and white-zone parts.
+    let of_which = |covered: f64, white: f64| {
+        [
+            (
+                say(
+                    lang,
+                    "— dont couverte par une CPTS",
+                    "— of which covered by a CPTS",
+                ),
+                lang.people(covered),
+            ),
+            (
+                say(lang, "— dont en zone blanche", "— of which in white zones"),
+                lang.people(white),
+            ),
+        ]
+        .map(|(label, value)| (label.to_string(), value))
+    };
     if let Some(apl) = &a.figures.apl {
         row(
             say(lang, "APL moyenne", "Mean APL").into(),
@@ -163,19 +181,12 @@ pub fn headline(s: &Summary, a: &AccessSection, lang: Lang) -> Table {
                 share(apl.population_below_threshold)
             ),
         );
-        row(
-            say(
-                lang,
-                "— dont couverte par une CPTS",
-                "— of which covered by a CPTS",
-            )
-            .into(),
-            lang.people(apl.covered_population_below_threshold),
-        );
-        row(
-            say(lang, "— dont en zone blanche", "— of which in white zones").into(),
-            lang.people(apl.white_zone_population_below_threshold),
-        );
+        for (label, value) in of_which(
+            apl.covered_population_below_threshold,
+            apl.white_zone_population_below_threshold,
+        ) {
+            row(label, value);
+        }
         row(
             say(lang, "Unités sans valeur d'APL", "Units without an APL").into(),
             apl.units_without_value.to_string(),
@@ -200,19 +211,9 @@ pub fn headline(s: &Summary, a: &AccessSection, lang: Lang) -> Table {
                 name.into(),
                 format!("{}{}", lang.people(total), share(total)),
             );
-            row(
-                say(
-                    lang,
-                    "— dont couverte par une CPTS",
-                    "— of which covered by a CPTS",
-                )
-                .into(),
-                lang.people(covered),
-            );
-            row(
-                say(lang, "— dont en zone blanche", "— of which in white zones").into(),
-                lang.people(white),
-            );
+            for (label, value) in of_which(covered, white) {
+                row(label, value);
+            }
         }
     }
     Table {

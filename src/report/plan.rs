@@ -251,9 +251,8 @@ fn white_zone_json(z: &ZonePlan, plan: &Plan, inputs: &Inputs, analysis: &Analys
     let part = &z.part;
     let cpts = &inputs.cpts;
     let need = inputs.access.as_ref().map(|access| {
-        let population: Vec<f64> = inputs.units.iter().map(|u| u.population).collect();
         let zone = &analysis.white.zones[part.zone];
-        let need = access.need(&population, &zone.shares);
+        let need = access.need(&inputs.units, &zone.shares);
         json!({
             "population_below_threshold": access.indicator.as_ref().map(|_| need.below_threshold),
             "in_zip": access.zoning_source.as_ref().map(|_| need.in_zip()),
