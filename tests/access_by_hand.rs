@@ -292,3 +292,53 @@ fn a_threshold_that_is_no_apl_is_refused_naming_the_option() {
     assert!(run.stderr.contains("--apl-threshold"), "{}", run.stderr);
     assert!(run.stderr.contains("not a positive APL"), "{}", run.stderr);
 }
+
+#[test]
+fn a_zoning_class_that_is_none_is_refused_naming_the_file_the_row_and_the_classes() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = world(dir.path());
+    // The nurse zoning, given by mistake for the doctor zoning.
+    std::fs::write(
+        &w.zoning,
+        "Code;Libellé;Zonage infirmiers\n22001;Commune 22001;4_Tres_dotee\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let run = analyze_into(
+        &w.communes,
+        &w.perimeters,
+        &out,
+        &["--doctor-zoning", w.zoning.to_str().unwrap()],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    for part in [
+        "zonage.csv",
+        "line 2",
+        "`4_Tres_dotee` is no class of the doctor zoning",
+        "1_ZIP",
+    ] {
+        assert!(run.stderr.contains(part), "{part}: {}", run.stderr);
+    }
+    assert!(!out.exists(), "nothing written");
+}
+
+#[test]
+fn an_apl_table_without_a_code_column_is_refused_naming_its_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = world(dir.path());
+    std::fs::write(&w.apl, "commune;APL\nCommune 22001;1.0\n").unwrap();
+    let run = analyze_into(
+        &w.communes,
+        &w.perimeters,
+        &dir.path().join("out"),
+        &["--apl", w.apl.to_str().unwrap()],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    for part in [
+        "apl.csv",
+        "no commune code column in this APL table (columns: commune, APL)",
+        "Code commune INSEE",
+    ] {
+        assert!(run.stderr.contains(part), "{part}: {}", run.stderr);
+    }
+}
