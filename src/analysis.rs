@@ -10,9 +10,11 @@ use crate::geometry::projection::{to_projected, Zone};
 use crate::load::cache::CacheUse;
 use crate::load::inputs::{Inputs, Perimeters};
 use crate::model::access::{Access, Need};
+use crate::model::spread::UnitCells;
 use crate::model::{Cpts, Perimeter, Status, Unit};
 use crate::overlay::cover::UnitCover;
 use crate::overlay::membership::{cover_unit, listing_cpts};
+use crate::overlay::people::People;
 use crate::overlay::polygon::{overlay_unit, PerimeterIndex, Rules};
 use crate::zones::contour_gaps::reconcile;
 use crate::zones::overlaps::{overlaps, ContourOverlaps, Overlap};
@@ -93,9 +95,10 @@ pub fn analyse(inputs: &Inputs, options: &Options, progress: &dyn Progress) -> R
     let Placed {
         grids,
         units: snapped_units,
+        cells,
         territories,
     } = placed;
-    drop(snapped_units);
+    drop((snapped_units, cells));
     let partial = match &territories {
         Territories::Projected(by_zone) => reaching_beyond(by_zone, &covers, options.sliver_km2),
         Territories::Lists(_) => inputs.reaches_beyond.clone(),
@@ -124,9 +127,10 @@ pub fn analyse(inputs: &Inputs, options: &Options, progress: &dyn Progress) -> R
     let mut cpts_population = vec![0.0; inputs.cpts.len()];
     for (u, c) in units.iter().zip(&mut covers) {
         for piece in &c.pieces {
-            cpts_population[piece.cpts] += u.population * piece.area / c.area;
+            cpts_population[piece.cpts] += u.population * piece.weight / c.area;
         }
         c.uncovered = MultiPolygon::new(vec![]);
+        c.uncovered_weights.clear();
         c.overlaps.clear();
     }
     Ok(Analysis {
@@ -185,6 +189,8 @@ pub struct Placed<'a> {
     pub grids: Vec<Grid>,
     /// Each unit, projected and on its zone's grid.
     pub units: Vec<MultiPolygon<f64>>,
+    /// The cells of a finer population layer inside each unit, on its zone's grid.
+    pub cells: Vec<Option<UnitCells>>,
     territories: Territories<'a>,
 }
 
@@ -237,11 +243,30 @@ pub fn place<'a>(inputs: &'a Inputs, progress: &dyn Progress) -> Result<Placed<'
         Territories::Projected(by_zone) => Territories::Projected(snapped(by_zone, &grids)),
         lists => lists,
     };
+    // Membership mode takes units whole: where their people live inside does not count.
+    let cells = match (&inputs.spread, &territories) {
+        (Some(spread), Territories::Projected(_)) => spread
+            .cells
+            .par_iter()
+            .zip(units)
+            .map(|(c, u)| c.as_ref().map(|c| snapped_cells(c, &grids[u.zone.index()])))
+            .collect(),
+        _ => vec![None; units.len()],
+    };
     Ok(Placed {
         grids,
         units: snapped_units,
+        cells,
         territories,
     })
+}
+
+/// The cells' parts of one unit moved onto its zone's grid.
+fn snapped_cells(cells: &UnitCells, grid: &Grid) -> UnitCells {
+    UnitCells {
+        parts: grid.snap(&MultiPolygon::new(cells.parts.clone())).0,
+        density: cells.density.clone(),
+    }
 }
 
 /// The coverage of each unit: overlaid with the perimeters an index of each zone's
@@ -270,9 +295,11 @@ pub fn cover_units(
                 .units
                 .par_iter()
                 .zip(units)
-                .map(|(unit, u)| {
+                .zip(&placed.cells)
+                .map(|((unit, u), cells)| {
                     let zone = u.zone.index();
-                    overlay_unit(&placed.grids[zone], unit, &indexes[zone], &rules)
+                    let people = People::new(unit.unsigned_area(), cells.as_ref());
+                    overlay_unit(&placed.grids[zone], unit, &indexes[zone], &rules, &people)
                 })
                 .collect()
         }

@@ -3,6 +3,7 @@
 
 use crate::analysis::Analysis;
 use crate::figures::access::{AccessFigures, Part, Tally};
+use crate::figures::ages::{AgeFigures, AgeTally};
 use crate::figures::funding::Tariff;
 use crate::geometry::repair::Repairs;
 use crate::load::inputs::{Inputs, Perimeters};
@@ -15,12 +16,13 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Version of the schema below; it moves whenever its shape changes.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
-/// The oldest schema `cpts check` still reads: versions 3 to 7 only added fields
+/// The oldest schema `cpts check` still reads: versions 3 to 8 only added fields
 /// (`sources`, `assumptions`, the CPTS's `partial`; the sources' `modified`; the CPTS's
 /// `funding_missions_eur`; the contour gaps and overlaps; the white zones and the
-/// access sections), read from older summaries as empty, zero, false or absent.
+/// access sections; the age sections), read from older summaries as empty, zero, false
+/// or absent.
 pub const OLDEST_READABLE_SCHEMA: u32 = 2;
 
 /// Every national figure of one analysis.
@@ -81,6 +83,9 @@ pub struct Summary {
     /// Access to general practitioners, with `--apl` or `--doctor-zoning`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access: Option<AccessSection>,
+    /// Inhabitants by age band, with a `--population-grid` that gives them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ages: Option<AgeFigures>,
     pub cpts: Vec<CptsRow>,
     pub by_departement: Vec<DepartementRow>,
     pub by_region: Vec<RegionRow>,
@@ -121,6 +126,8 @@ pub struct WhiteZoneRow {
     pub in_zip: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access: Option<AccessFigures>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ages: Option<AgeFigures>,
 }
 
 /// The contour debris set apart by the gap width.
@@ -179,6 +186,8 @@ pub struct CptsRow {
     pub departements: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access: Option<AccessFigures>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ages: Option<AgeFigures>,
 }
 
 /// Two CPTS on one territory.
@@ -203,6 +212,8 @@ pub struct Totals {
     pub white_zone_population: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access: Option<AccessFigures>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ages: Option<AgeFigures>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -416,6 +427,12 @@ impl Summary {
             sources: inputs.provenance.sources.clone(),
             assumptions: assumptions(inputs, analysis),
             access: access_section(inputs, analysis, &covered),
+            ages: age_tally(inputs).map(|mut tally| {
+                for (i, u) in units.iter().enumerate() {
+                    tally.add(whole_unit(i, u.population, &covered, analysis));
+                }
+                tally.figures()
+            }),
             cpts: cpts_rows(inputs, analysis, tariff),
             by_departement: group(&|i| units[i].departement.clone())
                 .into_iter()
@@ -461,26 +478,42 @@ fn group_totals(
     covered: &[f64],
     key: &dyn Fn(usize) -> String,
 ) -> BTreeMap<String, Totals> {
-    let mut groups: BTreeMap<String, (Totals, Option<Tally>)> = BTreeMap::new();
+    type Group<'a> = (Totals, Option<Tally<'a>>, Option<AgeTally<'a>>);
+    let mut groups: BTreeMap<String, Group> = BTreeMap::new();
     for (i, u) in inputs.units.iter().enumerate() {
-        let (t, tally) = groups
-            .entry(key(i))
-            .or_insert_with(|| (Totals::default(), inputs.access.as_ref().map(Tally::new)));
+        let (t, tally, ages) = groups.entry(key(i)).or_insert_with(|| {
+            (
+                Totals::default(),
+                inputs.access.as_ref().map(Tally::new),
+                age_tally(inputs),
+            )
+        });
         t.population += u.population;
         t.covered_population += covered[i];
         t.white_zone_population += analysis.white.unit_population[i];
+        let part = whole_unit(i, u.population, covered, analysis);
         if let Some(tally) = tally {
-            tally.add(whole_unit(i, u.population, covered, analysis));
+            tally.add(part);
+        }
+        if let Some(ages) = ages {
+            ages.add(part);
         }
     }
     groups
         .into_iter()
-        .map(|(key, (mut t, tally))| {
+        .map(|(key, (mut t, tally, ages))| {
             t.coverage_rate = rate(t.covered_population, t.population);
             t.access = tally.map(Tally::figures);
+            t.ages = ages.map(AgeTally::figures);
             (key, t)
         })
         .collect()
+}
+
+/// A tally of the age bands, when the population layer gives them.
+fn age_tally(inputs: &Inputs) -> Option<AgeTally<'_>> {
+    let ages = inputs.spread.as_ref()?.ages.as_ref()?;
+    Some(AgeTally::new(ages, &inputs.units))
 }
 
 /// Unit `i` whole, with its covered and white-zone populations.
@@ -527,18 +560,23 @@ fn white_zone_rows(inputs: &Inputs, analysis: &Analysis) -> Vec<WhiteZoneRow> {
         .enumerate()
         .map(|(n, z)| {
             let access = inputs.access.as_ref();
+            let parts = z.shares.iter().map(|&(i, share)| {
+                let people = units[i].population * share;
+                Part {
+                    unit: i,
+                    share,
+                    population: people,
+                    covered: 0.0,
+                    white: people,
+                }
+            });
             let figures = access.map(|access| {
                 let mut tally = Tally::new(access);
-                for &(i, share) in &z.shares {
-                    let people = units[i].population * share;
-                    tally.add(Part {
-                        unit: i,
-                        share,
-                        population: people,
-                        covered: 0.0,
-                        white: people,
-                    });
-                }
+                parts.clone().for_each(|p| tally.add(p));
+                tally.figures()
+            });
+            let ages = age_tally(inputs).map(|mut tally| {
+                parts.clone().for_each(|p| tally.add(p));
                 tally.figures()
             });
             WhiteZoneRow {
@@ -550,34 +588,43 @@ fn white_zone_rows(inputs: &Inputs, analysis: &Analysis) -> Vec<WhiteZoneRow> {
                     .filter(|a| a.zoning_source.is_some())
                     .map(|a| a.need(units, &z.shares).in_zip()),
                 access: figures,
+                ages,
             }
         })
         .collect()
 }
 
-/// The access figures of each CPTS: its pieces of the units, all covered.
-fn cpts_access(inputs: &Inputs, analysis: &Analysis) -> Vec<Option<AccessFigures>> {
-    let Some(access) = &inputs.access else {
-        return vec![None; inputs.cpts.len()];
-    };
-    let mut tallies: Vec<Tally> = inputs.cpts.iter().map(|_| Tally::new(access)).collect();
-    for (i, (u, c)) in inputs.units.iter().zip(&analysis.covers).enumerate() {
-        for piece in &c.pieces {
-            let share = match c.area > 0.0 {
-                true => piece.area / c.area,
-                false => 0.0,
-            };
-            let people = u.population * share;
-            tallies[piece.cpts].add(Part {
-                unit: i,
-                share,
-                population: people,
-                covered: people,
-                white: 0.0,
-            });
+/// The access and age figures of each CPTS: its pieces of the units, all covered.
+type CptsFigures = (Option<AccessFigures>, Option<AgeFigures>);
+
+fn cpts_figures(inputs: &Inputs, analysis: &Analysis) -> Vec<CptsFigures> {
+    let mut tallies: Vec<(Option<Tally>, Option<AgeTally>)> = inputs
+        .cpts
+        .iter()
+        .map(|_| (inputs.access.as_ref().map(Tally::new), age_tally(inputs)))
+        .collect();
+    if inputs.access.is_some() || age_tally(inputs).is_some() {
+        for (i, (u, c)) in inputs.units.iter().zip(&analysis.covers).enumerate() {
+            for piece in &c.pieces {
+                let share = c.people_share(piece.weight);
+                let people = u.population * share;
+                let part = Part {
+                    unit: i,
+                    share,
+                    population: people,
+                    covered: people,
+                    white: 0.0,
+                };
+                let (access, ages) = &mut tallies[piece.cpts];
+                access.iter_mut().for_each(|t| t.add(part));
+                ages.iter_mut().for_each(|t| t.add(part));
+            }
         }
     }
-    tallies.into_iter().map(|t| Some(t.figures())).collect()
+    tallies
+        .into_iter()
+        .map(|(access, ages)| (access.map(Tally::figures), ages.map(AgeTally::figures)))
+        .collect()
 }
 
 /// Each overlapping pair with its départements and communes.
@@ -613,21 +660,24 @@ fn cpts_rows(inputs: &Inputs, analysis: &Analysis, tariff: &Tariff) -> Vec<CptsR
         .zip(&analysis.cpts_population)
         .zip(cpts_departements(inputs, analysis))
         .zip(&analysis.partial)
-        .zip(cpts_access(inputs, analysis))
-        .map(|((((c, &population), departements), &partial), access)| {
-            let funding = tariff.funding(population, c.missions.as_ref());
-            CptsRow {
-                id: c.id.clone(),
-                nom: c.nom.clone(),
-                statut: c.statut,
-                population,
-                tier: funding.tier.number(),
-                funding_max_eur: funding.maximum,
-                funding_missions_eur: funding.missions,
-                partial,
-                departements,
-                access,
-            }
-        })
+        .zip(cpts_figures(inputs, analysis))
+        .map(
+            |((((c, &population), departements), &partial), (access, ages))| {
+                let funding = tariff.funding(population, c.missions.as_ref());
+                CptsRow {
+                    id: c.id.clone(),
+                    nom: c.nom.clone(),
+                    statut: c.statut,
+                    population,
+                    tier: funding.tier.number(),
+                    funding_max_eur: funding.maximum,
+                    funding_missions_eur: funding.missions,
+                    partial,
+                    departements,
+                    access,
+                    ages,
+                }
+            },
+        )
         .collect()
 }

@@ -6,6 +6,7 @@ pub mod grid;
 pub mod parts;
 pub mod projection;
 pub mod repair;
+pub mod runs;
 pub mod simplify;
 pub mod validity;
 pub mod width;

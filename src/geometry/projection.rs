@@ -247,6 +247,28 @@ pub fn crs_to_wgs84(crs: &str, shape: &MultiPolygon<f64>) -> Result<MultiPolygon
     }
 }
 
+/// Points of the CRS `from` (`EPSG:3035`) to `zone`'s projected CRS, in place, in
+/// parallel batches.
+pub fn points_to_projected(from: &str, zone: Zone, points: &mut [(f64, f64)]) -> Result<()> {
+    use rayon::prelude::*;
+    let to = crs(zone);
+    if from == to {
+        return Ok(());
+    }
+    points.par_chunks_mut(1 << 14).try_for_each(|chunk| {
+        with_transform(from, &to, |proj| {
+            proj.convert_array(chunk)
+                .map(|_| ())
+                .map_err(|e| Error::Projection {
+                    what: "a population grid".into(),
+                    crs: short(from),
+                    message: e.to_string(),
+                    fix: "check the grid's CRS (the CRS… prefix of its cell ids)".into(),
+                })
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

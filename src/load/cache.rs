@@ -329,6 +329,7 @@ mod tests {
             arrondissements: false,
             provenance: Default::default(),
             access: None,
+            spread: None,
         };
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("entry.bin");

@@ -7,8 +7,10 @@ use crate::harmonize::code_passage::CodePassage;
 use crate::harmonize::commune_names::{NameIndex, NameMatch};
 use crate::harmonize::current_codes;
 use crate::load::access::{join_access, AccessOptions};
+use crate::load::spread::join_population_grid;
 use crate::model::access::Access;
 use crate::model::provenance::{file_name, listing, listing_fr, AssumptionKind, Provenance};
+use crate::model::spread::Spread;
 use crate::model::territories::Scope;
 use crate::model::{city_of_arrondissement, is_arrondissement, Cpts, InseeCode, Perimeter, Unit};
 use crate::read::communes::{
@@ -17,6 +19,7 @@ use crate::read::communes::{
 use crate::read::cpts_attributes::PerimeterOptions;
 use crate::read::perimeters::{read_perimeters, CommuneRef, MemberRow, PerimeterFile};
 use crate::read::population::PopulationTable;
+use crate::read::population_grid::PopulationGridFile;
 use geo::{Area, MultiPolygon};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -41,6 +44,8 @@ pub struct LoadOptions {
     pub territory: Vec<String>,
     /// The APL and doctor zoning tables, and the APL threshold.
     pub access: AccessOptions,
+    /// A finer population layer than the communes (`--population-grid`).
+    pub population_grid: Option<PopulationGridFile>,
 }
 
 /// How the CPTS territories are given.
@@ -83,6 +88,8 @@ pub struct Inputs {
     pub problems: Vec<Problem>,
     /// Access to general practitioners in each unit, when an APL or zoning table is given.
     pub access: Option<Access>,
+    /// Where the people live inside each unit, when a finer population layer is given.
+    pub spread: Option<Spread>,
 }
 
 /// The population units, read and checked once: several perimeter files can be
@@ -103,6 +110,9 @@ pub struct Territory {
     /// in it.
     #[serde(skip)]
     pub access: Option<Access>,
+    /// Where the people live inside each unit: joined after the cache, never kept in it.
+    #[serde(skip)]
+    pub spread: Option<Spread>,
 }
 
 impl Territory {
@@ -122,6 +132,7 @@ impl Territory {
             arrondissements,
             provenance,
             access: None,
+            spread: None,
         })
     }
 }
@@ -148,6 +159,27 @@ impl Territory {
             &mut self.provenance,
         )?);
         Ok(self)
+    }
+
+    /// Joins the finer population layer `file`, if any, to the units.
+    pub fn with_population_grid(mut self, file: Option<&PopulationGridFile>) -> Result<Territory> {
+        if let Some(file) = file {
+            self.spread = Some(join_population_grid(
+                &self.units,
+                &self.projected,
+                file,
+                &mut self.provenance,
+            )?);
+        }
+        Ok(self)
+    }
+
+    /// The units of the départements and regions of `scope` (`--territory`), then the
+    /// access tables and the finer population layer of `options` joined to them.
+    pub fn scoped(self, options: &LoadOptions) -> Result<Territory> {
+        self.restricted(&options.territory)?
+            .with_access(&options.access, options.perimeter.code_passage.as_deref())?
+            .with_population_grid(options.population_grid.as_ref())
     }
 
     /// The units of the départements and regions of `scope` (`--territory`), read
@@ -241,6 +273,7 @@ impl Inputs {
             arrondissements,
             mut provenance,
             access,
+            spread,
         } = territory;
         let file = read_perimeters(path, options, &mut repairs, &mut provenance)?;
         let mut problems = Vec::new();
@@ -287,6 +320,7 @@ impl Inputs {
             reaches_beyond,
             problems,
             access,
+            spread,
         })
     }
 }

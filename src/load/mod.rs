@@ -3,3 +3,4 @@
 pub mod access;
 pub mod cache;
 pub mod inputs;
+pub mod spread;

@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod provenance;
+pub mod spread;
 pub mod territories;
 pub mod zone;
 

@@ -141,6 +141,8 @@ pub enum AssumptionKind {
     /// How the APL and zoning tables were joined to the units: a city's APL from its
     /// arrondissements, codes of another vintage, units without a value.
     Access,
+    /// How a finer population layer was spread inside the communes.
+    PopulationGrid,
 }
 
 /// One assumption: its kind, a sentence for the planner, and how many features, rows,

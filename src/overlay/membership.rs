@@ -24,7 +24,7 @@ pub fn cover_unit(
 ) -> UnitCover {
     let area = unit.unsigned_area();
     let has = |keep: &dyn Fn(Status) -> bool| listed_by.iter().any(|&k| keep(statuses[k]));
-    let status_area = Status::ALL.map(|s| if has(&|t| t == s) { area } else { 0.0 });
+    let status_weight = Status::ALL.map(|s| if has(&|t| t == s) { area } else { 0.0 });
     let covered = has(&|t| counted[t.index()]);
     let mut overlaps = Vec::new();
     for (i, &a) in listed_by.iter().enumerate() {
@@ -33,22 +33,29 @@ pub fn cover_unit(
                 a,
                 b,
                 area,
+                weights: unit.0.iter().map(|p| p.unsigned_area()).collect(),
                 shape: unit.clone(),
             });
         }
     }
     UnitCover {
         area,
-        status_area,
+        status_weight,
         covered_area: if covered { area } else { 0.0 },
+        covered_weight: if covered { area } else { 0.0 },
         pieces: listed_by
             .iter()
             .map(|&k| Piece {
                 cpts: k,
                 area,
+                weight: area,
                 wide: true,
             })
             .collect(),
+        uncovered_weights: match covered {
+            true => vec![],
+            false => unit.0.iter().map(|p| p.unsigned_area()).collect(),
+        },
         uncovered: if covered {
             MultiPolygon::new(vec![])
         } else {

@@ -2,4 +2,5 @@
 
 pub mod cover;
 pub mod membership;
+pub mod people;
 pub mod polygon;

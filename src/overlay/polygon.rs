@@ -1,11 +1,13 @@
 //! Polygon mode: each unit is intersected with the few CPTS perimeters an R-tree of
 //! their parts' envelopes names, never with a union of all of them.
 
-use crate::geometry::grid::{polygon_rings, Grid};
+use crate::geometry::grid::Grid;
+use crate::geometry::runs::{near_part, side, Runs, Side};
 use crate::geometry::width::narrower_than;
 use crate::model::Status;
-use crate::overlay::cover::{union_area, OverlapPiece, Piece, UnitCover};
-use geo::{Area, BoundingRect, Coord, Intersects, Line, LineString, MultiPolygon, Polygon, Rect};
+use crate::overlay::cover::{union_measure, OverlapPiece, Piece, UnitCover};
+use crate::overlay::people::People;
+use geo::{Area, BoundingRect, MultiPolygon, Polygon};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
 
@@ -22,36 +24,6 @@ pub struct PerimeterIndex<'a> {
 
 /// One polygon of a perimeter, with its runs.
 type Part<'a> = (&'a Polygon<f64>, &'a Runs);
-
-/// Edges taken [`RUN`] at a time along each ring.
-const RUN: usize = 16;
-
-/// The boxes of the runs of [`RUN`] consecutive edges of each ring of one polygon
-/// (exterior first): the edges near a unit are found without visiting the others.
-struct Runs(Vec<Vec<Rect<f64>>>);
-
-impl Runs {
-    fn new(polygon: &Polygon<f64>) -> Runs {
-        Runs(polygon_rings(polygon).map(run_boxes).collect())
-    }
-}
-
-/// The boxes of a ring's runs: run `c` holds the edges from vertex `c × RUN` to vertex
-/// `(c + 1) × RUN` (or the ring's last).
-fn run_boxes(ring: &LineString<f64>) -> Vec<Rect<f64>> {
-    let last = ring.0.len().saturating_sub(1);
-    (0..last)
-        .step_by(RUN)
-        .filter_map(|start| {
-            LineString::from(ring.0[start..=(start + RUN).min(last)].to_vec()).bounding_rect()
-        })
-        .collect()
-}
-
-/// The vertices of run `c` of a ring of `last + 1` vertices, its last one included.
-fn run_vertices(c: usize, last: usize) -> std::ops::RangeInclusive<usize> {
-    c * RUN..=((c + 1) * RUN).min(last)
-}
 
 impl<'a> PerimeterIndex<'a> {
     /// Indexes the perimeters present (`Some`) in `shapes`.
@@ -121,19 +93,20 @@ pub struct Rules<'a> {
     pub gap_width: f64,
 }
 
-/// Overlays one projected unit with the perimeters, on the zone's `grid`.
+/// Overlays one projected unit with the perimeters, on the zone's `grid`; `people`
+/// weighs its parts.
 pub fn overlay_unit(
     grid: &Grid,
     unit: &MultiPolygon<f64>,
     index: &PerimeterIndex,
     rules: &Rules,
+    people: &People,
 ) -> UnitCover {
     let (statuses, counted) = (rules.statuses, rules.counted);
     let area = unit.unsigned_area();
     let candidates = index.candidates(unit);
     let bbox = unit.bounding_rect();
-    // (CPTS, piece, whether the piece is the whole unit)
-    let mut shapes: Vec<(usize, MultiPolygon<f64>, bool)> = Vec::new();
+    let mut shapes: Vec<Shape> = Vec::new();
     let mut crossing: Vec<(usize, Polygon<f64>)> = Vec::new();
     for (k, polys) in &candidates {
         let mut piece = Vec::new();
@@ -155,19 +128,35 @@ pub fn overlay_unit(
             }
         }
         let piece = MultiPolygon::new(piece);
-        if piece.unsigned_area() > 0.0 {
-            shapes.push((*k, piece, whole));
+        let piece_area = piece.unsigned_area();
+        if piece_area > 0.0 {
+            let weight = match whole {
+                true => area,
+                false => people.weigh(grid, &piece, piece_area),
+            };
+            shapes.push(Shape {
+                cpts: *k,
+                piece,
+                area: piece_area,
+                weight,
+                whole,
+            });
         }
     }
-    let of_status = |keep: &dyn Fn(Status) -> bool| -> Vec<&MultiPolygon<f64>> {
+    let of_status = |keep: &dyn Fn(Status) -> bool| -> Vec<(&MultiPolygon<f64>, f64)> {
         shapes
             .iter()
-            .filter(|(k, _, _)| keep(statuses[*k]))
-            .map(|(_, s, _)| s)
+            .filter(|s| keep(statuses[s.cpts]))
+            .map(|s| (&s.piece, s.weight))
             .collect()
     };
-    let status_area = Status::ALL.map(|s| union_area(grid, &of_status(&|t| t == s)));
-    let covered_area = union_area(grid, &of_status(&|t| counted[t.index()]));
+    let status_weight = Status::ALL.map(|s| union_measure(grid, &of_status(&|t| t == s), people).1);
+    let covered_area = union_measure(
+        grid,
+        &of_status(&|t| counted[t.index()]),
+        &People::new(area, None),
+    )
+    .0;
     // A remainder under a millionth of the unit is the hairline left where the
     // perimeter follows the commune's border: not territory. Otherwise the remainder
     // is cut by the perimeters themselves, not by the pieces, whose borders along the
@@ -183,43 +172,66 @@ pub fn overlay_unit(
     } else {
         MultiPolygon::new(vec![])
     };
+    let uncovered_weights = match uncovered.0.len() == 1 && covered_area == 0.0 {
+        // The whole unit, in one polygon.
+        true => vec![area],
+        false => people.weigh_each(grid, &uncovered),
+    };
+    let covered_weight = match people.is_even() || covered_area == 0.0 {
+        true => covered_area,
+        false => (area - uncovered_weights.iter().sum::<f64>()).max(0.0),
+    };
     UnitCover {
         area,
-        status_area,
+        status_weight,
         covered_area,
+        covered_weight,
         pieces: shapes
             .iter()
-            .map(|(k, s, whole)| Piece {
-                cpts: *k,
-                area: s.unsigned_area(),
-                wide: *whole
+            .map(|s| Piece {
+                cpts: s.cpts,
+                area: s.area,
+                weight: s.weight,
+                wide: s.whole
                     || rules.gap_width == 0.0
-                    || s.unsigned_area() >= 0.5 * area
-                    || s.0.iter().any(|p| !narrower_than(p, rules.gap_width)),
+                    || s.area >= 0.5 * area
+                    || s.piece.0.iter().any(|p| !narrower_than(p, rules.gap_width)),
             })
             .collect(),
         uncovered,
-        overlaps: overlap_pieces(grid, &shapes),
+        uncovered_weights,
+        overlaps: overlap_pieces(grid, &shapes, people),
     }
+}
+
+/// The piece of one CPTS in one unit.
+struct Shape {
+    cpts: usize,
+    piece: MultiPolygon<f64>,
+    area: f64,
+    weight: f64,
+    /// Whether the piece is the whole unit.
+    whole: bool,
 }
 
 /// Pairwise intersections of the CPTS pieces of one unit; a piece that is the whole
 /// unit needs no operation.
-fn overlap_pieces(grid: &Grid, shapes: &[(usize, MultiPolygon<f64>, bool)]) -> Vec<OverlapPiece> {
+fn overlap_pieces(grid: &Grid, shapes: &[Shape], people: &People) -> Vec<OverlapPiece> {
     let mut out = Vec::new();
-    for (i, (a, sa, whole_a)) in shapes.iter().enumerate() {
-        for (b, sb, whole_b) in &shapes[i + 1..] {
-            let shape = match (whole_a, whole_b) {
-                (true, _) => sb.clone(),
-                (_, true) => sa.clone(),
-                _ => grid.intersection_multi(sa, sb),
+    for (i, a) in shapes.iter().enumerate() {
+        for b in &shapes[i + 1..] {
+            let shape = match (a.whole, b.whole) {
+                (true, _) => b.piece.clone(),
+                (_, true) => a.piece.clone(),
+                _ => grid.intersection_multi(&a.piece, &b.piece),
             };
             let area = shape.unsigned_area();
             if area > 0.0 {
                 out.push(OverlapPiece {
-                    a: *a,
-                    b: *b,
+                    a: a.cpts,
+                    b: b.cpts,
                     area,
+                    weights: people.weigh_each(grid, &shape),
                     shape,
                 });
             }
@@ -228,116 +240,10 @@ fn overlap_pieces(grid: &Grid, shapes: &[(usize, MultiPolygon<f64>, bool)]) -> V
     out
 }
 
-/// The polygon as seen from inside `bbox`: each run of consecutive vertices lying in the
-/// same open half-plane beside the box (left, right, below, above) is cut down to its
-/// first and last vertex. The path replaced and its chord both lie in that half-plane, so
-/// the winding number of every point of the box is kept, and no vertex is created: a
-/// perimeter of thousands of vertices shrinks to the few near the unit, and every
-/// vertex stays on the zone's grid.
-fn near_part(bbox: &Rect<f64>, polygon: &Polygon<f64>, runs: &Runs) -> Polygon<f64> {
-    let exterior = near_ring(bbox, polygon.exterior(), &runs.0[0])
-        .unwrap_or_else(|| polygon.exterior().clone());
-    let interiors = polygon
-        .interiors()
-        .iter()
-        .zip(&runs.0[1..])
-        .filter_map(|(r, boxes)| near_ring(bbox, r, boxes))
-        .collect();
-    Polygon::new(exterior, interiors)
-}
-
-/// [`near_part`] for one ring, whose runs have the boxes `boxes`; `None` when the whole
-/// ring lies in one half-plane beside the box (it then changes nothing inside it).
-fn near_ring(
-    bbox: &Rect<f64>,
-    ring: &LineString<f64>,
-    boxes: &[Rect<f64>],
-) -> Option<LineString<f64>> {
-    let (lo, hi) = (bbox.min(), bbox.max());
-    let side = |c: &Coord<f64>| match () {
-        _ if c.x < lo.x => 1,
-        _ if c.x > hi.x => 2,
-        _ if c.y < lo.y => 3,
-        _ if c.y > hi.y => 4,
-        _ => 0,
-    };
-    let points = &ring.0[..ring.0.len().saturating_sub(1)];
-    let n = points.len();
-    // A run whose box lies in one half-plane has all its vertices there.
-    let mut sides = vec![0u8; n];
-    for (c, b) in boxes.iter().enumerate() {
-        let vertices = c * RUN..((c + 1) * RUN).min(n);
-        let within_x = b.min().x >= lo.x && b.max().x <= hi.x;
-        let whole_run = match () {
-            _ if b.max().x < lo.x => Some(1),
-            _ if b.min().x > hi.x => Some(2),
-            _ if within_x && b.max().y < lo.y => Some(3),
-            _ if within_x && b.min().y > hi.y => Some(4),
-            _ => None,
-        };
-        match whole_run {
-            Some(s) => sides[vertices].fill(s),
-            None => vertices.for_each(|i| sides[i] = side(&points[i])),
-        }
-    }
-    let before = |i: usize| if i == 0 { n - 1 } else { i - 1 };
-    let after = |i: usize| if i + 1 == n { 0 } else { i + 1 };
-    let start = (0..n).find(|&i| sides[i] == 0 || sides[i] != sides[before(i)])?;
-    let mut kept = Vec::with_capacity(n.min(64));
-    for i in (start..n).chain(0..start) {
-        let s = sides[i];
-        let inner_of_run = s != 0 && s == sides[before(i)] && s == sides[after(i)];
-        if !inner_of_run {
-            kept.push(points[i]);
-        }
-    }
-    let mut line = LineString::new(kept);
-    line.close();
-    Some(line)
-}
-
-/// Where a unit's bounding box lies relative to one perimeter polygon.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Side {
-    Inside,
-    Outside,
-    /// An edge of the polygon meets the box: only a boolean operation can tell.
-    Crossing,
-}
-
-/// Decides without a boolean operation when no edge of `polygon` meets `bbox`: the box
-/// is then wholly inside or wholly outside. Most communes are one or the other.
-fn side(bbox: &Rect<f64>, polygon: &Polygon<f64>, runs: &Runs) -> Side {
-    let (lo, hi) = (bbox.min(), bbox.max());
-    let meets = |l: Line<f64>| {
-        let apart = l.start.x.max(l.end.x) < lo.x
-            || l.start.x.min(l.end.x) > hi.x
-            || l.start.y.max(l.end.y) < lo.y
-            || l.start.y.min(l.end.y) > hi.y;
-        !apart && l.intersects(bbox)
-    };
-    let crossing = polygon_rings(polygon).zip(&runs.0).any(|(ring, boxes)| {
-        let last = ring.0.len().saturating_sub(1);
-        boxes.iter().enumerate().any(|(c, b)| {
-            b.intersects(bbox)
-                && ring.0[run_vertices(c, last)]
-                    .windows(2)
-                    .any(|w| meets(Line::new(w[0], w[1])))
-        })
-    });
-    if crossing {
-        Side::Crossing
-    } else if polygon.intersects(&lo) {
-        Side::Inside
-    } else {
-        Side::Outside
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use geo::polygon;
+    use geo::{polygon, Coord, LineString, Rect};
 
     fn test_grid() -> Grid {
         Grid::covering(Rect::new((-1000., -1000.), (1000., 1000.)))
@@ -361,7 +267,7 @@ mod tests {
             counted: [true; 3],
             gap_width: 0.0,
         };
-        overlay_unit(&test_grid(), unit, &index, &rules)
+        overlay_unit(&test_grid(), unit, &index, &rules, &People::new(0.0, None))
     }
 
     #[test]
@@ -463,7 +369,7 @@ mod tests {
             counted: [true, true, false],
             gap_width: 0.0,
         };
-        let c = overlay_unit(&test_grid(), &unit, &index, &rules);
+        let c = overlay_unit(&test_grid(), &unit, &index, &rules, &People::new(0.0, None));
         assert_eq!(c.covered_share(), 0.0);
         assert!((c.status_share(Status::PreProjet) - 1.0).abs() < 1e-12);
         assert!((c.uncovered.unsigned_area() - 10_000.0).abs() < 1e-9);

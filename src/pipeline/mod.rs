@@ -148,9 +148,7 @@ pub fn read_inputs(job: &Job, progress: &dyn Progress) -> Result<Inputs> {
     let (territory, used) = load_territory(&job.load, job.cache_dir.as_deref())?;
     progress.cache(&used);
     let load = &job.load;
-    let territory = territory
-        .restricted(&load.territory)?
-        .with_access(&load.access, load.perimeter.code_passage.as_deref())?;
+    let territory = territory.scoped(load)?;
     let inputs = Inputs::with_perimeters(territory, &load.perimeters, &load.perimeter)?;
     check_missions(&job.tariff, &inputs.cpts, &load.perimeters)?;
     Ok(inputs)

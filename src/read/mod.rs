@@ -14,6 +14,7 @@ pub mod layer;
 mod ods_extent;
 pub mod perimeters;
 pub mod population;
+pub mod population_grid;
 mod shapefile;
 pub mod table;
 pub mod vocabulary;

@@ -11,6 +11,7 @@ use crate::model::territories::{departement_name, labelled, region_name, Scope};
 use crate::model::Status;
 use crate::read::feature::crs_fr;
 use crate::report::access::{access_section, apl_figure, ZONES_SHOWN};
+use crate::report::ages::ages_section;
 use crate::report::numbers::Lang;
 use crate::report::plan::PlanFiles;
 use crate::report::plan_map::PlanLayer;
@@ -294,6 +295,9 @@ pub fn html_report(
     if let Some(section) = access_section(s, lang, ZONES_SHOWN) {
         let map = apl_figure(s, layers, lang, w.map_hint);
         h.push_str(&section.html_with(&map, lang));
+    }
+    if let Some(section) = ages_section(s, lang) {
+        h.push_str(&section.html_with("", lang));
     }
     if let Some(plan) = plan {
         let maps = plan_maps(

@@ -114,6 +114,19 @@ fn indicators(md: &mut String, s: &Summary) {
         FR.km2(s.overlap_area_km2)
     );
     access_rows(md, s);
+    if let Some(a) = &s.ages {
+        for (band, all, white) in [
+            ("65", a.population_65_plus, a.white_zone_population_65_plus),
+            ("80", a.population_80_plus, a.white_zone_population_80_plus),
+        ] {
+            let _ = writeln!(
+                md,
+                "| habitants de {band} ans et plus | {}, dont {} en zone blanche |",
+                FR.people(all),
+                FR.people(white)
+            );
+        }
+    }
     let _ = writeln!(
         md,
         "| CPTS partielles (hors communes fournies) | {partial} |"

@@ -1,6 +1,7 @@
 //! What people read: report.html with its SVG maps, report.md, the workbook, and the outputs of plan, check and diff; figures formatted in French or English.
 
 pub mod access;
+pub mod ages;
 pub mod check;
 pub mod diff;
 pub mod html;

@@ -207,6 +207,30 @@ fn header(key: &str, lang: Lang) -> String {
             "White zone population under the APL threshold",
         ),
         "units_without_value" => ("Unités sans valeur d'APL", "Units without an APL"),
+        "population_65_plus" => (
+            "Population de 65 ans et plus",
+            "Population aged 65 and over",
+        ),
+        "population_80_plus" => (
+            "Population de 80 ans et plus",
+            "Population aged 80 and over",
+        ),
+        "covered_population_65_plus" => (
+            "Population couverte de 65 ans et plus",
+            "Covered population aged 65 and over",
+        ),
+        "covered_population_80_plus" => (
+            "Population couverte de 80 ans et plus",
+            "Covered population aged 80 and over",
+        ),
+        "white_zone_population_65_plus" => (
+            "Population en zone blanche de 65 ans et plus",
+            "White zone population aged 65 and over",
+        ),
+        "white_zone_population_80_plus" => (
+            "Population en zone blanche de 80 ans et plus",
+            "White zone population aged 80 and over",
+        ),
         "zip_population" => ("Population en ZIP", "Population in ZIP"),
         "zip_covered_population" => ("Population couverte en ZIP", "Covered population in ZIP"),
         "zip_white_zone_population" => (
@@ -319,6 +343,30 @@ fn synthesis(summary: &Summary, lang: Lang) -> Sheet {
                 "Population en zone blanche en ZIP",
                 "White zone population in ZIP",
                 people(z.zip_white_zone_population),
+            ),
+        ]);
+    }
+    if let Some(a) = &summary.ages {
+        figures.extend([
+            (
+                "Population de 65 ans et plus",
+                "Population aged 65 and over",
+                people(a.population_65_plus),
+            ),
+            (
+                "Population en zone blanche de 65 ans et plus",
+                "White zone population aged 65 and over",
+                people(a.white_zone_population_65_plus),
+            ),
+            (
+                "Population de 80 ans et plus",
+                "Population aged 80 and over",
+                people(a.population_80_plus),
+            ),
+            (
+                "Population en zone blanche de 80 ans et plus",
+                "White zone population aged 80 and over",
+                people(a.white_zone_population_80_plus),
             ),
         ]);
     }

@@ -255,6 +255,7 @@ pub fn check(
         coverage_rate: t.coverage_rate,
         white_zone_population: t.white_zone_population,
         access: None,
+        ages: None,
     };
     let (before, after) = (departements(baseline), departements(current));
     let scopes: BTreeSet<&String> = before.keys().chain(after.keys()).copied().collect();

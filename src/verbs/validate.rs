@@ -482,6 +482,10 @@ fn assumption_advice(kind: AssumptionKind) -> (Level, &'static str) {
             Level::Info,
             "check the units listed without an APL: another vintage of the codes, or no inhabitant",
         ),
+        PopulationGrid => (
+            Level::Info,
+            "check that the population layer covers the communes analysed (same territory, same vintage)",
+        ),
         ContourGap => (
             Level::Info,
             "draw the perimeters on the communes' contours, or change the width with --gap-width",

@@ -5,6 +5,7 @@
 //! square metre (in km²), euros whole; names beside every code.
 
 use crate::figures::access::{AccessFigures, AplFigures, ZoningFigures};
+use crate::figures::ages::AgeFigures;
 use crate::figures::summary::{Summary, Totals};
 use crate::model::territories::{departement_name, region_name};
 use crate::write::layers::{Layers, MapFeature};
@@ -228,6 +229,62 @@ impl AccessColumns {
     }
 }
 
+/// The age columns a run's tables carry with a population layer giving the age bands:
+/// the populations aged 65 and over and 80 and over, and for départements and regions
+/// (`full`) those covered and in white zones.
+#[derive(Debug, Clone, Copy)]
+struct AgeColumns {
+    on: bool,
+    full: bool,
+}
+
+const AGE_COLUMNS: [&str; 6] = [
+    "population_65_plus",
+    "population_80_plus",
+    "covered_population_65_plus",
+    "covered_population_80_plus",
+    "white_zone_population_65_plus",
+    "white_zone_population_80_plus",
+];
+
+impl AgeColumns {
+    fn of(summary: &Summary, full: bool) -> AgeColumns {
+        AgeColumns {
+            on: summary.ages.is_some(),
+            full,
+        }
+    }
+
+    fn count(self) -> usize {
+        match (self.on, self.full) {
+            (false, _) => 0,
+            (true, false) => 2,
+            (true, true) => AGE_COLUMNS.len(),
+        }
+    }
+
+    fn columns(self) -> impl Iterator<Item = (&'static str, Kind)> {
+        AGE_COLUMNS[..self.count()].iter().map(|&c| (c, Kind::Real))
+    }
+
+    /// The cells of `figures` (empty for a territory without them).
+    fn cells(self, figures: Option<&AgeFigures>, numbers: Numbers) -> Vec<String> {
+        let values = figures.map(|f| {
+            [
+                f.population_65_plus,
+                f.population_80_plus,
+                f.covered_population_65_plus,
+                f.covered_population_80_plus,
+                f.white_zone_population_65_plus,
+                f.white_zone_population_80_plus,
+            ]
+        });
+        (0..self.count())
+            .map(|i| values.map_or(String::new(), |v| numbers.people(v[i])))
+            .collect()
+    }
+}
+
 /// The tables of `summary` and `layers`.
 #[derive(Debug, Clone)]
 pub struct Tables {
@@ -243,6 +300,7 @@ impl Tables {
     pub fn new(summary: &Summary, layers: &Layers) -> Tables {
         let numbers = Numbers::of(summary);
         let access = AccessColumns::of(summary);
+        let ages = AgeColumns::of(summary, true);
         let departements = summary.by_departement.iter().map(|r| {
             (
                 r.departement.as_str(),
@@ -256,8 +314,8 @@ impl Tables {
             .map(|r| (r.region.as_str(), region_name(&r.region), &r.totals));
         Tables {
             cpts: cpts_table(summary, numbers, access),
-            by_departement: totals_table("departement", departements, numbers, access),
-            by_region: totals_table("region", regions, numbers, access),
+            by_departement: totals_table("departement", departements, numbers, access, ages),
+            by_region: totals_table("region", regions, numbers, access, ages),
             white_zones: white_zones_table(summary, layers.named("white_zones"), numbers, access),
             uncovered_communes: uncovered_table(layers.named("communes"), numbers),
         }
@@ -306,6 +364,8 @@ fn cpts_table(summary: &Summary, numbers: Numbers, access: AccessColumns) -> Csv
         ("departement_noms", Kind::Text),
     ]);
     columns.extend(access.columns());
+    let ages = AgeColumns::of(summary, false);
+    columns.extend(ages.columns());
     let rows = summary
         .cpts
         .iter()
@@ -330,6 +390,7 @@ fn cpts_table(summary: &Summary, numbers: Numbers, access: AccessColumns) -> Csv
                 departement_names(&c.departements),
             ]);
             row.extend(access.cells(c.access.as_ref(), numbers));
+            row.extend(ages.cells(c.ages.as_ref(), numbers));
             row
         })
         .collect();
@@ -344,6 +405,7 @@ fn totals_table<'a>(
     rows: impl Iterator<Item = (&'a str, Option<&'static str>, &'a Totals)>,
     numbers: Numbers,
     access: AccessColumns,
+    ages: AgeColumns,
 ) -> CsvTable {
     let mut columns = vec![
         (key, Kind::Text),
@@ -355,6 +417,7 @@ fn totals_table<'a>(
         ("uncovered_outside_white_zones", Kind::Real),
     ];
     columns.extend(access.columns());
+    columns.extend(ages.columns());
     CsvTable {
         columns,
         rows: rows
@@ -370,6 +433,7 @@ fn totals_table<'a>(
                     numbers.people(outside.max(0.0)),
                 ];
                 row.extend(access.cells(t.access.as_ref(), numbers));
+                row.extend(ages.cells(t.ages.as_ref(), numbers));
                 row
             })
             .collect(),
@@ -412,6 +476,8 @@ fn white_zones_table(
         columns.push(("in_zip", Kind::Text));
     }
     columns.extend(access.columns());
+    let ages = AgeColumns::of(summary, false);
+    columns.extend(ages.columns());
     CsvTable {
         columns,
         rows: zones
@@ -435,6 +501,7 @@ fn white_zones_table(
                 .into_iter()
                 .chain(row.in_zip.map(|b| b.to_string()))
                 .chain(access.cells(row.access.as_ref(), numbers))
+                .chain(ages.cells(row.ages.as_ref(), numbers))
                 .collect()
             })
             .collect(),

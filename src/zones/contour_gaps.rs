@@ -16,26 +16,33 @@ pub struct ContourGap {
     pub population: f64,
     /// The diameter of the widest disc it holds, metres.
     pub width_m: f64,
-    /// The units it lies on, by index, with its area in each, m².
-    pub pieces: Vec<(usize, f64)>,
+    /// The units it lies on, by index, with its area and its weight (its people as an
+    /// area, see [`UnitCover`]) in each, m².
+    pub pieces: Vec<(usize, f64, f64)>,
 }
 
-/// Counts each gap as covered by its CPTS: in the unit's covered area, in the area of
-/// the CPTS's status, and in the CPTS's piece of the unit (so in its population).
+/// Counts each gap as covered by its CPTS: in the unit's covered area and people, in
+/// the people of the CPTS's status, and in the CPTS's piece of the unit (so in its
+/// population).
 /// `statuses[k]` is CPTS k's status.
 pub fn reconcile(covers: &mut [UnitCover], statuses: &[Status], gaps: &[ContourGap]) {
     for gap in gaps {
-        for &(unit, area) in &gap.pieces {
+        for &(unit, area, weight) in &gap.pieces {
             let cover = &mut covers[unit];
             cover.covered_area = (cover.covered_area + area).min(cover.area);
-            let status = &mut cover.status_area[statuses[gap.cpts].index()];
-            *status = (*status + area).min(cover.area);
+            cover.covered_weight = (cover.covered_weight + weight).min(cover.area);
+            let status = &mut cover.status_weight[statuses[gap.cpts].index()];
+            *status = (*status + weight).min(cover.area);
             match cover.pieces.iter_mut().find(|p| p.cpts == gap.cpts) {
-                Some(piece) => piece.area += area,
+                Some(piece) => {
+                    piece.area += area;
+                    piece.weight += weight;
+                }
                 None => {
                     cover.pieces.push(Piece {
                         cpts: gap.cpts,
                         area,
+                        weight,
                         wide: false,
                     });
                     cover.pieces.sort_by_key(|p| p.cpts);

@@ -77,18 +77,21 @@ pub fn overlaps(
             let index = narrow.contains(&true).then(|| Parts::new(&parts));
             for p in of_zone {
                 let (unit, cover) = (&units[p.0], &covers[p.0]);
-                let wide_area: f64 = match &index {
-                    None => piece(p).area,
+                let (wide_area, wide_weight): (f64, f64) = match &index {
+                    None => (piece(p).area, piece(p).weight()),
                     Some(index) => piece(p)
                         .shape
                         .0
                         .iter()
-                        .filter(|q| index.locate(q).is_some_and(|k| !narrow[k]))
-                        .map(|q| q.unsigned_area())
-                        .sum(),
+                        .zip(&piece(p).weights)
+                        .filter(|(q, _)| index.locate(q).is_some_and(|k| !narrow[k]))
+                        .fold((0.0, 0.0), |(a, w), (q, weight)| {
+                            (a + q.unsigned_area(), w + weight)
+                        }),
                 };
-                population += unit.population * wide_area / cover.area;
-                contour.population += unit.population * (piece(p).area - wide_area) / cover.area;
+                population += unit.population * wide_weight / cover.area;
+                contour.population +=
+                    unit.population * (piece(p).weight() - wide_weight) / cover.area;
                 if wide_area >= TOUCH_M2 {
                     communes.push(p.0);
                 }

@@ -36,7 +36,7 @@ pub struct WhiteZone {
     /// a square metre).
     pub population_by_departement: Vec<f64>,
     /// Each unit with territory in the part, by index, increasing, and the share of its
-    /// area in the part (0 to 1).
+    /// people in the part (0 to 1; of its area when they are spread evenly).
     pub shares: Vec<(usize, f64)>,
 }
 
@@ -154,21 +154,23 @@ pub fn white_zones(
 const TOUCH_M2: f64 = 1.0;
 
 /// For each member unit, in order, each piece of its uncovered part: the part holding
-/// it and its area.
+/// it, its area and its weight.
 fn locate_pieces(
     covers: &[UnitCover],
     parts: &[Polygon<f64>],
     members: &[usize],
-) -> Vec<Vec<(Option<usize>, f64)>> {
+) -> Vec<Vec<(Option<usize>, f64, f64)>> {
     let index = Parts::new(parts);
     members
         .par_iter()
         .map(|&i| {
-            covers[i]
+            let cover = &covers[i];
+            cover
                 .uncovered
                 .0
                 .iter()
-                .map(|q| (index.locate(q), q.unsigned_area()))
+                .zip(&cover.uncovered_weights)
+                .map(|(q, &weight)| (index.locate(q), q.unsigned_area(), weight))
                 .collect()
         })
         .collect()
@@ -234,17 +236,17 @@ impl Sorting<'_> {
         let mut population = vec![0.0; parts.len()];
         let mut contributors: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); parts.len()];
         let mut by_departement: Vec<BTreeMap<&String, f64>> = vec![BTreeMap::new(); parts.len()];
-        let mut gap_pieces: Vec<Vec<(usize, f64)>> = vec![Vec::new(); parts.len()];
+        let mut gap_pieces: Vec<Vec<(usize, f64, f64)>> = vec![Vec::new(); parts.len()];
         let mut shares: Vec<BTreeMap<usize, f64>> = vec![BTreeMap::new(); parts.len()];
         for (&i, pieces) in members.iter().zip(&placed) {
-            for (j, &(part, area)) in pieces.iter().enumerate() {
+            for (j, &(part, area, weight)) in pieces.iter().enumerate() {
                 let Some(p) = part else { continue };
-                let people = units[i].population * area / covers[i].area;
+                let people = units[i].population * weight / covers[i].area;
                 population[p] += people;
                 match kinds[p] {
                     Kind::WhiteZone => {
                         out.unit_population[i] += people;
-                        *shares[p].entry(i).or_default() += area / covers[i].area;
+                        *shares[p].entry(i).or_default() += weight / covers[i].area;
                         if self
                             .gaps
                             .is_some_and(|r| narrower_than(&covers[i].uncovered.0[j], r.width))
@@ -256,7 +258,7 @@ impl Sorting<'_> {
                             *by_departement[p].entry(&units[i].departement).or_default() += people;
                         }
                     }
-                    Kind::Gap(Some(_), _) => gap_pieces[p].push((i, area)),
+                    Kind::Gap(Some(_), _) => gap_pieces[p].push((i, area, weight)),
                     Kind::Gap(None, _) | Kind::Sliver => {}
                 }
             }

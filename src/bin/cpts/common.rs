@@ -9,6 +9,7 @@ use cpts_coverage::pipeline::Job;
 use cpts_coverage::read::access_tables::AplFile;
 use cpts_coverage::read::cpts_attributes::{Exclusion, PerimeterOptions};
 use cpts_coverage::read::population::PopulationTable;
+use cpts_coverage::read::population_grid::PopulationGridFile;
 use cpts_coverage::read::vocabulary::StatusVocabulary;
 use cpts_coverage::report::numbers::Lang;
 use cpts_coverage::write::LayerFormat;
@@ -132,6 +133,17 @@ pub struct AnalysisArgs {
     /// zone mostly in ZIP ranks first.
     #[arg(long, value_name = "FILE")]
     pub doctor_zoning: Option<PathBuf>,
+    /// A finer population layer than the communes: INSEE's 200 m grid as distributed
+    /// (CSV with `,` or `;`, Parquet or GeoPackage; ids `idcar_200m`, `Idcar_200m` or
+    /// `IdINSPIRE`, population `ind`, ages `ind_65_79`, `ind_80p`), or any polygon layer
+    /// with a population column (IRIS). Where a perimeter cuts a commune, the commune's
+    /// people are placed as the layer says (each commune keeping its population), and the
+    /// figures gain the population aged 65 and over and 80 and over.
+    #[arg(long, value_name = "FILE")]
+    pub population_grid: Option<PathBuf>,
+    /// Population column of `--population-grid` (default: `ind`, any capitalisation).
+    #[arg(long, value_name = "COLUMN", requires = "population_grid")]
+    pub population_grid_field: Option<String>,
     /// Statuses whose CPTS count as covering.
     #[arg(long, value_delimiter = ',', default_value = "signataire_aci,projet,pre_projet", value_parser = parse_status)]
     pub statuses: Vec<Status>,
@@ -305,9 +317,7 @@ impl AnalysisArgs {
         if verbose {
             say_cache(&used);
         }
-        territory
-            .restricted(&options.territory)?
-            .with_access(&options.access, options.perimeter.code_passage.as_deref())
+        territory.scoped(options)
     }
 
     /// Every input of `options`, the communes through the cache.
@@ -352,6 +362,7 @@ impl AnalysisArgs {
             self.perimeter.code_passage.as_deref(),
             self.apl.as_deref(),
             self.doctor_zoning.as_deref(),
+            self.population_grid.as_deref(),
         ]
         .into_iter()
         .flatten()
@@ -387,6 +398,13 @@ impl AnalysisArgs {
                 zoning: self.doctor_zoning.clone(),
                 threshold: self.apl_threshold,
             },
+            population_grid: self
+                .population_grid
+                .as_ref()
+                .map(|path| PopulationGridFile {
+                    path: path.clone(),
+                    field: self.population_grid_field.clone(),
+                }),
         })
     }
 

@@ -913,7 +913,7 @@ fn standing(
             .pieces
             .iter()
             .filter(|p| p.cpts == k)
-            .map(|p| p.area)
+            .map(|p| p.weight)
             .sum();
         held += units[c].population * share(area, cover.area);
         for polygon in &projected[c].0 {
@@ -1005,7 +1005,7 @@ fn multi_ght(inputs: &Inputs, analysis: &Analysis, ght: &[Ght]) -> Vec<MultiGht>
         if let Some(g) = g {
             for piece in &cover.pieces {
                 *held[piece.cpts].entry(*g).or_insert(0.0) +=
-                    u.population * share(piece.area, cover.area);
+                    u.population * share(piece.weight, cover.area);
             }
         }
     }
@@ -1039,7 +1039,7 @@ fn by_departement(
     for (u, cover) in units.iter().zip(&analysis.covers) {
         for piece in &cover.pieces {
             *held[piece.cpts].entry(&u.departement).or_insert(0.0) +=
-                u.population * share(piece.area, cover.area);
+                u.population * share(piece.weight, cover.area);
         }
     }
     let home = |people: &BTreeMap<&str, f64>| -> Option<String> {
