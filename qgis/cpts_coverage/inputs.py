@@ -17,6 +17,7 @@ from qgis.core import (
     QgsProcessingUtils,
     QgsProviderRegistry,
     QgsVectorFileWriter,
+    QgsWkbTypes,
 )
 from qgis.PyQt.QtCore import QUrl
 
@@ -57,7 +58,8 @@ def input_file(algorithm, parameters, name, context, feedback):
         found = source_file(layer)
         if found is not None:
             return found
-    return write_temporary(layer, selected, context, feedback)
+    source = algorithm.parameterAsSource(parameters, name, context)
+    return write_temporary(source, layer.name(), context, feedback)
 
 
 def source_file(layer):
@@ -82,30 +84,32 @@ def source_file(layer):
     return None
 
 
-def write_temporary(layer, selected, context, feedback):
-    """Writes `layer` (its selection only when `selected`) to a temporary GeoPackage, or
-    CSV when it has no geometry, and returns that file."""
-    spatial = layer.isSpatial()
-    base = re.sub(r"[^A-Za-z0-9_-]+", "_", layer.name()) or "layer"
+def write_temporary(source, name, context, feedback):
+    """Writes the features of `source` (a layer, or its selection) to a temporary
+    GeoPackage, or CSV when they have no geometry, and returns that file."""
+    spatial = QgsWkbTypes.geometryType(source.wkbType()) != QgsWkbTypes.NullGeometry
+    base = re.sub(r"[^A-Za-z0-9_-]+", "_", name) or "layer"
     path = QgsProcessingUtils.generateTempFilename(base + (".gpkg" if spatial else ".csv"))
     options = QgsVectorFileWriter.SaveVectorOptions()
     options.driverName = "GPKG" if spatial else "CSV"
     options.fileEncoding = "UTF-8"
     options.layerName = base
-    options.onlySelectedFeatures = selected
     if spatial:
         options.layerOptions = ["SPATIAL_INDEX=NO"]
-    written = QgsVectorFileWriter.writeAsVectorFormatV3(layer, path, context.transformContext(), options)
-    if written[0] != QgsVectorFileWriter.NoError:
+    writer = QgsVectorFileWriter.create(path, source.fields(), source.wkbType(), source.sourceCrs(),
+                                        context.transformContext(), options)
+    if writer.hasError() == QgsVectorFileWriter.NoError:
+        for feature in source.getFeatures():
+            writer.addFeature(feature)
+    error, message = writer.hasError(), writer.errorMessage()
+    del writer
+    if error != QgsVectorFileWriter.NoError:
         raise QgsProcessingException(text(
-            f"The layer {layer.name()} could not be written to {path} for cpts: {written[1]}",
-            f"La couche {layer.name()} n'a pas pu être écrite dans {path} pour cpts : {written[1]}",
+            f"The layer {name} could not be written to {path} for cpts: {message}",
+            f"La couche {name} n'a pas pu être écrite dans {path} pour cpts : {message}",
         ))
-    feedback.pushInfo(text(
-        f"{layer.name()} ({layer.providerType()} layer) written to {path} for cpts",
-        f"{layer.name()} (couche {layer.providerType()}) écrite dans {path} pour cpts",
-    ))
-    return InputFile(path, layer.name())
+    feedback.pushInfo(text(f"{name} written to {path} for cpts", f"{name} écrite dans {path} pour cpts"))
+    return InputFile(path, name)
 
 
 def _is_file(value):

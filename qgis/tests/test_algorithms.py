@@ -287,10 +287,14 @@ class Executable(unittest.TestCase):
                              "JSON": os.path.join(harness.scratch(), "v.json")})
         return str(raised.exception)
 
-    def test_a_setting_naming_no_file_is_named(self):
-        harness.set_executable("/nonexistent/cpts")
+    def test_a_setting_naming_a_file_since_removed_is_named(self):
+        gone = os.path.join(harness.scratch(), "cpts")
+        with open(gone, "w"):
+            pass
+        harness.set_executable(gone)
+        os.remove(gone)
         message = self.message()
-        self.assertIn("/nonexistent/cpts", message)
+        self.assertIn(gone, message)
         self.assertIn("Processing › Options › Providers › CPTS coverage", message)
 
     def test_a_version_too_old_is_refused(self):
