@@ -127,7 +127,7 @@ def run(path, args, feedback, accepted=(0,)):
     ]
     for reader in readers:
         reader.start()
-    stdout, messages, open_streams, progress = [], [], len(readers), 0
+    stdout, messages, open_streams, progress, failing = [], [], len(readers), 0, False
     while open_streams:
         if feedback.isCanceled():
             process.kill()
@@ -150,7 +150,9 @@ def run(path, args, feedback, accepted=(0,)):
             feedback.setProgress(progress)
         elif stream == "err":
             messages.append(line)
-            if line.startswith("warning:"):
+            if line.startswith("error:") or failing:
+                failing = True  # the error, shown whole when cpts exits
+            elif line.startswith("warning:"):
                 feedback.pushWarning(line)
             else:
                 feedback.pushInfo(line)
@@ -160,7 +162,8 @@ def run(path, args, feedback, accepted=(0,)):
     code = process.wait()
     result = Run(code, "\n".join(stdout), "\n".join(messages))
     if code not in accepted:
-        whole = result.messages or result.stdout
+        error = next((i for i, line in enumerate(messages) if line.startswith("error:")), 0)
+        whole = "\n".join(messages[error:]) or result.stdout
         raise QgsProcessingException(
             whole if code == 2 else text(
                 f"cpts ended with status {code}:\n{whole}",
@@ -171,8 +174,9 @@ def run(path, args, feedback, accepted=(0,)):
 
 
 def _read(stream, name, lines):
-    for line in stream:
-        lines.put((name, line))
+    with stream:
+        for line in stream:
+            lines.put((name, line))
     lines.put((name, None))
 
 

@@ -114,20 +114,21 @@ ANALYSIS = (
         "Colonne des populations de la table (par défaut : PMUN, P21_POP…, population)."),
        advanced=True),
     _o("--population-grid", FILE,
-       ("Population grid (200 m cells)", "Grille de population (carreaux de 200 m)"),
-       ("Population inside the communes: INSEE's 200 m grid (CSV or GeoPackage), or any "
-        "polygon or point layer with a population column: each commune's population is "
-        "spread as it says instead of evenly.",
-        "Population à l'intérieur des communes : la grille de 200 m de l'INSEE (CSV ou "
-        "GeoPackage), ou toute couche de polygones ou de points avec une colonne de population : "
-        "la population de chaque commune est répartie selon elle plutôt qu'uniformément."),
-       extensions="csv gpkg parquet geojson shp fgb"),
+       ("Population grid (INSEE 200 m, IRIS)", "Grille de population (INSEE 200 m, IRIS)"),
+       ("A finer population layer than the communes: INSEE's 200 m grid as distributed (CSV, "
+        "Parquet or GeoPackage) or any polygon layer with a population column (IRIS). Where a "
+        "perimeter cuts a commune, its people are placed as the layer says (each commune "
+        "keeping its population); the figures gain the population aged 65 and over and 80 and over.",
+        "Une couche de population plus fine que les communes : la grille de 200 m de l'INSEE "
+        "telle que diffusée (CSV, Parquet ou GeoPackage) ou toute couche de polygones avec une "
+        "colonne de population (IRIS). Là où un périmètre coupe une commune, ses habitants sont "
+        "placés comme le dit la couche (chaque commune gardant sa population) ; les chiffres "
+        "gagnent la population de 65 ans et plus et de 80 ans et plus."),
+       extensions="csv parquet gpkg geojson shp fgb"),
     _o("--population-grid-field", TEXT,
-       ("Population field of the grid", "Champ de population de la grille"),
-       ("Population column of a polygon or point layer given as the grid (IRIS "
-        "populations, a building-level estimate); INSEE's grids need none.",
-        "Colonne de population d'une couche de polygones ou de points donnée comme grille "
-        "(populations des IRIS, estimation au bâtiment) ; les grilles de l'INSEE n'en ont pas besoin."),
+       ("Population column of the grid", "Colonne de population de la grille"),
+       ("Population column of the population grid (default: ind, any capitalisation).",
+        "Colonne de population de la grille de population (par défaut : ind, quelle que soit la casse)."),
        advanced=True),
     _o("--apl", FILE,
        ("APL to general practitioners (DREES)", "APL aux médecins généralistes (DREES)"),

@@ -20,7 +20,10 @@ FIXTURES = os.path.join(ROOT, "fixtures")
 COMMUNES = os.path.join(FIXTURES, "communes-22.geojson")
 PERIMETERS = os.path.join(FIXTURES, "cpts-22.geojson")
 SHARED = os.path.join(ROOT, "..", "shared", "data")
-CPTS = os.path.abspath(os.environ.get("CPTS_BIN") or shutil.which("cpts") or "cpts")
+CPTS = os.environ.get("CPTS_BIN") or shutil.which("cpts")
+if CPTS is None:
+    sys.exit("no cpts to test: set CPTS_BIN to the executable, or put cpts on PATH")
+CPTS = os.path.abspath(CPTS)
 
 
 def scratch():

@@ -2,6 +2,7 @@
 the figures returned, cpts's errors shown whole, cancellation, the executable setting,
 and every option of each verb offered as a parameter."""
 
+import json
 import os
 import re
 import stat
@@ -102,8 +103,9 @@ class Analyze(unittest.TestCase):
         self.assertEqual(results["TOTAL_POPULATION"], 598814)
         self.assertAlmostEqual(results["COVERAGE_RATE"], 0.75, places=4)
 
-        groups = project.layerTreeRoot().children()
+        groups = project.layerTreeRoot().findGroups()
         self.assertEqual(len(groups), 1)
+        self.assertEqual(project.layerTreeRoot().children()[0], groups[0])
         self.assertRegex(groups[0].name(), r"^cpts analyze: CPTS en mémoire \(\d\d:\d\d:\d\d\)$")
         layers = [node.layer() for node in groups[0].findLayers()]
         self.assertEqual([layer.name() for layer in layers], ["Overlaps", "White zones", "CPTS", "Communes"])
@@ -114,8 +116,12 @@ class Analyze(unittest.TestCase):
         self.assertEqual(cpts.featureCount(), 5)
         self.assertEqual(communes_out.featureCount(), 344)
         self.check_styles(layers)
-        # The run was told in the log: the temporary file, the stages, the figures.
-        self.assertIn("OUT", results)
+        # The log tells the temporary file, each stage of cpts -v as it came, the figures.
+        log = feedback.textLog()
+        self.assertRegex(log, r"CPTS en mémoire written to \S+\.gpkg for cpts")
+        self.assertRegex(log, r"\[\s*\d+\.\d\ds\] overlaying communes and perimeters")
+        self.assertIn("Total population: 598814", log)
+        self.assertIn("Coverage rate: 75.00 %", log)
 
     def check_styles(self, layers):
         """The styles of the run, as QGIS read them."""
@@ -249,9 +255,11 @@ class OtherVerbs(unittest.TestCase):
         self.assertEqual(results["NEWLY_UNCOVERED"], 16)
         self.assertAlmostEqual(results["COVERAGE_RATE_BEFORE"], 0.7499573648408662, places=12)
         self.assertAlmostEqual(results["COVERAGE_RATE_AFTER"], 0.6999601905975834, places=12)
+        changed = harness.read_json(results["DIFF_JSON"])["communes"]
+        self.assertGreaterEqual(len(changed), 16)
         group = project.layerTreeRoot().children()[0]
-        self.assertEqual(group.name()[:44], "cpts diff: cpts-22 → sans CPTS-22-05 (")
-        self.assertEqual([n.layer().featureCount() for n in group.findLayers()], [results["NEWLY_UNCOVERED"] + 3])
+        self.assertRegex(group.name(), r"^cpts diff: cpts-22 → sans CPTS-22-05 \(\d\d:\d\d:\d\d\)$")
+        self.assertEqual([n.layer().featureCount() for n in group.findLayers()], [len(changed)])
 
     def test_check_passes_and_fails(self):
         base = os.path.join(self.dir, "base")
@@ -261,10 +269,14 @@ class OtherVerbs(unittest.TestCase):
         same = run("check", {"BASELINE": summary, "CURRENT": summary, "REPORT_DIR": os.path.join(self.dir, "same")})
         self.assertTrue(same["PASSED"])
         self.assertTrue(os.path.isfile(same["CHECK_MD"]))
-        signed = os.path.join(self.dir, "signed")
-        harness.cli("analyze", "-q", "--communes", harness.COMMUNES, "--perimeters", harness.PERIMETERS,
-                    "--statuses", "signataire_aci", "--out", signed)
-        dropped = run("check", {"BASELINE": summary, "CURRENT": os.path.join(signed, "summary.json"),
+        fewer = harness.read_json(harness.PERIMETERS)
+        fewer["features"] = [f for f in fewer["features"] if f["properties"]["id"] != "CPTS-22-05"]
+        perimeters = os.path.join(self.dir, "fewer.geojson")
+        with open(perimeters, "w", encoding="utf-8") as f:
+            json.dump(fewer, f)
+        current = os.path.join(self.dir, "current")
+        harness.cli("analyze", "-q", "--communes", harness.COMMUNES, "--perimeters", perimeters, "--out", current)
+        dropped = run("check", {"BASELINE": summary, "CURRENT": os.path.join(current, "summary.json"),
                                 "MAX_COVERAGE_DROP": 1, "REPORT_DIR": os.path.join(self.dir, "dropped")})
         self.assertFalse(dropped["PASSED"])
         with open(dropped["JUNIT"], encoding="utf-8") as f:

@@ -1,5 +1,6 @@
 """`qgis_process run cpts:analyze` on the fixtures gives what the command line gives."""
 
+import filecmp
 import json
 import os
 import subprocess
@@ -35,8 +36,11 @@ class QgisProcess(unittest.TestCase):
         summary = harness.read_json(os.path.join(by_cli, "summary.json"))
         # summary.json names its files without their folders and holds no time of the run
         # (sources[].modified is the day each input was last changed): the same inputs
-        # give the same summary, whole.
+        # give the same summary, whole; and every other output, byte for byte.
         self.assertEqual(harness.read_json(os.path.join(by_qgis, "summary.json")), summary)
+        self.assertEqual(sorted(os.listdir(by_qgis)), sorted(os.listdir(by_cli)))
+        for name in os.listdir(by_cli):
+            self.assertTrue(filecmp.cmp(os.path.join(by_cli, name), os.path.join(by_qgis, name), shallow=False), name)
         self.assertEqual(summary["total_population"], 598814)
         # The figures are the algorithm's outputs.
         results = json.loads(run.stdout)["results"]
