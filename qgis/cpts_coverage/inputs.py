@@ -42,13 +42,17 @@ def input_file(algorithm, parameters, name, context, feedback):
     value = parameters.get(name)
     if value is None or value == "":
         return None
-    selected = isinstance(value, QgsProcessingFeatureSourceDefinition) and value.selectedFeaturesOnly
+    selected = False
     if isinstance(value, QgsProcessingFeatureSourceDefinition):
+        selected = value.selectedFeaturesOnly
         value = value.source.staticValue()
     if isinstance(value, str) and _is_file(value):
         path = os.path.abspath(value)
         return InputFile(path, _stem(path))
-    layer = algorithm.parameterAsVectorLayer(parameters, name, context)
+    if isinstance(value, str):
+        layer = QgsProcessingUtils.mapLayerFromString(value, context)
+    else:
+        layer = algorithm.parameterAsVectorLayer(parameters, name, context)
     if layer is None:
         raise QgsProcessingException(text(
             f"{name}: {value!r} is neither a layer of the project nor a file cpts reads.",

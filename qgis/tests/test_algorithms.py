@@ -5,6 +5,7 @@ and every option of each verb offered as a parameter."""
 import json
 import os
 import re
+import shutil
 import stat
 import subprocess
 import threading
@@ -16,14 +17,16 @@ import harness
 APP = harness.start_qgis()
 
 import processing  # noqa: E402  (needs the application started)
-from cpts_coverage import executable, options, outputs  # noqa: E402
+from cpts_coverage import executable, inputs, options, outputs  # noqa: E402
 from qgis.core import (  # noqa: E402
     QgsApplication,
     QgsFeature,
     QgsProcessingContext,
     QgsProcessingException,
+    QgsProcessingFeatureSourceDefinition,
     QgsProcessingFeedback,
     QgsProject,
+    QgsVectorFileWriter,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QSettings  # noqa: E402
@@ -122,6 +125,57 @@ class Analyze(unittest.TestCase):
         self.assertRegex(log, r"\[\s*\d+\.\d\ds\] overlaying communes and perimeters")
         self.assertIn("Total population: 598814", log)
         self.assertIn("Coverage rate: 75.00 %", log)
+
+    def test_layers_are_handed_over_by_their_files_or_written(self):
+        folder = harness.scratch()
+        gpkg = os.path.join(folder, "layers.gpkg")
+        for name, path in (("communes", harness.COMMUNES), ("perimetres", harness.PERIMETERS)):
+            options = QgsVectorFileWriter.SaveVectorOptions()
+            options.layerName = name
+            if os.path.exists(gpkg):
+                options.actionOnExistingFile = QgsVectorFileWriter.CreateOrOverwriteLayer
+            written = QgsVectorFileWriter.writeAsVectorFormatV3(
+                QgsVectorLayer(path, name, "ogr"), gpkg, QgsProject().transformContext(), options)
+            self.assertEqual(written[0], QgsVectorFileWriter.NoError, written)
+        communes = QgsVectorLayer(f"{gpkg}|layername=communes", "communes", "ogr")
+        self.assertEqual(inputs.source_file(communes).path, f"{gpkg}:communes")
+        csv = QgsVectorLayer(f"file://{harness.FIXTURES}/cpts-22.csv?delimiter=;", "listes", "delimitedtext")
+        self.assertTrue(csv.isValid())
+        self.assertEqual(inputs.source_file(csv).path, os.path.join(harness.FIXTURES, "cpts-22.csv"))
+
+        # A filter, or a selection, is not in the file: the features shown are written.
+        filtered = QgsVectorLayer(harness.PERIMETERS, "filtered", "ogr")
+        filtered.setSubsetString("\"id\" <> 'CPTS-22-05'")
+        self.assertIsNone(inputs.source_file(filtered))
+        selected = QgsVectorLayer(harness.PERIMETERS, "selected", "ogr")
+        selected.selectByExpression("\"id\" <> 'CPTS-22-05'")
+        project = QgsProject()
+        project.addMapLayers([communes, filtered, selected, csv])
+        for perimeters in (filtered, QgsProcessingFeatureSourceDefinition(selected.id(), True)):
+            results = run("analyze", {"COMMUNES": communes, "PERIMETERS": perimeters,
+                                      "OUT": os.path.join(folder, "out")}, project)
+            # cpts diff's figure for the fixtures without CPTS-22-05.
+            self.assertAlmostEqual(results["COVERAGE_RATE"], 0.6999601905975834, places=12)
+            self.assertEqual(results["TOTAL_POPULATION"], 598814)
+            shutil.rmtree(os.path.join(folder, "out"))
+
+        membership = os.path.join(folder, "membership")
+        harness.cli("analyze", "-q", "--communes", harness.COMMUNES, "--perimeters",
+                    os.path.join(harness.FIXTURES, "cpts-22.csv"), "--out", membership)
+        expected = harness.read_json(os.path.join(membership, "summary.json"))
+        self.assertEqual(expected["mode"], "membership")
+        in_memory = QgsVectorLayer("None", "listes en mémoire", "memory")
+        in_memory.dataProvider().addAttributes(csv.fields().toList())
+        in_memory.updateFields()
+        in_memory.dataProvider().addFeatures(list(csv.getFeatures()))
+        for table in (csv, in_memory):
+            results = run("analyze", {"COMMUNES": communes, "PERIMETERS": table,
+                                      "OUT": os.path.join(folder, "out")}, project)
+            summary = harness.read_json(results["SUMMARY"])
+            self.assertEqual(summary["mode"], "membership")
+            self.assertEqual(summary["coverage_rate"], expected["coverage_rate"])
+            self.assertEqual(summary["cpts"], expected["cpts"])
+            shutil.rmtree(os.path.join(folder, "out"))
 
     def check_styles(self, layers):
         """The styles of the run, as QGIS read them."""
