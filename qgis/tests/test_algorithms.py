@@ -125,6 +125,7 @@ class Analyze(unittest.TestCase):
         self.assertRegex(log, r"\[\s*\d+\.\d\ds\] overlaying communes and perimeters")
         self.assertIn("Total population: 598814", log)
         self.assertIn("Coverage rate: 75.00 %", log)
+        self.assertEqual(feedback.progress(), 100)
 
     def test_layers_are_handed_over_by_their_files_or_written(self):
         folder = harness.scratch()
@@ -352,6 +353,14 @@ class Executable(unittest.TestCase):
             run("validate", {"COMMUNES": harness.COMMUNES, "PERIMETERS": harness.PERIMETERS,
                              "JSON": os.path.join(harness.scratch(), "v.json")})
         return str(raised.exception)
+
+    def test_the_setting_is_under_the_provider(self):
+        from processing.core.ProcessingConfig import ProcessingConfig, Setting
+
+        setting = ProcessingConfig.settings[executable.SETTING]
+        self.assertEqual(setting.group, "CPTS coverage")
+        self.assertEqual(setting.valuetype, Setting.FILE)
+        self.assertEqual(ProcessingConfig.getSetting(executable.SETTING), harness.CPTS)
 
     def test_a_setting_naming_a_file_since_removed_is_named(self):
         gone = os.path.join(harness.scratch(), "cpts")
