@@ -342,6 +342,19 @@ class OtherVerbs(unittest.TestCase):
                                    "JSON": os.path.join(self.dir, "validate.json")})
         self.assertEqual(results["EXIT_STATUS"], 1)
         self.assertEqual(results["WARNINGS"], 4)
+        asleep = harness.read_json(harness.PERIMETERS)
+        asleep["features"][1]["properties"]["statut"] = "en sommeil"
+        perimeters = os.path.join(self.dir, "asleep.geojson")
+        with open(perimeters, "w", encoding="utf-8") as f:
+            json.dump(asleep, f)
+        with self.assertRaises(QgsProcessingException) as raised:
+            run("validate", {"COMMUNES": harness.COMMUNES, "PERIMETERS": perimeters,
+                             "JSON": os.path.join(self.dir, "asleep.json")})
+        # The findings as validate prints them, the error first.
+        message = str(raised.exception)
+        self.assertRegex(message, r"^level +kind +finding\nerror ")
+        self.assertIn('"en sommeil"', message)
+        self.assertIn("1 errors", message)
 
 
 class Executable(unittest.TestCase):
