@@ -1,7 +1,8 @@
 //! The QGIS plugin of `qgis/` run headless in Debian's QGIS with the `cpts` built for the
 //! tests: each Python test file of `qgis/tests` (`qgis_process` against the command
-//! line, the algorithms on the layers of a project, the zip installed into a clean
-//! profile). Skipped when QGIS is absent (scripts/setup.sh installs it).
+//! line, the algorithms on the layers of a project, Processing's dialog, the zip
+//! installed into a clean profile). Skipped when QGIS is absent (scripts/setup.sh
+//! installs it).
 
 mod common;
 
@@ -55,6 +56,11 @@ fn qgis_process_runs_analyze_as_the_command_line_does() {
 #[test]
 fn the_algorithms_run_on_the_layers_of_a_project() {
     python_tests("test_algorithms.py");
+}
+
+#[test]
+fn the_dialog_offers_every_parameter_and_runs_its_values() {
+    python_tests("test_dialog.py");
 }
 
 #[test]

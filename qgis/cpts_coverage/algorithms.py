@@ -29,6 +29,8 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
+from qgis.PyQt.QtCore import QVariant
+
 from . import executable, inputs, outputs
 from . import options as o
 from .language import text
@@ -158,7 +160,7 @@ class CptsAlgorithm(QgsProcessingAlgorithm):
             pattern = r"[\s,;]+" if kind == o.CODES else r"[;\n]"
             return [word for part in re.split(pattern, said) if part.strip() for word in (flag, part.strip())]
         if kind in (o.NUMBER, o.INTEGER):
-            if value is None or value == "":
+            if value is None or value == "" or (isinstance(value, QVariant) and value.isNull()):
                 return []
             if kind == o.INTEGER:
                 return [flag, str(self.parameterAsInt(parameters, name, context))]

@@ -19,7 +19,7 @@ from qgis.core import (
     QgsVectorFileWriter,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QUrl
+from qgis.PyQt.QtCore import QUrl, QVariant
 
 from .language import text
 
@@ -40,7 +40,7 @@ class InputFile:
 def input_file(algorithm, parameters, name, context, feedback):
     """The file cpts reads for the layer parameter `name`, or None when it is unset."""
     value = parameters.get(name)
-    if value is None or value == "":
+    if value is None or value == "" or (isinstance(value, QVariant) and value.isNull()):
         return None
     selected = False
     if isinstance(value, QgsProcessingFeatureSourceDefinition):

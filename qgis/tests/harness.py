@@ -67,13 +67,13 @@ def read_json(path):
         return json.load(f)
 
 
-def start_qgis(profile=None):
-    """A headless QgsApplication with Processing and the plugin's provider (from qgis/ of
-    the repository unless `profile` is given: then nothing but Processing), cpts under
-    test set as the provider's executable."""
+def start_qgis(profile=None, gui=False):
+    """A headless QgsApplication (with widgets when `gui`) with Processing and the plugin's
+    provider (from qgis/ of the repository unless `profile` is given: then nothing but
+    Processing), cpts under test set as the provider's executable."""
     from qgis.core import QgsApplication
 
-    app = QgsApplication([], False, profile or os.path.join(scratch(), "profile"))
+    app = QgsApplication([], gui, profile or os.path.join(scratch(), "profile"))
     app.initQgis()
     # Processing, and the plugin manager's own unzipping (pyplugin_installer).
     sys.path[:0] = [os.path.join(QgsApplication.pkgDataPath(), "python", "plugins"),
