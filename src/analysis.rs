@@ -58,8 +58,9 @@ impl Options {
 /// Receives the name of each stage as it starts (for a progress display).
 pub trait Progress: Sync {
     fn stage(&self, name: &str);
-    /// What the cache of the communes did (nothing to tell by default).
-    fn cache(&self, _used: &CacheUse) {}
+    /// What the cache did with `what` (the communes, the population grid): nothing to
+    /// tell by default.
+    fn cache(&self, _what: &str, _used: &CacheUse) {}
 }
 
 impl Progress for () {

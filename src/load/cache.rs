@@ -1,6 +1,7 @@
 //! The cache of the communes: a territory read, repaired and checked once is kept on
 //! disk, keyed by the bytes of every file it was read from and the options read with,
-//! so that a re-run on unchanged communes skips parsing and checking them.
+//! so that a re-run on unchanged communes skips parsing and checking them. A finer
+//! population layer, read and assigned to the communes of a scope, is kept the same way.
 //!
 //! An entry is `MAGIC`, the format version, the payload's length and its XXH3-128
 //! hash, then the payload (the [`Territory`] in postcard). Anything that does not match
@@ -8,6 +9,9 @@
 
 use crate::error::{Error, Result};
 use crate::load::inputs::{LoadOptions, Territory};
+use crate::load::spread::join_population_grid;
+use crate::model::provenance::{Assumption, Source};
+use crate::model::spread::Spread;
 use crate::read::gpkg::split_layer;
 use std::fs;
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -62,7 +66,68 @@ pub fn load_territory(options: &LoadOptions, dir: Option<&Path>) -> Result<(Terr
     let Some(dir) = dir else {
         return Ok((Territory::load(options)?, CacheUse::Off));
     };
-    let path = dir.join(format!("{:032x}.bin", key(options)?));
+    cached(dir, key(options)?, || Territory::load(options))
+}
+
+/// A finer population layer joined to the units, with what the join stated.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct GridEntry {
+    spread: Spread,
+    sources: Vec<Source>,
+    assumptions: Vec<Assumption>,
+}
+
+/// `territory` (the units of `options`, scoped) with the finer population layer of
+/// `options` joined to it: from the entry in `dir` when one matches (the same communes,
+/// scope and layer), else joined and stored there. `None` when there is no layer.
+pub fn with_population_grid(
+    mut territory: Territory,
+    options: &LoadOptions,
+    dir: Option<&Path>,
+) -> Result<(Territory, Option<CacheUse>)> {
+    let Some(file) = &options.population_grid else {
+        return Ok((territory, None));
+    };
+    let Some(dir) = dir else {
+        return Ok((
+            territory.with_population_grid(Some(file))?,
+            Some(CacheUse::Off),
+        ));
+    };
+    let mut hash = Xxh3::new();
+    hash.update(&key(options)?.to_le_bytes());
+    hash.update(format!("grid {:?} {:?}", options.territory, file.field).as_bytes());
+    hash_files(&mut hash, [&file.path])?;
+    let (entry, used) = cached(dir, hash.digest128(), || {
+        let mut provenance = territory.provenance.clone();
+        let (sources, assumptions) = (provenance.sources.len(), provenance.assumptions.len());
+        let spread = join_population_grid(
+            &territory.units,
+            &territory.projected,
+            file,
+            &mut provenance,
+        )?;
+        Ok(GridEntry {
+            spread,
+            sources: provenance.sources.split_off(sources),
+            assumptions: provenance.assumptions.split_off(assumptions),
+        })
+    })?;
+    let provenance = &mut territory.provenance;
+    provenance.sources.extend(entry.sources);
+    provenance.assumptions.extend(entry.assumptions);
+    territory.spread = Some(entry.spread);
+    Ok((territory, Some(used)))
+}
+
+/// The payload of the entry `key` in `dir` when it holds one, else made by `make` and
+/// stored there.
+fn cached<T: serde::Serialize + serde::de::DeserializeOwned>(
+    dir: &Path,
+    key: u128,
+    make: impl FnOnce() -> Result<T>,
+) -> Result<(T, CacheUse)> {
+    let path = dir.join(format!("{key:032x}.bin"));
     // An entry replaced by a pipe or a device would block, or never end.
     let regular = fs::metadata(&path).map(|m| m.is_file());
     let read = match regular {
@@ -71,21 +136,21 @@ pub fn load_territory(options: &LoadOptions, dir: Option<&Path>) -> Result<(Terr
     };
     let why = match read {
         Ok(bytes) => match decode(&bytes) {
-            Ok(territory) => {
+            Ok(payload) => {
                 // Marked as used, so that pruning keeps it.
                 let _ = fs::File::options()
                     .append(true)
                     .open(&path)
                     .and_then(|f| f.set_modified(std::time::SystemTime::now()));
-                return Ok((territory, CacheUse::Hit(path)));
+                return Ok((payload, CacheUse::Hit(path)));
             }
             Err(why) => Some(why),
         },
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => Some(e.to_string()),
     };
-    let territory = Territory::load(options)?;
-    let used = match store(dir, &path, &territory) {
+    let payload = make()?;
+    let used = match store(dir, &path, &payload) {
         Ok(()) => {
             prune(dir);
             CacheUse::Stored { path, why }
@@ -95,7 +160,7 @@ pub fn load_territory(options: &LoadOptions, dir: Option<&Path>) -> Result<(Terr
             why: e.to_string(),
         },
     };
-    Ok((territory, used))
+    Ok((payload, used))
 }
 
 /// The key of `options`: the bytes and modification times of each file read (a
@@ -123,6 +188,13 @@ fn key(options: &LoadOptions) -> Result<u128> {
         .into_iter()
         .flatten()
         .chain(options.population.as_ref().map(|p| &p.path));
+    hash_files(&mut hash, files)?;
+    Ok(hash.digest128())
+}
+
+/// Adds to `hash` each file's path as given, and the bytes and modification time of it
+/// and its sidecars.
+fn hash_files<'a>(hash: &mut Xxh3, files: impl IntoIterator<Item = &'a PathBuf>) -> Result<()> {
     for path in files {
         // As given: `FILE.gpkg:LAYER` names the layer.
         hash.update(path.to_string_lossy().as_bytes());
@@ -154,7 +226,7 @@ fn key(options: &LoadOptions) -> Result<u128> {
             }
         }
     }
-    Ok(hash.digest128())
+    Ok(())
 }
 
 /// The files `path` is read from: a Shapefile with the files beside it, a GeoPackage
@@ -180,8 +252,8 @@ fn with_sidecars(path: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// The territory of an entry, or why the entry does not hold one.
-fn decode(bytes: &[u8]) -> std::result::Result<Territory, String> {
+/// The payload of an entry, or why the entry does not hold one.
+fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> std::result::Result<T, String> {
     if bytes.len() < HEADER || &bytes[..8] != MAGIC {
         return Err("not a cache entry".into());
     }
@@ -201,21 +273,21 @@ fn decode(bytes: &[u8]) -> std::result::Result<Territory, String> {
     postcard::from_bytes(payload).map_err(|e| e.to_string())
 }
 
-/// Writes the entry of `territory` at `path`, whole or not at all. The payload is
+/// Writes the entry of `payload` at `path`, whole or not at all. The payload is
 /// streamed to the file and hashed on the way, never held in memory.
-fn store(dir: &Path, path: &Path, territory: &Territory) -> std::io::Result<()> {
+fn store<T: serde::Serialize>(dir: &Path, path: &Path, payload: &T) -> std::io::Result<()> {
     fs::create_dir_all(dir)?;
     let mut file = tempfile::NamedTempFile::new_in(dir)?;
     file.write_all(&[0; HEADER])?;
-    let mut payload = Hashing {
+    let mut hashing = Hashing {
         inner: std::io::BufWriter::new(file.as_file_mut()),
         hash: Xxh3::new(),
         length: 0,
     };
-    postcard::to_io(territory, &mut payload).map_err(std::io::Error::other)?;
-    payload.flush()?;
-    let (length, hash) = (payload.length, payload.hash.digest128());
-    drop(payload);
+    postcard::to_io(payload, &mut hashing).map_err(std::io::Error::other)?;
+    hashing.flush()?;
+    let (length, hash) = (hashing.length, hashing.hash.digest128());
+    drop(hashing);
     file.seek(SeekFrom::Start(0))?;
     file.write_all(MAGIC)?;
     file.write_all(&FORMAT.to_le_bytes())?;
@@ -335,6 +407,7 @@ mod tests {
         let path = dir.path().join("entry.bin");
         store(dir.path(), &path, &territory).unwrap();
         let bytes = fs::read(&path).unwrap();
+        let decode = decode::<Territory>;
         assert!(decode(&bytes).is_ok());
         let mut flipped = bytes.clone();
         *flipped.last_mut().unwrap() ^= 1;

@@ -175,11 +175,11 @@ impl Territory {
     }
 
     /// The units of the départements and regions of `scope` (`--territory`), then the
-    /// access tables and the finer population layer of `options` joined to them.
+    /// access tables of `options` joined to them (the finer population layer is joined
+    /// through the cache: [`crate::load::cache::with_population_grid`]).
     pub fn scoped(self, options: &LoadOptions) -> Result<Territory> {
         self.restricted(&options.territory)?
-            .with_access(&options.access, options.perimeter.code_passage.as_deref())?
-            .with_population_grid(options.population_grid.as_ref())
+            .with_access(&options.access, options.perimeter.code_passage.as_deref())
     }
 
     /// The units of the départements and regions of `scope` (`--territory`), read

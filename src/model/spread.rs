@@ -3,9 +3,10 @@
 //! its density, and the unit's inhabitants by age band.
 
 use geo::Polygon;
+use serde::{Deserialize, Serialize};
 
 /// The population layer joined to the units, in the order of the units.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Spread {
     /// For each unit, the parts of the cells inside it, or `None` when the layer gives it
     /// no inhabitant: its people are then spread evenly over its area.
@@ -17,7 +18,7 @@ pub struct Spread {
 }
 
 /// The parts of the cells inside one unit, in its zone's projected CRS.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct UnitCells {
     pub parts: Vec<Polygon<f64>>,
     /// The density of each part's cell, inhabitants per m² (before the unit's
@@ -26,7 +27,7 @@ pub struct UnitCells {
 }
 
 /// Inhabitants by age band.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Ages {
     /// Aged 65 and over.
     pub aged_65: f64,

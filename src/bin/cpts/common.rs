@@ -2,7 +2,7 @@
 
 use clap::{Args, ValueEnum};
 use cpts_coverage::load::access::AccessOptions;
-use cpts_coverage::load::cache::{default_dir, load_territory, CacheUse};
+use cpts_coverage::load::cache::{default_dir, load_territory, with_population_grid, CacheUse};
 use cpts_coverage::load::inputs::Territory;
 use cpts_coverage::model::Status;
 use cpts_coverage::pipeline::Job;
@@ -313,11 +313,17 @@ impl AnalysisArgs {
         options: &LoadOptions,
         verbose: bool,
     ) -> cpts_coverage::Result<Territory> {
-        let (territory, used) = load_territory(options, self.cache_dir().as_deref())?;
+        let dir = self.cache_dir();
+        let (territory, used) = load_territory(options, dir.as_deref())?;
         if verbose {
-            say_cache(&used);
+            say_cache("communes", &used);
         }
-        territory.scoped(options)
+        let (territory, used) =
+            with_population_grid(territory.scoped(options)?, options, dir.as_deref())?;
+        if let Some(used) = used.filter(|_| verbose) {
+            say_cache("population grid", &used);
+        }
+        Ok(territory)
     }
 
     /// Every input of `options`, the communes through the cache.
@@ -517,20 +523,20 @@ impl Progress for Stages {
         self.bar.set_message(name.to_string());
     }
 
-    fn cache(&self, used: &CacheUse) {
+    fn cache(&self, what: &str, used: &CacheUse) {
         if self.verbose {
-            say_cache(used);
+            say_cache(what, used);
         }
     }
 }
 
-/// Tells on stderr what the cache of the communes did.
-fn say_cache(used: &CacheUse) {
+/// Tells on stderr what the cache did with `what` (the communes, the population grid).
+fn say_cache(what: &str, used: &CacheUse) {
     let said = match used {
         CacheUse::Off => return,
-        CacheUse::Hit(path) => format!("communes read from the cache {}", path.display()),
+        CacheUse::Hit(path) => format!("{what} read from the cache {}", path.display()),
         CacheUse::Stored { path, why: None } => {
-            format!("communes stored in the cache {}", path.display())
+            format!("{what} stored in the cache {}", path.display())
         }
         CacheUse::Stored {
             path,
