@@ -2,11 +2,16 @@
 //! ../shared/data is present, on the national world1 data set: reading, projecting the
 //! communes, placing (perimeters projected, grids, snapping), indexing the perimeters,
 //! the overlay (or the matching of lists), the white-zone dissolve, the overlaps, the
-//! aggregation into the summary and writing the outputs; and the whole analysis.
+//! aggregation into the summary and writing the outputs; and the whole analysis. With a
+//! synthetic population grid in `target/bench-grid-<dataset>.csv` (`scripts/bench.sh`
+//! makes them with `scripts/make_synthetic_grid.py`): the grid read and assigned to the
+//! communes, the overlay weighing the people, and the whole analysis with the grid.
 
 use cpts_coverage::analysis::{cover_units, place};
 use cpts_coverage::load::inputs::project_units;
+use cpts_coverage::load::spread::join_population_grid;
 use cpts_coverage::overlay::polygon::PerimeterIndex;
+use cpts_coverage::read::population_grid::PopulationGridFile;
 use cpts_coverage::zones::overlaps::overlaps;
 use cpts_coverage::zones::white_zones::white_zones;
 use cpts_coverage::{analyse, write_outputs, Inputs, LoadOptions, Options, Summary, Tariff};
@@ -70,6 +75,7 @@ fn stages(c: &mut Criterion) {
         let mut group = c.benchmark_group(set.name);
         group.sample_size(10);
         group.bench_function("read", |b| b.iter(|| Inputs::load(&set.polygon).unwrap()));
+        grid_stages(&mut group, &set, &options);
         for (mode, load) in [("polygon", &set.polygon), ("membership", &set.membership)] {
             let inputs = Inputs::load(load).unwrap();
             if mode == "polygon" {
@@ -126,6 +132,54 @@ fn stages(c: &mut Criterion) {
         }
         group.finish();
     }
+}
+
+/// The stages a population grid adds, when `scripts/bench.sh` made one for `set`.
+fn grid_stages(
+    group: &mut criterion::BenchmarkGroup<criterion::measurement::WallTime>,
+    set: &Dataset,
+    options: &Options,
+) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let file = PopulationGridFile {
+        path: root.join(format!("target/bench-grid-{}.csv", set.name)),
+        field: None,
+    };
+    if !file.path.is_file() {
+        eprintln!(
+            "{}: no population grid ({}): scripts/bench.sh makes it",
+            set.name,
+            file.path.display()
+        );
+        return;
+    }
+    let mut inputs = Inputs::load(&set.polygon).unwrap();
+    group.bench_function("grid-join", |b| {
+        b.iter(|| {
+            join_population_grid(
+                &inputs.units,
+                &inputs.projected,
+                &file,
+                &mut Default::default(),
+            )
+            .unwrap()
+        })
+    });
+    let spread = join_population_grid(
+        &inputs.units,
+        &inputs.projected,
+        &file,
+        &mut Default::default(),
+    )
+    .unwrap();
+    inputs.spread = Some(spread);
+    let placed = place(&inputs, &()).unwrap();
+    group.bench_function("cover-polygon-grid", |b| {
+        b.iter(|| cover_units(&inputs, &placed, options, &()))
+    });
+    group.bench_function("analyse-polygon-grid", |b| {
+        b.iter(|| analyse(&inputs, options, &()).unwrap())
+    });
 }
 
 criterion_group!(benches, stages);

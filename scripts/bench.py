@@ -346,6 +346,8 @@ def main():
     p.add_argument("--pg-data", help="data directory of the cluster (its postmaster.pid)")
     p.add_argument("--departement", default="69")
     p.add_argument("--region", default="84")
+    p.add_argument("--grid", help="a synthetic national population grid (section 5; omit to skip it)")
+    p.add_argument("--grid-runs", type=int, default=1, help="timed runs of section 5 (GeoPandas takes minutes)")
     a = p.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # bench.sh's clean-up stops us this way
     os.makedirs(os.path.join(a.work, "logs"), exist_ok=True)
@@ -403,6 +405,24 @@ def main():
             log(f"warm, {mode} mode: one run filling the cache in {cache_dir}, then {n} warm runs")
             fill = b.rounds(f"warm {mode} (filling)", {"cpts": cmd}, 1)["cpts"]
             warm[mode] = (fill, b.rounds(f"warm {mode}", {"cpts": cmd}, n)["cpts"])
+
+    # 5. A population grid, nationally: cpts against the GeoPandas computation of the same
+    #    rule (scripts/grid_reference.py), the communes alone (no arrondissements: the
+    #    reference has none) and no contour-gap rule, which the reference does not apply.
+    grid = None
+    if a.grid:
+        with open(a.grid) as f:
+            cells = sum(1 for _ in f) - 1
+        inputs = {"communes": world1["communes"], "perimeters": os.path.join(data, "world1", "cpts.geojson")}
+        plain = ["--gap-width", "0"]
+        variants = {"cpts": b.argv("cpts", inputs, out("grid", "cpts"), plain + ["--population-grid", a.grid]),
+                    "cpts, communes only": b.argv("cpts", inputs, out("grid", "communes-only"), plain)}
+        if a.geopandas:
+            variants["geopandas"] = [a.geopandas, os.path.join(a.root, "scripts", "grid_reference.py"),
+                                     "--communes", inputs["communes"], "--perimeters", inputs["perimeters"],
+                                     "--grid", a.grid]
+        log(f"population grid ({cells:,} cells): {rounds_of(a.grid_runs, list(variants))}")
+        grid = (cells, b.rounds("grid", variants, a.grid_runs))
 
     # ------------------------------------------------------------------ the tables
     names = {"cpts": "cpts", "geopandas": "GeoPandas peer", "postgis": "PostGIS peer"}
@@ -484,6 +504,20 @@ def main():
         lines += ["", "Cache in a fresh directory of the benchmark's own (`--cache-dir`), removed at exit."]
     else:
         lines.append("warm: not available in this build (`cpts analyze --help` lists no `--no-cache`)")
+    if grid:
+        cells, r = grid
+        lines += ["", f"| world1 communes with a population grid ({cells:,} cells), `--gap-width 0` | wall "
+                  f"| peak memory | GeoPandas / cpts |", "|---|---|---|---|"]
+        for name, label in (("cpts", "cpts `--population-grid`"), ("cpts, communes only", "cpts, communes only"),
+                            ("geopandas", "GeoPandas (`scripts/grid_reference.py`)")):
+            if name not in r:
+                lines.append(f"| {label} | skipped | | |")
+                continue
+            ratio = ratio_cell(r[name], r["cpts"]) if name == "geopandas" else ""
+            lines.append(f"| {label} | {secs(med(w for w, _, _ in r[name]))} "
+                         f"| {med(m for _, m, _ in r[name]):.0f} MiB | {ratio} |")
+        lines += ["", f"Runs alternated, {a.grid_runs} per tool; the grid made by `scripts/make_synthetic_grid.py` "
+                  "from the national communes; cpts without its cache."]
     print("\n".join(lines))
 
 

@@ -10,10 +10,15 @@
 #   2. thread scaling of cpts: --threads 1 against --threads 2;
 #   3. cost versus size (polygon mode): one département, one region, the nation;
 #   4. warm runs with cpts's cache, when the binary has one (`--no-cache`, `--cache-dir DIR`);
+#   5. with --grid: the national communes with a synthetic population grid (about 2.3
+#      million cells, made once by scripts/make_synthetic_grid.py into
+#      target/bench-grid-france-world1.csv, the file the criterion benchmark reads too),
+#      cpts against scripts/grid_reference.py (GeoPandas), and the communes-only run;
 # plus the machine (cores, CPU model, RAM, load) and the versions measured.
 #
 #   scripts/bench.sh [--runs N] [--quick] [--skip-geopandas] [--skip-postgis] [--no-build]
-#                    [--peer-python PY] [--departement CODE] [--region CODE] > bench.md
+#                    [--peer-python PY] [--departement CODE] [--region CODE]
+#                    [--grid] [--grid-runs N] > bench.md
 #
 #   --runs N            timed runs per figure (default 5); with N > 1 each mode of section 1
 #                       starts with one untimed warm-up round
@@ -23,6 +28,8 @@
 #   --peer-python PY    a Python with geopandas and pyogrio (default: the venv below, made if needed)
 #   --departement CODE, --region CODE  the extracts of section 3 (default 69 and 84: Rhône and
 #                       Auvergne-Rhône-Alpes, which hold Lyon and its arrondissements)
+#   --grid              section 5 (the GeoPandas reference takes tens of minutes there)
+#   --grid-runs N       timed runs of section 5 (default 1)
 #
 # Tables on stdout, progress on stderr. Installs what is missing (Debian; as root or with
 # sudo): /usr/bin/time (package `time`); for the PostGIS peer `postgresql`,
@@ -34,7 +41,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 shared="${CPTS_SHARED:-$root/../shared}"
-runs=5 geopandas=1 postgis=1 build=1
+runs=5 geopandas=1 postgis=1 build=1 grid=0 grid_runs=1
 venv=/tmp/cpts-bench-venv
 peer_python="$venv/bin/python"
 departement=69 region=84
@@ -49,6 +56,8 @@ while [ $# -gt 0 ]; do
     --peer-python) peer_python=$2; shift ;;
     --departement) departement=$2; shift ;;
     --region) region=$2; shift ;;
+    --grid) grid=1 ;;
+    --grid-runs) grid_runs=$2; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "bench.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -143,6 +152,17 @@ EOF
   export PGHOST="$work/pg/sock" PGPORT=54329 PGUSER=postgres PGDATABASE=postgres
   psql -X -q -c 'SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS postgis' >/dev/null
   engine_args+=(--postgis --pg-data "$work/pg/data")
+fi
+
+# Section 5's grid, made once (a few minutes) with the peer's Python (shapely, pyproj).
+if [ $grid -eq 1 ]; then
+  grid_file="$root/target/bench-grid-france-world1.csv"
+  if [ ! -f "$grid_file" ]; then
+    echo "bench.sh: making $grid_file (scripts/make_synthetic_grid.py)" >&2
+    "$peer_python" "$root/scripts/make_synthetic_grid.py" "$shared/data/france/communes.geojson" "$grid_file.part" >&2
+    mv "$grid_file.part" "$grid_file"
+  fi
+  engine_args+=(--grid "$grid_file" --grid-runs "$grid_runs")
 fi
 
 start=$(date +%s)
