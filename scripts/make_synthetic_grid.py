@@ -5,7 +5,9 @@ benchmarks: the real national file is not in a package registry.
 
 Each commune's population is spread over the 200 m cells (EPSG:3035) whose centre lies
 in it, with a density falling with the distance from the commune's centroid
-(exp(-d / L), L a quarter of the side of a square of the commune's area), then rounded
+(exp(-d / L), L a twentieth of the side of a square of the commune's area, at least
+half a cell: people gather around the village centre and most cells of a rural commune
+stay empty, as in INSEE's file, about 2.3 million inhabited cells), then rounded
 to whole inhabitants by largest remainders, so that the cells of each commune sum to
 its population exactly. A commune too small to hold a cell centre puts its people in
 the cell of a point inside it; a cell holding people of two communes is one row, its
@@ -13,7 +15,8 @@ the cell of a point inside it; a cell holding people of two communes is one row,
 fixed shares, 15 % aged 65 to 79 and 6 % aged 80 and over, rounded by largest
 remainders and never above a cell's population.
 
-The same layer gives the same file, byte for byte.
+Without --departement, the metropolitan communes only (INSEE distributes the overseas
+grids apart, each in its own CRS). The same layer gives the same file, byte for byte.
 
 Columns (INSEE 2019, lower case): idcar_200m (`CRS3035RES200mN{y}E{x}`, the cell's
 south-west corner), i_est_200 (0: not imputed), lcog_geo (the commune's code), ind,
@@ -91,13 +94,16 @@ def main():
         props = feature["properties"]
         if args.departement and props.get("departement") not in args.departement:
             continue
+        # INSEE's metropolitan file: the overseas départements have grids of their own CRS.
+        if not args.departement and props["code"].startswith("97"):
+            continue
         polygon = shapely.transform(shape(feature["geometry"]), to_3035)
         corners = cells(polygon)
         if not corners:
             p = polygon.representative_point()
             corners = [(int(math.floor(p.x / CELL) * CELL), int(math.floor(p.y / CELL) * CELL))]
         centre = polygon.centroid
-        scale = max(math.sqrt(polygon.area) / 4.0, CELL)
+        scale = max(math.sqrt(polygon.area) / 20.0, CELL / 2)
         weights = [
             math.exp(-math.hypot(x + CELL / 2 - centre.x, y + CELL / 2 - centre.y) / scale)
             for x, y in corners

@@ -47,6 +47,32 @@ fn run_boxes(ring: &LineString<f64>) -> Vec<Rect<f64>> {
         .collect()
 }
 
+/// Whether `point`, on no edge of `polygon`, lies inside it: the edges crossing the ray
+/// from it towards +x are counted (an odd count is inside), visiting only the runs
+/// whose box the ray meets.
+fn contains(polygon: &Polygon<f64>, runs: &Runs, point: Coord<f64>) -> bool {
+    let mut crossings = 0usize;
+    for (ring, boxes) in polygon_rings(polygon).zip(&runs.0) {
+        let last = ring.0.len().saturating_sub(1);
+        for (c, b) in boxes.iter().enumerate() {
+            if b.max().x < point.x || b.min().y > point.y || b.max().y < point.y {
+                continue;
+            }
+            for w in ring.0[run_vertices(c, last)].windows(2) {
+                let (a, z) = (w[0], w[1]);
+                // Half-open in y, so that a vertex on the ray is counted once.
+                if (a.y > point.y) != (z.y > point.y) {
+                    let x = a.x + (point.y - a.y) / (z.y - a.y) * (z.x - a.x);
+                    if x > point.x {
+                        crossings += 1;
+                    }
+                }
+            }
+        }
+    }
+    crossings % 2 == 1
+}
+
 /// The vertices of run `c` of a ring of `last + 1` vertices, its last one included.
 fn run_vertices(c: usize, last: usize) -> std::ops::RangeInclusive<usize> {
     c * RUN..=((c + 1) * RUN).min(last)
@@ -157,9 +183,42 @@ pub fn side(bbox: &Rect<f64>, polygon: &Polygon<f64>, runs: &Runs) -> Side {
         Side::Crossing
     } else if !runs.bounds().is_some_and(|b| within(&b)) {
         Side::Outside
-    } else if polygon.intersects(&lo) {
+    } else if contains(polygon, runs, lo) {
         Side::Inside
     } else {
         Side::Outside
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::polygon;
+
+    #[test]
+    fn the_ray_count_agrees_with_geo_inside_outside_and_in_a_hole() {
+        // A comb of 40 teeth (more than two runs of edges) with a square hole in its body.
+        let mut ring: Vec<Coord<f64>> = vec![(0.0, 0.0).into(), (80.0, 0.0).into()];
+        for t in (0..40).rev() {
+            ring.push((2.0 * t as f64 + 2.0, 20.0).into());
+            ring.push((2.0 * t as f64 + 1.0, if t % 2 == 0 { 30.0 } else { 25.0 }).into());
+        }
+        ring.push((0.0, 20.0).into());
+        let hole =
+            polygon![(x: 10.0, y: 5.0), (x: 20.0, y: 5.0), (x: 20.0, y: 15.0), (x: 10.0, y: 15.0)];
+        let comb = Polygon::new(LineString::new(ring), vec![hole.exterior().clone()]);
+        let runs = Runs::new(&comb);
+        let mut seen = [0, 0];
+        for i in 0..400 {
+            // Points off every edge: odd tenths never meet the comb's vertices' lines.
+            let p = Coord {
+                x: -5.0 + (i % 20) as f64 * 4.55 + 0.05,
+                y: -2.0 + (i / 20) as f64 * 1.65 + 0.05,
+            };
+            let inside = contains(&comb, &runs, p);
+            assert_eq!(inside, comb.intersects(&p), "{p:?}");
+            seen[usize::from(inside)] += 1;
+        }
+        assert!(seen[0] > 50 && seen[1] > 50, "{seen:?}");
     }
 }
