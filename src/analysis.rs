@@ -267,6 +267,8 @@ fn snapped_cells(cells: &UnitCells, grid: &Grid) -> UnitCells {
     UnitCells {
         parts: grid.snap(&MultiPolygon::new(cells.parts.clone())).0,
         density: cells.density.clone(),
+        points: cells.points.clone(),
+        at_points: cells.at_points.clone(),
     }
 }
 

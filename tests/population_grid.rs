@@ -358,6 +358,117 @@ fn every_vintage_layout_and_format_gives_the_same_figures() {
     close(&s["ages"]["population_80_plus"], 130.0);
 }
 
+/// A point layer (buildings with their people) on the shared world: A (x 300, 40
+/// people, 65–79: 8, 80+: 4) and B (x 700, 60; 12, 6) in 22001, a multipoint C (20; 4,
+/// 2) with one point in 22001 (x 800) and one in 22002 (x 1200), and D (7; 1, 1) on no
+/// commune.
+/// - 22001: 40 + 60 + 10 = 110 point people, 70 inside P: 1,000 × 70/110 covered.
+/// - 22002: its 10 point people inside P: 300 covered. 22003: even, 150 inside Q.
+/// - Ages: 22001 (33 and 11 point elders) × 1000/110 = 300 and 100; 22002 (3 and 1)
+///   × 30 = 90 and 30.
+#[test]
+fn a_point_layer_puts_each_points_people_where_it_stands() {
+    let w = World::shared();
+    let point = |coordinates: Value, ind: f64, old: f64, oldest: f64| {
+        json!({"type": "Feature",
+               "properties": {"habitants": ind, "ind_65_79": old, "ind_80p": oldest},
+               "geometry": coordinates})
+    };
+    let at = |x: f64, y: f64| json!([E0 + x, N0 + y]);
+    let points = layer(vec![
+        point(
+            json!({"type": "Point", "coordinates": at(300.0, 500.0)}),
+            40.0,
+            8.0,
+            4.0,
+        ),
+        point(
+            json!({"type": "Point", "coordinates": at(700.0, 500.0)}),
+            60.0,
+            12.0,
+            6.0,
+        ),
+        point(
+            json!({"type": "MultiPoint", "coordinates": [at(800.0, 300.0), at(1200.0, 300.0)]}),
+            20.0,
+            4.0,
+            2.0,
+        ),
+        point(
+            json!({"type": "Point", "coordinates": at(5000.0, 500.0)}),
+            7.0,
+            1.0,
+            1.0,
+        ),
+    ]);
+    let geojson = w.file("points.geojson", &points);
+    let mut layers = vec![geojson.clone()];
+    // The same points in the other formats `--communes` reads, written by GDAL (a
+    // Shapefile holds one kind of shape: its points are all multipoints).
+    for (name, driver, kind) in [
+        ("points.gpkg", "GPKG", "GEOMETRY"),
+        ("points.shp", "ESRI Shapefile", "MULTIPOINT"),
+        ("points.fgb", "FlatGeobuf", "GEOMETRY"),
+    ] {
+        let path = w.dir.path().join(name);
+        match std::process::Command::new("ogr2ogr")
+            .args(["-f", driver, "-nlt", kind])
+            .args([path.to_str().unwrap(), geojson.to_str().unwrap()])
+            .output()
+        {
+            Ok(o) if o.status.success() => layers.push(path),
+            Ok(o) => panic!("ogr2ogr {name}: {}", String::from_utf8_lossy(&o.stderr)),
+            Err(_) => eprintln!("skipped {name}: ogr2ogr (GDAL) is absent"),
+        }
+    }
+    let covered_22001 = 1000.0 * 70.0 / 110.0;
+    for path in &layers {
+        let name = path.file_name().unwrap().to_str().unwrap();
+        let s = w.summary(
+            &format!("out-{name}"),
+            &[
+                "--population-grid",
+                path.to_str().unwrap(),
+                "--population-grid-field",
+                "habitants",
+            ],
+        );
+        close(&s["total_population"], 1900.0);
+        close(&s["covered_population"], covered_22001 + 300.0 + 150.0);
+        close(
+            &row(&s["cpts"], "id", "P")["population"],
+            covered_22001 + 300.0,
+        );
+        close(&row(&s["cpts"], "id", "Q")["population"], 150.0);
+        let mut zones: Vec<f64> = s["white_zones"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|z| z["population"].as_f64().unwrap())
+            .collect();
+        zones.sort_by(f64::total_cmp);
+        let want = [0.0, 1000.0 - covered_22001, 450.0];
+        assert_eq!(zones.len(), 3, "{name}: {zones:?}");
+        for (found, want) in zones.iter().zip(want) {
+            assert!((found - want).abs() < 0.01, "{name}: {zones:?}");
+        }
+        close(&s["ages"]["population_65_plus"], 390.0);
+        close(&s["ages"]["population_80_plus"], 130.0);
+        close(
+            &s["ages"]["covered_population_65_plus"],
+            300.0 * 70.0 / 110.0 + 90.0,
+        );
+        assert!(
+            s["assumptions"].as_array().unwrap().iter().any(|a| {
+                let t = a["text"].as_str().unwrap();
+                t.contains("1 cells of") && t.contains("(7 inhabitants) lie on no commune")
+            }),
+            "{name}: {}",
+            s["assumptions"]
+        );
+    }
+}
+
 /// The shared world's cells as a Parquet file, numbers typed.
 fn write_parquet(path: &Path) {
     use polars::prelude::*;

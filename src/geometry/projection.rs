@@ -212,7 +212,8 @@ fn short(crs: &str) -> String {
     crs.chars().take(80).collect()
 }
 
-fn transform(from: &str, to: &str, shape: &MultiPolygon<f64>) -> Result<MultiPolygon<f64>> {
+/// A shape (polygons or points) from one CRS to another.
+fn transform<G: MapCoords<f64, f64, Output = G>>(from: &str, to: &str, shape: &G) -> Result<G> {
     with_transform(from, to, |proj| {
         shape.try_map_coords(|c: Coord<f64>| {
             proj.convert((c.x, c.y))
@@ -229,7 +230,7 @@ fn transform(from: &str, to: &str, shape: &MultiPolygon<f64>) -> Result<MultiPol
 
 /// WGS84 longitude/latitude to the zone's projected CRS (metres). An error speaks of
 /// "a shape": name it with [`Error::about`].
-pub fn to_projected(zone: Zone, shape: &MultiPolygon<f64>) -> Result<MultiPolygon<f64>> {
+pub fn to_projected<G: MapCoords<f64, f64, Output = G>>(zone: Zone, shape: &G) -> Result<G> {
     transform(WGS84, &crs(zone), shape)
 }
 
@@ -240,7 +241,7 @@ pub fn to_wgs84(zone: Zone, shape: &MultiPolygon<f64>) -> Result<MultiPolygon<f6
 
 /// Any CRS PROJ knows (`EPSG:2154`, or the WKT of a `.prj`), easting/northing or
 /// longitude/latitude order, to WGS84 longitude/latitude.
-pub fn crs_to_wgs84(crs: &str, shape: &MultiPolygon<f64>) -> Result<MultiPolygon<f64>> {
+pub fn crs_to_wgs84<G: MapCoords<f64, f64, Output = G> + Clone>(crs: &str, shape: &G) -> Result<G> {
     match crs {
         WGS84 => Ok(shape.clone()),
         _ => transform(crs, WGS84, shape),

@@ -50,7 +50,7 @@ fn run_boxes(ring: &LineString<f64>) -> Vec<Rect<f64>> {
 /// Whether `point`, on no edge of `polygon`, lies inside it: the edges crossing the ray
 /// from it towards +x are counted (an odd count is inside), visiting only the runs
 /// whose box the ray meets.
-fn contains(polygon: &Polygon<f64>, runs: &Runs, point: Coord<f64>) -> bool {
+pub fn contains(polygon: &Polygon<f64>, runs: &Runs, point: Coord<f64>) -> bool {
     let mut crossings = 0usize;
     for (ring, boxes) in polygon_rings(polygon).zip(&runs.0) {
         let last = ring.0.len().saturating_sub(1);

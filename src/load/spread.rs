@@ -7,7 +7,7 @@
 use crate::error::{Error, Result};
 use crate::geometry::grid::Grid;
 use crate::geometry::projection::{crs_to_wgs84, points_to_projected, to_projected, Zone};
-use crate::geometry::runs::{near_part, side, Runs, Side};
+use crate::geometry::runs::{contains, near_part, side, Runs, Side};
 use crate::model::provenance::{file_name, listing, listing_fr, AssumptionKind, Provenance};
 use crate::model::spread::{Ages, Spread, UnitCells};
 use crate::model::Unit;
@@ -27,9 +27,11 @@ pub fn join_population_grid(
     provenance: &mut Provenance,
 ) -> Result<Spread> {
     let grid = file.read(provenance)?;
-    let cells = project_cells(&file.path, &grid)?;
-    let assigned = assign(units, projected, &cells);
-    let spread = scale(units, &grid, &cells, assigned);
+    let (cells, points) = project_cells(&file.path, &grid)?;
+    let index = Index::new(units, projected);
+    let assigned: Assigned = cells.par_iter().map(|c| index.cell(c)).collect();
+    let located: Vec<Option<usize>> = points.par_iter().map(|p| index.point(p)).collect();
+    let spread = scale(units, &grid, &cells, assigned, &points, located);
     state(&file.path, units, &grid, &spread, provenance);
     Ok(spread.spread)
 }
@@ -44,17 +46,43 @@ struct Projected {
     area: f64,
 }
 
-/// Every cell in the projected CRS of the zone it lies in, polygon by polygon, in the
-/// layer's order.
-fn project_cells(path: &std::path::Path, grid: &PopulationGrid) -> Result<Vec<Projected>> {
+/// One point of a point layer's feature in its zone's projected CRS.
+struct ProjectedPoint {
+    /// The feature's index in the layer.
+    cell: usize,
+    zone: Zone,
+    at: Coord<f64>,
+    /// The point's share of the feature's people: one over its number of points.
+    share: f64,
+}
+
+/// Every cell in the projected CRS of the zone it lies in, polygon by polygon, and every
+/// point of a point layer, in the layer's order.
+fn project_cells(
+    path: &std::path::Path,
+    grid: &PopulationGrid,
+) -> Result<(Vec<Projected>, Vec<ProjectedPoint>)> {
     let mut out: Vec<Vec<Projected>> = (0..grid.cells.len()).map(|_| Vec::new()).collect();
+    let mut points_out = Vec::new();
     // The squares of each grid CRS: their corners projected once each.
     let mut by_crs: HashMap<u32, Vec<usize>> = HashMap::new();
     for (i, cell) in grid.cells.iter().enumerate() {
         match &cell.shape {
             CellShape::Square { epsg, .. } => by_crs.entry(*epsg).or_default().push(i),
+            CellShape::Points(points) => {
+                let zone = zone_of(path, points.bounding_rect(), i)?;
+                let share = 1.0 / points.0.len() as f64;
+                points_out.extend(to_projected(zone, points)?.0.into_iter().map(|p| {
+                    ProjectedPoint {
+                        cell: i,
+                        zone,
+                        at: p.0,
+                        share,
+                    }
+                }));
+            }
             CellShape::Polygon(shape) => {
-                let zone = zone_of(path, shape, i)?;
+                let zone = zone_of(path, shape.bounding_rect(), i)?;
                 let shape = to_projected(zone, shape)?;
                 let area = shape.unsigned_area();
                 out[i] = shape
@@ -77,7 +105,7 @@ fn project_cells(path: &std::path::Path, grid: &PopulationGrid) -> Result<Vec<Pr
         let crs = format!("EPSG:{epsg}");
         let corner = |i: usize, dx: f64, dy: f64| match grid.cells[i].shape {
             CellShape::Square { x, y, size, .. } => (x + dx * size, y + dy * size),
-            CellShape::Polygon(_) => unreachable!("squares only"),
+            CellShape::Polygon(_) | CellShape::Points(_) => unreachable!("squares only"),
         };
         // The zone, from the first square's centre.
         let (cx, cy) = corner(members[0], 0.5, 0.5);
@@ -86,7 +114,11 @@ fn project_cells(path: &std::path::Path, grid: &PopulationGrid) -> Result<Vec<Pr
             vec![],
         )
         .into();
-        let zone = zone_of(path, &crs_to_wgs84(&crs, &probe)?, members[0])?;
+        let zone = zone_of(
+            path,
+            crs_to_wgs84(&crs, &probe)?.bounding_rect(),
+            members[0],
+        )?;
         let mut corners: HashMap<(u64, u64), usize> = HashMap::with_capacity(members.len() * 2);
         let mut points: Vec<(f64, f64)> = Vec::with_capacity(members.len() * 2);
         let mut rings: Vec<[usize; 4]> = Vec::with_capacity(members.len());
@@ -121,14 +153,12 @@ fn project_cells(path: &std::path::Path, grid: &PopulationGrid) -> Result<Vec<Pr
             }];
         }
     }
-    Ok(out.into_iter().flatten().collect())
+    Ok((out.into_iter().flatten().collect(), points_out))
 }
 
-/// The zone a WGS84 shape lies in, or an error naming the cell.
-fn zone_of(path: &std::path::Path, shape: &MultiPolygon<f64>, i: usize) -> Result<Zone> {
-    let bbox = shape
-        .bounding_rect()
-        .unwrap_or(Rect::new((0., 0.), (0., 0.)));
+/// The zone a WGS84 shape (its box) lies in, or an error naming the cell.
+fn zone_of(path: &std::path::Path, bbox: Option<Rect<f64>>, i: usize) -> Result<Zone> {
+    let bbox = bbox.unwrap_or(Rect::new((0., 0.), (0., 0.)));
     Zone::locate(bbox, None).map_err(|problem| {
         Error::input(
             path,
@@ -145,81 +175,107 @@ type UnitEnvelope = GeomWithData<Rectangle<[f64; 2]>, (usize, usize)>;
 /// For each cell polygon, the units it lies on, with its part in each and that part's area.
 type Assigned = Vec<Vec<(usize, Vec<Polygon<f64>>, f64)>>;
 
-/// Finds the units each cell lies on: whole when no edge of a unit crosses it, else
-/// cut by the unit.
-fn assign(units: &[Unit], projected: &[MultiPolygon<f64>], cells: &[Projected]) -> Assigned {
-    let runs: Vec<Vec<Runs>> = projected
-        .par_iter()
-        .map(|s| s.0.iter().map(Runs::new).collect())
-        .collect();
-    let per_zone: Vec<(RTree<UnitEnvelope>, Grid)> = Zone::ALL
-        .iter()
-        .map(|zone| {
-            let envelopes: Vec<UnitEnvelope> = projected
-                .iter()
-                .enumerate()
-                .filter(|(u, _)| units[*u].zone == *zone)
-                .flat_map(|(u, s)| s.0.iter().enumerate().map(move |(p, poly)| (u, p, poly)))
-                .filter_map(|(u, p, poly)| {
-                    let r = poly.bounding_rect()?;
-                    Some(UnitEnvelope::new(
-                        Rectangle::from_corners(r.min().into(), r.max().into()),
-                        (u, p),
-                    ))
-                })
-                .collect();
-            let extent = crate::geometry::envelope::extent(
-                projected
+/// The units' polygons, indexed to find those a cell or a point lies on.
+struct Index<'a> {
+    projected: &'a [MultiPolygon<f64>],
+    runs: Vec<Vec<Runs>>,
+    /// For each zone of [`Zone::ALL`], the envelopes of its units' polygons and its grid.
+    per_zone: Vec<(RTree<UnitEnvelope>, Grid)>,
+}
+
+impl<'a> Index<'a> {
+    fn new(units: &[Unit], projected: &'a [MultiPolygon<f64>]) -> Index<'a> {
+        let runs: Vec<Vec<Runs>> = projected
+            .par_iter()
+            .map(|s| s.0.iter().map(Runs::new).collect())
+            .collect();
+        let per_zone = Zone::ALL
+            .iter()
+            .map(|zone| {
+                let envelopes: Vec<UnitEnvelope> = projected
                     .iter()
-                    .zip(units)
-                    .filter(|(_, u)| u.zone == *zone)
-                    .map(|(s, _)| s),
-            )
-            .unwrap_or_else(|| Rect::new((0.0, 0.0), (1.0, 1.0)));
-            (RTree::bulk_load(envelopes), Grid::covering(extent))
-        })
-        .collect();
-    cells
-        .par_iter()
-        .map(|cell| {
-            let Some(bbox) = cell.shape.bounding_rect() else {
-                return vec![];
+                    .enumerate()
+                    .filter(|(u, _)| units[*u].zone == *zone)
+                    .flat_map(|(u, s)| s.0.iter().enumerate().map(move |(p, poly)| (u, p, poly)))
+                    .filter_map(|(u, p, poly)| {
+                        let r = poly.bounding_rect()?;
+                        Some(UnitEnvelope::new(
+                            Rectangle::from_corners(r.min().into(), r.max().into()),
+                            (u, p),
+                        ))
+                    })
+                    .collect();
+                let extent = crate::geometry::envelope::extent(
+                    projected
+                        .iter()
+                        .zip(units)
+                        .filter(|(_, u)| u.zone == *zone)
+                        .map(|(s, _)| s),
+                )
+                .unwrap_or_else(|| Rect::new((0.0, 0.0), (1.0, 1.0)));
+                (RTree::bulk_load(envelopes), Grid::covering(extent))
+            })
+            .collect();
+        Index {
+            projected,
+            runs,
+            per_zone,
+        }
+    }
+
+    /// The units a cell lies on: whole when no edge of a unit crosses it, else cut by
+    /// the unit.
+    fn cell(&self, cell: &Projected) -> Vec<(usize, Vec<Polygon<f64>>, f64)> {
+        let Some(bbox) = cell.shape.bounding_rect() else {
+            return vec![];
+        };
+        let (tree, grid) = &self.per_zone[cell.zone.index()];
+        let envelope = AABB::from_corners(bbox.min().into(), bbox.max().into());
+        let mut hits: Vec<(usize, usize)> = tree
+            .locate_in_envelope_intersecting(&envelope)
+            .map(|e| e.data)
+            .collect();
+        hits.sort_unstable();
+        let mut parts: Vec<(usize, Vec<Polygon<f64>>, f64)> = Vec::new();
+        for (u, p) in hits {
+            let polygon = &self.projected[u].0[p];
+            let runs = &self.runs[u][p];
+            let piece = match side(&bbox, polygon, runs) {
+                Side::Outside => continue,
+                // Inside one polygon of a unit: the cell is that unit's alone.
+                Side::Inside => return vec![(u, vec![cell.shape.clone()], cell.area)],
+                Side::Crossing => {
+                    let near = near_part(&bbox, polygon, runs);
+                    grid.intersection(&cell.shape.clone().into(), &near).0
+                }
             };
-            let (tree, grid) = &per_zone[cell.zone.index()];
-            let envelope = AABB::from_corners(bbox.min().into(), bbox.max().into());
-            let mut hits: Vec<(usize, usize)> = tree
-                .locate_in_envelope_intersecting(&envelope)
-                .map(|e| e.data)
-                .collect();
-            hits.sort_unstable();
-            let mut parts: Vec<(usize, Vec<Polygon<f64>>, f64)> = Vec::new();
-            for (u, p) in hits {
-                let polygon = &projected[u].0[p];
-                let runs = &runs[u][p];
-                let piece = match side(&bbox, polygon, runs) {
-                    Side::Outside => continue,
-                    // Inside one polygon of a unit: the cell is that unit's alone.
-                    Side::Inside => return vec![(u, vec![cell.shape.clone()], cell.area)],
-                    Side::Crossing => {
-                        let near = near_part(&bbox, polygon, runs);
-                        grid.intersection(&cell.shape.clone().into(), &near).0
-                    }
-                };
-                let area: f64 = piece.iter().map(|q| q.unsigned_area()).sum();
-                if area <= 0.0 {
-                    continue;
-                }
-                match parts.last_mut() {
-                    Some((last, polys, a)) if *last == u => {
-                        polys.extend(piece);
-                        *a += area;
-                    }
-                    _ => parts.push((u, piece, area)),
-                }
+            let area: f64 = piece.iter().map(|q| q.unsigned_area()).sum();
+            if area <= 0.0 {
+                continue;
             }
-            parts
-        })
-        .collect()
+            match parts.last_mut() {
+                Some((last, polys, a)) if *last == u => {
+                    polys.extend(piece);
+                    *a += area;
+                }
+                _ => parts.push((u, piece, area)),
+            }
+        }
+        parts
+    }
+
+    /// The unit a point lies in (the first by index when it lies on a border), if any.
+    fn point(&self, point: &ProjectedPoint) -> Option<usize> {
+        let (tree, _) = &self.per_zone[point.zone.index()];
+        let mut hits: Vec<(usize, usize)> = tree
+            .locate_all_at_point(&[point.at.x, point.at.y])
+            .map(|e| e.data)
+            .collect();
+        hits.sort_unstable();
+        hits.into_iter()
+            .find(|&(u, p)| contains(&self.projected[u].0[p], &self.runs[u][p], point.at))
+            .map(|(u, _)| u)
+    }
 }
 
 /// The spread, and what the join found.
@@ -231,8 +287,15 @@ struct Joined {
     outside: (usize, f64),
 }
 
-/// Gathers each unit's cell parts, and scales its age bands to its population.
-fn scale(units: &[Unit], grid: &PopulationGrid, cells: &[Projected], assigned: Assigned) -> Joined {
+/// Gathers each unit's cell parts and points, and scales its age bands to its population.
+fn scale(
+    units: &[Unit],
+    grid: &PopulationGrid,
+    cells: &[Projected],
+    assigned: Assigned,
+    points: &[ProjectedPoint],
+    located: Vec<Option<usize>>,
+) -> Joined {
     let mut parts: Vec<UnitCells> = vec![UnitCells::default(); units.len()];
     let mut raw = vec![0.0; units.len()];
     let mut ages = vec![Ages::default(); units.len()];
@@ -248,17 +311,24 @@ fn scale(units: &[Unit], grid: &PopulationGrid, cells: &[Projected], assigned: A
         for (u, pieces, area) in on {
             let share = area / projected.area;
             raw[u] += cell.population * share;
-            ages[u] += Ages {
-                aged_65: cell.aged_65_79 + cell.aged_80,
-                aged_80: cell.aged_80,
-            }
-            .times(share);
+            ages[u] += cell.ages().times(share);
             if density > 0.0 {
                 parts[u]
                     .density
                     .extend(std::iter::repeat_n(density, pieces.len()));
                 parts[u].parts.extend(pieces);
             }
+        }
+    }
+    for (point, on) in points.iter().zip(located) {
+        let cell = &grid.cells[point.cell];
+        on_none[point.cell] &= on.is_none();
+        let Some(u) = on else { continue };
+        raw[u] += cell.population * point.share;
+        ages[u] += cell.ages().times(point.share);
+        if cell.population > 0.0 {
+            parts[u].points.push(point.at);
+            parts[u].at_points.push(cell.population * point.share);
         }
     }
     for (cell, _) in grid.cells.iter().zip(on_none).filter(|(_, none)| *none) {

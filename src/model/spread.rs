@@ -2,7 +2,7 @@
 //! communes gives it (`--population-grid`): the cells' parts inside the unit, each with
 //! its density, and the unit's inhabitants by age band.
 
-use geo::Polygon;
+use geo::{Coord, Polygon};
 use serde::{Deserialize, Serialize};
 
 /// The population layer joined to the units, in the order of the units.
@@ -17,13 +17,17 @@ pub struct Spread {
     pub ages: Option<Vec<Option<Ages>>>,
 }
 
-/// The parts of the cells inside one unit, in its zone's projected CRS.
+/// The parts of the cells inside one unit, and the points of a point layer in it, in
+/// its zone's projected CRS.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct UnitCells {
     pub parts: Vec<Polygon<f64>>,
     /// The density of each part's cell, inhabitants per m² (before the unit's
-    /// population is imposed: only the ratios between parts count).
+    /// population is imposed: only the ratios between parts and points count).
     pub density: Vec<f64>,
+    pub points: Vec<Coord<f64>>,
+    /// The inhabitants at each point (before the unit's population is imposed).
+    pub at_points: Vec<f64>,
 }
 
 /// Inhabitants by age band.

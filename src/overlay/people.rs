@@ -1,12 +1,13 @@
 //! Where a unit's people are inside it: evenly over its area, or as a finer population
-//! layer says (the cells' parts inside the unit, each with its density). A part of the
+//! layer says (the cells' parts inside the unit, each with its density, and its points,
+//! each with its people). A part of the
 //! unit is weighed cell by cell: a cell wholly inside or outside the part is counted
 //! without a boolean operation, only a cell its border crosses is cut.
 
 use crate::geometry::grid::Grid;
-use crate::geometry::runs::{near_part, side, Runs, Side};
+use crate::geometry::runs::{contains, near_part, side, Runs, Side};
 use crate::model::spread::UnitCells;
-use geo::{Area, BoundingRect, Intersects, MultiPolygon, Polygon, Rect};
+use geo::{Area, BoundingRect, Coord, Intersects, MultiPolygon, Polygon, Rect};
 
 /// The people of one unit, ready to weigh its parts.
 pub struct People<'a> {
@@ -15,13 +16,16 @@ pub struct People<'a> {
     cells: Option<Cells<'a>>,
 }
 
-/// The cells' parts inside one unit, with their boxes and areas.
+/// The cells' parts inside one unit, with their boxes and areas, and its points.
 struct Cells<'a> {
     parts: &'a [Polygon<f64>],
     density: &'a [f64],
     boxes: Vec<Rect<f64>>,
     areas: Vec<f64>,
-    /// `Σ density × area`: the unit's people before its population is imposed.
+    points: &'a [Coord<f64>],
+    at_points: &'a [f64],
+    /// `Σ density × area + Σ people at the points`: the unit's people before its
+    /// population is imposed.
     total: f64,
 }
 
@@ -35,12 +39,19 @@ impl<'a> People<'a> {
                 .map(|p| p.bounding_rect().unwrap_or(Rect::new((0., 0.), (0., 0.))))
                 .collect();
             let areas: Vec<f64> = c.parts.iter().map(|p| p.unsigned_area()).collect();
-            let total: f64 = areas.iter().zip(&c.density).map(|(a, d)| a * d).sum();
+            let total: f64 = areas
+                .iter()
+                .zip(&c.density)
+                .map(|(a, d)| a * d)
+                .sum::<f64>()
+                + c.at_points.iter().sum::<f64>();
             (total > 0.0).then_some(Cells {
                 parts: &c.parts,
                 density: &c.density,
                 boxes,
                 areas,
+                points: &c.points,
+                at_points: &c.at_points,
                 total,
             })
         });
@@ -79,13 +90,20 @@ impl<'a> People<'a> {
 }
 
 impl Cells<'_> {
-    /// `Σ density × area(part ∩ polygon)` over the cells' parts.
+    /// `Σ density × area(part ∩ polygon)` over the cells' parts, plus the people at the
+    /// points inside the polygon.
     fn people(&self, grid: &Grid, polygon: &Polygon<f64>) -> f64 {
         let runs = Runs::new(polygon);
         let Some(bounds) = runs.bounds() else {
             return 0.0;
         };
-        let mut people = 0.0;
+        let mut people: f64 = self
+            .points
+            .iter()
+            .zip(self.at_points)
+            .filter(|(p, _)| bounds.intersects(*p) && contains(polygon, &runs, **p))
+            .map(|(_, n)| n)
+            .sum();
         for (i, b) in self.boxes.iter().enumerate() {
             if !b.intersects(&bounds) {
                 continue;

@@ -4,7 +4,7 @@
 use crate::error::{Error, Result};
 use crate::geometry::projection::{is_crs, WGS84};
 use crate::model::provenance::{role_fr, AssumptionKind, Provenance};
-use geo::MultiPolygon;
+use geo::{MultiPoint, MultiPolygon};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
@@ -28,8 +28,10 @@ pub struct RawFeature<'a> {
 #[derive(Debug, Clone)]
 pub enum Decoded {
     Polygons(MultiPolygon<f64>),
+    /// A point or multipoint (a population layer of buildings or addresses).
+    Points(MultiPoint<f64>),
     Null,
-    /// Not an area: the geometry type's name.
+    /// Neither an area nor points: the geometry type's name.
     Other(String),
 }
 

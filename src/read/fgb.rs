@@ -180,6 +180,15 @@ fn decode(g: &Geometry, layer_type: GeometryType) -> std::result::Result<Decoded
                 .collect::<Result<_, _>>()?;
             Ok(Decoded::Polygons(MultiPolygon::new(polygons)))
         }
+        GeometryType::Point | GeometryType::MultiPoint => {
+            let xy: Vec<f64> = g.xy().map(|v| v.iter().collect()).unwrap_or_default();
+            if !xy.len().is_multiple_of(2) {
+                return Err("an odd number of ordinates".into());
+            }
+            Ok(Decoded::Points(
+                xy.chunks_exact(2).map(|p| (p[0], p[1])).collect(),
+            ))
+        }
         other => Ok(Decoded::Other(format!("{other:?}"))),
     }
 }

@@ -2,8 +2,8 @@
 
 use crate::error::{Error, Result};
 use crate::read::collection_scan::{self, Parts};
-use crate::read::feature::{DeclaredCrs, LayerCrs, RawFeature};
-use geo::{Coord, LineString, MultiPolygon, Polygon};
+use crate::read::feature::{DeclaredCrs, Decoded, LayerCrs, RawFeature};
+use geo::{Coord, LineString, MultiPoint, MultiPolygon, Polygon};
 use rayon::prelude::*;
 use serde::de::{Error as _, IgnoredAny, SeqAccess, Visitor};
 use serde::Deserialize;
@@ -154,22 +154,28 @@ fn polygon_of(rings: Vec<Vec<Position>>) -> Polygon<f64> {
     Polygon::new(exterior, rings.collect())
 }
 
-/// A GeoJSON geometry's polygons, or the name of its type when it is not an area.
-pub(super) fn polygons_of(
-    text: &str,
-) -> serde_json::Result<std::result::Result<MultiPolygon<f64>, String>> {
+/// A GeoJSON geometry decoded: its polygons, its points, or the name of its type.
+pub(super) fn decode(text: &str) -> serde_json::Result<Decoded> {
     let geometry: RawGeometry = serde_json::from_str(text)?;
     let coordinates = geometry.coordinates.map(|c| c.get()).unwrap_or("[]");
     Ok(match geometry.kind.as_str() {
-        "Polygon" => Ok(MultiPolygon::new(vec![polygon_of(serde_json::from_str(
+        "Polygon" => Decoded::Polygons(MultiPolygon::new(vec![polygon_of(serde_json::from_str(
             coordinates,
         )?)])),
         "MultiPolygon" => {
             let polygons: Vec<Vec<Vec<Position>>> = serde_json::from_str(coordinates)?;
-            Ok(MultiPolygon::new(
+            Decoded::Polygons(MultiPolygon::new(
                 polygons.into_iter().map(polygon_of).collect(),
             ))
         }
-        other => Err(other.to_string()),
+        "Point" => {
+            let Position(at) = serde_json::from_str(coordinates)?;
+            Decoded::Points(MultiPoint::new(vec![at.into()]))
+        }
+        "MultiPoint" => {
+            let points: Vec<Position> = serde_json::from_str(coordinates)?;
+            Decoded::Points(points.into_iter().map(|Position(at)| at).collect())
+        }
+        other => Decoded::Other(other.to_string()),
     })
 }

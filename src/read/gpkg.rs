@@ -3,7 +3,7 @@
 
 use crate::error::{Error, Result};
 use crate::read::feature::{Decoded, LayerCrs, RawFeature};
-use geo::{Coord, LineString, MultiPolygon, Polygon};
+use geo::{LineString, MultiPoint, MultiPolygon, Point, Polygon};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
 use serde_json::{Map, Number, Value};
@@ -217,6 +217,15 @@ impl Wkb<'_> {
         Some((little, base, ordinates))
     }
 
+    /// A position's x and y; its z and m skipped.
+    fn point(&mut self, little: bool, ordinates: usize) -> Option<Point<f64>> {
+        let (x, y) = (self.f64(little)?, self.f64(little)?);
+        for _ in 2..ordinates {
+            self.f64(little)?;
+        }
+        Some(Point::new(x, y))
+    }
+
     fn polygon(&mut self, little: bool, ordinates: usize) -> Option<Polygon<f64>> {
         let rings = self.count(little, 4)?;
         let mut all = Vec::with_capacity(rings);
@@ -224,11 +233,7 @@ impl Wkb<'_> {
             let points = self.count(little, 8 * ordinates)?;
             let mut coords = Vec::with_capacity(points);
             for _ in 0..points {
-                let (x, y) = (self.f64(little)?, self.f64(little)?);
-                for _ in 2..ordinates {
-                    self.f64(little)?;
-                }
-                coords.push(Coord { x, y });
+                coords.push(self.point(little, ordinates)?.0);
             }
             all.push(LineString::new(coords));
         }
@@ -253,9 +258,20 @@ impl Wkb<'_> {
                 }
                 Decoded::Polygons(MultiPolygon::new(parts))
             }
-            1 => Decoded::Other("Point".into()),
+            1 => Decoded::Points(MultiPoint::new(vec![self.point(little, ordinates)?])),
             2 => Decoded::Other("LineString".into()),
-            4 => Decoded::Other("MultiPoint".into()),
+            4 => {
+                let n = self.count(little, 21)?;
+                let mut points = Vec::with_capacity(n);
+                for _ in 0..n {
+                    let (little, base, ordinates) = self.header()?;
+                    if base != 1 {
+                        return None;
+                    }
+                    points.push(self.point(little, ordinates)?);
+                }
+                Decoded::Points(MultiPoint::new(points))
+            }
             5 => Decoded::Other("MultiLineString".into()),
             7 => Decoded::Other("GeometryCollection".into()),
             _ => return None,

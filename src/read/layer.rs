@@ -1,4 +1,4 @@
-//! A polygon layer in any format `--communes` reads (GeoJSON, Shapefile, FlatGeobuf,
+//! A polygon (or point) layer in any format `--communes` reads (GeoJSON, Shapefile, FlatGeobuf,
 //! GeoPackage): the format told by the file's name, the features' shapes checked and
 //! brought to WGS84, and the zone each lies in.
 
@@ -9,7 +9,7 @@ use crate::read::fgb::read_fgb;
 use crate::read::geojson;
 use crate::read::gpkg::{read_gpkg, split_layer};
 use crate::read::shapefile::read_shapefile;
-use geo::{BoundingRect, CoordsIter, MultiPolygon, Orient};
+use geo::{BoundingRect, Coord, CoordsIter, MultiPoint, MultiPolygon, Orient, Rect};
 use std::path::Path;
 
 /// Reads a polygon layer and hands its features and CRS to `use_features`: a Shapefile
@@ -48,6 +48,12 @@ pub fn with_features<T>(
     geojson::with_collection(path, declared, use_features)
 }
 
+/// A feature's geometry, WGS84: an area, or points (a population layer may give them).
+pub enum Shape {
+    Areas(MultiPolygon<f64>),
+    Points(MultiPoint<f64>),
+}
+
 /// The feature's geometry as a WGS84 multipolygon, exterior rings counter-clockwise,
 /// reprojected from the layer's declared CRS if it has one.
 ///
@@ -59,6 +65,26 @@ pub fn polygons(
     feature: &RawFeature,
     crs: &LayerCrs,
 ) -> Result<MultiPolygon<f64>> {
+    match shape(path, place, feature, crs)? {
+        Shape::Areas(shape) => Ok(shape),
+        Shape::Points(points) => Err(Error::input(
+            path,
+            place,
+            format!(
+                "the geometry is a {}, a Polygon or MultiPolygon was expected",
+                match points.0.len() {
+                    1 => "Point",
+                    _ => "MultiPoint",
+                }
+            ),
+            "give polygons (communes and perimeters are areas)",
+        )),
+    }
+}
+
+/// The feature's geometry, polygons or points, checked and brought to WGS84 as
+/// [`polygons`] does; lines and collections are errors.
+pub fn shape(path: &Path, place: &str, feature: &RawFeature, crs: &LayerCrs) -> Result<Shape> {
     let fail = |problem: String, fix: &str| Error::input(path, place, problem, fix);
     let null = || {
         fail(
@@ -72,62 +98,69 @@ pub fn polygons(
             "give polygons (communes and perimeters are areas)",
         )
     };
-    let shape = match &feature.decoded {
-        Some(Decoded::Polygons(shape)) => shape.clone(),
-        Some(Decoded::Null) => return Err(null()),
-        Some(Decoded::Other(kind)) => return Err(not_an_area(kind)),
+    let decoded = match &feature.decoded {
+        Some(decoded) => decoded.clone(),
         None => {
             let raw = feature
                 .geometry
                 .filter(|g| g.get() != "null")
                 .ok_or_else(null)?;
-            let malformed = |e: serde_json::Error| {
-                fail(format!("malformed geometry: {e}"), "fix the coordinates")
-            };
-            match geojson::polygons_of(raw.get()).map_err(malformed)? {
-                Ok(shape) => shape,
-                Err(other) => return Err(not_an_area(&other)),
-            }
+            geojson::decode(raw.get())
+                .map_err(|e| fail(format!("malformed geometry: {e}"), "fix the coordinates"))?
         }
     };
-    let shape = MultiPolygon::new(
-        shape
-            .0
-            .into_iter()
-            .filter(|p| p.exterior().0.len() >= 4)
-            .collect(),
-    );
+    let shape = match decoded {
+        Decoded::Polygons(shape) => Shape::Areas(MultiPolygon::new(
+            shape
+                .0
+                .into_iter()
+                .filter(|p| p.exterior().0.len() >= 4)
+                .collect(),
+        )),
+        Decoded::Points(points) => Shape::Points(points),
+        Decoded::Null => return Err(null()),
+        Decoded::Other(kind) => return Err(not_an_area(&kind)),
+    };
+    let (empty, finite) = match &shape {
+        Shape::Areas(s) => (s.0.is_empty(), s.coords_iter().all(finite)),
+        Shape::Points(s) => (s.0.is_empty(), s.coords_iter().all(finite)),
+    };
     // A NaN escapes a bounding box (min and max skip it): every coordinate is checked.
-    if shape
-        .coords_iter()
-        .any(|c| !c.x.is_finite() || !c.y.is_finite())
-    {
+    if !finite {
         return Err(fail(
             "a coordinate is not a finite number".into(),
             "fix the coordinates",
         ));
     }
-    if shape.0.is_empty() {
+    if empty {
         return Err(fail(
             "the geometry is empty".into(),
             "draw the feature's polygon or remove the feature",
         ));
     }
-    let shape = match crs.definition.as_str() {
-        WGS84 => shape,
-        other => crs_to_wgs84(other, &shape).map_err(|e| e.about(|| place.to_string()))?,
+    let wgs84 = |e: Error| e.about(|| place.to_string());
+    let shape = match (crs.definition.as_str(), shape) {
+        (WGS84, shape) => shape,
+        (other, Shape::Areas(s)) => Shape::Areas(crs_to_wgs84(other, &s).map_err(wgs84)?),
+        (other, Shape::Points(s)) => Shape::Points(crs_to_wgs84(other, &s).map_err(wgs84)?),
     };
-    polygons_in_range(path, place, shape, crs.option)
+    let bbox = match &shape {
+        Shape::Areas(s) => s.bounding_rect(),
+        Shape::Points(s) => s.bounding_rect(),
+    };
+    in_range(path, place, bbox.expect("checked non-empty"), crs.option)?;
+    Ok(match shape {
+        Shape::Areas(s) => Shape::Areas(s.orient(geo::orient::Direction::Default)),
+        points => points,
+    })
 }
 
-/// Checks that a shape holds longitudes and latitudes, and orients its rings.
-fn polygons_in_range(
-    path: &Path,
-    place: &str,
-    shape: MultiPolygon<f64>,
-    option: &str,
-) -> Result<MultiPolygon<f64>> {
-    let bbox = shape.bounding_rect().expect("checked non-empty");
+fn finite(c: Coord<f64>) -> bool {
+    c.x.is_finite() && c.y.is_finite()
+}
+
+/// Checks that a shape's box holds longitudes and latitudes.
+fn in_range(path: &Path, place: &str, bbox: Rect<f64>, option: &str) -> Result<()> {
     if !(bbox.min().x.is_finite()
         && bbox.max().y.is_finite()
         && bbox.max().x.is_finite()
@@ -154,7 +187,7 @@ fn polygons_in_range(
             format!("declare its CRS ({option} EPSG:2154), or reproject the file to WGS84 (ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson)"),
         ));
     }
-    Ok(shape.orient(geo::orient::Direction::Default))
+    Ok(())
 }
 
 /// The zone a feature's shape lies in, checked against its département.

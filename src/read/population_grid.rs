@@ -1,14 +1,15 @@
 //! A finer population layer (`--population-grid FILE`): INSEE's 200 m grid as
 //! distributed (CSV with `,` or `;`, Parquet, or GeoPackage), with the column names of
-//! each vintage, or any polygon layer with a population column (IRIS populations on
-//! IRIS contours). Tables are read with polars; a grid cell's square comes from its
+//! each vintage, or any polygon or point layer with a population column (IRIS
+//! populations on IRIS contours, a building-level estimate). Tables are read with polars; a grid cell's square comes from its
 //! INSPIRE id.
 
 use crate::error::{Error, Result};
 use crate::model::provenance::{file_name, AssumptionKind, Provenance};
+use crate::model::spread::Ages;
 use crate::read::feature::{property, property_names, DeclaredCrs, RawFeature};
-use crate::read::layer::{polygons, with_features};
-use geo::MultiPolygon;
+use crate::read::layer::{shape, with_features, Shape};
+use geo::{MultiPoint, MultiPolygon};
 use polars::prelude::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -33,6 +34,9 @@ pub enum CellShape {
     },
     /// A polygon of a vector layer, WGS84.
     Polygon(MultiPolygon<f64>),
+    /// The points of a vector layer's feature (buildings, addresses), WGS84: the
+    /// feature's people shared evenly among them.
+    Points(MultiPoint<f64>),
 }
 
 /// One cell: its shape, its inhabitants, and those aged 65 to 79 and 80 and over when
@@ -43,6 +47,16 @@ pub struct Cell {
     pub population: f64,
     pub aged_65_79: f64,
     pub aged_80: f64,
+}
+
+impl Cell {
+    /// The cell's inhabitants aged 65 and over and 80 and over.
+    pub fn ages(&self) -> Ages {
+        Ages {
+            aged_65: self.aged_65_79 + self.aged_80,
+            aged_80: self.aged_80,
+        }
+    }
 }
 
 /// The cells of a population layer.
@@ -78,7 +92,7 @@ impl PopulationGrid {
     fn crs(&self) -> Option<String> {
         self.cells.iter().find_map(|c| match c.shape {
             CellShape::Square { epsg, .. } => Some(format!("EPSG:{epsg}")),
-            CellShape::Polygon(_) => None,
+            CellShape::Polygon(_) | CellShape::Points(_) => None,
         })
     }
 }
@@ -252,7 +266,7 @@ impl PopulationGridFile {
         })
     }
 
-    /// The cells of a polygon layer, with the population in `--population-grid-field`
+    /// The cells of a polygon or point layer, with the population in `--population-grid-field`
     /// (default `ind`, `population`).
     fn read_features(
         &self,
@@ -295,9 +309,12 @@ impl PopulationGridFile {
         let mut cells = Vec::with_capacity(features.len());
         for (i, feature) in features.iter().enumerate() {
             let place = format!("feature {}", i + 1);
-            let shape = polygons(path, &place, feature, crs)?;
+            let shape = match shape(path, &place, feature, crs)? {
+                Shape::Areas(polygons) => CellShape::Polygon(polygons),
+                Shape::Points(points) => CellShape::Points(points),
+            };
             cells.push(Cell {
-                shape: CellShape::Polygon(shape),
+                shape,
                 population: number(feature, &population, &place)?,
                 aged_65_79: match has_ages {
                     true => number(feature, &old, &place)?,

@@ -3,7 +3,7 @@
 
 use crate::error::{Error, Result};
 use crate::read::feature::{DeclaredCrs, Decoded, LayerCrs, RawFeature};
-use geo::MultiPolygon;
+use geo::{MultiPoint, MultiPolygon};
 use serde_json::{Map, Number, Value};
 use shapefile::dbase::FieldValue;
 use shapefile::Shape;
@@ -81,6 +81,18 @@ fn decoded(shape: Shape) -> Decoded {
         Shape::Polygon(p) => MultiPolygon::try_from(p),
         Shape::PolygonM(p) => MultiPolygon::try_from(p),
         Shape::PolygonZ(p) => MultiPolygon::try_from(p),
+        Shape::Point(p) => return Decoded::Points(MultiPoint::new(vec![(p.x, p.y).into()])),
+        Shape::PointM(p) => return Decoded::Points(MultiPoint::new(vec![(p.x, p.y).into()])),
+        Shape::PointZ(p) => return Decoded::Points(MultiPoint::new(vec![(p.x, p.y).into()])),
+        Shape::Multipoint(m) => {
+            return Decoded::Points(m.points().iter().map(|p| (p.x, p.y)).collect())
+        }
+        Shape::MultipointM(m) => {
+            return Decoded::Points(m.points().iter().map(|p| (p.x, p.y)).collect())
+        }
+        Shape::MultipointZ(m) => {
+            return Decoded::Points(m.points().iter().map(|p| (p.x, p.y)).collect())
+        }
         other => return Decoded::Other(other.shapetype().to_string()),
     };
     match polygons {
