@@ -263,7 +263,7 @@ pub fn place<'a>(inputs: &'a Inputs, progress: &dyn Progress) -> Result<Placed<'
 }
 
 /// The cells' parts of one unit moved onto its zone's grid.
-fn snapped_cells(cells: &UnitCells, grid: &Grid) -> UnitCells {
+pub fn snapped_cells(cells: &UnitCells, grid: &Grid) -> UnitCells {
     UnitCells {
         parts: grid.snap(&MultiPolygon::new(cells.parts.clone())).0,
         density: cells.density.clone(),

@@ -933,13 +933,7 @@ fn a_commune_under_three_cpts_stays_with_one_and_counts_once_for_the_others() {
         &listing,
         &["--apply", applied.to_str().unwrap()],
     );
-    let rulings: Vec<(&str, &str)> = p["overlaps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| (o["keeper"].as_str().unwrap(), o["leaver"].as_str().unwrap()))
-        .collect();
-    assert_eq!(rulings, [("A", "B"), ("A", "C"), ("C", "B")]);
+    assert_eq!(common::rulings(&p), [("A", "B"), ("A", "C"), ("C", "B")]);
     let a = &p["overlaps"][0];
     assert_eq!(a["keeper_population"], a["leaver_population"]);
     let border = |o: &Value, key: &str| o[key].as_f64().unwrap();

@@ -469,6 +469,59 @@ fn a_point_layer_puts_each_points_people_where_it_stands() {
     }
 }
 
+/// `plan` in polygon mode weighs what a leaving CPTS gives up by the grid too. Commune
+/// 22001 (x 0–1000, y 0–1000, 1,000 inhabitants); A over x 200–700 (all y), B over x
+/// 0–600 and C over x 400–1000 (y 0–500). Cells of 100, 100, 200 and 300 grid people
+/// (scaled by 1000/700) at B alone (x 0–200), under all three (x 400–600), C alone (x
+/// 800–1000), A alone (x 400–600, y 600–800): A holds 571.43, B 285.71, C 428.57. A
+/// keeps against both, C against B. B leaves A∩B and B∩C, whose people (the cell under
+/// all three) count once: B keeps its own cell, 142.86 (by area it would keep 100); C
+/// gives up A∩C (142.86) and keeps 285.71.
+#[test]
+fn the_plan_weighs_what_a_leaver_gives_up_by_the_grid() {
+    let box_ = |id: &str, x0: f64, x1: f64, y1: f64| {
+        json!({"type": "Feature", "properties": {"id": id, "nom": format!("CPTS {id}"), "statut": "projet"},
+            "geometry": {"type": "Polygon", "coordinates": rectangle(x0, x1, 0.0, y1)}})
+    };
+    let w = World::new(
+        vec![commune("22001", 1000, 0.0)],
+        vec![
+            box_("A", 200.0, 700.0, 1000.0),
+            box_("B", 0.0, 600.0, 500.0),
+            box_("C", 400.0, 1000.0, 500.0),
+        ],
+    );
+    let grid = w.file(
+        "grid.csv",
+        &grid_2019(&[
+            (0.0, 0.0, 100.0, 0.0, 0.0),
+            (400.0, 0.0, 100.0, 0.0, 0.0),
+            (800.0, 0.0, 200.0, 0.0, 0.0),
+            (400.0, 600.0, 300.0, 0.0, 0.0),
+        ]),
+    );
+    let out = w.dir.path().join("plan");
+    let run = common::cpts(&[
+        "plan",
+        "--communes",
+        w.communes.to_str().unwrap(),
+        "--perimeters",
+        w.perimeters.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--gap-width",
+        "0",
+        "--population-grid",
+        grid.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let p = read_json(&out.join("plan.json"));
+    assert_eq!(common::rulings(&p), [("A", "B"), ("A", "C"), ("C", "B")]);
+    let after = |k: &str| row(&p["changed_cpts"], "cpts", k)["population_after"].clone();
+    close(&after("B"), 1000.0 / 7.0);
+    close(&after("C"), 2000.0 / 7.0);
+}
+
 /// The shared world's cells as a Parquet file, numbers typed.
 fn write_parquet(path: &Path) {
     use polars::prelude::*;

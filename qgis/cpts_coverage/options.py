@@ -116,12 +116,13 @@ ANALYSIS = (
     _o("--population-grid", FILE,
        ("Population grid (INSEE 200 m, IRIS)", "Grille de population (INSEE 200 m, IRIS)"),
        ("A finer population layer than the communes: INSEE's 200 m grid as distributed (CSV, "
-        "Parquet or GeoPackage) or any polygon layer with a population column (IRIS). Where a "
+        "Parquet or GeoPackage) or any polygon or point layer with a population column (IRIS, "
+        "buildings). Where a "
         "perimeter cuts a commune, its people are placed as the layer says (each commune "
         "keeping its population); the figures gain the population aged 65 and over and 80 and over.",
         "Une couche de population plus fine que les communes : la grille de 200 m de l'INSEE "
-        "telle que diffusée (CSV, Parquet ou GeoPackage) ou toute couche de polygones avec une "
-        "colonne de population (IRIS). Là où un périmètre coupe une commune, ses habitants sont "
+        "telle que diffusée (CSV, Parquet ou GeoPackage) ou toute couche de polygones ou de "
+        "points avec une colonne de population (IRIS, bâtiments). Là où un périmètre coupe une commune, ses habitants sont "
         "placés comme le dit la couche (chaque commune gardant sa population) ; les chiffres "
         "gagnent la population de 65 ans et plus et de 80 ans et plus."),
        extensions="csv parquet gpkg geojson shp fgb"),

@@ -2,6 +2,7 @@
 //! relative to the polygon (inside, outside, or crossed by an edge) and what of the
 //! polygon a box sees are found without visiting the edges far from it.
 
+use crate::geometry::envelope::joined;
 use crate::geometry::grid::polygon_rings;
 use geo::{BoundingRect, Coord, Intersects, Line, LineString, Polygon, Rect};
 
@@ -19,19 +20,7 @@ impl Runs {
 
     /// The box of the polygon's exterior.
     pub fn bounds(&self) -> Option<Rect<f64>> {
-        let boxes = self.0.first()?;
-        boxes.iter().copied().reduce(|a, b| {
-            Rect::new(
-                Coord {
-                    x: a.min().x.min(b.min().x),
-                    y: a.min().y.min(b.min().y),
-                },
-                Coord {
-                    x: a.max().x.max(b.max().x),
-                    y: a.max().y.max(b.max().y),
-                },
-            )
-        })
+        self.0.first()?.iter().copied().reduce(joined)
     }
 }
 

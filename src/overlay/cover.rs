@@ -103,6 +103,15 @@ fn share(part: f64, whole: f64) -> f64 {
     }
 }
 
+/// The area of the union of `shapes`, m².
+pub fn union_area(grid: &Grid, shapes: &[&MultiPolygon<f64>]) -> f64 {
+    match shapes {
+        [] => 0.0,
+        [one] => one.unsigned_area(),
+        many => grid.union(many.iter().copied()).unsigned_area(),
+    }
+}
+
 /// Area and weight of the union of shapes that may overlap (each with its weight),
 /// measured once; `people` weighs a union of several.
 pub fn union_measure(

@@ -5,7 +5,7 @@ use crate::geometry::grid::Grid;
 use crate::geometry::runs::{near_part, side, Runs, Side};
 use crate::geometry::width::narrower_than;
 use crate::model::Status;
-use crate::overlay::cover::{union_measure, OverlapPiece, Piece, UnitCover};
+use crate::overlay::cover::{union_area, union_measure, OverlapPiece, Piece, UnitCover};
 use crate::overlay::people::People;
 use geo::{Area, BoundingRect, MultiPolygon, Polygon};
 use rstar::primitives::{GeomWithData, Rectangle};
@@ -151,12 +151,11 @@ pub fn overlay_unit(
             .collect()
     };
     let status_weight = Status::ALL.map(|s| union_measure(grid, &of_status(&|t| t == s), people).1);
-    let covered_area = union_measure(
-        grid,
-        &of_status(&|t| counted[t.index()]),
-        &People::new(area, None),
-    )
-    .0;
+    let covered: Vec<&MultiPolygon<f64>> = of_status(&|t| counted[t.index()])
+        .into_iter()
+        .map(|(s, _)| s)
+        .collect();
+    let covered_area = union_area(grid, &covered);
     // A remainder under a millionth of the unit is the hairline left where the
     // perimeter follows the commune's border: not territory. Otherwise the remainder
     // is cut by the perimeters themselves, not by the pieces, whose borders along the

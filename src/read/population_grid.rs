@@ -428,31 +428,30 @@ fn unreadable(path: &Path, format: &str, e: PolarsError) -> Error {
 
 /// A column as text (ids read as they are written).
 fn text_column(path: &Path, frame: &DataFrame, name: &str) -> Result<Vec<String>> {
-    let column = frame
-        .column(name)
-        .and_then(|c| c.cast(&DataType::String))
-        .map_err(|e| unreadable(path, "grid", e))?;
-    let texts = column.str().map_err(|e| unreadable(path, "grid", e))?;
-    Ok(texts
-        .iter()
-        .map(|t| t.unwrap_or_default().to_string())
-        .collect())
+    map_column(path, frame, name, |t| t.unwrap_or_default().to_string())
 }
 
 /// A column as numbers, `None` where a value is not one (a decimal comma read too).
 fn number_column(path: &Path, frame: &DataFrame, name: &str) -> Result<Vec<Option<f64>>> {
+    map_column(path, frame, name, |t| match t.map(str::trim) {
+        None | Some("") => Some(0.0),
+        Some(t) => t.replace(',', ".").parse().ok(),
+    })
+}
+
+/// Each value of a column, read as text, through `f`.
+fn map_column<T>(
+    path: &Path,
+    frame: &DataFrame,
+    name: &str,
+    f: impl Fn(Option<&str>) -> T,
+) -> Result<Vec<T>> {
     let column = frame
         .column(name)
         .and_then(|c| c.cast(&DataType::String))
         .map_err(|e| unreadable(path, "grid", e))?;
     let texts = column.str().map_err(|e| unreadable(path, "grid", e))?;
-    Ok(texts
-        .iter()
-        .map(|t| match t.map(str::trim) {
-            None | Some("") => Some(0.0),
-            Some(t) => t.replace(',', ".").parse().ok(),
-        })
-        .collect())
+    Ok(texts.iter().map(f).collect())
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! left without a proposal in their own colour. Every proposal is an element naming its
 //! white zone or candidate (`data-proposal`) and the CPTS taking it (`data-cpts`).
 
+use crate::geometry::envelope;
 use crate::report::map_frame::{
     inside, joined_paths, path_data, place_labels, text, white_zones, Frame, Label,
 };
@@ -11,7 +12,7 @@ use crate::report::numbers::Lang;
 use crate::write::layers::{Layers, MapFeature};
 use crate::write::style::{Rgb, NEW_CPTS, TAKER_PALETTE, WHITE_ZONE};
 use crate::write::xml::escape;
-use geo::{Area, BoundingRect, Coord, Intersects, Rect};
+use geo::{Area, BoundingRect, Intersects, Rect};
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
@@ -42,19 +43,10 @@ pub struct PlanLayer<'p> {
     takers: Vec<(&'p str, Rgb)>,
 }
 
-/// The rectangle holding `a` and `b`.
+/// The rectangle holding `a` and `b`, either of which may be missing.
 fn joined(a: Option<Rect<f64>>, b: Option<Rect<f64>>) -> Option<Rect<f64>> {
     match (a, b) {
-        (Some(a), Some(b)) => Some(Rect::new(
-            Coord {
-                x: a.min().x.min(b.min().x),
-                y: a.min().y.min(b.min().y),
-            },
-            Coord {
-                x: a.max().x.max(b.max().x),
-                y: a.max().y.max(b.max().y),
-            },
-        )),
+        (Some(a), Some(b)) => Some(envelope::joined(a, b)),
         (a, b) => a.or(b),
     }
 }

@@ -262,3 +262,13 @@ pub fn check_overlap_pairs(overlaps_geojson: &Value, expected_count: u64) {
         "pairs must be written A < B"
     );
 }
+
+/// The overlaps' rulings of a plan.json: (keeper, leaver), in its order.
+pub fn rulings(plan: &Value) -> Vec<(&str, &str)> {
+    plan["overlaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (o["keeper"].as_str().unwrap(), o["leaver"].as_str().unwrap()))
+        .collect()
+}

@@ -135,8 +135,8 @@ pub struct AnalysisArgs {
     pub doctor_zoning: Option<PathBuf>,
     /// A finer population layer than the communes: INSEE's 200 m grid as distributed
     /// (CSV with `,` or `;`, Parquet or GeoPackage; ids `idcar_200m`, `Idcar_200m` or
-    /// `IdINSPIRE`, population `ind`, ages `ind_65_79`, `ind_80p`), or any polygon layer
-    /// with a population column (IRIS). Where a perimeter cuts a commune, the commune's
+    /// `IdINSPIRE`, population `ind`, ages `ind_65_79`, `ind_80p`), or any polygon or
+    /// point layer with a population column (IRIS, buildings). Where a perimeter cuts a commune, the commune's
     /// people are placed as the layer says (each commune keeping its population), and the
     /// figures gain the population aged 65 and over and 80 and over.
     #[arg(long, value_name = "FILE")]

@@ -8,7 +8,7 @@ pub mod grouping;
 pub mod parts;
 pub mod small;
 
-use crate::analysis::{project_perimeters, snapped, Analysis};
+use crate::analysis::{project_perimeters, snapped, snapped_cells, Analysis};
 use crate::error::Result;
 use crate::figures::funding::Tariff;
 use crate::figures::summary::cpts_departements;
@@ -19,6 +19,7 @@ use crate::geometry::projection::Zone;
 use crate::load::inputs::{Inputs, Perimeters};
 use crate::model::{Cpts, Missions, Tier, Unit};
 use crate::overlay::membership::listing_cpts;
+use crate::overlay::people::People;
 use crate::read::ght::Ght;
 use crate::zones::overlaps::Overlap;
 use crate::zones::white_zones::WhiteZones;
@@ -969,9 +970,20 @@ fn given_up(
             .filter(|(zone, _)| *zone == unit.zone)
             .map(|(_, shape)| grid.intersection_multi(shape, &projected[c]))
             .collect();
-        let people = |area: f64| unit.population * share(area, analysis.covers[c].area);
-        let counted: f64 = pieces.iter().map(|p| people(p.unsigned_area())).sum();
-        let once = people(grid.union(&pieces).unsigned_area());
+        // Weighed by where the commune's people live, as the overlaps' populations are.
+        let cells = match (&inputs.spread, &inputs.perimeters) {
+            (Some(spread), Perimeters::Polygons(_)) => spread.cells[c]
+                .as_ref()
+                .map(|cells| snapped_cells(cells, grid)),
+            _ => None,
+        };
+        let area = analysis.covers[c].area;
+        let people = People::new(area, cells.as_ref());
+        let weigh = |p: &MultiPolygon<f64>| {
+            unit.population * share(people.weigh(grid, p, p.unsigned_area()), area)
+        };
+        let counted: f64 = pieces.iter().map(weigh).sum();
+        let once = weigh(&grid.union(&pieces));
         *total.entry(k).or_insert(0.0) -= counted - once;
     }
     total
