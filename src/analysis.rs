@@ -96,10 +96,9 @@ pub fn analyse(inputs: &Inputs, options: &Options, progress: &dyn Progress) -> R
     let Placed {
         grids,
         units: snapped_units,
-        cells,
         territories,
     } = placed;
-    drop((snapped_units, cells));
+    drop(snapped_units);
     let partial = match &territories {
         Territories::Projected(by_zone) => reaching_beyond(by_zone, &covers, options.sliver_km2),
         Territories::Lists(_) => inputs.reaches_beyond.clone(),
@@ -190,8 +189,6 @@ pub struct Placed<'a> {
     pub grids: Vec<Grid>,
     /// Each unit, projected and on its zone's grid.
     pub units: Vec<MultiPolygon<f64>>,
-    /// The cells of a finer population layer inside each unit, on its zone's grid.
-    pub cells: Vec<Option<UnitCells>>,
     territories: Territories<'a>,
 }
 
@@ -244,20 +241,9 @@ pub fn place<'a>(inputs: &'a Inputs, progress: &dyn Progress) -> Result<Placed<'
         Territories::Projected(by_zone) => Territories::Projected(snapped(by_zone, &grids)),
         lists => lists,
     };
-    // Membership mode takes units whole: where their people live inside does not count.
-    let cells = match (&inputs.spread, &territories) {
-        (Some(spread), Territories::Projected(_)) => spread
-            .cells
-            .par_iter()
-            .zip(units)
-            .map(|(c, u)| c.as_ref().map(|c| snapped_cells(c, &grids[u.zone.index()])))
-            .collect(),
-        _ => vec![None; units.len()],
-    };
     Ok(Placed {
         grids,
         units: snapped_units,
-        cells,
         territories,
     })
 }
@@ -294,15 +280,21 @@ pub fn cover_units(
             let indexes: Vec<PerimeterIndex> =
                 by_zone.iter().map(|s| PerimeterIndex::new(s)).collect();
             progress.stage("overlaying communes and perimeters");
+            // The cells of a finer population layer are moved onto the grid unit by
+            // unit, as each is overlaid, so that they are not held twice.
+            let cells = inputs.spread.as_ref().map(|s| &s.cells);
             placed
                 .units
                 .par_iter()
                 .zip(units)
-                .zip(&placed.cells)
-                .map(|((unit, u), cells)| {
-                    let zone = u.zone.index();
-                    let people = People::new(unit.unsigned_area(), cells.as_ref());
-                    overlay_unit(&placed.grids[zone], unit, &indexes[zone], &rules, &people)
+                .enumerate()
+                .map(|(i, (unit, u))| {
+                    let grid = &placed.grids[u.zone.index()];
+                    let snapped = cells
+                        .and_then(|c| c[i].as_ref())
+                        .map(|c| snapped_cells(c, grid));
+                    let people = People::new(unit.unsigned_area(), snapped.as_ref());
+                    overlay_unit(grid, unit, &indexes[u.zone.index()], &rules, &people)
                 })
                 .collect()
         }

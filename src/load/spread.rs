@@ -29,9 +29,10 @@ pub fn join_population_grid(
     let grid = file.read(provenance)?;
     let (cells, points) = project_cells(&file.path, &grid)?;
     let index = Index::new(units, projected);
-    let assigned: Assigned = cells.par_iter().map(|c| index.cell(c)).collect();
+    // The cells are moved, not copied, into the units they lie wholly in.
+    let assigned: Vec<Assigned> = cells.into_par_iter().map(|c| index.cell(c)).collect();
     let located: Vec<Option<usize>> = points.par_iter().map(|p| index.point(p)).collect();
-    let spread = scale(units, &grid, &cells, assigned, &points, located);
+    let spread = scale(units, &grid, assigned, &points, located);
     state(&file.path, units, &grid, &spread, provenance);
     Ok(spread.spread)
 }
@@ -172,8 +173,14 @@ fn zone_of(path: &std::path::Path, bbox: Option<Rect<f64>>, i: usize) -> Result<
 /// Envelope of one polygon of one unit: (unit index, polygon index).
 type UnitEnvelope = GeomWithData<Rectangle<[f64; 2]>, (usize, usize)>;
 
-/// For each cell polygon, the units it lies on, with its part in each and that part's area.
-type Assigned = Vec<Vec<(usize, Vec<Polygon<f64>>, f64)>>;
+/// A cell polygon and the units it lies on, with its part in each and that part's area.
+struct Assigned {
+    /// The cell's index in the layer.
+    cell: usize,
+    /// The cell polygon's area, m².
+    area: f64,
+    on: Vec<(usize, Vec<Polygon<f64>>, f64)>,
+}
 
 /// The units' polygons, indexed to find those a cell or a point lies on.
 struct Index<'a> {
@@ -225,9 +232,14 @@ impl<'a> Index<'a> {
 
     /// The units a cell lies on: whole when no edge of a unit crosses it, else cut by
     /// the unit.
-    fn cell(&self, cell: &Projected) -> Vec<(usize, Vec<Polygon<f64>>, f64)> {
+    fn cell(&self, cell: Projected) -> Assigned {
+        let mut assigned = Assigned {
+            cell: cell.cell,
+            area: cell.area,
+            on: Vec::new(),
+        };
         let Some(bbox) = cell.shape.bounding_rect() else {
-            return vec![];
+            return assigned;
         };
         let (tree, grid) = &self.per_zone[cell.zone.index()];
         let envelope = AABB::from_corners(bbox.min().into(), bbox.max().into());
@@ -236,14 +248,17 @@ impl<'a> Index<'a> {
             .map(|e| e.data)
             .collect();
         hits.sort_unstable();
-        let mut parts: Vec<(usize, Vec<Polygon<f64>>, f64)> = Vec::new();
+        let parts = &mut assigned.on;
         for (u, p) in hits {
             let polygon = &self.projected[u].0[p];
             let runs = &self.runs[u][p];
             let piece = match side(&bbox, polygon, runs) {
                 Side::Outside => continue,
                 // Inside one polygon of a unit: the cell is that unit's alone.
-                Side::Inside => return vec![(u, vec![cell.shape.clone()], cell.area)],
+                Side::Inside => {
+                    *parts = vec![(u, vec![cell.shape], cell.area)];
+                    return assigned;
+                }
                 Side::Crossing => {
                     let near = near_part(&bbox, polygon, runs);
                     grid.intersection(&cell.shape.clone().into(), &near).0
@@ -261,7 +276,7 @@ impl<'a> Index<'a> {
                 _ => parts.push((u, piece, area)),
             }
         }
-        parts
+        assigned
     }
 
     /// The unit a point lies in (the first by index when it lies on a border), if any.
@@ -291,8 +306,7 @@ struct Joined {
 fn scale(
     units: &[Unit],
     grid: &PopulationGrid,
-    cells: &[Projected],
-    assigned: Assigned,
+    assigned: Vec<Assigned>,
     points: &[ProjectedPoint],
     located: Vec<Option<usize>>,
 ) -> Joined {
@@ -301,14 +315,14 @@ fn scale(
     let mut ages = vec![Ages::default(); units.len()];
     let mut outside = (0, 0.0);
     let mut on_none = vec![true; grid.cells.len()];
-    for (projected, on) in cells.iter().zip(assigned) {
+    for projected in assigned {
         let cell = &grid.cells[projected.cell];
-        on_none[projected.cell] &= on.is_empty();
+        on_none[projected.cell] &= projected.on.is_empty();
         let density = match projected.area > 0.0 {
             true => cell.population / projected.area,
             false => 0.0,
         };
-        for (u, pieces, area) in on {
+        for (u, pieces, area) in projected.on {
             let share = area / projected.area;
             raw[u] += cell.population * share;
             ages[u] += cell.ages().times(share);
