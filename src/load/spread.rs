@@ -16,6 +16,7 @@ use geo::{Area, BoundingRect, Coord, LineString, MultiPolygon, Polygon, Rect};
 use rayon::prelude::*;
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 
 /// Reads the layer of `file` and joins it to `units` (`projected`: their shapes in
@@ -120,7 +121,8 @@ fn project_cells(
             crs_to_wgs84(&crs, &probe)?.bounding_rect(),
             members[0],
         )?;
-        let mut corners: HashMap<(u64, u64), usize> = HashMap::with_capacity(members.len() * 2);
+        let mut corners: FxHashMap<(u64, u64), usize> =
+            FxHashMap::with_capacity_and_hasher(members.len() * 2, Default::default());
         let mut points: Vec<(f64, f64)> = Vec::with_capacity(members.len() * 2);
         let mut rings: Vec<[usize; 4]> = Vec::with_capacity(members.len());
         for &i in members {
