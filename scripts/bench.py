@@ -347,7 +347,8 @@ def main():
     p.add_argument("--departement", default="69")
     p.add_argument("--region", default="84")
     p.add_argument("--grid", help="a synthetic national population grid (section 5; omit to skip it)")
-    p.add_argument("--grid-runs", type=int, default=1, help="timed runs of section 5 (GeoPandas takes minutes)")
+    p.add_argument("--grid-runs", type=int, default=1, help="timed runs of section 5 (GeoPandas takes a minute)")
+    p.add_argument("--grid-only", action="store_true", help="section 5 alone: skip sections 1 to 4")
     a = p.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # bench.sh's clean-up stops us this way
     os.makedirs(os.path.join(a.work, "logs"), exist_ok=True)
@@ -369,42 +370,43 @@ def main():
     def out(label, tool):
         return os.path.join(a.work, "out", label, tool)
 
-    # 1. World1, both modes, the three tools alternated.
-    modes = {}
-    for mode, fname in mode_files.items():
-        log(f"world1, {mode} mode: {'one warm-up round, then ' if warmup else ''}{rounds_of(n, b.tools)}")
-        inputs = dict(world1, perimeters=os.path.join(data, "world1", fname))
-        variants = {t: b.argv(t, inputs, out(mode, t)) for t in b.tools}
-        modes[mode] = b.rounds(mode, variants, n, warmup=warmup, sample_server=True)
-
-    # 2. Thread scaling, polygon mode.
-    log(f"thread scaling, polygon mode: {rounds_of(n, ['cpts --threads 1', 'cpts --threads 2'])}")
-    inputs = dict(world1, perimeters=os.path.join(data, "world1", "cpts.geojson"))
-    # With -v, each stage's start is printed: the stages are timed from the same runs.
-    verbose = lambda argv: ["-v" if x == "-q" else x for x in argv]
-    threads = b.rounds("threads", {f"--threads {k}": verbose(b.argv("cpts", inputs, out("threads", f"t{k}"),
-                                                                    ["--threads", str(k)])) for k in (1, 2)}, n)
-    stages = {k: stage_medians(b.logs[("threads", f"--threads {k}")]) for k in (1, 2)}
-
-    # 3. Cost versus size, polygon mode: extracts built here, the nation taken from section 1.
-    log(f"cost versus size: extracts of département {a.departement} and region {a.region}")
-    extracts, national = build_extracts(data, a.work, [("departement", a.departement), ("region", a.region)])
-    for e in extracts:
-        log(f"{e['name']}: {rounds_of(n, b.tools)}")
-        variants = {t: b.argv(t, e["inputs"], out(e["name"].replace(" ", "-"), t)) for t in b.tools}
-        e["res"] = b.rounds(e["name"], variants, n)
-    national["res"] = modes["polygon"]
-
-    # 4. Warm runs, when the cache exists.
-    warm = {}
-    if b.has_cache:
-        cache_dir = os.path.join(a.work, "cache")
+    if not a.grid_only:  # sections 1 to 4
+        # 1. World1, both modes, the three tools alternated.
+        modes = {}
         for mode, fname in mode_files.items():
+            log(f"world1, {mode} mode: {'one warm-up round, then ' if warmup else ''}{rounds_of(n, b.tools)}")
             inputs = dict(world1, perimeters=os.path.join(data, "world1", fname))
-            cmd = b.argv("cpts", inputs, out(f"warm-{mode}", "cpts"), ["--cache-dir", cache_dir])
-            log(f"warm, {mode} mode: one run filling the cache in {cache_dir}, then {n} warm runs")
-            fill = b.rounds(f"warm {mode} (filling)", {"cpts": cmd}, 1)["cpts"]
-            warm[mode] = (fill, b.rounds(f"warm {mode}", {"cpts": cmd}, n)["cpts"])
+            variants = {t: b.argv(t, inputs, out(mode, t)) for t in b.tools}
+            modes[mode] = b.rounds(mode, variants, n, warmup=warmup, sample_server=True)
+
+        # 2. Thread scaling, polygon mode.
+        log(f"thread scaling, polygon mode: {rounds_of(n, ['cpts --threads 1', 'cpts --threads 2'])}")
+        inputs = dict(world1, perimeters=os.path.join(data, "world1", "cpts.geojson"))
+        # With -v, each stage's start is printed: the stages are timed from the same runs.
+        verbose = lambda argv: ["-v" if x == "-q" else x for x in argv]
+        threads = b.rounds("threads", {f"--threads {k}": verbose(b.argv("cpts", inputs, out("threads", f"t{k}"),
+                                                                        ["--threads", str(k)])) for k in (1, 2)}, n)
+        stages = {k: stage_medians(b.logs[("threads", f"--threads {k}")]) for k in (1, 2)}
+
+        # 3. Cost versus size, polygon mode: extracts built here, the nation taken from section 1.
+        log(f"cost versus size: extracts of département {a.departement} and region {a.region}")
+        extracts, national = build_extracts(data, a.work, [("departement", a.departement), ("region", a.region)])
+        for e in extracts:
+            log(f"{e['name']}: {rounds_of(n, b.tools)}")
+            variants = {t: b.argv(t, e["inputs"], out(e["name"].replace(" ", "-"), t)) for t in b.tools}
+            e["res"] = b.rounds(e["name"], variants, n)
+        national["res"] = modes["polygon"]
+
+        # 4. Warm runs, when the cache exists.
+        warm = {}
+        if b.has_cache:
+            cache_dir = os.path.join(a.work, "cache")
+            for mode, fname in mode_files.items():
+                inputs = dict(world1, perimeters=os.path.join(data, "world1", fname))
+                cmd = b.argv("cpts", inputs, out(f"warm-{mode}", "cpts"), ["--cache-dir", cache_dir])
+                log(f"warm, {mode} mode: one run filling the cache in {cache_dir}, then {n} warm runs")
+                fill = b.rounds(f"warm {mode} (filling)", {"cpts": cmd}, 1)["cpts"]
+                warm[mode] = (fill, b.rounds(f"warm {mode}", {"cpts": cmd}, n)["cpts"])
 
     # 5. A population grid, nationally: cpts against the GeoPandas computation of the same
     #    rule (scripts/grid_reference.py), the communes alone (no arrondissements: the
@@ -427,86 +429,89 @@ def main():
     # ------------------------------------------------------------------ the tables
     names = {"cpts": "cpts", "geopandas": "GeoPandas peer", "postgis": "PostGIS peer"}
     peers = ["geopandas", "postgis"]
-    lines = [f"### cpts-coverage whole-process benchmark ({n} run{'s' if n > 1 else ''} per figure, medians)", ""]
+    k = a.grid_runs if a.grid_only else n
+    lines = [f"### cpts-coverage whole-process benchmark ({k} run{'s' if k > 1 else ''} per figure, medians)", ""]
     with open("/proc/loadavg") as f:
         load = " ".join(f.read().split()[:3])
     lines += [h.replace("LOAD_AT_END", load) for h in header] + [""]
-    order = f"runs alternated {' / '.join(names[t] for t in b.tools)}" if len(b.tools) > 1 else "cpts alone"
-    lines += [f"World1 ({national['communes']:,} communes, {national['arrondissements']} arrondissements, "
-              f"{national['cpts']} CPTS), whole process; {order}"
-              f"{', after one untimed warm-up round' if warmup else ''}; "
-              f"ratios are medians of the pairwise ratios (range in brackets).", ""]
-    lines.append("| world1 | cpts | GeoPandas peer | PostGIS peer | GeoPandas / cpts | PostGIS / cpts |")
-    lines.append("|---|---|---|---|---|---|")
-    for mode in mode_files:
-        r = modes[mode]
-        cells = [secs(med(w for w, _, _ in r["cpts"]))]
-        for t in peers:
-            cells.append(secs(med(w for w, _, _ in r[t])) if t in r else "skipped")
-        for t in peers:
-            cells.append(ratio_cell(r[t], r["cpts"]) if t in r else "")
-        lines.append(f"| {mode} mode, wall | " + " | ".join(cells) + " |")
-        mem = [f"{med(m for _, m, _ in r['cpts']):.0f} MiB"]
-        mem.append(f"{med(m for _, m, _ in r['geopandas']):.0f} MiB" if "geopandas" in r else "skipped")
-        if "postgis" in r:
-            mem.append(f"client {med(m for _, m, _ in r['postgis']):.0f} MiB + server "
-                       f"{b.server_peak[mode]:.0f} MiB ¹")
-        else:
-            mem.append("skipped")
-        lines.append(f"| {mode} mode, peak memory | " + " | ".join(mem) + " | | |")
-    lines += ["", "Peak memory: RSS from `/usr/bin/time -f %M` (median over the runs)."
-              + (" ¹ PostGIS: *client* is the largest single process of the driver tree (Python, psql, "
-                 "ogr2ogr), from `/usr/bin/time`; *server* is measured apart, because the server's "
-                 "processes are not children of the timed command: the peak, over "
-                 f"{'the untimed warm-up run' if warmup else 'the (only) timed run'}, of the summed PSS of the postmaster and all its backends "
-                 "and workers (`/proc/PID/smaps_rollup`, sampled every 50 ms; shared buffers counted once, "
-                 f"split between the processes that touched them; the idle cluster alone is about "
-                 f"{b.idle_server:.0f} MiB)."
-                 if a.postgis else ""), ""]
-
-    t1, t2 = threads["--threads 1"], threads["--threads 2"]
-    lines.append("| cpts thread scaling, world1 polygon mode | wall | peak memory |")
-    lines.append("|---|---|---|")
-    for k, r in (("1", t1), ("2", t2)):
-        lines.append(f"| `--threads {k}` | {secs(med(w for w, _, _ in r))} | {med(m for _, m, _ in r):.0f} MiB |")
-    lines.append(f"| speed-up, threads 1 / threads 2 | {ratio_cell(t1, t2)} | |")
-    lines.append("")
-    lines += amdahl_table(stages[1], stages[2])
-
-    lines.append("| cost versus size, polygon mode | communes | CPTS | cpts | cpts per 1,000 communes "
-                 "| GeoPandas peer | PostGIS peer |")
-    lines.append("|---|---|---|---|---|---|---|")
-    for e in extracts + [national]:
-        r = e["res"]
-        c = med(w for w, _, _ in r["cpts"])
-        arm = f" + {e['arrondissements']} arr." if e["arrondissements"] else ""
-        cells = [f"{e['communes']:,}{arm}", f"{e['cpts']}", secs(c), per_1000(c, e["communes"])]
-        for t in peers:
-            if t in r:
-                pm = med(w for w, _, _ in r[t])
-                cells.append(f"{secs(pm)} ({pairwise(r[t], r['cpts'])[0]:.1f}×)")
+    if not a.grid_only:
+        order = f"runs alternated {' / '.join(names[t] for t in b.tools)}" if len(b.tools) > 1 else "cpts alone"
+        lines += [f"World1 ({national['communes']:,} communes, {national['arrondissements']} arrondissements, "
+                  f"{national['cpts']} CPTS), whole process; {order}"
+                  f"{', after one untimed warm-up round' if warmup else ''}; "
+                  f"ratios are medians of the pairwise ratios (range in brackets).", ""]
+        lines.append("| world1 | cpts | GeoPandas peer | PostGIS peer | GeoPandas / cpts | PostGIS / cpts |")
+        lines.append("|---|---|---|---|---|---|")
+        for mode in mode_files:
+            r = modes[mode]
+            cells = [secs(med(w for w, _, _ in r["cpts"]))]
+            for t in peers:
+                cells.append(secs(med(w for w, _, _ in r[t])) if t in r else "skipped")
+            for t in peers:
+                cells.append(ratio_cell(r[t], r["cpts"]) if t in r else "")
+            lines.append(f"| {mode} mode, wall | " + " | ".join(cells) + " |")
+            mem = [f"{med(m for _, m, _ in r['cpts']):.0f} MiB"]
+            mem.append(f"{med(m for _, m, _ in r['geopandas']):.0f} MiB" if "geopandas" in r else "skipped")
+            if "postgis" in r:
+                mem.append(f"client {med(m for _, m, _ in r['postgis']):.0f} MiB + server "
+                           f"{b.server_peak[mode]:.0f} MiB ¹")
             else:
-                cells.append("skipped")
-        lines.append(f"| {e['name']} | " + " | ".join(cells) + " |")
-    lines += ["", f"Extracts: the communes of the département or region taken from `france/communes.geojson` "
-              f"(with their arrondissements), and only the world1 CPTS that list one of their units in "
-              f"`cpts_communes.csv` (a CPTS crossing the border comes whole); the France row is the polygon-mode "
-              f"row above. Peer cells: median (median pairwise ratio to cpts).", ""]
+                mem.append("skipped")
+            lines.append(f"| {mode} mode, peak memory | " + " | ".join(mem) + " | | |")
+        lines += ["", "Peak memory: RSS from `/usr/bin/time -f %M` (median over the runs)."
+                  + (" ¹ PostGIS: *client* is the largest single process of the driver tree (Python, psql, "
+                     "ogr2ogr), from `/usr/bin/time`; *server* is measured apart, because the server's "
+                     "processes are not children of the timed command: the peak, over "
+                     f"{'the untimed warm-up run' if warmup else 'the (only) timed run'}, of the summed PSS of the postmaster and all its backends "
+                     "and workers (`/proc/PID/smaps_rollup`, sampled every 50 ms; shared buffers counted once, "
+                     f"split between the processes that touched them; the idle cluster alone is about "
+                     f"{b.idle_server:.0f} MiB)."
+                     if a.postgis else ""), ""]
 
-    if warm:
-        lines.append("| cpts with its cache, world1 | first run (fills the cache) | warm runs | cold runs "
-                     "(`--no-cache`) | cold / warm |")
-        lines.append("|---|---|---|---|---|")
-        for mode, (fill, runs_) in warm.items():
-            cold = modes[mode]["cpts"]
-            cm, wm = med(w for w, _, _ in cold), med(w for w, _, _ in runs_)
-            lines.append(f"| {mode} mode | {secs(fill[0][0])} | {secs(wm)} | {secs(cm)} | {times(cm / wm)} |")
-        lines += ["", "Cache in a fresh directory of the benchmark's own (`--cache-dir`), removed at exit."]
-    else:
-        lines.append("warm: not available in this build (`cpts analyze --help` lists no `--no-cache`)")
+        t1, t2 = threads["--threads 1"], threads["--threads 2"]
+        lines.append("| cpts thread scaling, world1 polygon mode | wall | peak memory |")
+        lines.append("|---|---|---|")
+        for k, r in (("1", t1), ("2", t2)):
+            lines.append(f"| `--threads {k}` | {secs(med(w for w, _, _ in r))} | {med(m for _, m, _ in r):.0f} MiB |")
+        lines.append(f"| speed-up, threads 1 / threads 2 | {ratio_cell(t1, t2)} | |")
+        lines.append("")
+        lines += amdahl_table(stages[1], stages[2])
+
+        lines.append("| cost versus size, polygon mode | communes | CPTS | cpts | cpts per 1,000 communes "
+                     "| GeoPandas peer | PostGIS peer |")
+        lines.append("|---|---|---|---|---|---|---|")
+        for e in extracts + [national]:
+            r = e["res"]
+            c = med(w for w, _, _ in r["cpts"])
+            arm = f" + {e['arrondissements']} arr." if e["arrondissements"] else ""
+            cells = [f"{e['communes']:,}{arm}", f"{e['cpts']}", secs(c), per_1000(c, e["communes"])]
+            for t in peers:
+                if t in r:
+                    pm = med(w for w, _, _ in r[t])
+                    cells.append(f"{secs(pm)} ({pairwise(r[t], r['cpts'])[0]:.1f}×)")
+                else:
+                    cells.append("skipped")
+            lines.append(f"| {e['name']} | " + " | ".join(cells) + " |")
+        lines += ["", f"Extracts: the communes of the département or region taken from `france/communes.geojson` "
+                  f"(with their arrondissements), and only the world1 CPTS that list one of their units in "
+                  f"`cpts_communes.csv` (a CPTS crossing the border comes whole); the France row is the polygon-mode "
+                  f"row above. Peer cells: median (median pairwise ratio to cpts).", ""]
+
+        if warm:
+            lines.append("| cpts with its cache, world1 | first run (fills the cache) | warm runs | cold runs "
+                         "(`--no-cache`) | cold / warm |")
+            lines.append("|---|---|---|---|---|")
+            for mode, (fill, runs_) in warm.items():
+                cold = modes[mode]["cpts"]
+                cm, wm = med(w for w, _, _ in cold), med(w for w, _, _ in runs_)
+                lines.append(f"| {mode} mode | {secs(fill[0][0])} | {secs(wm)} | {secs(cm)} | {times(cm / wm)} |")
+            lines += ["", "Cache in a fresh directory of the benchmark's own (`--cache-dir`), removed at exit."]
+        else:
+            lines.append("warm: not available in this build (`cpts analyze --help` lists no `--no-cache`)")
     if grid:
         cells, r = grid
-        lines += ["", f"| world1 communes with a population grid ({cells:,} cells), `--gap-width 0` | wall "
+        lines += [""] if lines[-1] else []  # with --grid-only, the header's blank line is the last
+        lines += [f"| world1 communes with a population grid ({cells:,} cells), `--gap-width 0` | wall "
                   f"| peak memory | GeoPandas / cpts |", "|---|---|---|---|"]
         for name, label in (("cpts", "cpts `--population-grid`"), ("cpts, communes only", "cpts, communes only"),
                             ("geopandas", "GeoPandas (`scripts/grid_reference.py`)")):

@@ -10,7 +10,7 @@
 #   2. thread scaling of cpts: --threads 1 against --threads 2;
 #   3. cost versus size (polygon mode): one département, one region, the nation;
 #   4. warm runs with cpts's cache, when the binary has one (`--no-cache`, `--cache-dir DIR`);
-#   5. with --grid: the national communes with a synthetic population grid (about 2.3
+#   5. with --grid: the national communes with a synthetic population grid (about 3.2
 #      million cells, made once by scripts/make_synthetic_grid.py into
 #      target/bench-grid-france-world1.csv, the file the criterion benchmark reads too),
 #      cpts against scripts/grid_reference.py (GeoPandas), and the communes-only run;
@@ -18,7 +18,7 @@
 #
 #   scripts/bench.sh [--runs N] [--quick] [--skip-geopandas] [--skip-postgis] [--no-build]
 #                    [--peer-python PY] [--departement CODE] [--region CODE]
-#                    [--grid] [--grid-runs N] > bench.md
+#                    [--grid] [--grid-runs N] [--grid-only] > bench.md
 #
 #   --runs N            timed runs per figure (default 5); with N > 1 each mode of section 1
 #                       starts with one untimed warm-up round
@@ -28,8 +28,9 @@
 #   --peer-python PY    a Python with geopandas and pyogrio (default: the venv below, made if needed)
 #   --departement CODE, --region CODE  the extracts of section 3 (default 69 and 84: Rhône and
 #                       Auvergne-Rhône-Alpes, which hold Lyon and its arrondissements)
-#   --grid              section 5 (the GeoPandas reference takes tens of minutes there)
+#   --grid              section 5 (the GeoPandas reference takes about a minute per run there)
 #   --grid-runs N       timed runs of section 5 (default 1)
+#   --grid-only         section 5 alone (implies --grid): no sections 1 to 4, no PostGIS cluster
 #
 # Tables on stdout, progress on stderr. Installs what is missing (Debian; as root or with
 # sudo): /usr/bin/time (package `time`); for the PostGIS peer `postgresql`,
@@ -41,7 +42,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 shared="${CPTS_SHARED:-$root/../shared}"
-runs=5 geopandas=1 postgis=1 build=1 grid=0 grid_runs=1
+runs=5 geopandas=1 postgis=1 build=1 grid=0 grid_runs=1 grid_only=0
 venv=/tmp/cpts-bench-venv
 peer_python="$venv/bin/python"
 departement=69 region=84
@@ -58,12 +59,16 @@ while [ $# -gt 0 ]; do
     --region) region=$2; shift ;;
     --grid) grid=1 ;;
     --grid-runs) grid_runs=$2; shift ;;
+    --grid-only) grid_only=1 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "bench.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
 done
 [[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "bench.sh: --runs wants a positive integer" >&2; exit 2; }
+[[ $grid_runs =~ ^[1-9][0-9]*$ ]] || { echo "bench.sh: --grid-runs wants a positive integer" >&2; exit 2; }
+# Section 5 alone: the PostGIS peer takes no part in it, so its cluster is not started.
+if [ $grid_only -eq 1 ]; then grid=1 postgis=0; fi
 for f in france/communes.geojson france/arrondissements.geojson world1/cpts.geojson world1/cpts_communes.csv; do
   [ -f "$shared/data/$f" ] || { echo "bench.sh: $shared/data/$f is missing (set CPTS_SHARED)" >&2; exit 1; }
 done
@@ -163,6 +168,7 @@ if [ $grid -eq 1 ]; then
     mv "$grid_file.part" "$grid_file"
   fi
   engine_args+=(--grid "$grid_file" --grid-runs "$grid_runs")
+  [ $grid_only -eq 0 ] || engine_args+=(--grid-only)
 fi
 
 start=$(date +%s)
