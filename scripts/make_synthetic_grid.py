@@ -7,7 +7,8 @@ Each commune's population is spread over the 200 m cells (EPSG:3035) whose centr
 in it, with a density falling with the distance from the commune's centroid
 (exp(-d / L), L a twentieth of the side of a square of the commune's area, at least
 half a cell: people gather around the village centre and most cells of a rural commune
-stay empty, as in INSEE's file, about 2.3 million inhabited cells), then rounded
+stay empty, as in INSEE's file; nationally 3.2 million inhabited cells, INSEE's has about
+2.3 million), then rounded
 to whole inhabitants by largest remainders, so that the cells of each commune sum to
 its population exactly. A commune too small to hold a cell centre puts its people in
 the cell of a point inside it; a cell holding people of two communes is one row, its
