@@ -461,7 +461,7 @@ fn a_point_layer_puts_each_points_people_where_it_stands() {
         assert!(
             s["assumptions"].as_array().unwrap().iter().any(|a| {
                 let t = a["text"].as_str().unwrap();
-                t.contains("1 cells of") && t.contains("(7 inhabitants) lie on no commune")
+                t.contains("1 features of") && t.contains("(7 inhabitants) lie on no commune")
             }),
             "{name}: {}",
             s["assumptions"]

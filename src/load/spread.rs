@@ -385,27 +385,42 @@ fn state(
 ) {
     let name = file_name(path);
     let total: f64 = units.iter().map(|u| u.population).sum();
-    provenance.assume(
-        AssumptionKind::PopulationGrid,
-        grid.cells.len(),
-        format!(
-            "{name}: the people of each of its {} cells spread evenly over the cell, shared by area \
-             among the communes it lies on ({:.0} inhabitants on the communes), then scaled so \
-             that each commune keeps its population ({:.0} in all)",
-            grid.cells.len(),
-            joined.on_units,
-            total
+    let n = grid.cells.len();
+    let (on, whole) = (joined.on_units, total);
+    let points = grid
+        .cells
+        .iter()
+        .all(|c| matches!(c.shape, CellShape::Points(_)));
+    let (english, french) = match points {
+        true => (
+            format!(
+                "{name}: the people of each of its {n} features placed at its point (a multipoint's \
+                 shared evenly among its points), in the commune holding it ({on:.0} inhabitants \
+                 on the communes), then scaled so that each commune keeps its population \
+                 ({whole:.0} in all)"
+            ),
+            format!(
+                "{name} : les habitants de chacun de ses {n} objets placés en son point (ceux d'un \
+                 multipoint partagés également entre ses points), dans la commune qui le contient \
+                 ({on:.0} habitants sur les communes), puis mis à l'échelle pour que chaque \
+                 commune garde sa population ({whole:.0} en tout)"
+            ),
         ),
-        format!(
-            "{name} : les habitants de chacun de ses {} carreaux répartis uniformément sur le \
-             carreau, partagés selon la surface entre les communes qu'il touche ({:.0} habitants \
-             sur les communes), puis mis à l'échelle pour que chaque commune garde sa population \
-             ({:.0} en tout)",
-            grid.cells.len(),
-            joined.on_units,
-            total
+        false => (
+            format!(
+                "{name}: the people of each of its {n} cells spread evenly over the cell, shared by \
+                 area among the communes it lies on ({on:.0} inhabitants on the communes), then \
+                 scaled so that each commune keeps its population ({whole:.0} in all)"
+            ),
+            format!(
+                "{name} : les habitants de chacun de ses {n} carreaux répartis uniformément sur le \
+                 carreau, partagés selon la surface entre les communes qu'il touche ({on:.0} \
+                 habitants sur les communes), puis mis à l'échelle pour que chaque commune garde \
+                 sa population ({whole:.0} en tout)"
+            ),
         ),
-    );
+    };
+    provenance.assume(AssumptionKind::PopulationGrid, n, english, french);
     let even: Vec<String> = units
         .iter()
         .zip(&joined.spread.cells)
@@ -441,12 +456,16 @@ fn state(
             AssumptionKind::PopulationGrid,
             joined.outside.0,
             format!(
-                "{} cells of {name} ({:.0} inhabitants) lie on no commune analysed: left out",
-                joined.outside.0, joined.outside.1
+                "{} {} of {name} ({:.0} inhabitants) lie on no commune analysed: left out",
+                joined.outside.0,
+                if points { "features" } else { "cells" },
+                joined.outside.1
             ),
             format!(
-                "{} carreaux de {name} ({:.0} habitants) ne touchent aucune commune analysée : laissés de côté",
-                joined.outside.0, joined.outside.1
+                "{} {} de {name} ({:.0} habitants) ne touchent aucune commune analysée : laissés de côté",
+                joined.outside.0,
+                if points { "objets" } else { "carreaux" },
+                joined.outside.1
             ),
         );
     }
