@@ -641,6 +641,19 @@ fn a_grid_that_cannot_be_read_is_refused_with_the_fix() {
         message.contains("row 2") && message.contains("not a number of inhabitants"),
         "{message}"
     );
+    // A line is neither cells nor buildings.
+    let line = w.file(
+        "line.geojson",
+        &layer(vec![json!({"type": "Feature", "properties": {"ind": 5},
+            "geometry": {"type": "LineString", "coordinates": [[E0, N0], [E0 + 100.0, N0]]}})]),
+    );
+    let message = w.refused(&["--population-grid", line.to_str().unwrap()]);
+    assert!(
+        message.contains("feature 1")
+            && message.contains("LineString, a Polygon, MultiPolygon, Point or MultiPoint")
+            && message.contains("points (buildings"),
+        "{message}"
+    );
 }
 
 /// The real Alpes-Maritimes perimeters with a synthetic grid of the 06 (made by

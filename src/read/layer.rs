@@ -65,7 +65,7 @@ pub fn polygons(
     feature: &RawFeature,
     crs: &LayerCrs,
 ) -> Result<MultiPolygon<f64>> {
-    match shape(path, place, feature, crs)? {
+    match shape(path, place, feature, crs, false)? {
         Shape::Areas(shape) => Ok(shape),
         Shape::Points(points) => Err(Error::input(
             path,
@@ -83,8 +83,15 @@ pub fn polygons(
 }
 
 /// The feature's geometry, polygons or points, checked and brought to WGS84 as
-/// [`polygons`] does; lines and collections are errors.
-pub fn shape(path: &Path, place: &str, feature: &RawFeature, crs: &LayerCrs) -> Result<Shape> {
+/// [`polygons`] does; lines and collections are errors, which speak of points too when
+/// the layer may hold them (`points`).
+pub fn shape(
+    path: &Path,
+    place: &str,
+    feature: &RawFeature,
+    crs: &LayerCrs,
+    points: bool,
+) -> Result<Shape> {
     let fail = |problem: String, fix: &str| Error::input(path, place, problem, fix);
     let null = || {
         fail(
@@ -93,10 +100,16 @@ pub fn shape(path: &Path, place: &str, feature: &RawFeature, crs: &LayerCrs) -> 
         )
     };
     let not_an_area = |kind: &str| {
-        fail(
+        match points {
+        true => fail(
+            format!("the geometry is a {kind}, a Polygon, MultiPolygon, Point or MultiPoint was expected"),
+            "give the population on polygons (cells, IRIS) or points (buildings, addresses)",
+        ),
+        false => fail(
             format!("the geometry is a {kind}, a Polygon or MultiPolygon was expected"),
             "give polygons (communes and perimeters are areas)",
-        )
+        ),
+    }
     };
     let decoded = match &feature.decoded {
         Some(decoded) => decoded.clone(),

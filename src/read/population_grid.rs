@@ -309,7 +309,7 @@ impl PopulationGridFile {
         let mut cells = Vec::with_capacity(features.len());
         for (i, feature) in features.iter().enumerate() {
             let place = format!("feature {}", i + 1);
-            let shape = match shape(path, &place, feature, crs)? {
+            let shape = match shape(path, &place, feature, crs, true)? {
                 Shape::Areas(polygons) => CellShape::Polygon(polygons),
                 Shape::Points(points) => CellShape::Points(points),
             };
