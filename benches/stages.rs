@@ -98,9 +98,9 @@ fn stages(c: &mut Criterion) {
                 });
             }
             group.bench_function(format!("cover-{mode}"), |b| {
-                b.iter(|| cover_units(&inputs, &placed, &options, &()))
+                b.iter(|| cover_units(&inputs, &placed, &options, &()).unwrap())
             });
-            let covers = cover_units(&inputs, &placed, &options, &());
+            let covers = cover_units(&inputs, &placed, &options, &()).unwrap();
             let min_area = if mode == "polygon" { sliver_m2 } else { 0.0 };
             group.bench_function(format!("white-zones-{mode}"), |b| {
                 b.iter(|| white_zones(&inputs.units, &placed.grids, &covers, min_area, None))
@@ -175,7 +175,7 @@ fn grid_stages(
     inputs.spread = Some(spread);
     let placed = place(&inputs, &()).unwrap();
     group.bench_function("cover-polygon-grid", |b| {
-        b.iter(|| cover_units(&inputs, &placed, options, &()))
+        b.iter(|| cover_units(&inputs, &placed, options, &()).unwrap())
     });
     group.bench_function("analyse-polygon-grid", |b| {
         b.iter(|| analyse(&inputs, options, &()).unwrap())

@@ -10,7 +10,6 @@ use crate::geometry::projection::{to_projected, Zone};
 use crate::load::cache::CacheUse;
 use crate::load::inputs::{Inputs, Perimeters};
 use crate::model::access::{Access, Need};
-use crate::model::spread::UnitCells;
 use crate::model::{Cpts, Perimeter, Status, Unit};
 use crate::overlay::cover::UnitCover;
 use crate::overlay::membership::{cover_unit, listing_cpts};
@@ -92,7 +91,7 @@ pub struct Analysis {
 pub fn analyse(inputs: &Inputs, options: &Options, progress: &dyn Progress) -> Result<Analysis> {
     let units = &inputs.units;
     let placed = place(inputs, progress)?;
-    let mut covers = cover_units(inputs, &placed, options, progress);
+    let mut covers = cover_units(inputs, &placed, options, progress)?;
     let Placed {
         grids,
         units: snapped_units,
@@ -248,25 +247,16 @@ pub fn place<'a>(inputs: &'a Inputs, progress: &dyn Progress) -> Result<Placed<'
     })
 }
 
-/// The cells' parts of one unit moved onto its zone's grid.
-pub fn snapped_cells(cells: &UnitCells, grid: &Grid) -> UnitCells {
-    UnitCells {
-        parts: grid.snap(&MultiPolygon::new(cells.parts.clone())).0,
-        density: cells.density.clone(),
-        points: cells.points.clone(),
-        at_points: cells.at_points.clone(),
-    }
-}
-
 /// The coverage of each unit: overlaid with the perimeters an index of each zone's
 /// names (polygon mode), or from the lists naming it (membership mode), the statuses
-/// counted and the gap width of `options`.
+/// counted and the gap width of `options`. Fails when a finer population layer's cells
+/// cannot be drawn in a unit's zone CRS.
 pub fn cover_units(
     inputs: &Inputs,
     placed: &Placed,
     options: &Options,
     progress: &dyn Progress,
-) -> Vec<UnitCover> {
+) -> Result<Vec<UnitCover>> {
     let units = &inputs.units;
     let statuses: Vec<Status> = inputs.cpts.iter().map(|c| c.statut).collect();
     let counted = options.counted();
@@ -280,8 +270,8 @@ pub fn cover_units(
             let indexes: Vec<PerimeterIndex> =
                 by_zone.iter().map(|s| PerimeterIndex::new(s)).collect();
             progress.stage("overlaying communes and perimeters");
-            // The cells of a finer population layer are moved onto the grid unit by
-            // unit, as each is overlaid, so that they are not held twice.
+            // A finer population layer's cells are drawn on the grid unit by unit, and
+            // only for a unit whose parts are weighed.
             let cells = inputs.spread.as_ref().map(|s| &s.cells);
             placed
                 .units
@@ -290,11 +280,10 @@ pub fn cover_units(
                 .enumerate()
                 .map(|(i, (unit, u))| {
                     let grid = &placed.grids[u.zone.index()];
-                    let snapped = cells
-                        .and_then(|c| c[i].as_ref())
-                        .map(|c| snapped_cells(c, grid));
-                    let people = People::new(unit.unsigned_area(), snapped.as_ref());
-                    overlay_unit(grid, unit, &indexes[u.zone.index()], &rules, &people)
+                    let given = cells.and_then(|c| c[i].as_ref());
+                    let people = People::new(unit.unsigned_area(), given, u.zone, grid);
+                    let cover = overlay_unit(grid, unit, &indexes[u.zone.index()], &rules, &people);
+                    people.failure().map_or(Ok(cover), Err)
                 })
                 .collect()
         }
@@ -305,7 +294,7 @@ pub fn cover_units(
                 .units
                 .par_iter()
                 .zip(&by_unit)
-                .map(|(unit, listed)| cover_unit(unit, listed, &statuses, counted))
+                .map(|(unit, listed)| Ok(cover_unit(unit, listed, &statuses, counted)))
                 .collect()
         }
     }

@@ -248,6 +248,23 @@ pub fn crs_to_wgs84<G: MapCoords<f64, f64, Output = G> + Clone>(crs: &str, shape
     }
 }
 
+/// WGS84 longitude/latitude to any CRS PROJ knows (`EPSG:3035`).
+pub fn from_wgs84<G: MapCoords<f64, f64, Output = G> + Clone>(crs: &str, shape: &G) -> Result<G> {
+    match crs {
+        WGS84 => Ok(shape.clone()),
+        _ => transform(WGS84, crs, shape),
+    }
+}
+
+/// A shape of `zone`'s projected CRS to any CRS PROJ knows (`EPSG:3035`).
+pub fn from_projected<G: MapCoords<f64, f64, Output = G>>(
+    zone: Zone,
+    to: &str,
+    shape: &G,
+) -> Result<G> {
+    transform(&crs(zone), to, shape)
+}
+
 /// Points of the CRS `from` (`EPSG:3035`) to `zone`'s projected CRS, in place, in
 /// parallel batches.
 pub fn points_to_projected(from: &str, zone: Zone, points: &mut [(f64, f64)]) -> Result<()> {

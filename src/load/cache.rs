@@ -21,7 +21,7 @@ use xxhash_rust::xxh3::{xxh3_128, Xxh3};
 /// The first bytes of an entry.
 const MAGIC: &[u8; 8] = b"CPTSTERR";
 /// Bumped whenever the cached structures change shape.
-const FORMAT: u32 = 5;
+const FORMAT: u32 = 6;
 /// Magic, format, length and hash.
 const HEADER: usize = 8 + 4 + 8 + 16;
 /// Entries kept: the most recently used (a national layer takes about 19 MB).

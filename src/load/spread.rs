@@ -1,23 +1,25 @@
 //! The finer population layer joined to the units (dasymetric rule with control
 //! totals): each cell's people spread evenly over the cell, a cell astride units shared
 //! among them by area, then each unit's cells scaled so that the unit keeps its own
-//! population. A cell lying wholly inside one unit, as most do, is found by the edges'
-//! runs and taken whole; only the cells on a border are cut.
+//! population. The squares of an INSPIRE grid are placed in the grid's own CRS, where
+//! they are squares: the units are projected to it instead, a square lying wholly
+//! inside one unit, as most do, is found by the edges' runs and kept as a square, and
+//! only the squares on a border are cut. A polygon or point layer is placed in the
+//! zones' CRS.
 
 use crate::error::{Error, Result};
 use crate::geometry::grid::Grid;
-use crate::geometry::projection::{crs_to_wgs84, points_to_projected, to_projected, Zone};
+use crate::geometry::projection::{crs_to_wgs84, from_wgs84, to_projected, Zone};
 use crate::geometry::runs::{contains, near_part, side, Runs, Side};
 use crate::model::provenance::{file_name, listing, listing_fr, AssumptionKind, Provenance};
-use crate::model::spread::{Ages, Spread, UnitCells};
+use crate::model::spread::{Ages, Spread, Square, UnitCells};
 use crate::model::Unit;
 use crate::read::population_grid::{CellShape, PopulationGrid, PopulationGridFile};
 use geo::{Area, BoundingRect, Coord, LineString, MultiPolygon, Polygon, Rect};
 use rayon::prelude::*;
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
-use rustc_hash::FxHashMap;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 /// Reads the layer of `file` and joins it to `units` (`projected`: their shapes in
 /// their zones' CRS), stating what it did in `provenance`.
@@ -28,23 +30,71 @@ pub fn join_population_grid(
     provenance: &mut Provenance,
 ) -> Result<Spread> {
     let grid = file.read(provenance)?;
-    let (cells, points) = project_cells(&file.path, &grid)?;
-    let index = Index::new(units, projected);
-    // The cells are moved, not copied, into the units they lie wholly in.
-    let assigned: Vec<Assigned> = cells.into_par_iter().map(|c| index.cell(c)).collect();
-    let located: Vec<Option<usize>> = points.par_iter().map(|p| index.point(p)).collect();
-    let spread = scale(units, &grid, assigned, &points, located);
-    state(&file.path, units, &grid, &spread, provenance);
-    Ok(spread.spread)
+    let mut gathered = Gathered::new(units.len(), &grid);
+    for (epsg, members) in squares_by_crs(&grid) {
+        let crs = format!("EPSG:{epsg}");
+        let zone = zone_of_crs(&file.path, &crs, &grid, members[0])?;
+        let shapes = units
+            .par_iter()
+            .map(|u| match u.zone == zone {
+                true => from_wgs84(&crs, &u.geometry)
+                    .map_err(|e| e.about(|| format!("commune {} {}", u.code, u.nom))),
+                false => Ok(MultiPolygon::new(vec![])),
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let index = Index::new(units, &shapes);
+        let assigned: Vec<Assigned> = members
+            .par_iter()
+            .map(|&i| index.square(i, zone, &grid.cells[i].shape))
+            .collect();
+        gathered.cells(assigned, Some(epsg));
+    }
+    let (polygons, points) = project_features(&file.path, &grid)?;
+    if !polygons.is_empty() || !points.is_empty() {
+        let index = Index::new(units, projected);
+        // The polygons are moved, not copied, into the units they lie wholly in.
+        let assigned: Vec<Assigned> = polygons.into_par_iter().map(|c| index.cell(c)).collect();
+        gathered.cells(assigned, None);
+        let located: Vec<Option<usize>> = points.par_iter().map(|p| index.point(p)).collect();
+        gathered.points(&points, located);
+    }
+    let joined = gathered.finish(units);
+    state(&file.path, units, &grid, &joined, provenance);
+    Ok(joined.spread)
 }
 
-/// One polygon of a cell in its zone's projected CRS.
+/// The squares of the layer by the EPSG code of their CRS, in the layer's order.
+fn squares_by_crs(grid: &PopulationGrid) -> BTreeMap<u32, Vec<usize>> {
+    let mut by_crs: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+    for (i, cell) in grid.cells.iter().enumerate() {
+        if let CellShape::Square { epsg, .. } = cell.shape {
+            by_crs.entry(epsg).or_default().push(i);
+        }
+    }
+    by_crs
+}
+
+/// The zone of a grid CRS: that of the centre of its square `i`.
+fn zone_of_crs(path: &std::path::Path, crs: &str, grid: &PopulationGrid, i: usize) -> Result<Zone> {
+    let (cx, cy) = match grid.cells[i].shape {
+        CellShape::Square { x, y, size, .. } => (x + size / 2.0, y + size / 2.0),
+        CellShape::Polygon(_) | CellShape::Points(_) => (0.0, 0.0),
+    };
+    let probe: MultiPolygon<f64> = Polygon::new(
+        LineString::from(vec![(cx, cy), (cx + 1.0, cy), (cx, cy + 1.0)]),
+        vec![],
+    )
+    .into();
+    zone_of(path, crs_to_wgs84(crs, &probe)?.bounding_rect(), i)
+}
+
+/// One polygon of a polygon layer's feature in its zone's projected CRS.
 struct Projected {
-    /// The cell's index in the layer.
+    /// The feature's index in the layer.
     cell: usize,
     zone: Zone,
     shape: Polygon<f64>,
-    /// The whole cell's area, m².
+    /// The whole feature's area, m².
     area: f64,
 }
 
@@ -58,105 +108,46 @@ struct ProjectedPoint {
     share: f64,
 }
 
-/// Every cell in the projected CRS of the zone it lies in, polygon by polygon, and every
-/// point of a point layer, in the layer's order.
-fn project_cells(
+/// The polygons and points of a polygon or point layer's features in their zones'
+/// projected CRS, in the layer's order.
+fn project_features(
     path: &std::path::Path,
     grid: &PopulationGrid,
 ) -> Result<(Vec<Projected>, Vec<ProjectedPoint>)> {
-    let mut out: Vec<Vec<Projected>> = (0..grid.cells.len()).map(|_| Vec::new()).collect();
-    let mut points_out = Vec::new();
-    // The squares of each grid CRS: their corners projected once each.
-    let mut by_crs: HashMap<u32, Vec<usize>> = HashMap::new();
+    let mut polygons = Vec::new();
+    let mut points = Vec::new();
     for (i, cell) in grid.cells.iter().enumerate() {
         match &cell.shape {
-            CellShape::Square { epsg, .. } => by_crs.entry(*epsg).or_default().push(i),
-            CellShape::Points(points) => {
-                let zone = zone_of(path, points.bounding_rect(), i)?;
-                let share = 1.0 / points.0.len() as f64;
-                points_out.extend(to_projected(zone, points)?.0.into_iter().map(|p| {
-                    ProjectedPoint {
-                        cell: i,
-                        zone,
-                        at: p.0,
-                        share,
-                    }
-                }));
+            CellShape::Square { .. } => {}
+            CellShape::Points(at) => {
+                let zone = zone_of(path, at.bounding_rect(), i)?;
+                let share = 1.0 / at.0.len() as f64;
+                points.extend(
+                    to_projected(zone, at)?
+                        .0
+                        .into_iter()
+                        .map(|p| ProjectedPoint {
+                            cell: i,
+                            zone,
+                            at: p.0,
+                            share,
+                        }),
+                );
             }
             CellShape::Polygon(shape) => {
                 let zone = zone_of(path, shape.bounding_rect(), i)?;
                 let shape = to_projected(zone, shape)?;
                 let area = shape.unsigned_area();
-                out[i] = shape
-                    .0
-                    .into_iter()
-                    .map(|shape| Projected {
-                        cell: i,
-                        zone,
-                        shape,
-                        area,
-                    })
-                    .collect();
+                polygons.extend(shape.0.into_iter().map(|shape| Projected {
+                    cell: i,
+                    zone,
+                    shape,
+                    area,
+                }));
             }
         }
     }
-    let mut crs_codes: Vec<u32> = by_crs.keys().copied().collect();
-    crs_codes.sort_unstable();
-    for epsg in crs_codes {
-        let members = &by_crs[&epsg];
-        let crs = format!("EPSG:{epsg}");
-        let corner = |i: usize, dx: f64, dy: f64| match grid.cells[i].shape {
-            CellShape::Square { x, y, size, .. } => (x + dx * size, y + dy * size),
-            CellShape::Polygon(_) | CellShape::Points(_) => unreachable!("squares only"),
-        };
-        // The zone, from the first square's centre.
-        let (cx, cy) = corner(members[0], 0.5, 0.5);
-        let probe: MultiPolygon<f64> = Polygon::new(
-            LineString::from(vec![(cx, cy), (cx + 1.0, cy), (cx, cy + 1.0)]),
-            vec![],
-        )
-        .into();
-        let zone = zone_of(
-            path,
-            crs_to_wgs84(&crs, &probe)?.bounding_rect(),
-            members[0],
-        )?;
-        let mut corners: FxHashMap<(u64, u64), usize> =
-            FxHashMap::with_capacity_and_hasher(members.len() * 2, Default::default());
-        let mut points: Vec<(f64, f64)> = Vec::with_capacity(members.len() * 2);
-        let mut rings: Vec<[usize; 4]> = Vec::with_capacity(members.len());
-        for &i in members {
-            let ring = [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)].map(|(dx, dy)| {
-                let p = corner(i, dx, dy);
-                *corners
-                    .entry((p.0.to_bits(), p.1.to_bits()))
-                    .or_insert_with(|| {
-                        points.push(p);
-                        points.len() - 1
-                    })
-            });
-            rings.push(ring);
-        }
-        points_to_projected(&crs, zone, &mut points)?;
-        for (&i, ring) in members.iter().zip(&rings) {
-            let coords: Vec<Coord<f64>> = ring
-                .iter()
-                .chain([&ring[0]])
-                .map(|&k| Coord {
-                    x: points[k].0,
-                    y: points[k].1,
-                })
-                .collect();
-            let shape = Polygon::new(LineString::new(coords), vec![]);
-            out[i] = vec![Projected {
-                cell: i,
-                zone,
-                area: shape.unsigned_area(),
-                shape,
-            }];
-        }
-    }
-    Ok((out.into_iter().flatten().collect(), points_out))
+    Ok((polygons, points))
 }
 
 /// The zone a WGS84 shape (its box) lies in, or an error naming the cell.
@@ -175,36 +166,49 @@ fn zone_of(path: &std::path::Path, bbox: Option<Rect<f64>>, i: usize) -> Result<
 /// Envelope of one polygon of one unit: (unit index, polygon index).
 type UnitEnvelope = GeomWithData<Rectangle<[f64; 2]>, (usize, usize)>;
 
-/// A cell polygon and the units it lies on, with its part in each and that part's area.
+/// A cell (or one polygon of a feature) and the units it lies on, with its part in
+/// each and that part's area.
 struct Assigned {
     /// The cell's index in the layer.
     cell: usize,
     /// The cell polygon's area, m².
     area: f64,
-    on: Vec<(usize, Vec<Polygon<f64>>, f64)>,
+    on: Vec<OnUnit>,
 }
 
-/// The units' polygons, indexed to find those a cell or a point lies on.
+/// A cell's part in one unit.
+struct OnUnit {
+    unit: usize,
+    /// Its polygons; `None`: the whole square.
+    part: Option<Vec<Polygon<f64>>>,
+    area: f64,
+}
+
+/// The units' polygons in one CRS, indexed to find those a cell or a point lies on.
 struct Index<'a> {
-    projected: &'a [MultiPolygon<f64>],
+    shapes: &'a [MultiPolygon<f64>],
     runs: Vec<Vec<Runs>>,
     /// For each zone of [`Zone::ALL`], the envelopes of its units' polygons and its grid.
     per_zone: Vec<(RTree<UnitEnvelope>, Grid)>,
 }
 
 impl<'a> Index<'a> {
-    fn new(units: &[Unit], projected: &'a [MultiPolygon<f64>]) -> Index<'a> {
-        let runs: Vec<Vec<Runs>> = projected
+    /// The index of `shapes`, the units' shapes in one CRS (empty for units not drawn in it).
+    fn new(units: &[Unit], shapes: &'a [MultiPolygon<f64>]) -> Index<'a> {
+        let runs: Vec<Vec<Runs>> = shapes
             .par_iter()
             .map(|s| s.0.iter().map(Runs::new).collect())
             .collect();
         let per_zone = Zone::ALL
             .iter()
             .map(|zone| {
-                let envelopes: Vec<UnitEnvelope> = projected
-                    .iter()
-                    .enumerate()
-                    .filter(|(u, _)| units[*u].zone == *zone)
+                let of_zone = || {
+                    shapes
+                        .iter()
+                        .enumerate()
+                        .filter(|(u, _)| units[*u].zone == *zone)
+                };
+                let envelopes: Vec<UnitEnvelope> = of_zone()
                     .flat_map(|(u, s)| s.0.iter().enumerate().map(move |(p, poly)| (u, p, poly)))
                     .filter_map(|(u, p, poly)| {
                         let r = poly.bounding_rect()?;
@@ -214,36 +218,73 @@ impl<'a> Index<'a> {
                         ))
                     })
                     .collect();
-                let extent = crate::geometry::envelope::extent(
-                    projected
-                        .iter()
-                        .zip(units)
-                        .filter(|(_, u)| u.zone == *zone)
-                        .map(|(s, _)| s),
-                )
-                .unwrap_or_else(|| Rect::new((0.0, 0.0), (1.0, 1.0)));
+                let extent = crate::geometry::envelope::extent(of_zone().map(|(_, s)| s))
+                    .unwrap_or_else(|| Rect::new((0.0, 0.0), (1.0, 1.0)));
                 (RTree::bulk_load(envelopes), Grid::covering(extent))
             })
             .collect();
         Index {
-            projected,
+            shapes,
             runs,
             per_zone,
         }
     }
 
-    /// The units a cell lies on: whole when no edge of a unit crosses it, else cut by
-    /// the unit.
+    /// The units a square of the index's CRS lies on.
+    fn square(&self, cell: usize, zone: Zone, shape: &CellShape) -> Assigned {
+        let CellShape::Square { x, y, size, .. } = *shape else {
+            return Assigned {
+                cell,
+                area: 0.0,
+                on: Vec::new(),
+            };
+        };
+        let square = Square {
+            x,
+            y,
+            size,
+            density: 0.0,
+        };
+        let bbox = Rect::new((x, y), (x + size, y + size));
+        self.lay(cell, zone, bbox, size * size, || square.polygon())
+    }
+
+    /// The units a polygon of a feature lies on; its part in a unit holding it whole is
+    /// the polygon itself.
     fn cell(&self, cell: Projected) -> Assigned {
+        let Some(bbox) = cell.shape.bounding_rect() else {
+            return Assigned {
+                cell: cell.cell,
+                area: cell.area,
+                on: Vec::new(),
+            };
+        };
+        let mut assigned = self.lay(cell.cell, cell.zone, bbox, cell.area, || cell.shape.clone());
+        if let [OnUnit {
+            part: whole @ None, ..
+        }] = assigned.on.as_mut_slice()
+        {
+            *whole = Some(vec![cell.shape]);
+        }
+        assigned
+    }
+
+    /// The units a cell of box `bbox` and area `area` lies on: whole (`None`) when no
+    /// edge of a unit crosses it, else cut by the unit (`shape` makes its polygon).
+    fn lay(
+        &self,
+        cell: usize,
+        zone: Zone,
+        bbox: Rect<f64>,
+        area: f64,
+        shape: impl Fn() -> Polygon<f64>,
+    ) -> Assigned {
         let mut assigned = Assigned {
-            cell: cell.cell,
-            area: cell.area,
+            cell,
+            area,
             on: Vec::new(),
         };
-        let Some(bbox) = cell.shape.bounding_rect() else {
-            return assigned;
-        };
-        let (tree, grid) = &self.per_zone[cell.zone.index()];
+        let (tree, grid) = &self.per_zone[zone.index()];
         let envelope = AABB::from_corners(bbox.min().into(), bbox.max().into());
         let mut hits: Vec<(usize, usize)> = tree
             .locate_in_envelope_intersecting(&envelope)
@@ -252,30 +293,42 @@ impl<'a> Index<'a> {
         hits.sort_unstable();
         let parts = &mut assigned.on;
         for (u, p) in hits {
-            let polygon = &self.projected[u].0[p];
+            let polygon = &self.shapes[u].0[p];
             let runs = &self.runs[u][p];
             let piece = match side(&bbox, polygon, runs) {
                 Side::Outside => continue,
                 // Inside one polygon of a unit: the cell is that unit's alone.
                 Side::Inside => {
-                    *parts = vec![(u, vec![cell.shape], cell.area)];
+                    *parts = vec![OnUnit {
+                        unit: u,
+                        part: None,
+                        area,
+                    }];
                     return assigned;
                 }
                 Side::Crossing => {
                     let near = near_part(&bbox, polygon, runs);
-                    grid.intersection(&cell.shape.clone().into(), &near).0
+                    grid.intersection(&shape().into(), &near).0
                 }
             };
-            let area: f64 = piece.iter().map(|q| q.unsigned_area()).sum();
-            if area <= 0.0 {
+            let piece_area: f64 = piece.iter().map(|q| q.unsigned_area()).sum();
+            if piece_area <= 0.0 {
                 continue;
             }
             match parts.last_mut() {
-                Some((last, polys, a)) if *last == u => {
+                Some(OnUnit {
+                    unit,
+                    part: Some(polys),
+                    area,
+                }) if *unit == u => {
                     polys.extend(piece);
-                    *a += area;
+                    *area += piece_area;
                 }
-                _ => parts.push((u, piece, area)),
+                _ => parts.push(OnUnit {
+                    unit: u,
+                    part: Some(piece),
+                    area: piece_area,
+                }),
             }
         }
         assigned
@@ -290,9 +343,20 @@ impl<'a> Index<'a> {
             .collect();
         hits.sort_unstable();
         hits.into_iter()
-            .find(|&(u, p)| contains(&self.projected[u].0[p], &self.runs[u][p], point.at))
+            .find(|&(u, p)| contains(&self.shapes[u].0[p], &self.runs[u][p], point.at))
             .map(|(u, _)| u)
     }
+}
+
+/// Each unit's cells and points as they are placed, with its inhabitants and ages
+/// before scaling.
+struct Gathered<'g> {
+    grid: &'g PopulationGrid,
+    cells: Vec<UnitCells>,
+    raw: Vec<f64>,
+    ages: Vec<Ages>,
+    /// For each cell of the layer, whether it lies on no unit (yet).
+    on_none: Vec<bool>,
 }
 
 /// The spread, and what the join found.
@@ -304,73 +368,110 @@ struct Joined {
     outside: (usize, f64),
 }
 
-/// Gathers each unit's cell parts and points, and scales its age bands to its population.
-fn scale(
-    units: &[Unit],
-    grid: &PopulationGrid,
-    assigned: Vec<Assigned>,
-    points: &[ProjectedPoint],
-    located: Vec<Option<usize>>,
-) -> Joined {
-    let mut parts: Vec<UnitCells> = vec![UnitCells::default(); units.len()];
-    let mut raw = vec![0.0; units.len()];
-    let mut ages = vec![Ages::default(); units.len()];
-    let mut outside = (0, 0.0);
-    let mut on_none = vec![true; grid.cells.len()];
-    for projected in assigned {
-        let cell = &grid.cells[projected.cell];
-        on_none[projected.cell] &= projected.on.is_empty();
-        let density = match projected.area > 0.0 {
-            true => cell.population / projected.area,
-            false => 0.0,
-        };
-        for (u, pieces, area) in projected.on {
-            let share = area / projected.area;
-            raw[u] += cell.population * share;
-            ages[u] += cell.ages().times(share);
-            if density > 0.0 {
-                parts[u]
-                    .density
-                    .extend(std::iter::repeat_n(density, pieces.len()));
-                parts[u].parts.extend(pieces);
+impl<'g> Gathered<'g> {
+    fn new(units: usize, grid: &'g PopulationGrid) -> Gathered<'g> {
+        Gathered {
+            grid,
+            cells: vec![UnitCells::default(); units],
+            raw: vec![0.0; units],
+            ages: vec![Ages::default(); units],
+            on_none: vec![true; grid.cells.len()],
+        }
+    }
+
+    /// Gives each unit its share of the cells of `assigned`, drawn in `epsg` (`None`:
+    /// the zones' CRS).
+    fn cells(&mut self, assigned: Vec<Assigned>, epsg: Option<u32>) {
+        for placed in assigned {
+            let cell = &self.grid.cells[placed.cell];
+            self.on_none[placed.cell] &= placed.on.is_empty();
+            let density = match placed.area > 0.0 {
+                true => cell.population / placed.area,
+                false => 0.0,
+            };
+            for OnUnit {
+                unit: u,
+                part,
+                area,
+            } in placed.on
+            {
+                let share = area / placed.area;
+                self.raw[u] += cell.population * share;
+                self.ages[u] += cell.ages().times(share);
+                if density <= 0.0 {
+                    continue;
+                }
+                let group = self.cells[u].group(epsg);
+                match (part, &cell.shape) {
+                    (Some(pieces), _) => {
+                        group
+                            .density
+                            .extend(std::iter::repeat_n(density, pieces.len()));
+                        group.parts.extend(pieces);
+                    }
+                    (None, &CellShape::Square { x, y, size, .. }) => group.squares.push(Square {
+                        x,
+                        y,
+                        size,
+                        density,
+                    }),
+                    // A feature's whole part is its polygon, given as a piece.
+                    (None, CellShape::Polygon(_) | CellShape::Points(_)) => {}
+                }
             }
         }
     }
-    for (point, on) in points.iter().zip(located) {
-        let cell = &grid.cells[point.cell];
-        on_none[point.cell] &= on.is_none();
-        let Some(u) = on else { continue };
-        raw[u] += cell.population * point.share;
-        ages[u] += cell.ages().times(point.share);
-        if cell.population > 0.0 {
-            parts[u].points.push(point.at);
-            parts[u].at_points.push(cell.population * point.share);
+
+    /// Gives each unit the people of the points located in it.
+    fn points(&mut self, points: &[ProjectedPoint], located: Vec<Option<usize>>) {
+        for (point, on) in points.iter().zip(located) {
+            let cell = &self.grid.cells[point.cell];
+            self.on_none[point.cell] &= on.is_none();
+            let Some(u) = on else { continue };
+            self.raw[u] += cell.population * point.share;
+            self.ages[u] += cell.ages().times(point.share);
+            if cell.population > 0.0 {
+                self.cells[u].points.push(point.at);
+                self.cells[u].at_points.push(cell.population * point.share);
+            }
         }
     }
-    for (cell, _) in grid.cells.iter().zip(on_none).filter(|(_, none)| *none) {
-        outside.0 += 1;
-        outside.1 += cell.population;
-    }
-    let on_units = raw.iter().sum();
-    let spread = Spread {
-        cells: parts
-            .into_iter()
-            .zip(&raw)
-            .map(|(p, &r)| (r > 0.0).then_some(p))
-            .collect(),
-        ages: grid.has_ages.then(|| {
-            units
-                .iter()
+
+    /// The spread: each unit's cells, and its age bands scaled to its population.
+    fn finish(self, units: &[Unit]) -> Joined {
+        let mut outside = (0, 0.0);
+        for (cell, _) in self
+            .grid
+            .cells
+            .iter()
+            .zip(&self.on_none)
+            .filter(|(_, none)| **none)
+        {
+            outside.0 += 1;
+            outside.1 += cell.population;
+        }
+        let raw = self.raw;
+        let spread = Spread {
+            cells: self
+                .cells
+                .into_iter()
                 .zip(&raw)
-                .zip(ages)
-                .map(|((u, &r), a)| (r > 0.0).then(|| a.times(u.population / r)))
-                .collect()
-        }),
-    };
-    Joined {
-        spread,
-        on_units,
-        outside,
+                .map(|(p, &r)| (r > 0.0).then_some(p))
+                .collect(),
+            ages: self.grid.has_ages.then(|| {
+                units
+                    .iter()
+                    .zip(&raw)
+                    .zip(self.ages)
+                    .map(|((u, &r), a)| (r > 0.0).then(|| a.times(u.population / r)))
+                    .collect()
+            }),
+        };
+        Joined {
+            spread,
+            on_units: raw.iter().sum(),
+            outside,
+        }
     }
 }
 

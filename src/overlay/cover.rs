@@ -125,7 +125,7 @@ pub fn union_measure(
         many => {
             let union = grid.union(many.iter().map(|(s, _)| *s));
             let area = union.unsigned_area();
-            (area, people.weigh(grid, &union, area))
+            (area, people.weigh(&union, area))
         }
     }
 }

@@ -132,7 +132,7 @@ pub fn overlay_unit(
         if piece_area > 0.0 {
             let weight = match whole {
                 true => area,
-                false => people.weigh(grid, &piece, piece_area),
+                false => people.weigh(&piece, piece_area),
             };
             shapes.push(Shape {
                 cpts: *k,
@@ -174,7 +174,7 @@ pub fn overlay_unit(
     let uncovered_weights = match uncovered.0.len() == 1 && covered_area == 0.0 {
         // The whole unit, in one polygon.
         true => vec![area],
-        false => people.weigh_each(grid, &uncovered),
+        false => people.weigh_each(&uncovered),
     };
     let covered_weight = match people.is_even() || covered_area == 0.0 {
         true => covered_area,
@@ -230,7 +230,7 @@ fn overlap_pieces(grid: &Grid, shapes: &[Shape], people: &People) -> Vec<Overlap
                     a: a.cpts,
                     b: b.cpts,
                     area,
-                    weights: people.weigh_each(grid, &shape),
+                    weights: people.weigh_each(&shape),
                     shape,
                 });
             }
@@ -242,6 +242,7 @@ fn overlap_pieces(grid: &Grid, shapes: &[Shape], people: &People) -> Vec<Overlap
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::zone::Zone;
     use geo::{polygon, Coord, LineString, Rect};
 
     fn test_grid() -> Grid {
@@ -266,7 +267,13 @@ mod tests {
             counted: [true; 3],
             gap_width: 0.0,
         };
-        overlay_unit(&test_grid(), unit, &index, &rules, &People::new(0.0, None))
+        overlay_unit(
+            &test_grid(),
+            unit,
+            &index,
+            &rules,
+            &People::new(0.0, None, Zone::Metropole, &test_grid()),
+        )
     }
 
     #[test]
@@ -368,7 +375,13 @@ mod tests {
             counted: [true, true, false],
             gap_width: 0.0,
         };
-        let c = overlay_unit(&test_grid(), &unit, &index, &rules, &People::new(0.0, None));
+        let c = overlay_unit(
+            &test_grid(),
+            &unit,
+            &index,
+            &rules,
+            &People::new(0.0, None, Zone::Metropole, &test_grid()),
+        );
         assert_eq!(c.covered_share(), 0.0);
         assert!((c.status_share(Status::PreProjet) - 1.0).abs() < 1e-12);
         assert!((c.uncovered.unsigned_area() - 10_000.0).abs() < 1e-9);

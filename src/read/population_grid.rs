@@ -11,6 +11,7 @@ use crate::read::feature::{property, property_names, DeclaredCrs, RawFeature};
 use crate::read::layer::{shape, with_features, Shape};
 use geo::{MultiPoint, MultiPolygon};
 use polars::prelude::*;
+use rayon::prelude::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -191,14 +192,14 @@ impl PopulationGridFile {
         chosen.extend(imputed_column.iter().cloned());
         chosen.dedup();
         let frame = read(&chosen)?;
-        let ids = text_column(path, &frame, &id)?;
+        let shapes = map_column(path, &frame, &id, |t| t.and_then(parse_inspire_id))?;
         let people = number_column(path, &frame, &population)?;
         let (old, oldest) = match &ages {
             Some((a, b)) => (
                 number_column(path, &frame, a)?,
                 number_column(path, &frame, b)?,
             ),
-            None => (vec![Some(0.0); ids.len()], vec![Some(0.0); ids.len()]),
+            None => (vec![Some(0.0); shapes.len()], vec![Some(0.0); shapes.len()]),
         };
         let imputed = match imputed_column {
             Some(column) => number_column(path, &frame, &column)?
@@ -207,16 +208,19 @@ impl PopulationGridFile {
                 .count(),
             None => 0,
         };
-        drop(frame);
-        let mut cells = Vec::with_capacity(ids.len());
-        for (row, code) in ids.iter().enumerate() {
+        let mut cells = Vec::with_capacity(shapes.len());
+        for (row, shape) in shapes.into_iter().enumerate() {
             // A data row is line `row + 2` of a CSV: the header is line 1.
-            let place = || format!("row {} ({id} {code})", row + 2);
-            let shape = parse_inspire_id(code).ok_or_else(|| {
+            let code = || text_at(&frame, &id, row);
+            let place = || format!("row {} ({id} {})", row + 2, code());
+            let shape = shape.ok_or_else(|| {
                 Error::input(
                     path,
                     place(),
-                    format!("`{code}` is not an INSPIRE cell id such as CRS3035RES200mN2029800E4252400"),
+                    format!(
+                        "`{}` is not an INSPIRE cell id such as CRS3035RES200mN2029800E4252400",
+                        code()
+                    ),
                     "keep INSEE's ids as distributed (CRS, cell size, then the north and east of the south-west corner)",
                 )
             })?;
@@ -426,32 +430,40 @@ fn unreadable(path: &Path, format: &str, e: PolarsError) -> Error {
     )
 }
 
-/// A column as text (ids read as they are written).
-fn text_column(path: &Path, frame: &DataFrame, name: &str) -> Result<Vec<String>> {
-    map_column(path, frame, name, |t| t.unwrap_or_default().to_string())
+/// The value of a column at `row`, as text.
+fn text_at(frame: &DataFrame, name: &str, row: usize) -> String {
+    frame
+        .column(name)
+        .and_then(|c| c.get(row))
+        .map(|v| v.get_str().map_or_else(|| v.to_string(), str::to_string))
+        .unwrap_or_default()
 }
 
 /// A column as numbers, `None` where a value is not one (a decimal comma read too).
 fn number_column(path: &Path, frame: &DataFrame, name: &str) -> Result<Vec<Option<f64>>> {
     map_column(path, frame, name, |t| match t.map(str::trim) {
         None | Some("") => Some(0.0),
-        Some(t) => t.replace(',', ".").parse().ok(),
+        Some(t) => t.parse().ok().or_else(|| t.replace(',', ".").parse().ok()),
     })
 }
 
-/// Each value of a column, read as text, through `f`.
-fn map_column<T>(
+/// Each value of a column, read as text, through `f`, in parallel.
+fn map_column<T: Send>(
     path: &Path,
     frame: &DataFrame,
     name: &str,
-    f: impl Fn(Option<&str>) -> T,
+    f: impl Fn(Option<&str>) -> T + Sync + Send,
 ) -> Result<Vec<T>> {
     let column = frame
         .column(name)
         .and_then(|c| c.cast(&DataType::String))
         .map_err(|e| unreadable(path, "grid", e))?;
-    let texts = column.str().map_err(|e| unreadable(path, "grid", e))?;
-    Ok(texts.iter().map(f).collect())
+    let texts: Vec<Option<&str>> = column
+        .str()
+        .map_err(|e| unreadable(path, "grid", e))?
+        .iter()
+        .collect();
+    Ok(texts.into_par_iter().map(f).collect())
 }
 
 #[cfg(test)]

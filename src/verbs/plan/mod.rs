@@ -8,7 +8,7 @@ pub mod grouping;
 pub mod parts;
 pub mod small;
 
-use crate::analysis::{project_perimeters, snapped, snapped_cells, Analysis};
+use crate::analysis::{project_perimeters, snapped, Analysis};
 use crate::error::Result;
 use crate::figures::funding::Tariff;
 use crate::figures::summary::cpts_departements;
@@ -347,7 +347,7 @@ pub fn plan(
     let uncontested = holders.uncontested(&inputs.units, &projected, analysis);
     let around = uncontested.as_deref().unwrap_or(&owners);
     let rulings = rule_overlaps(inputs, analysis, &projected, around, tariff);
-    let after = population_after(inputs, analysis, &projected, &zones, &rulings);
+    let after = population_after(inputs, analysis, &projected, &zones, &rulings)?;
     Ok(Plan {
         epci_known: epci.known(),
         by_departement: by_departement(inputs, analysis, tariff, &after, &candidates),
@@ -724,17 +724,17 @@ fn population_after(
     projected: &[MultiPolygon<f64>],
     zones: &[ZonePlan],
     rulings: &[OverlapRuling],
-) -> Vec<f64> {
+) -> Result<Vec<f64>> {
     let mut after = analysis.cpts_population.clone();
     for z in zones {
         if let Some(k) = z.taker() {
             after[k] += z.part.population;
         }
     }
-    for (k, lost) in given_up(inputs, analysis, projected, rulings) {
+    for (k, lost) in given_up(inputs, analysis, projected, rulings)? {
         after[k] -= lost;
     }
-    after
+    Ok(after)
 }
 
 /// Sum of the maximum funding of CPTS of populations `pops`, euros.
@@ -951,7 +951,7 @@ fn given_up(
     analysis: &Analysis,
     projected: &[MultiPolygon<f64>],
     rulings: &[OverlapRuling],
-) -> BTreeMap<usize, f64> {
+) -> Result<BTreeMap<usize, f64>> {
     let mut total: BTreeMap<usize, f64> = BTreeMap::new();
     let mut left_in: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
     for r in rulings {
@@ -972,21 +972,22 @@ fn given_up(
             .collect();
         // Weighed by where the commune's people live, as the overlaps' populations are.
         let cells = match (&inputs.spread, &inputs.perimeters) {
-            (Some(spread), Perimeters::Polygons(_)) => spread.cells[c]
-                .as_ref()
-                .map(|cells| snapped_cells(cells, grid)),
+            (Some(spread), Perimeters::Polygons(_)) => spread.cells[c].as_ref(),
             _ => None,
         };
         let area = analysis.covers[c].area;
-        let people = People::new(area, cells.as_ref());
+        let people = People::new(area, cells, unit.zone, grid);
         let weigh = |p: &MultiPolygon<f64>| {
-            unit.population * share(people.weigh(grid, p, p.unsigned_area()), area)
+            unit.population * share(people.weigh(p, p.unsigned_area()), area)
         };
         let counted: f64 = pieces.iter().map(weigh).sum();
         let once = weigh(&grid.union(&pieces));
+        if let Some(failure) = people.failure() {
+            return Err(failure);
+        }
         *total.entry(k).or_insert(0.0) -= counted - once;
     }
-    total
+    Ok(total)
 }
 
 /// The CPTS whose inhabitants lie in several GHT: each commune is in the GHT holding
