@@ -149,16 +149,45 @@ fn new_transform(from: &str, to: &str) -> Result<Proj> {
     })
 }
 
-/// The pipeline between WGS84 and a zone's CRS, when `from` and `to` are those two.
+/// The pipeline between WGS84 and a zone's CRS, or between those and the metropolitan
+/// grid's CRS, when `from` and `to` are two of them.
 fn zone_pipeline(from: &str, to: &str) -> Option<String> {
-    Zone::ALL.into_iter().find_map(|zone| {
-        let crs = crs(zone);
-        match (from, to) {
-            (WGS84, t) if t == crs => Some(pipeline(zone, false)),
-            (f, WGS84) if f == crs => Some(pipeline(zone, true)),
-            _ => None,
+    Zone::ALL
+        .into_iter()
+        .find_map(|zone| {
+            let crs = crs(zone);
+            match (from, to) {
+                (WGS84, t) if t == crs => Some(pipeline(zone, false)),
+                (f, WGS84) if f == crs => Some(pipeline(zone, true)),
+                _ => None,
+            }
+        })
+        .or_else(|| grid_pipeline(from, to))
+}
+
+/// EPSG:3035 (ETRS89-extended / LAEA Europe), the CRS of INSEE's metropolitan grid, and
+/// its projection as PROJ parameters: with Lambert-93, on GRS80 too, PROJ's own choice
+/// of operation is the two projections and no datum shift.
+const LAEA_EUROPE: (&str, &str) = (
+    "EPSG:3035",
+    "+proj=laea +lat_0=52 +lon_0=10 +x_0=4321000 +y_0=3210000 +ellps=GRS80",
+);
+
+/// The pipeline between EPSG:3035 and WGS84 or Lambert-93, when `from` and `to` are
+/// those.
+fn grid_pipeline(from: &str, to: &str) -> Option<String> {
+    let (grid, laea) = LAEA_EUROPE;
+    let (lambert, lcc) = (crs(Zone::Metropole), projection(Zone::Metropole));
+    let steps = match (from, to) {
+        (f, t) if f == lambert && t == grid => format!("+inv {lcc} +step {laea}"),
+        (f, t) if f == grid && t == lambert => format!("+inv {laea} +step {lcc}"),
+        (WGS84, t) if t == grid => format!("+proj=unitconvert +xy_in=deg +xy_out=rad +step {laea}"),
+        (f, WGS84) if f == grid => {
+            format!("+inv {laea} +step +proj=unitconvert +xy_in=rad +xy_out=deg")
         }
-    })
+        _ => return None,
+    };
+    Some(format!("+proj=pipeline +step {steps}"))
 }
 
 /// Whether PROJ reads a coordinate reference system in `definition`.
@@ -336,6 +365,49 @@ mod tests {
                         back.convert(metres).unwrap(),
                         "{zone:?}"
                     );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_grid_pipelines_give_the_bits_of_the_epsg_transformations() {
+        let _alone = locked(&LIFECYCLE);
+        let (grid, _) = LAEA_EUROPE;
+        let lambert = crs(Zone::Metropole);
+        let pairs = [
+            (WGS84, grid),
+            (grid, WGS84),
+            (grid, lambert.as_str()),
+            (lambert.as_str(), grid),
+        ];
+        let made: Vec<(Proj, Proj)> = pairs
+            .iter()
+            .map(|&(from, to)| {
+                (
+                    Proj::new_known_crs(from, to, None).unwrap(),
+                    Proj::new(&grid_pipeline(from, to).unwrap()).unwrap(),
+                )
+            })
+            .collect();
+        let to_lambert = Proj::new_known_crs(WGS84, &lambert, None).unwrap();
+        let [w, s, e, n] = Zone::Metropole.envelope();
+        for i in 0..=40 {
+            for j in 0..=40 {
+                let lonlat = (
+                    w + (e - w) * f64::from(i) / 40.0,
+                    s + (n - s) * f64::from(j) / 40.0,
+                );
+                let on_grid = made[0].0.convert(lonlat).unwrap();
+                let from = [
+                    lonlat,
+                    on_grid,
+                    on_grid,
+                    to_lambert.convert(lonlat).unwrap(),
+                ];
+                for ((db, fast), (p, pair)) in made.iter().zip(from.iter().zip(&pairs)) {
+                    let want = db.convert(*p).unwrap();
+                    assert_eq!(fast.convert(*p).unwrap(), want, "{pair:?}");
                 }
             }
         }

@@ -2,13 +2,15 @@
 //! totals): each cell's people spread evenly over the cell, a cell astride units shared
 //! among them by area, then each unit's cells scaled so that the unit keeps its own
 //! population. The squares of an INSPIRE grid are placed in the grid's own CRS, where
-//! they are squares: the units are projected to it instead, a square lying wholly
-//! inside one unit, as most do, is found by the edges' runs and kept as a square, and
-//! only the squares on a border are cut. A polygon or point layer is placed in the
-//! zones' CRS.
+//! they are squares: the units are projected to it instead. The squares lying wholly
+//! inside a unit, as most do, are found row by row along its edges; a square its border
+//! crosses is measured by clipping, and kept as a square with its area in the unit. A
+//! polygon or point layer is placed in the zones' CRS, a polygon astride units cut.
 
 use crate::error::{Error, Result};
+use crate::geometry::clip::area_inside;
 use crate::geometry::grid::Grid;
+use crate::geometry::lattice::{self, Span};
 use crate::geometry::projection::{crs_to_wgs84, from_wgs84, to_projected, Zone};
 use crate::geometry::runs::{contains, near_part, side, Runs, Side};
 use crate::model::provenance::{file_name, listing, listing_fr, AssumptionKind, Provenance};
@@ -42,19 +44,22 @@ pub fn join_population_grid(
                 false => Ok(MultiPolygon::new(vec![])),
             })
             .collect::<Result<Vec<_>>>()?;
+        let whole = whole_squares(&shapes, &grid, &members);
         let index = Index::new(units, &shapes);
-        let assigned: Vec<Assigned> = members
+        let cut: Vec<Assigned> = members
             .par_iter()
-            .map(|&i| index.square(i, zone, &grid.cells[i].shape))
+            .zip(&whole)
+            .filter(|(_, whole)| whole.is_none())
+            .map(|(&i, _)| index.square(i, zone, &grid.cells[i].shape))
             .collect();
-        gathered.cells(assigned, Some(epsg));
+        gathered.squares(&members, &whole, cut, epsg);
     }
     let (polygons, points) = project_features(&file.path, &grid)?;
     if !polygons.is_empty() || !points.is_empty() {
         let index = Index::new(units, projected);
         // The polygons are moved, not copied, into the units they lie wholly in.
         let assigned: Vec<Assigned> = polygons.into_par_iter().map(|c| index.cell(c)).collect();
-        gathered.cells(assigned, None);
+        gathered.features(assigned);
         let located: Vec<Option<usize>> = points.par_iter().map(|p| index.point(p)).collect();
         gathered.points(&points, located);
     }
@@ -72,6 +77,52 @@ fn squares_by_crs(grid: &PopulationGrid) -> BTreeMap<u32, Vec<usize>> {
         }
     }
     by_crs
+}
+
+/// For each square of `members`, the unit one of whose polygons holds it wholly inside
+/// (the first by index), found from the lattice rows of each polygon; `None` for a
+/// square an edge of a unit meets, on no unit, or off the lattice of its size.
+fn whole_squares(
+    shapes: &[MultiPolygon<f64>],
+    grid: &PopulationGrid,
+    members: &[usize],
+) -> Vec<Option<usize>> {
+    // The squares on the lattice of each size, by row and column.
+    let mut by_size: BTreeMap<u64, Vec<(i64, i64, usize)>> = BTreeMap::new();
+    for (k, &i) in members.iter().enumerate() {
+        if let CellShape::Square { x, y, size, .. } = grid.cells[i].shape {
+            let (col, row) = (x / size, y / size);
+            if col.fract() == 0.0 && row.fract() == 0.0 {
+                let squares = by_size.entry(size.to_bits()).or_default();
+                squares.push((row as i64, col as i64, k));
+            }
+        }
+    }
+    let mut whole = vec![None; members.len()];
+    for (size, mut squares) in by_size {
+        squares.par_sort_unstable();
+        let spans: Vec<(usize, Vec<Span>)> = shapes
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(u, s)| {
+                s.0.iter()
+                    .map(move |p| (u, lattice::inside(p, f64::from_bits(size))))
+            })
+            .collect();
+        for (u, span) in spans
+            .iter()
+            .flat_map(|(u, s)| s.iter().map(move |s| (*u, s)))
+        {
+            let first = squares.partition_point(|&(r, c, _)| (r, c) < (span.row, span.from));
+            for &(_, _, k) in squares[first..]
+                .iter()
+                .take_while(|&&(r, c, _)| r == span.row && c <= span.to)
+            {
+                whole[k].get_or_insert(u);
+            }
+        }
+    }
+    whole
 }
 
 /// The zone of a grid CRS: that of the centre of its square `i`.
@@ -179,7 +230,8 @@ struct Assigned {
 /// A cell's part in one unit.
 struct OnUnit {
     unit: usize,
-    /// Its polygons; `None`: the whole square.
+    /// Its polygons; `None` for a square (kept whole, with its area in the unit) and
+    /// for a feature lying wholly in the unit.
     part: Option<Vec<Polygon<f64>>>,
     area: f64,
 }
@@ -230,7 +282,7 @@ impl<'a> Index<'a> {
         }
     }
 
-    /// The units a square of the index's CRS lies on.
+    /// The units a square of the index's CRS lies on, with its area in each.
     fn square(&self, cell: usize, zone: Zone, shape: &CellShape) -> Assigned {
         let CellShape::Square { x, y, size, .. } = *shape else {
             return Assigned {
@@ -239,14 +291,10 @@ impl<'a> Index<'a> {
                 on: Vec::new(),
             };
         };
-        let square = Square {
-            x,
-            y,
-            size,
-            density: 0.0,
-        };
         let bbox = Rect::new((x, y), (x + size, y + size));
-        self.lay(cell, zone, bbox, size * size, || square.polygon())
+        self.lay(cell, zone, bbox, size * size, |_, near| {
+            (None, area_inside(&bbox, near))
+        })
     }
 
     /// The units a polygon of a feature lies on; its part in a unit holding it whole is
@@ -259,7 +307,11 @@ impl<'a> Index<'a> {
                 on: Vec::new(),
             };
         };
-        let mut assigned = self.lay(cell.cell, cell.zone, bbox, cell.area, || cell.shape.clone());
+        let mut assigned = self.lay(cell.cell, cell.zone, bbox, cell.area, |grid, near| {
+            let piece = grid.intersection(&cell.shape.clone().into(), near).0;
+            let area = piece.iter().map(|q| q.unsigned_area()).sum();
+            (Some(piece), area)
+        });
         if let [OnUnit {
             part: whole @ None, ..
         }] = assigned.on.as_mut_slice()
@@ -269,15 +321,16 @@ impl<'a> Index<'a> {
         assigned
     }
 
-    /// The units a cell of box `bbox` and area `area` lies on: whole (`None`) when no
-    /// edge of a unit crosses it, else cut by the unit (`shape` makes its polygon).
+    /// The units a cell of box `bbox` and area `area` lies on: whole (no part, all its
+    /// area) when no edge of a unit crosses it, else what `cut` makes of it and of the
+    /// unit's polygon near it, on the zone's grid.
     fn lay(
         &self,
         cell: usize,
         zone: Zone,
         bbox: Rect<f64>,
         area: f64,
-        shape: impl Fn() -> Polygon<f64>,
+        cut: impl Fn(&Grid, &Polygon<f64>) -> (Option<Vec<Polygon<f64>>>, f64),
     ) -> Assigned {
         let mut assigned = Assigned {
             cell,
@@ -295,7 +348,7 @@ impl<'a> Index<'a> {
         for (u, p) in hits {
             let polygon = &self.shapes[u].0[p];
             let runs = &self.runs[u][p];
-            let piece = match side(&bbox, polygon, runs) {
+            let (piece, piece_area) = match side(&bbox, polygon, runs) {
                 Side::Outside => continue,
                 // Inside one polygon of a unit: the cell is that unit's alone.
                 Side::Inside => {
@@ -306,27 +359,21 @@ impl<'a> Index<'a> {
                     }];
                     return assigned;
                 }
-                Side::Crossing => {
-                    let near = near_part(&bbox, polygon, runs);
-                    grid.intersection(&shape().into(), &near).0
-                }
+                Side::Crossing => cut(grid, &near_part(&bbox, polygon, runs)),
             };
-            let piece_area: f64 = piece.iter().map(|q| q.unsigned_area()).sum();
             if piece_area <= 0.0 {
                 continue;
             }
             match parts.last_mut() {
-                Some(OnUnit {
-                    unit,
-                    part: Some(polys),
-                    area,
-                }) if *unit == u => {
-                    polys.extend(piece);
-                    *area += piece_area;
+                Some(last) if last.unit == u => {
+                    last.area += piece_area;
+                    if let (Some(polys), Some(piece)) = (&mut last.part, piece) {
+                        polys.extend(piece);
+                    }
                 }
                 _ => parts.push(OnUnit {
                     unit: u,
-                    part: Some(piece),
+                    part: piece,
                     area: piece_area,
                 }),
             }
@@ -379,47 +426,96 @@ impl<'g> Gathered<'g> {
         }
     }
 
-    /// Gives each unit its share of the cells of `assigned`, drawn in `epsg` (`None`:
-    /// the zones' CRS).
-    fn cells(&mut self, assigned: Vec<Assigned>, epsg: Option<u32>) {
-        for placed in assigned {
-            let cell = &self.grid.cells[placed.cell];
-            self.on_none[placed.cell] &= placed.on.is_empty();
-            let density = match placed.area > 0.0 {
-                true => cell.population / placed.area,
-                false => 0.0,
-            };
-            for OnUnit {
-                unit: u,
-                part,
-                area,
-            } in placed.on
-            {
-                let share = area / placed.area;
-                self.raw[u] += cell.population * share;
-                self.ages[u] += cell.ages().times(share);
-                if density <= 0.0 {
-                    continue;
+    /// Gives each unit its share of the squares `members` of one grid CRS: the units
+    /// holding them `whole`, the others as `cut`, in order.
+    fn squares(
+        &mut self,
+        members: &[usize],
+        whole: &[Option<usize>],
+        cut: Vec<Assigned>,
+        epsg: u32,
+    ) {
+        let mut cut = cut.into_iter();
+        for (&i, whole) in members.iter().zip(whole) {
+            match whole {
+                Some(u) => {
+                    let CellShape::Square { size, .. } = self.grid.cells[i].shape else {
+                        continue;
+                    };
+                    let area = size * size;
+                    let on = OnUnit {
+                        unit: *u,
+                        part: None,
+                        area,
+                    };
+                    self.place(i, area, [on], Some(epsg));
                 }
-                let group = self.cells[u].group(epsg);
-                match (part, &cell.shape) {
-                    (Some(pieces), _) => {
-                        group
-                            .density
-                            .extend(std::iter::repeat_n(density, pieces.len()));
-                        group.parts.extend(pieces);
+                None => {
+                    if let Some(placed) = cut.next() {
+                        self.place(placed.cell, placed.area, placed.on, Some(epsg));
                     }
-                    (None, &CellShape::Square { x, y, size, .. }) => group.squares.push(Square {
+                }
+            }
+        }
+    }
+
+    /// Gives each unit its share of the polygons of a polygon layer's features.
+    fn features(&mut self, assigned: Vec<Assigned>) {
+        for placed in assigned {
+            self.place(placed.cell, placed.area, placed.on, None);
+        }
+    }
+
+    /// Gives the units `on` which cell `i` (of area `area`) lies their share of it; a
+    /// square of a grid of CRS `epsg` stays a square.
+    fn place(
+        &mut self,
+        i: usize,
+        area: f64,
+        on: impl IntoIterator<Item = OnUnit>,
+        epsg: Option<u32>,
+    ) {
+        let cell = &self.grid.cells[i];
+        let density = match area > 0.0 {
+            true => cell.population / area,
+            false => 0.0,
+        };
+        let mut none = true;
+        for OnUnit {
+            unit: u,
+            part,
+            area: part_area,
+        } in on
+        {
+            none = false;
+            let share = part_area / area;
+            self.raw[u] += cell.population * share;
+            self.ages[u] += cell.ages().times(share);
+            if density <= 0.0 {
+                continue;
+            }
+            let cells = &mut self.cells[u];
+            match (part, &cell.shape, epsg) {
+                (Some(pieces), _, _) => {
+                    cells
+                        .density
+                        .extend(std::iter::repeat_n(density, pieces.len()));
+                    cells.parts.extend(pieces);
+                }
+                (None, &CellShape::Square { x, y, size, .. }, Some(epsg)) => {
+                    cells.grid(epsg).push(Square {
                         x,
                         y,
                         size,
                         density,
-                    }),
-                    // A feature's whole part is its polygon, given as a piece.
-                    (None, CellShape::Polygon(_) | CellShape::Points(_)) => {}
+                        area: part_area,
+                    })
                 }
+                // A feature's whole part is its polygon, given as a piece.
+                (None, _, _) => {}
             }
         }
+        self.on_none[i] &= none;
     }
 
     /// Gives each unit the people of the points located in it.

@@ -2,7 +2,7 @@
 //! communes gives it (`--population-grid`): the cells' parts inside the unit, each with
 //! its density, and the unit's inhabitants by age band.
 
-use geo::{Coord, LineString, Polygon};
+use geo::{Coord, Polygon, Rect};
 use serde::{Deserialize, Serialize};
 
 /// The population layer joined to the units, in the order of the units.
@@ -17,65 +17,63 @@ pub struct Spread {
     pub ages: Option<Vec<Option<Ages>>>,
 }
 
-/// The cells inside one unit, by the CRS they are drawn in, and the points of a point
-/// layer in it, in its zone's projected CRS.
+/// The cells inside one unit: the squares of a grid, in the grid's CRS, the parts of a
+/// polygon layer's cells and the points of a point layer, in the unit's zone CRS.
+/// Densities are in inhabitants per m², before the unit's population is imposed: only
+/// the ratios between cells count.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct UnitCells {
-    pub groups: Vec<CellGroup>,
-    pub points: Vec<Coord<f64>>,
-    /// The inhabitants at each point (before the unit's population is imposed).
-    pub at_points: Vec<f64>,
-}
-
-/// The cells of one CRS inside a unit: the squares of a grid lying wholly inside it,
-/// kept as squares, and the parts of the other cells inside it. Densities are in
-/// inhabitants per m², before the unit's population is imposed: only the ratios
-/// between cells count.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct CellGroup {
-    /// The EPSG code of the grid CRS the squares and parts are drawn in (an INSPIRE
-    /// grid's, where a square stays a square); `None`: the unit's zone CRS.
-    pub epsg: Option<u32>,
-    pub squares: Vec<Square>,
+    pub grids: Vec<GridSquares>,
     pub parts: Vec<Polygon<f64>>,
     /// The density of each part's cell.
     pub density: Vec<f64>,
+    pub points: Vec<Coord<f64>>,
+    /// The inhabitants at each point.
+    pub at_points: Vec<f64>,
 }
 
-/// A grid square: its south-west corner and side, metres, and its cell's density.
+/// The squares of one grid on a unit, drawn in the grid's CRS, where they are squares.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct GridSquares {
+    /// The EPSG code of the grid's CRS (`3035`).
+    pub epsg: u32,
+    pub squares: Vec<Square>,
+}
+
+/// A grid square on a unit: its south-west corner and side, metres, its cell's density,
+/// and its area inside the unit, m² (`size²` unless the unit's border crosses it). The
+/// parts of the unit weighed lie inside it: the part of the square in one of them is
+/// the square's part in it.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Square {
     pub x: f64,
     pub y: f64,
     pub size: f64,
     pub density: f64,
+    pub area: f64,
 }
 
 impl UnitCells {
-    /// The group of cells drawn in `epsg`, made when missing.
-    pub fn group(&mut self, epsg: Option<u32>) -> &mut CellGroup {
-        let i = match self.groups.iter().position(|g| g.epsg == epsg) {
+    /// The squares of the grid of CRS `epsg`, made when missing.
+    pub fn grid(&mut self, epsg: u32) -> &mut Vec<Square> {
+        let i = match self.grids.iter().position(|g| g.epsg == epsg) {
             Some(i) => i,
             None => {
-                self.groups.push(CellGroup {
+                self.grids.push(GridSquares {
                     epsg,
-                    ..CellGroup::default()
+                    squares: Vec::new(),
                 });
-                self.groups.len() - 1
+                self.grids.len() - 1
             }
         };
-        &mut self.groups[i]
+        &mut self.grids[i].squares
     }
 }
 
 impl Square {
-    /// The square as a polygon, counter-clockwise from its south-west corner.
-    pub fn polygon(&self) -> Polygon<f64> {
-        let (x, y, s) = (self.x, self.y, self.size);
-        Polygon::new(
-            LineString::from(vec![(x, y), (x + s, y), (x + s, y + s), (x, y + s), (x, y)]),
-            vec![],
-        )
+    /// The square's box.
+    pub fn rect(&self) -> Rect<f64> {
+        Rect::new((self.x, self.y), (self.x + self.size, self.y + self.size))
     }
 }
 

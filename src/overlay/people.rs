@@ -1,18 +1,18 @@
 //! Where a unit's people are inside it: evenly over its area, or as a finer population
-//! layer says (its cells inside the unit, each with its density, and its points, each
-//! with its people). A part of the unit is weighed cell by cell: a cell wholly inside or
-//! outside the part is counted without a boolean operation, only a cell its border
-//! crosses is cut. The squares of a grid are weighed in the grid's CRS, where they are
-//! squares: the part is projected to it, not the cells to the zone's.
+//! layer says (the squares of a grid on the unit, the parts of a polygon layer's cells,
+//! each with its density, and the points of a point layer, each with its people). A
+//! part of the unit is weighed cell by cell: a cell wholly inside or outside the part
+//! is counted without a boolean operation, only a cell its border crosses is cut. The
+//! squares of a grid are weighed in the grid's CRS, where they are squares: the part
+//! weighed is projected to it, and a square it crosses clipped.
 
 use crate::error::{Error, Result};
-use crate::geometry::envelope::joined;
+use crate::geometry::clip::area_inside;
 use crate::geometry::grid::Grid;
 use crate::geometry::projection::{from_projected, Zone};
 use crate::geometry::runs::{contains, near_part, side, Runs, Side};
-use crate::model::spread::{CellGroup, UnitCells};
-use geo::{Area, BoundingRect, Coord, Intersects, MultiPolygon, Polygon, Rect};
-use std::borrow::Cow;
+use crate::model::spread::UnitCells;
+use geo::{Area, BoundingRect, Intersects, MultiPolygon, Polygon, Rect};
 use std::cell::{OnceCell, RefCell};
 
 /// The people of one unit, ready to weigh its parts.
@@ -29,27 +29,18 @@ pub struct People<'a> {
     failure: RefCell<Option<Error>>,
 }
 
-/// A unit's cells, measured, and its points.
+/// A unit's cells, measured.
 struct Cells<'a> {
-    groups: Vec<Group<'a>>,
-    points: &'a [Coord<f64>],
-    at_points: &'a [f64],
+    given: &'a UnitCells,
+    /// The CRS of each grid of squares (`EPSG:3035`).
+    crs: Vec<String>,
+    /// The parts of a polygon layer's cells on the zone's grid, their boxes and areas.
+    parts: Vec<Polygon<f64>>,
+    boxes: Vec<Rect<f64>>,
+    areas: Vec<f64>,
     /// `Σ density × area + Σ people at the points`: the unit's people before its
     /// population is imposed.
     total: f64,
-}
-
-/// The cells of one CRS inside a unit, with the boxes and areas of their parts.
-struct Group<'a> {
-    cells: &'a CellGroup,
-    /// The grid CRS (`EPSG:3035`), or `None`: the zone's.
-    crs: Option<String>,
-    /// The parts, on the zone's grid when they are in its CRS.
-    parts: Cow<'a, [Polygon<f64>]>,
-    boxes: Vec<Rect<f64>>,
-    areas: Vec<f64>,
-    /// The box of the squares and parts.
-    extent: Option<Rect<f64>>,
 }
 
 impl<'a> People<'a> {
@@ -119,57 +110,36 @@ impl<'a> People<'a> {
 }
 
 impl<'a> Cells<'a> {
-    /// The boxes and areas of `given`'s parts (moved onto the zone's `grid` when drawn
-    /// in its CRS), and its people before scaling; `None` when it holds no one.
+    /// The parts of `given` moved onto the zone's `grid`, their boxes and areas, and its
+    /// people before scaling; `None` when it holds no one.
     fn measure(given: &'a UnitCells, grid: &Grid) -> Option<Cells<'a>> {
-        let groups: Vec<Group> = given
-            .groups
+        let parts = match given.parts.is_empty() {
+            true => Vec::new(),
+            false => grid.snap(&MultiPolygon::new(given.parts.clone())).0,
+        };
+        let boxes: Vec<Rect<f64>> = parts
             .iter()
-            .map(|cells| {
-                let parts = match cells.epsg {
-                    Some(_) => Cow::Borrowed(cells.parts.as_slice()),
-                    None => Cow::Owned(grid.snap(&MultiPolygon::new(cells.parts.clone())).0),
-                };
-                let boxes: Vec<Rect<f64>> = parts
-                    .iter()
-                    .map(|p| p.bounding_rect().unwrap_or(Rect::new((0., 0.), (0., 0.))))
-                    .collect();
-                let squares = cells
-                    .squares
-                    .iter()
-                    .map(|s| Rect::new((s.x, s.y), (s.x + s.size, s.y + s.size)));
-                Group {
-                    crs: cells.epsg.map(|e| format!("EPSG:{e}")),
-                    extent: boxes.iter().copied().chain(squares).reduce(joined),
-                    areas: parts.iter().map(|p| p.unsigned_area()).collect(),
-                    boxes,
-                    parts,
-                    cells,
-                }
-            })
+            .map(|p| p.bounding_rect().unwrap_or(Rect::new((0., 0.), (0., 0.))))
             .collect();
-        let total: f64 = groups
-            .iter()
-            .map(|g| {
-                let squares: f64 = g
-                    .cells
-                    .squares
-                    .iter()
-                    .map(|s| s.density * s.size * s.size)
-                    .sum();
-                squares
-                    + g.areas
-                        .iter()
-                        .zip(&g.cells.density)
-                        .map(|(a, d)| a * d)
-                        .sum::<f64>()
-            })
-            .sum::<f64>()
+        let areas: Vec<f64> = parts.iter().map(|p| p.unsigned_area()).collect();
+        let squares = given.grids.iter().flat_map(|g| &g.squares);
+        let total = squares.map(|s| s.density * s.area).sum::<f64>()
+            + areas
+                .iter()
+                .zip(&given.density)
+                .map(|(a, d)| a * d)
+                .sum::<f64>()
             + given.at_points.iter().sum::<f64>();
-        (total > 0.0).then_some(Cells {
-            groups,
-            points: &given.points,
-            at_points: &given.at_points,
+        (total > 0.0).then(|| Cells {
+            given,
+            crs: given
+                .grids
+                .iter()
+                .map(|g| format!("EPSG:{}", g.epsg))
+                .collect(),
+            parts,
+            boxes,
+            areas,
             total,
         })
     }
@@ -177,71 +147,53 @@ impl<'a> Cells<'a> {
     /// `Σ density × area(cell ∩ polygon)` over the cells, plus the people at the points
     /// inside the polygon, a polygon of `zone`'s CRS on its `grid`.
     fn people(&self, zone: Zone, grid: &Grid, polygon: &Polygon<f64>) -> Result<f64> {
+        let given = self.given;
         let mut people = 0.0;
-        if !self.points.is_empty() {
-            let runs = Runs::new(polygon);
-            if let Some(bounds) = runs.bounds() {
-                people += self
-                    .points
-                    .iter()
-                    .zip(self.at_points)
-                    .filter(|(p, _)| bounds.intersects(*p) && contains(polygon, &runs, **p))
-                    .map(|(_, n)| n)
-                    .sum::<f64>();
+        let runs = Runs::new(polygon);
+        if let Some(bounds) = runs.bounds() {
+            for (p, n) in given.points.iter().zip(&given.at_points) {
+                if bounds.intersects(p) && contains(polygon, &runs, *p) {
+                    people += n;
+                }
+            }
+            for (i, b) in self.boxes.iter().enumerate() {
+                if !b.intersects(&bounds) {
+                    continue;
+                }
+                let inside = match side(b, polygon, &runs) {
+                    Side::Outside => 0.0,
+                    Side::Inside => self.areas[i],
+                    Side::Crossing => grid
+                        .intersection(
+                            &MultiPolygon::new(vec![self.parts[i].clone()]),
+                            &near_part(b, polygon, &runs),
+                        )
+                        .unsigned_area(),
+                };
+                people += given.density[i] * inside;
             }
         }
-        for group in &self.groups {
-            people += match &group.crs {
-                None => group.people(grid, polygon),
-                Some(crs) => {
-                    let drawn = from_projected(zone, crs, polygon)?;
-                    let extent = drawn.bounding_rect().into_iter().chain(group.extent);
-                    match extent.reduce(joined) {
-                        Some(extent) => group.people(&Grid::covering(extent), &drawn),
-                        None => 0.0,
-                    }
-                }
+        for (squares, crs) in given.grids.iter().zip(&self.crs) {
+            let drawn = from_projected(zone, crs, polygon)?;
+            let runs = Runs::new(&drawn);
+            let Some(bounds) = runs.bounds() else {
+                continue;
             };
+            for square in &squares.squares {
+                let b = square.rect();
+                if !b.intersects(&bounds) {
+                    continue;
+                }
+                let inside = match side(&b, &drawn, &runs) {
+                    Side::Outside => 0.0,
+                    Side::Inside => square.area,
+                    Side::Crossing => {
+                        area_inside(&b, &near_part(&b, &drawn, &runs)).min(square.area)
+                    }
+                };
+                people += square.density * inside;
+            }
         }
         Ok(people)
-    }
-}
-
-impl Group<'_> {
-    /// `Σ density × area(cell ∩ polygon)` over the group's cells, `polygon` drawn in its
-    /// CRS, cut on `grid`.
-    fn people(&self, grid: &Grid, polygon: &Polygon<f64>) -> f64 {
-        let runs = Runs::new(polygon);
-        let Some(bounds) = runs.bounds() else {
-            return 0.0;
-        };
-        let cut = |b: &Rect<f64>, shape: &dyn Fn() -> Polygon<f64>, area: f64| match side(
-            b, polygon, &runs,
-        ) {
-            Side::Outside => 0.0,
-            Side::Inside => area,
-            Side::Crossing => grid
-                .intersection(
-                    &MultiPolygon::new(vec![shape()]),
-                    &near_part(b, polygon, &runs),
-                )
-                .unsigned_area(),
-        };
-        let mut people = 0.0;
-        for square in &self.cells.squares {
-            let b = Rect::new(
-                (square.x, square.y),
-                (square.x + square.size, square.y + square.size),
-            );
-            if b.intersects(&bounds) {
-                people += square.density * cut(&b, &|| square.polygon(), square.size * square.size);
-            }
-        }
-        for (i, b) in self.boxes.iter().enumerate() {
-            if b.intersects(&bounds) {
-                people += self.cells.density[i] * cut(b, &|| self.parts[i].clone(), self.areas[i]);
-            }
-        }
-        people
     }
 }

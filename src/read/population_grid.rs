@@ -346,17 +346,23 @@ pub fn parse_inspire_id(id: &str) -> Option<CellShape> {
     let (epsg, rest) = rest.split_once("RES")?;
     let (size, rest) = rest.split_once("mN")?;
     let (north, east) = rest.split_once('E')?;
-    let number = |s: &str| -> Option<f64> {
-        (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| s.parse().ok())
+    // Whole numbers of at most 15 digits: exact as f64.
+    let number = |s: &str| -> Option<u64> {
+        (!s.is_empty() && s.len() <= 15)
+            .then(|| {
+                s.bytes().try_fold(0u64, |n, b| {
+                    b.is_ascii_digit().then(|| n * 10 + u64::from(b - b'0'))
+                })
+            })
             .flatten()
     };
-    let size = number(size).filter(|s| *s > 0.0)?;
     Some(CellShape::Square {
-        epsg: epsg.parse().ok().filter(|e| *e > 0)?,
-        x: number(east)?,
-        y: number(north)?,
-        size,
+        epsg: number(epsg)
+            .and_then(|e| u32::try_from(e).ok())
+            .filter(|e| *e > 0)?,
+        x: number(east)? as f64,
+        y: number(north)? as f64,
+        size: number(size).filter(|s| *s > 0)? as f64,
     })
 }
 
