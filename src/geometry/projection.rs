@@ -3,7 +3,7 @@
 
 use crate::error::{Error, Result};
 pub use crate::model::zone::Zone;
-use geo::{Coord, MapCoords, MultiPolygon};
+use geo::{Coord, CoordsIter, MapCoords, MultiPolygon};
 use proj::Proj;
 use std::collections::BTreeMap;
 use std::mem::ManuallyDrop;
@@ -241,25 +241,50 @@ fn short(crs: &str) -> String {
     crs.chars().take(80).collect()
 }
 
-/// A shape (polygons or points) from one CRS to another.
-fn transform<G: MapCoords<f64, f64, Output = G>>(from: &str, to: &str, shape: &G) -> Result<G> {
-    with_transform(from, to, |proj| {
-        shape.try_map_coords(|c: Coord<f64>| {
-            proj.convert((c.x, c.y))
-                .map(|(x, y)| Coord { x, y })
-                .map_err(|e| Error::Projection {
-                    what: "a shape".into(),
-                    crs: short(if from == WGS84 { to } else { from }),
-                    message: format!("({}, {}): {e}", c.x, c.y),
-                    fix: "check the coordinates of the shape".into(),
-                })
-        })
+/// A shape (polygons or points) from one CRS to another, its coordinates converted in
+/// one call.
+fn transform<G: MapCoords<f64, f64, Output = G> + CoordsIter<Scalar = f64>>(
+    from: &str,
+    to: &str,
+    shape: &G,
+) -> Result<G> {
+    let failed = |c: Coord<f64>, e: String| Error::Projection {
+        what: "a shape".into(),
+        crs: short(if from == WGS84 { to } else { from }),
+        message: format!("({}, {}): {e}", c.x, c.y),
+        fix: "check the coordinates of the shape".into(),
+    };
+    let mut points: Vec<(f64, f64)> = shape.coords_iter().map(|c| (c.x, c.y)).collect();
+    with_transform(from, to, |proj| match proj.convert_array(&mut points) {
+        Ok(_) => Ok(()),
+        // Converted again one by one, to name the coordinate PROJ refuses.
+        Err(e) => Err(shape
+            .coords_iter()
+            .find_map(|c| {
+                proj.convert((c.x, c.y))
+                    .err()
+                    .map(|e| failed(c, e.to_string()))
+            })
+            .unwrap_or_else(|| failed(Coord { x: 0.0, y: 0.0 }, e.to_string()))),
+    })?;
+    // The shape visited again in the same order, each coordinate given its conversion.
+    let next = std::cell::Cell::new(0);
+    shape.try_map_coords(|c: Coord<f64>| {
+        let k = next.get();
+        next.set(k + 1);
+        points
+            .get(k)
+            .map(|&(x, y)| Coord { x, y })
+            .ok_or_else(|| failed(c, "a coordinate left unconverted".into()))
     })
 }
 
 /// WGS84 longitude/latitude to the zone's projected CRS (metres). An error speaks of
 /// "a shape": name it with [`Error::about`].
-pub fn to_projected<G: MapCoords<f64, f64, Output = G>>(zone: Zone, shape: &G) -> Result<G> {
+pub fn to_projected<G: MapCoords<f64, f64, Output = G> + CoordsIter<Scalar = f64>>(
+    zone: Zone,
+    shape: &G,
+) -> Result<G> {
     transform(WGS84, &crs(zone), shape)
 }
 
@@ -270,7 +295,10 @@ pub fn to_wgs84(zone: Zone, shape: &MultiPolygon<f64>) -> Result<MultiPolygon<f6
 
 /// Any CRS PROJ knows (`EPSG:2154`, or the WKT of a `.prj`), easting/northing or
 /// longitude/latitude order, to WGS84 longitude/latitude.
-pub fn crs_to_wgs84<G: MapCoords<f64, f64, Output = G> + Clone>(crs: &str, shape: &G) -> Result<G> {
+pub fn crs_to_wgs84<G: MapCoords<f64, f64, Output = G> + CoordsIter<Scalar = f64> + Clone>(
+    crs: &str,
+    shape: &G,
+) -> Result<G> {
     match crs {
         WGS84 => Ok(shape.clone()),
         _ => transform(crs, WGS84, shape),
@@ -278,7 +306,10 @@ pub fn crs_to_wgs84<G: MapCoords<f64, f64, Output = G> + Clone>(crs: &str, shape
 }
 
 /// WGS84 longitude/latitude to any CRS PROJ knows (`EPSG:3035`).
-pub fn from_wgs84<G: MapCoords<f64, f64, Output = G> + Clone>(crs: &str, shape: &G) -> Result<G> {
+pub fn from_wgs84<G: MapCoords<f64, f64, Output = G> + CoordsIter<Scalar = f64> + Clone>(
+    crs: &str,
+    shape: &G,
+) -> Result<G> {
     match crs {
         WGS84 => Ok(shape.clone()),
         _ => transform(WGS84, crs, shape),
@@ -286,7 +317,7 @@ pub fn from_wgs84<G: MapCoords<f64, f64, Output = G> + Clone>(crs: &str, shape: 
 }
 
 /// A shape of `zone`'s projected CRS to any CRS PROJ knows (`EPSG:3035`).
-pub fn from_projected<G: MapCoords<f64, f64, Output = G>>(
+pub fn from_projected<G: MapCoords<f64, f64, Output = G> + CoordsIter<Scalar = f64>>(
     zone: Zone,
     to: &str,
     shape: &G,
