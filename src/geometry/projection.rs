@@ -241,8 +241,8 @@ fn short(crs: &str) -> String {
     crs.chars().take(80).collect()
 }
 
-/// A shape (polygons or points) from one CRS to another, its coordinates converted in
-/// one call.
+/// A shape (polygons or points) from one CRS to another (as it is when they are the
+/// same), its coordinates converted in one call.
 fn transform<G: MapCoords<f64, f64, Output = G> + CoordsIter<Scalar = f64>>(
     from: &str,
     to: &str,
@@ -254,6 +254,9 @@ fn transform<G: MapCoords<f64, f64, Output = G> + CoordsIter<Scalar = f64>>(
         message: format!("({}, {}): {e}", c.x, c.y),
         fix: "check the coordinates of the shape".into(),
     };
+    if from == to {
+        return Ok(shape.map_coords(|c| c));
+    }
     let mut points: Vec<(f64, f64)> = shape.coords_iter().map(|c| (c.x, c.y)).collect();
     with_transform(from, to, |proj| match proj.convert_array(&mut points) {
         Ok(_) => Ok(()),
@@ -295,25 +298,19 @@ pub fn to_wgs84(zone: Zone, shape: &MultiPolygon<f64>) -> Result<MultiPolygon<f6
 
 /// Any CRS PROJ knows (`EPSG:2154`, or the WKT of a `.prj`), easting/northing or
 /// longitude/latitude order, to WGS84 longitude/latitude.
-pub fn crs_to_wgs84<G: MapCoords<f64, f64, Output = G> + CoordsIter<Scalar = f64> + Clone>(
+pub fn crs_to_wgs84<G: MapCoords<f64, f64, Output = G> + CoordsIter<Scalar = f64>>(
     crs: &str,
     shape: &G,
 ) -> Result<G> {
-    match crs {
-        WGS84 => Ok(shape.clone()),
-        _ => transform(crs, WGS84, shape),
-    }
+    transform(crs, WGS84, shape)
 }
 
 /// WGS84 longitude/latitude to any CRS PROJ knows (`EPSG:3035`).
-pub fn from_wgs84<G: MapCoords<f64, f64, Output = G> + CoordsIter<Scalar = f64> + Clone>(
+pub fn from_wgs84<G: MapCoords<f64, f64, Output = G> + CoordsIter<Scalar = f64>>(
     crs: &str,
     shape: &G,
 ) -> Result<G> {
-    match crs {
-        WGS84 => Ok(shape.clone()),
-        _ => transform(WGS84, crs, shape),
-    }
+    transform(WGS84, crs, shape)
 }
 
 /// A shape of `zone`'s projected CRS to any CRS PROJ knows (`EPSG:3035`).
@@ -323,28 +320,6 @@ pub fn from_projected<G: MapCoords<f64, f64, Output = G> + CoordsIter<Scalar = f
     shape: &G,
 ) -> Result<G> {
     transform(&crs(zone), to, shape)
-}
-
-/// Points of the CRS `from` (`EPSG:3035`) to `zone`'s projected CRS, in place, in
-/// parallel batches.
-pub fn points_to_projected(from: &str, zone: Zone, points: &mut [(f64, f64)]) -> Result<()> {
-    use rayon::prelude::*;
-    let to = crs(zone);
-    if from == to {
-        return Ok(());
-    }
-    points.par_chunks_mut(1 << 14).try_for_each(|chunk| {
-        with_transform(from, &to, |proj| {
-            proj.convert_array(chunk)
-                .map(|_| ())
-                .map_err(|e| Error::Projection {
-                    what: "a population grid".into(),
-                    crs: short(from),
-                    message: e.to_string(),
-                    fix: "check the grid's CRS (the CRS… prefix of its cell ids)".into(),
-                })
-        })
-    })
 }
 
 #[cfg(test)]
