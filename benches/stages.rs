@@ -156,20 +156,26 @@ fn grid_stages(
     let mut inputs = Inputs::load(&set.polygon).unwrap();
     group.bench_function("grid-join", |b| {
         b.iter(|| {
+            let mut provenance = Default::default();
+            let grid = file.read(&mut provenance).unwrap();
             join_population_grid(
                 &inputs.units,
                 &inputs.projected,
-                &file,
-                &mut Default::default(),
+                &file.path,
+                &grid,
+                &mut provenance,
             )
             .unwrap()
         })
     });
+    let mut provenance = Default::default();
+    let grid = file.read(&mut provenance).unwrap();
     let spread = join_population_grid(
         &inputs.units,
         &inputs.projected,
-        &file,
-        &mut Default::default(),
+        &file.path,
+        &grid,
+        &mut provenance,
     )
     .unwrap();
     inputs.spread = Some(spread);

@@ -1,9 +1,10 @@
 //! The squares of a lattice (an INSPIRE grid: squares of side `size` whose corners are
-//! multiples of `size`) lying wholly inside a polygon, found row by row from the
-//! polygon's edges: no square is tested on its own.
+//! multiples of `size`) lying wholly inside a polygon, and those its edges meet, found
+//! row by row from the polygon's edges: no square is tested on its own.
 
 use crate::geometry::grid::polygon_rings;
 use geo::{BoundingRect, Coord, Polygon};
+use rayon::prelude::*;
 
 /// A run of squares of one lattice row wholly inside a polygon: the square of row `row`
 /// and column `col` has its south-west corner at (`col × size`, `row × size`).
@@ -15,15 +16,25 @@ pub struct Span {
     pub to: i64,
 }
 
+/// The squares of a lattice a polygon holds, row by row from the bottom.
+#[derive(Debug, Default)]
+pub struct Spans {
+    /// Those wholly inside: no edge meets the closed square, its centre is inside.
+    pub inside: Vec<Span>,
+    /// Those an edge may meet (in the polygon's rows): every other square of those
+    /// rows lies wholly outside.
+    pub met: Vec<Span>,
+}
+
 /// Margin, metres, by which an edge's reach is widened: a square an edge touches
 /// within rounding is never said to be inside.
 const MARGIN: f64 = 1e-6;
 
 /// The squares of side `size` that no edge of `polygon` meets (their closed squares)
-/// and whose centre lies inside it (even-odd rule), row by row from the bottom.
-pub fn inside(polygon: &Polygon<f64>, size: f64) -> Vec<Span> {
+/// and whose centre lies inside it (even-odd rule), and those an edge may meet.
+pub fn spans(polygon: &Polygon<f64>, size: f64) -> Spans {
     let Some(bbox) = polygon.bounding_rect() else {
-        return Vec::new();
+        return Spans::default();
     };
     let first = (bbox.min().y / size).floor() as i64;
     let rows = ((bbox.max().y / size).floor() as i64 - first + 1).max(0) as usize;
@@ -39,7 +50,7 @@ pub fn inside(polygon: &Polygon<f64>, size: f64) -> Vec<Span> {
             }
         }
     }
-    let mut spans = Vec::new();
+    let mut spans = Spans::default();
     for (r, edges) in by_row.iter().enumerate() {
         let row = first + r as i64;
         let (bottom, top, middle) = (
@@ -93,7 +104,7 @@ pub fn inside(polygon: &Polygon<f64>, size: f64) -> Vec<Span> {
                 match merged.get(m) {
                     Some(&(a, b)) if a <= from => from = b + 1,
                     Some(&(a, _)) if a <= to => {
-                        spans.push(Span {
+                        spans.inside.push(Span {
                             row,
                             from,
                             to: a - 1,
@@ -101,14 +112,61 @@ pub fn inside(polygon: &Polygon<f64>, size: f64) -> Vec<Span> {
                         from = a;
                     }
                     _ => {
-                        spans.push(Span { row, from, to });
+                        spans.inside.push(Span { row, from, to });
                         from = to + 1;
                     }
                 }
             }
         }
+        let met = merged.into_iter().map(|(from, to)| Span { row, from, to });
+        spans.met.extend(met);
     }
     spans
+}
+
+/// The row and column of the square of side `size` whose south-west corner is (`x`,
+/// `y`), if it lies on the lattice.
+pub fn place(x: f64, y: f64, size: f64) -> Option<(i64, i64)> {
+    let (col, row) = (x / size, y / size);
+    (col.fract() == 0.0 && row.fract() == 0.0).then_some((row as i64, col as i64))
+}
+
+/// Squares of one side on its lattice, each with an index, sorted by row and column:
+/// the squares of a span are found by binary search.
+pub struct Placed {
+    size: f64,
+    squares: Vec<(i64, i64, usize)>,
+}
+
+impl Placed {
+    /// The squares `keyed` (side as bits, row, column and index, in any order), by side.
+    pub fn by_side(mut keyed: Vec<(u64, i64, i64, usize)>) -> Vec<Placed> {
+        keyed.par_sort_unstable();
+        keyed
+            .chunk_by(|a, b| a.0 == b.0)
+            .map(|same| Placed {
+                size: f64::from_bits(same[0].0),
+                squares: same.iter().map(|&(_, r, c, k)| (r, c, k)).collect(),
+            })
+            .collect()
+    }
+
+    /// The side of the squares.
+    pub fn size(&self) -> f64 {
+        self.size
+    }
+
+    /// The indices of the squares of `span`.
+    pub fn of(&self, span: &Span) -> impl Iterator<Item = usize> + '_ {
+        let span = *span;
+        let first = self
+            .squares
+            .partition_point(|&(r, c, _)| (r, c) < (span.row, span.from));
+        self.squares[first..]
+            .iter()
+            .take_while(move |&&(r, c, _)| r == span.row && c <= span.to)
+            .map(|&(_, _, k)| k)
+    }
 }
 
 #[cfg(test)]
@@ -134,6 +192,51 @@ mod tests {
         out
     }
 
+    /// Every square of the polygon's rows a ring meets is among those said met, and no
+    /// square said met is said inside.
+    fn every_met_square_is_found(polygon: &Polygon<f64>, size: f64, n: i64, found: &Spans) {
+        let met = squares(&found.met);
+        let bbox = polygon.bounding_rect().unwrap();
+        let rows = (bbox.min().y / size).floor() as i64..=(bbox.max().y / size).floor() as i64;
+        for row in rows {
+            for col in -1..=n {
+                let (x, y) = (col as f64 * size, row as f64 * size);
+                let square = Rect::new((x, y), (x + size, y + size));
+                if polygon_rings(polygon).any(|r| r.intersects(&square)) {
+                    assert!(met.contains(&(row, col)), "({row}, {col}) not said met");
+                }
+            }
+        }
+        let inside = squares(&found.inside);
+        assert!(met.iter().all(|s| !inside.contains(s)));
+    }
+
+    #[test]
+    fn squares_are_found_by_span_whatever_their_order() {
+        let keyed = vec![
+            (200f64.to_bits(), 2, 5, 0),
+            (1000f64.to_bits(), 2, 6, 1),
+            (200f64.to_bits(), 2, 3, 2),
+            (200f64.to_bits(), 1, 4, 3),
+            (200f64.to_bits(), 2, 4, 4),
+        ];
+        let placed = Placed::by_side(keyed);
+        assert_eq!(placed.len(), 2);
+        assert_eq!(placed[0].size(), 200.0);
+        let span = Span {
+            row: 2,
+            from: 4,
+            to: 6,
+        };
+        assert_eq!(placed[0].of(&span).collect::<Vec<_>>(), vec![4, 0]);
+        assert_eq!(placed[1].of(&span).collect::<Vec<_>>(), vec![1]);
+        assert_eq!(
+            place(4_252_400.0, 2_029_800.0, 200.0),
+            Some((10_149, 21_262))
+        );
+        assert_eq!(place(4_252_450.0, 2_029_800.0, 200.0), None);
+    }
+
     fn squares(spans: &[Span]) -> Vec<(i64, i64)> {
         spans
             .iter()
@@ -147,7 +250,7 @@ mod tests {
         // outer ring, which the edges meet: the 9 inner ones.
         let p =
             polygon![(x: 0., y: 0.), (x: 1000., y: 0.), (x: 1000., y: 1000.), (x: 0., y: 1000.)];
-        let got = squares(&inside(&p, 200.0));
+        let got = squares(&spans(&p, 200.0).inside);
         assert_eq!(got.len(), 9, "{got:?}");
         assert_eq!(got, one_by_one(&p, 200.0, 5));
         assert_eq!(got[0], (1, 1));
@@ -165,8 +268,10 @@ mod tests {
             ]
             .into()],
         );
-        let got = squares(&inside(&p, 200.0));
+        let found = spans(&p, 200.0);
+        let got = squares(&found.inside);
         assert_eq!(got, one_by_one(&p, 200.0, 25));
+        every_met_square_is_found(&p, 200.0, 25, &found);
         // About the triangle's area less the hole's, less the border squares.
         assert!(got.len() > 100 && (got.len() as f64) * 40_000.0 < p.unsigned_area());
     }
@@ -179,9 +284,10 @@ mod tests {
             (x: 0., y: 0.), (x: 1600., y: 0.), (x: 1600., y: 1200.), (x: 1000., y: 1200.),
             (x: 1000., y: 400.), (x: 600., y: 400.), (x: 600., y: 1200.), (x: 0., y: 1200.)
         ];
-        let spans = inside(&p, 200.0);
-        assert_eq!(squares(&spans), one_by_one(&p, 200.0, 8));
-        let row3: Vec<&Span> = spans.iter().filter(|s| s.row == 3).collect();
+        let found = spans(&p, 200.0);
+        every_met_square_is_found(&p, 200.0, 8, &found);
+        assert_eq!(squares(&found.inside), one_by_one(&p, 200.0, 8));
+        let row3: Vec<&Span> = found.inside.iter().filter(|s| s.row == 3).collect();
         assert_eq!(row3.len(), 2, "{row3:?}");
         assert_eq!(
             (row3[0].from, row3[0].to, row3[1].from, row3[1].to),

@@ -10,9 +10,10 @@
 use crate::error::{Error, Result};
 use crate::load::inputs::{LoadOptions, Territory};
 use crate::load::spread::join_population_grid;
-use crate::model::provenance::{Assumption, Source};
+use crate::model::provenance::{Assumption, Provenance, Source};
 use crate::model::spread::Spread;
 use crate::read::gpkg::split_layer;
+use crate::read::population_grid::{PopulationGrid, PopulationGridFile};
 use std::fs;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -60,13 +61,79 @@ pub fn default_dir() -> Option<PathBuf> {
     Some(base.join("cpts-coverage").join("territories"))
 }
 
-/// The territory of `options`: from the entry in `dir` when one matches, else read from
-/// the inputs and stored there. `dir` `None` reads the inputs without any cache.
-pub fn load_territory(options: &LoadOptions, dir: Option<&Path>) -> Result<(Territory, CacheUse)> {
-    let Some(dir) = dir else {
-        return Ok((Territory::load(options)?, CacheUse::Off));
+/// The communes of `options` scoped (`--territory`, the access tables), with the finer
+/// population layer joined when there is one; each through the cache.
+pub struct Loaded {
+    pub territory: Territory,
+    /// What the cache did for the communes.
+    pub communes: CacheUse,
+    /// What it did for the finer population layer, if any.
+    pub grid: Option<CacheUse>,
+}
+
+/// The territory of `options`, scoped, with its finer population layer joined: each
+/// from its entry in `dir` when one matches (for the layer: the same communes, scope
+/// and layer), else read and stored there; `dir` `None` reads without any cache. The
+/// layer's entry, or the layer, is read while the communes are.
+pub fn load_scoped(options: &LoadOptions, dir: Option<&Path>) -> Result<Loaded> {
+    let key = dir.map(|_| key(options)).transpose()?;
+    let (territory, grid) = rayon::join(
+        || match (dir, key) {
+            (Some(dir), Some(key)) => cached(dir, key, || Territory::load(options)),
+            _ => Ok((Territory::load(options)?, CacheUse::Off)),
+        },
+        || {
+            let file = options.population_grid.as_ref()?;
+            Some(GridSource::new(options, file, dir.zip(key)))
+        },
+    );
+    let (territory, communes) = territory?;
+    let mut territory = territory.scoped(options)?;
+    let (grid, file) = match (grid, &options.population_grid) {
+        (Some(grid), Some(file)) => (grid?, file),
+        _ => {
+            return Ok(Loaded {
+                territory,
+                communes,
+                grid: None,
+            })
+        }
     };
-    cached(dir, key(options)?, || Territory::load(options))
+    let (entry, used) = match grid {
+        GridSource::Cached(entry, used) => (entry, used),
+        GridSource::Read {
+            grid,
+            mut provenance,
+            entry: to_store,
+        } => {
+            let spread = join_population_grid(
+                &territory.units,
+                &territory.projected,
+                &file.path,
+                &grid,
+                &mut provenance,
+            )?;
+            let entry = GridEntry {
+                spread,
+                sources: provenance.sources,
+                assumptions: provenance.assumptions,
+            };
+            let used = match (dir, to_store) {
+                (Some(dir), Some((path, why))) => keep(dir, path, &entry, why),
+                _ => CacheUse::Off,
+            };
+            (entry, used)
+        }
+    };
+    let provenance = &mut territory.provenance;
+    provenance.sources.extend(entry.sources);
+    provenance.assumptions.extend(entry.assumptions);
+    territory.spread = Some(entry.spread);
+    Ok(Loaded {
+        territory,
+        communes,
+        grid: Some(used),
+    })
 }
 
 /// A finer population layer joined to the units, with what the join stated.
@@ -77,47 +144,108 @@ struct GridEntry {
     assumptions: Vec<Assumption>,
 }
 
-/// `territory` (the units of `options`, scoped) with the finer population layer of
-/// `options` joined to it: from the entry in `dir` when one matches (the same communes,
-/// scope and layer), else joined and stored there. `None` when there is no layer.
-pub fn with_population_grid(
-    mut territory: Territory,
-    options: &LoadOptions,
-    dir: Option<&Path>,
-) -> Result<(Territory, Option<CacheUse>)> {
-    let Some(file) = &options.population_grid else {
-        return Ok((territory, None));
-    };
-    let Some(dir) = dir else {
-        return Ok((
-            territory.with_population_grid(Some(file))?,
-            Some(CacheUse::Off),
-        ));
-    };
-    let mut hash = Xxh3::new();
-    hash.update(&key(options)?.to_le_bytes());
-    hash.update(format!("grid {:?} {:?}", options.territory, file.field).as_bytes());
-    hash_files(&mut hash, [&file.path])?;
-    let (entry, used) = cached(dir, hash.digest128(), || {
-        let mut provenance = territory.provenance.clone();
-        let (sources, assumptions) = (provenance.sources.len(), provenance.assumptions.len());
-        let spread = join_population_grid(
-            &territory.units,
-            &territory.projected,
-            file,
-            &mut provenance,
-        )?;
-        Ok(GridEntry {
-            spread,
-            sources: provenance.sources.split_off(sources),
-            assumptions: provenance.assumptions.split_off(assumptions),
+/// A finer population layer: its join from the cache, or the layer read, to be joined.
+enum GridSource {
+    Cached(GridEntry, CacheUse),
+    Read {
+        grid: PopulationGrid,
+        /// What reading it stated.
+        provenance: Provenance,
+        /// Where its join is to be stored, and what was wrong with an entry found
+        /// there; `None` without a cache.
+        entry: Option<(PathBuf, Option<String>)>,
+    },
+}
+
+impl GridSource {
+    /// The layer `file` of `options`: its entry in the cache `dir` (with the key of the
+    /// communes) when one matches, else the layer read.
+    fn new(
+        options: &LoadOptions,
+        file: &PopulationGridFile,
+        dir: Option<(&Path, u128)>,
+    ) -> Result<GridSource> {
+        let entry = match dir {
+            Some((dir, communes)) => {
+                let mut hash = Xxh3::new();
+                hash.update(&communes.to_le_bytes());
+                hash.update(format!("grid {:?} {:?}", options.territory, file.field).as_bytes());
+                hash_files(&mut hash, [&file.path])?;
+                let path = entry_path(dir, hash.digest128());
+                match lookup(&path) {
+                    Found::Payload(entry) => {
+                        return Ok(GridSource::Cached(entry, CacheUse::Hit(path)))
+                    }
+                    Found::Absent(why) => Some((path, why)),
+                }
+            }
+            None => None,
+        };
+        let mut provenance = Provenance::default();
+        let grid = file.read(&mut provenance)?;
+        Ok(GridSource::Read {
+            grid,
+            provenance,
+            entry,
         })
-    })?;
-    let provenance = &mut territory.provenance;
-    provenance.sources.extend(entry.sources);
-    provenance.assumptions.extend(entry.assumptions);
-    territory.spread = Some(entry.spread);
-    Ok((territory, Some(used)))
+    }
+}
+
+/// The path of the entry `key` in `dir`.
+fn entry_path(dir: &Path, key: u128) -> PathBuf {
+    dir.join(format!("{key:032x}.bin"))
+}
+
+/// What the entry at a path holds.
+enum Found<T> {
+    Payload(T),
+    /// No payload: why, when an entry was there.
+    Absent(Option<String>),
+}
+
+/// The payload of the entry at `path`, marked as used, if it holds one.
+fn lookup<T: serde::de::DeserializeOwned>(path: &Path) -> Found<T> {
+    // An entry replaced by a pipe or a device would block, or never end.
+    let regular = fs::metadata(path).map(|m| m.is_file());
+    let read = match regular {
+        Ok(false) => Err(std::io::Error::other("not a regular file")),
+        _ => fs::read(path),
+    };
+    match read {
+        Ok(bytes) => match decode(&bytes) {
+            Ok(payload) => {
+                // Marked as used, so that pruning keeps it.
+                let _ = fs::File::options()
+                    .append(true)
+                    .open(path)
+                    .and_then(|f| f.set_modified(std::time::SystemTime::now()));
+                Found::Payload(payload)
+            }
+            Err(why) => Found::Absent(Some(why)),
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Found::Absent(None),
+        Err(e) => Found::Absent(Some(e.to_string())),
+    }
+}
+
+/// Stores `payload` as the entry at `path` in `dir` (`why`: what was wrong with the
+/// entry found there), and says how it went.
+fn keep<T: serde::Serialize>(
+    dir: &Path,
+    path: PathBuf,
+    payload: &T,
+    why: Option<String>,
+) -> CacheUse {
+    match store(dir, &path, payload) {
+        Ok(()) => {
+            prune(dir);
+            CacheUse::Stored { path, why }
+        }
+        Err(e) => CacheUse::Unwritable {
+            path,
+            why: e.to_string(),
+        },
+    }
 }
 
 /// The payload of the entry `key` in `dir` when it holds one, else made by `make` and
@@ -127,40 +255,15 @@ fn cached<T: serde::Serialize + serde::de::DeserializeOwned>(
     key: u128,
     make: impl FnOnce() -> Result<T>,
 ) -> Result<(T, CacheUse)> {
-    let path = dir.join(format!("{key:032x}.bin"));
-    // An entry replaced by a pipe or a device would block, or never end.
-    let regular = fs::metadata(&path).map(|m| m.is_file());
-    let read = match regular {
-        Ok(false) => Err(std::io::Error::other("not a regular file")),
-        _ => fs::read(&path),
-    };
-    let why = match read {
-        Ok(bytes) => match decode(&bytes) {
-            Ok(payload) => {
-                // Marked as used, so that pruning keeps it.
-                let _ = fs::File::options()
-                    .append(true)
-                    .open(&path)
-                    .and_then(|f| f.set_modified(std::time::SystemTime::now()));
-                return Ok((payload, CacheUse::Hit(path)));
-            }
-            Err(why) => Some(why),
-        },
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => Some(e.to_string()),
-    };
-    let payload = make()?;
-    let used = match store(dir, &path, &payload) {
-        Ok(()) => {
-            prune(dir);
-            CacheUse::Stored { path, why }
+    let path = entry_path(dir, key);
+    match lookup(&path) {
+        Found::Payload(payload) => Ok((payload, CacheUse::Hit(path))),
+        Found::Absent(why) => {
+            let payload = make()?;
+            let used = keep(dir, path, &payload, why);
+            Ok((payload, used))
         }
-        Err(e) => CacheUse::Unwritable {
-            path,
-            why: e.to_string(),
-        },
-    };
-    Ok((payload, used))
+    }
 }
 
 /// The key of `options`: the bytes and modification times of each file read (a

@@ -7,7 +7,6 @@ use crate::harmonize::code_passage::CodePassage;
 use crate::harmonize::commune_names::{NameIndex, NameMatch};
 use crate::harmonize::current_codes;
 use crate::load::access::{join_access, AccessOptions};
-use crate::load::spread::join_population_grid;
 use crate::model::access::Access;
 use crate::model::provenance::{file_name, listing, listing_fr, AssumptionKind, Provenance};
 use crate::model::spread::Spread;
@@ -161,22 +160,9 @@ impl Territory {
         Ok(self)
     }
 
-    /// Joins the finer population layer `file`, if any, to the units.
-    pub fn with_population_grid(mut self, file: Option<&PopulationGridFile>) -> Result<Territory> {
-        if let Some(file) = file {
-            self.spread = Some(join_population_grid(
-                &self.units,
-                &self.projected,
-                file,
-                &mut self.provenance,
-            )?);
-        }
-        Ok(self)
-    }
-
     /// The units of the départements and regions of `scope` (`--territory`), then the
     /// access tables of `options` joined to them (the finer population layer is joined
-    /// through the cache: [`crate::load::cache::with_population_grid`]).
+    /// through the cache: [`crate::load::cache::load_scoped`]).
     pub fn scoped(self, options: &LoadOptions) -> Result<Territory> {
         self.restricted(&options.territory)?
             .with_access(&options.access, options.perimeter.code_passage.as_deref())

@@ -10,32 +10,34 @@
 use crate::error::{Error, Result};
 use crate::geometry::clip::area_inside;
 use crate::geometry::grid::Grid;
-use crate::geometry::lattice::{self, Span};
+use crate::geometry::lattice::{self, Placed};
 use crate::geometry::projection::{crs_to_wgs84, from_wgs84, to_projected, Zone};
 use crate::geometry::runs::{contains, near_part, side, Runs, Side};
 use crate::model::provenance::{file_name, listing, listing_fr, AssumptionKind, Provenance};
 use crate::model::spread::{Ages, Spread, Square, UnitCells};
 use crate::model::Unit;
-use crate::read::population_grid::{CellShape, PopulationGrid, PopulationGridFile};
+use crate::read::population_grid::{CellShape, PopulationGrid};
 use geo::{Area, BoundingRect, Coord, LineString, MultiPolygon, Polygon, Rect};
 use rayon::prelude::*;
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
 use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Reads the layer of `file` and joins it to `units` (`projected`: their shapes in
-/// their zones' CRS), stating what it did in `provenance`.
+/// Joins the finer population layer `grid`, read from `path`, to `units` (`projected`:
+/// their shapes in their zones' CRS), stating what it did in `provenance`.
 pub fn join_population_grid(
     units: &[Unit],
     projected: &[MultiPolygon<f64>],
-    file: &PopulationGridFile,
+    path: &Path,
+    grid: &PopulationGrid,
     provenance: &mut Provenance,
 ) -> Result<Spread> {
-    let grid = file.read(provenance)?;
-    let mut gathered = Gathered::new(units.len(), &grid);
-    for (epsg, members) in squares_by_crs(&grid) {
+    let mut gathered = Gathered::new(units.len(), grid);
+    for (epsg, members) in squares_by_crs(grid) {
         let crs = format!("EPSG:{epsg}");
-        let zone = zone_of_crs(&file.path, &crs, &grid, members[0])?;
+        let zone = zone_of_crs(path, &crs, grid, members[0])?;
         let shapes = units
             .par_iter()
             .map(|u| match u.zone == zone {
@@ -44,7 +46,7 @@ pub fn join_population_grid(
                 false => Ok(MultiPolygon::new(vec![])),
             })
             .collect::<Result<Vec<_>>>()?;
-        let whole = whole_squares(&shapes, &grid, &members);
+        let whole = whole_squares(&shapes, grid, &members);
         let index = Index::new(units, &shapes);
         let cut: Vec<Assigned> = members
             .par_iter()
@@ -54,7 +56,7 @@ pub fn join_population_grid(
             .collect();
         gathered.squares(&members, &whole, cut, epsg);
     }
-    let (polygons, points) = project_features(&file.path, &grid)?;
+    let (polygons, points) = project_features(path, grid)?;
     if !polygons.is_empty() || !points.is_empty() {
         let index = Index::new(units, projected);
         // The polygons are moved, not copied, into the units they lie wholly in.
@@ -64,7 +66,7 @@ pub fn join_population_grid(
         gathered.points(&points, located);
     }
     let joined = gathered.finish(units);
-    state(&file.path, units, &grid, &joined, provenance);
+    state(path, units, grid, &joined, provenance);
     Ok(joined.spread)
 }
 
@@ -87,42 +89,36 @@ fn whole_squares(
     grid: &PopulationGrid,
     members: &[usize],
 ) -> Vec<Option<usize>> {
-    // The squares on the lattice of each size, by row and column.
-    let mut by_size: BTreeMap<u64, Vec<(i64, i64, usize)>> = BTreeMap::new();
-    for (k, &i) in members.iter().enumerate() {
-        if let CellShape::Square { x, y, size, .. } = grid.cells[i].shape {
-            let (col, row) = (x / size, y / size);
-            if col.fract() == 0.0 && row.fract() == 0.0 {
-                let squares = by_size.entry(size.to_bits()).or_default();
-                squares.push((row as i64, col as i64, k));
+    let keyed = members
+        .par_iter()
+        .enumerate()
+        .filter_map(|(k, &i)| match grid.cells[i].shape {
+            CellShape::Square { x, y, size, .. } => {
+                lattice::place(x, y, size).map(|(row, col)| (size.to_bits(), row, col, k))
             }
-        }
-    }
-    let mut whole = vec![None; members.len()];
-    for (size, mut squares) in by_size {
-        squares.par_sort_unstable();
-        let spans: Vec<(usize, Vec<Span>)> = shapes
-            .par_iter()
-            .enumerate()
-            .flat_map_iter(|(u, s)| {
-                s.0.iter()
-                    .map(move |p| (u, lattice::inside(p, f64::from_bits(size))))
-            })
-            .collect();
-        for (u, span) in spans
-            .iter()
-            .flat_map(|(u, s)| s.iter().map(move |s| (*u, s)))
-        {
-            let first = squares.partition_point(|&(r, c, _)| (r, c) < (span.row, span.from));
-            for &(_, _, k) in squares[first..]
-                .iter()
-                .take_while(|&&(r, c, _)| r == span.row && c <= span.to)
-            {
-                whole[k].get_or_insert(u);
+            CellShape::Polygon(_) | CellShape::Points(_) => None,
+        })
+        .collect();
+    // The first unit holding a square is the least index that finds it.
+    let holder: Vec<AtomicUsize> = (0..members.len())
+        .into_par_iter()
+        .map(|_| AtomicUsize::new(usize::MAX))
+        .collect();
+    for placed in Placed::by_side(keyed) {
+        shapes.par_iter().enumerate().for_each(|(u, shape)| {
+            for polygon in &shape.0 {
+                for span in lattice::spans(polygon, placed.size()).inside {
+                    for k in placed.of(&span) {
+                        holder[k].fetch_min(u, Ordering::Relaxed);
+                    }
+                }
             }
-        }
+        });
     }
-    whole
+    holder
+        .into_par_iter()
+        .map(|u| Some(u.into_inner()).filter(|&u| u != usize::MAX))
+        .collect()
 }
 
 /// The zone of a grid CRS: that of the centre of its square `i`.

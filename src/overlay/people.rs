@@ -9,9 +9,10 @@
 use crate::error::{Error, Result};
 use crate::geometry::clip::area_inside;
 use crate::geometry::grid::Grid;
+use crate::geometry::lattice::{self, Placed};
 use crate::geometry::projection::{from_projected, Zone};
 use crate::geometry::runs::{contains, near_part, side, Runs, Side};
-use crate::model::spread::UnitCells;
+use crate::model::spread::{Square, UnitCells};
 use geo::{Area, BoundingRect, Intersects, MultiPolygon, Polygon, Rect};
 use std::cell::{OnceCell, RefCell};
 
@@ -34,6 +35,8 @@ struct Cells<'a> {
     given: &'a UnitCells,
     /// The CRS of each grid of squares (`EPSG:3035`).
     crs: Vec<String>,
+    /// Each grid's squares on the lattices of their sides, and those off them.
+    lattices: Vec<(Vec<Placed>, Vec<usize>)>,
     /// The parts of a polygon layer's cells on the zone's grid, their boxes and areas.
     parts: Vec<Polygon<f64>>,
     boxes: Vec<Rect<f64>>,
@@ -137,6 +140,11 @@ impl<'a> Cells<'a> {
                 .iter()
                 .map(|g| format!("EPSG:{}", g.epsg))
                 .collect(),
+            lattices: given
+                .grids
+                .iter()
+                .map(|g| on_lattices(&g.squares))
+                .collect(),
             parts,
             boxes,
             areas,
@@ -173,27 +181,56 @@ impl<'a> Cells<'a> {
                 people += given.density[i] * inside;
             }
         }
-        for (squares, crs) in given.grids.iter().zip(&self.crs) {
+        let lattices = given.grids.iter().zip(&self.crs).zip(&self.lattices);
+        for ((grid, crs), (placed, off)) in lattices {
             let drawn = from_projected(zone, crs, polygon)?;
             let runs = Runs::new(&drawn);
-            let Some(bounds) = runs.bounds() else {
+            if runs.bounds().is_none() {
                 continue;
-            };
-            for square in &squares.squares {
+            }
+            // The area of each square inside the polygon: all of it for those its
+            // edges meet no square of, measured for those they may meet.
+            let mut inside = vec![0.0; grid.squares.len()];
+            let measured = |k: usize| {
+                let square = &grid.squares[k];
                 let b = square.rect();
-                if !b.intersects(&bounds) {
-                    continue;
-                }
-                let inside = match side(&b, &drawn, &runs) {
+                match side(&b, &drawn, &runs) {
                     Side::Outside => 0.0,
                     Side::Inside => square.area,
                     Side::Crossing => {
                         area_inside(&b, &near_part(&b, &drawn, &runs)).min(square.area)
                     }
-                };
+                }
+            };
+            for placed in placed {
+                let spans = lattice::spans(&drawn, placed.size());
+                for k in spans.met.iter().flat_map(|span| placed.of(span)) {
+                    inside[k] = measured(k);
+                }
+                for k in spans.inside.iter().flat_map(|span| placed.of(span)) {
+                    inside[k] = grid.squares[k].area;
+                }
+            }
+            for &k in off {
+                inside[k] = measured(k);
+            }
+            for (square, inside) in grid.squares.iter().zip(inside) {
                 people += square.density * inside;
             }
         }
         Ok(people)
     }
+}
+
+/// `squares` on the lattices of their sides, and the indices of those off them.
+fn on_lattices(squares: &[Square]) -> (Vec<Placed>, Vec<usize>) {
+    let mut keyed = Vec::with_capacity(squares.len());
+    let mut off = Vec::new();
+    for (k, s) in squares.iter().enumerate() {
+        match lattice::place(s.x, s.y, s.size) {
+            Some((row, col)) => keyed.push((s.size.to_bits(), row, col, k)),
+            None => off.push(k),
+        }
+    }
+    (Placed::by_side(keyed), off)
 }

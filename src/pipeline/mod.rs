@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::figures::funding::{check_missions, Tariff};
 use crate::figures::summary::Summary;
 use crate::geometry::projection::Zone;
-use crate::load::cache::{load_territory, with_population_grid};
+use crate::load::cache::load_scoped;
 use crate::load::inputs::{Inputs, LoadOptions, Perimeters};
 use crate::model::provenance::Provenance;
 use crate::read::ght::read_ght;
@@ -145,15 +145,13 @@ pub fn plan(job: &Job, plan_job: &PlanJob, progress: &dyn Progress) -> Result<(S
 /// tariff.
 pub fn read_inputs(job: &Job, progress: &dyn Progress) -> Result<Inputs> {
     progress.stage("reading the inputs");
-    let (territory, used) = load_territory(&job.load, job.cache_dir.as_deref())?;
-    progress.cache("communes", &used);
     let load = &job.load;
-    let (territory, used) =
-        with_population_grid(territory.scoped(load)?, load, job.cache_dir.as_deref())?;
-    if let Some(used) = used {
-        progress.cache("population grid", &used);
+    let loaded = load_scoped(load, job.cache_dir.as_deref())?;
+    progress.cache("communes", &loaded.communes);
+    if let Some(used) = &loaded.grid {
+        progress.cache("population grid", used);
     }
-    let inputs = Inputs::with_perimeters(territory, &load.perimeters, &load.perimeter)?;
+    let inputs = Inputs::with_perimeters(loaded.territory, &load.perimeters, &load.perimeter)?;
     check_missions(&job.tariff, &inputs.cpts, &load.perimeters)?;
     Ok(inputs)
 }

@@ -203,44 +203,49 @@ impl PopulationGridFile {
         };
         let imputed = match imputed_column {
             Some(column) => number_column(path, &frame, &column)?
-                .iter()
+                .par_iter()
                 .filter(|v| **v == Some(1.0))
                 .count(),
             None => 0,
         };
-        let mut cells = Vec::with_capacity(shapes.len());
-        for (row, shape) in shapes.into_iter().enumerate() {
+        let inhabitants = |v: Option<f64>| v.filter(|v| v.is_finite() && *v >= 0.0);
+        let cell = |row: usize| {
+            Some(Cell {
+                shape: shapes[row].clone()?,
+                population: inhabitants(people[row])?,
+                aged_65_79: inhabitants(old[row])?,
+                aged_80: inhabitants(oldest[row])?,
+            })
+        };
+        let cells: Option<Vec<Cell>> = (0..shapes.len()).into_par_iter().map(cell).collect();
+        let Some(cells) = cells else {
+            // The first row that is not a cell, named.
+            let row = (0..shapes.len()).find(|&r| cell(r).is_none()).unwrap_or(0);
             // A data row is line `row + 2` of a CSV: the header is line 1.
-            let code = || text_at(&frame, &id, row);
-            let place = || format!("row {} ({id} {})", row + 2, code());
-            let shape = shape.ok_or_else(|| {
-                Error::input(
+            let code = text_at(&frame, &id, row);
+            let place = format!("row {} ({id} {code})", row + 2);
+            let bad = [
+                (&people, population.as_str()),
+                (&old, AGED_65_79),
+                (&oldest, AGED_80),
+            ]
+            .into_iter()
+            .find(|(column, _)| inhabitants(column[row]).is_none());
+            return Err(match bad.filter(|_| shapes[row].is_some()) {
+                None => Error::input(
                     path,
-                    place(),
-                    format!(
-                        "`{}` is not an INSPIRE cell id such as CRS3035RES200mN2029800E4252400",
-                        code()
-                    ),
+                    place,
+                    format!("`{code}` is not an INSPIRE cell id such as CRS3035RES200mN2029800E4252400"),
                     "keep INSEE's ids as distributed (CRS, cell size, then the north and east of the south-west corner)",
-                )
-            })?;
-            let value = |column: &[Option<f64>], name: &str| {
-                column[row].filter(|v| v.is_finite() && *v >= 0.0).ok_or_else(|| {
-                    Error::input(
-                        path,
-                        place(),
-                        format!("`{name}` is not a number of inhabitants"),
-                        "correct the cell, or name the population column with --population-grid-field",
-                    )
-                })
-            };
-            cells.push(Cell {
-                shape,
-                population: value(&people, &population)?,
-                aged_65_79: value(&old, AGED_65_79)?,
-                aged_80: value(&oldest, AGED_80)?,
+                ),
+                Some((_, name)) => Error::input(
+                    path,
+                    place,
+                    format!("`{name}` is not a number of inhabitants"),
+                    "correct the cell, or name the population column with --population-grid-field",
+                ),
             });
-        }
+        };
         Ok(PopulationGrid {
             cells,
             has_ages: ages.is_some(),
@@ -342,28 +347,28 @@ impl PopulationGridFile {
 /// Decodes an INSPIRE grid cell id: `CRS3035RES200mN2029800E4252400` is the 200 m cell
 /// whose south-west corner is x = 4 252 400, y = 2 029 800 in EPSG:3035.
 pub fn parse_inspire_id(id: &str) -> Option<CellShape> {
-    let rest = id.trim().strip_prefix("CRS")?;
-    let (epsg, rest) = rest.split_once("RES")?;
-    let (size, rest) = rest.split_once("mN")?;
-    let (north, east) = rest.split_once('E')?;
-    // Whole numbers of at most 15 digits: exact as f64.
-    let number = |s: &str| -> Option<u64> {
-        (!s.is_empty() && s.len() <= 15)
-            .then(|| {
-                s.bytes().try_fold(0u64, |n, b| {
-                    b.is_ascii_digit().then(|| n * 10 + u64::from(b - b'0'))
-                })
-            })
-            .flatten()
-    };
-    Some(CellShape::Square {
-        epsg: number(epsg)
-            .and_then(|e| u32::try_from(e).ok())
-            .filter(|e| *e > 0)?,
-        x: number(east)? as f64,
-        y: number(north)? as f64,
-        size: number(size).filter(|s| *s > 0)? as f64,
+    let mut rest = id.trim().as_bytes().strip_prefix(b"CRS")?;
+    let epsg = number_before(&mut rest, b"RES")?;
+    let size = number_before(&mut rest, b"mN")?;
+    let north = number_before(&mut rest, b"E")?;
+    let east = number_before(&mut rest, b"")?;
+    (rest.is_empty() && epsg > 0 && size > 0).then_some(CellShape::Square {
+        epsg: u32::try_from(epsg).ok()?,
+        x: east as f64,
+        y: north as f64,
+        size: size as f64,
     })
+}
+
+/// The whole number at the start of `rest` (1 to 15 digits: exact as f64), followed by
+/// `tag`; `rest` moves past both.
+fn number_before(rest: &mut &[u8], tag: &[u8]) -> Option<u64> {
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    let (number, after) = rest.split_at(digits);
+    *rest = after.strip_prefix(tag)?;
+    (1..=15)
+        .contains(&digits)
+        .then(|| number.iter().fold(0, |n, b| n * 10 + u64::from(b - b'0')))
 }
 
 fn open(path: &Path) -> Result<std::fs::File> {
@@ -395,20 +400,34 @@ fn csv_header(path: &Path) -> Result<(Vec<String>, u8)> {
     Ok((names, separator))
 }
 
-/// The `chosen` columns of a CSV table, as text.
+/// The `chosen` columns of a CSV table, the first (the ids) as text and the others as
+/// numbers (with a decimal comma when the separator is `;`); all as text when one of
+/// them holds something else, so that [`number_column`] names the row.
 fn read_csv(path: &Path, separator: u8, chosen: &[String]) -> Result<DataFrame> {
-    let columns: Arc<[PlSmallStr]> = chosen
+    let read = |types: Option<Schema>| {
+        let columns: Arc<[PlSmallStr]> = chosen
+            .iter()
+            .map(|c| PlSmallStr::from(c.as_str()))
+            .collect();
+        CsvReadOptions::default()
+            .with_has_header(true)
+            .with_infer_schema_length(Some(0))
+            .with_schema_overwrite(types.map(Arc::new))
+            .with_columns(Some(columns))
+            .with_parse_options(
+                CsvParseOptions::default()
+                    .with_separator(separator)
+                    .with_decimal_comma(separator == b';'),
+            )
+            .try_into_reader_with_file_path(Some(path.to_path_buf()))
+            .and_then(|reader| reader.finish())
+    };
+    let numbers = chosen
         .iter()
-        .map(|c| PlSmallStr::from(c.as_str()))
+        .skip(1)
+        .map(|c| Field::new(c.as_str().into(), DataType::Float64))
         .collect();
-    CsvReadOptions::default()
-        .with_has_header(true)
-        .with_infer_schema_length(Some(0))
-        .with_columns(Some(columns))
-        .with_parse_options(CsvParseOptions::default().with_separator(separator))
-        .try_into_reader_with_file_path(Some(path.to_path_buf()))
-        .and_then(|reader| reader.finish())
-        .map_err(|e| unreadable(path, "CSV", e))
+    read(Some(numbers)).map_err(|e| unreadable(path, "CSV", e))
 }
 
 /// A Parquet table's column names.
@@ -445,8 +464,19 @@ fn text_at(frame: &DataFrame, name: &str, row: usize) -> String {
         .unwrap_or_default()
 }
 
-/// A column as numbers, `None` where a value is not one (a decimal comma read too).
+/// A column as numbers, `None` where a value is not one (a decimal comma read too); an
+/// empty value is 0.
 fn number_column(path: &Path, frame: &DataFrame, name: &str) -> Result<Vec<Option<f64>>> {
+    let column = frame
+        .column(name)
+        .map_err(|e| unreadable(path, "grid", e))?;
+    if column.dtype().is_primitive_numeric() {
+        let numbers = column
+            .cast(&DataType::Float64)
+            .map_err(|e| unreadable(path, "grid", e))?;
+        let numbers = numbers.f64().map_err(|e| unreadable(path, "grid", e))?;
+        return Ok(numbers.iter().map(|v| Some(v.unwrap_or(0.0))).collect());
+    }
     map_column(path, frame, name, |t| match t.map(str::trim) {
         None | Some("") => Some(0.0),
         Some(t) => t.parse().ok().or_else(|| t.replace(',', ".").parse().ok()),
@@ -464,12 +494,12 @@ fn map_column<T: Send>(
         .column(name)
         .and_then(|c| c.cast(&DataType::String))
         .map_err(|e| unreadable(path, "grid", e))?;
-    let texts: Vec<Option<&str>> = column
-        .str()
-        .map_err(|e| unreadable(path, "grid", e))?
-        .iter()
-        .collect();
-    Ok(texts.into_par_iter().map(f).collect())
+    let texts = column.str().map_err(|e| unreadable(path, "grid", e))?;
+    let mut values = Vec::with_capacity(texts.len());
+    for chunk in texts.downcast_iter() {
+        values.par_extend((0..chunk.len()).into_par_iter().map(|i| f(chunk.get(i))));
+    }
+    Ok(values)
 }
 
 #[cfg(test)]
@@ -509,6 +539,11 @@ mod tests {
         for bad in [
             "",
             "CRS3035RES200mN2029800",
+            "CRS3035RES200mN2029800E",
+            "CRS3035RES200mN2029800E4252400x",
+            "CRS3035RES200mN-2029800E4252400",
+            "CRS3035RES200mN1234567890123456E1",
+            "CRS0RES200mN1E2",
             "CRSxRES200mN1E2",
             "CRS3035RES0mN1E2",
             "N1E2",

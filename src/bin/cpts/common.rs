@@ -2,7 +2,7 @@
 
 use clap::{Args, ValueEnum};
 use cpts_coverage::load::access::AccessOptions;
-use cpts_coverage::load::cache::{default_dir, load_territory, with_population_grid, CacheUse};
+use cpts_coverage::load::cache::{default_dir, load_scoped, CacheUse};
 use cpts_coverage::load::inputs::Territory;
 use cpts_coverage::model::Status;
 use cpts_coverage::pipeline::Job;
@@ -314,16 +314,14 @@ impl AnalysisArgs {
         verbose: bool,
     ) -> cpts_coverage::Result<Territory> {
         let dir = self.cache_dir();
-        let (territory, used) = load_territory(options, dir.as_deref())?;
+        let loaded = load_scoped(options, dir.as_deref())?;
         if verbose {
-            say_cache("communes", &used);
+            say_cache("communes", &loaded.communes);
+            if let Some(used) = &loaded.grid {
+                say_cache("population grid", used);
+            }
         }
-        let (territory, used) =
-            with_population_grid(territory.scoped(options)?, options, dir.as_deref())?;
-        if let Some(used) = used.filter(|_| verbose) {
-            say_cache("population grid", &used);
-        }
-        Ok(territory)
+        Ok(loaded.territory)
     }
 
     /// Every input of `options`, the communes through the cache.
