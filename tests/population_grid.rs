@@ -641,6 +641,21 @@ fn a_grid_that_cannot_be_read_is_refused_with_the_fix() {
         message.contains("row 2") && message.contains("not a number of inhabitants"),
         "{message}"
     );
+    // Text where a number is due (the numbers are read typed, then the file again as
+    // text to name the row); a decimal comma is a number.
+    let text = w.file(
+        "text.csv",
+        &format!(
+            "idcar_200m;ind;ind_65_79;ind_80p\n{0};3,5;1;0\n{1};2;1;abc\n",
+            id(0.0, 0.0),
+            id(200.0, 0.0)
+        ),
+    );
+    let message = w.refused(&["--population-grid", text.to_str().unwrap()]);
+    assert!(
+        message.contains("row 3") && message.contains("`ind_80p` is not a number of inhabitants"),
+        "{message}"
+    );
     // A line is neither cells nor buildings.
     let line = w.file(
         "line.geojson",

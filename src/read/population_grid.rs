@@ -427,7 +427,9 @@ fn read_csv(path: &Path, separator: u8, chosen: &[String]) -> Result<DataFrame> 
         .skip(1)
         .map(|c| Field::new(c.as_str().into(), DataType::Float64))
         .collect();
-    read(Some(numbers)).map_err(|e| unreadable(path, "CSV", e))
+    read(Some(numbers))
+        .or_else(|_| read(None))
+        .map_err(|e| unreadable(path, "CSV", e))
 }
 
 /// A Parquet table's column names.
