@@ -188,8 +188,8 @@ impl<'a> Cells<'a> {
             if runs.bounds().is_none() {
                 continue;
             }
-            // The area of each square inside the polygon: all of it for those its
-            // edges meet no square of, measured for those they may meet.
+            // The area of each square inside the polygon: all of it for a square
+            // wholly inside, measured for one its edges may meet, none for the rest.
             let mut inside = vec![0.0; grid.squares.len()];
             let measured = |k: usize| {
                 let square = &grid.squares[k];
